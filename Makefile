@@ -1,0 +1,57 @@
+# The commands the README names. Each one first installs what it is missing:
+# the pinned toolchain (rust-toolchain.toml) through rustup, QEMU and OVMF
+# through apt-get.
+#
+#   make run [UEFI=1]   boot the kernel in QEMU; exits with the kernel's verdict
+#   make test           host tests, stable and Miri runs, lints, kernel tests in QEMU
+#   make gdb [UEFI=1]   QEMU waiting for gdb, with the command line to attach
+#   make doc            rustdoc for the host crates and the kernel
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+TOOLCHAIN := $(shell sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
+COMPONENTS := rust-src llvm-tools miri clippy rustfmt
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BOOT := target/release/boot
+KERNEL := target/x86_64-target/release/kernel
+KERNEL_DEBUG := target/x86_64-target/debug/kernel
+BOOT_FLAGS := $(if $(UEFI),--uefi)
+
+.PHONY: run test gdb doc toolchain qemu boot kernel
+
+run: toolchain qemu boot
+	cargo kbuild --release
+	$(BOOT) run $(BOOT_FLAGS) $(KERNEL)
+
+test: toolchain qemu boot
+	$(BOOT) test \
+		--suite 'host=cargo test' \
+		--suite 'stable=CARGO_TARGET_DIR=target/stable cargo +stable test -p heap' \
+		--suite 'miri=MIRIFLAGS=-Zmiri-strict-provenance cargo miri test -p heap' \
+		--suite 'lint=cargo fmt --all -- --check && cargo clippy --workspace --exclude kernel --all-targets -- -D warnings && cargo kclippy -- -D warnings' \
+		--kernel
+
+gdb: toolchain qemu boot
+	cargo kbuild
+	$(BOOT) gdb $(BOOT_FLAGS) $(KERNEL_DEBUG)
+
+doc: toolchain
+	cargo doc --workspace --exclude kernel --no-deps
+	cargo kbuild --release
+	cargo doc -p kernel --no-deps --target x86_64-target.json -Zbuild-std=core,alloc,compiler_builtins -Zjson-target-spec
+
+boot: toolchain
+	cargo build --release -p boot
+
+# Installs the pinned nightly and its components unless they are all there.
+toolchain:
+	@installed=$$(rustup component list --installed --toolchain $(TOOLCHAIN) 2>/dev/null || true); \
+	for c in $(COMPONENTS); do \
+		grep -q "^$$c" <<<"$$installed" || { echo "make: installing $(TOOLCHAIN) with its components"; rustup toolchain install; break; }; \
+	done
+
+qemu:
+	@command -v qemu-system-x86_64 >/dev/null && [ -e /usr/share/OVMF/OVMF_CODE_4M.fd ] || { \
+		echo "make: installing qemu-system-x86 and ovmf"; \
+		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q qemu-system-x86 ovmf; }

@@ -1,0 +1,84 @@
+//! The global descriptor table and the task state segment.
+//!
+//! Long mode barely uses segmentation, but the TSS still matters: its
+//! interrupt stack table (IST) gives chosen exception handlers a known-good
+//! stack. A double fault caused by a kernel stack overflow cannot run on the
+//! overflowed stack, and the page-fault handler, which the heap relies on to
+//! map pages on demand, should not depend on the stack of whoever faulted.
+//!
+//! ```text
+//!   GDT: [null] [kernel code] [TSS (two slots)]
+//!   TSS.IST[0] ──► DOUBLE_FAULT_STACK (20 KiB, top)
+//!   TSS.IST[1] ──► PAGE_FAULT_STACK   (20 KiB, top)
+//! ```
+
+use spin::Lazy;
+use x86_64::instructions::segmentation::{Segment, CS};
+use x86_64::instructions::tables::load_tss;
+use x86_64::structures::gdt::{Descriptor, GlobalDescriptorTable, SegmentSelector};
+use x86_64::structures::tss::TaskStateSegment;
+use x86_64::VirtAddr;
+
+/// IST slot of the double-fault handler's stack.
+pub const DOUBLE_FAULT_IST_INDEX: u16 = 0;
+/// IST slot of the page-fault handler's stack.
+pub const PAGE_FAULT_IST_INDEX: u16 = 1;
+
+/// Size of each IST stack.
+const IST_STACK_SIZE: usize = 5 * 4096;
+
+/// A stack for one IST slot, aligned as the ABI wants a stack top to be.
+#[repr(C, align(16))]
+struct IstStack([u8; IST_STACK_SIZE]);
+
+static mut DOUBLE_FAULT_STACK: IstStack = IstStack([0; IST_STACK_SIZE]);
+static mut PAGE_FAULT_STACK: IstStack = IstStack([0; IST_STACK_SIZE]);
+
+/// The top (highest address) of an IST stack; stacks grow down.
+fn stack_top(stack: *const IstStack) -> VirtAddr {
+    VirtAddr::from_ptr(stack) + IST_STACK_SIZE as u64
+}
+
+static TSS: Lazy<TaskStateSegment> = Lazy::new(|| {
+    let mut tss = TaskStateSegment::new();
+    // Only the CPU writes to these stacks, so a raw pointer (no reference) is
+    // all the kernel ever takes of them.
+    tss.interrupt_stack_table[usize::from(DOUBLE_FAULT_IST_INDEX)] =
+        stack_top(&raw const DOUBLE_FAULT_STACK);
+    tss.interrupt_stack_table[usize::from(PAGE_FAULT_IST_INDEX)] =
+        stack_top(&raw const PAGE_FAULT_STACK);
+    tss
+});
+
+/// The GDT and the selectors that [`init`] loads.
+static GDT: Lazy<(GlobalDescriptorTable, Selectors)> = Lazy::new(|| {
+    let mut gdt = GlobalDescriptorTable::new();
+    let code = gdt.append(Descriptor::kernel_code_segment());
+    let tss = gdt.append(Descriptor::tss_segment(&TSS));
+    (gdt, Selectors { code, tss })
+});
+
+struct Selectors {
+    code: SegmentSelector,
+    tss: SegmentSelector,
+}
+
+/// The stack tops in the TSS for the double-fault and page-fault IST slots.
+pub fn ist_stack_tops() -> [VirtAddr; 2] {
+    let table = TSS.interrupt_stack_table;
+    [
+        table[usize::from(DOUBLE_FAULT_IST_INDEX)],
+        table[usize::from(PAGE_FAULT_IST_INDEX)],
+    ]
+}
+
+/// Loads the GDT, reloads CS and loads the TSS.
+pub fn init() {
+    GDT.0.load();
+    // SAFETY: the selectors index the GDT that was just loaded, which lives in
+    // a static and so is never freed.
+    unsafe {
+        CS::set_reg(GDT.1.code);
+        load_tss(GDT.1.tss);
+    }
+}

@@ -1,0 +1,76 @@
+//! A bootable x86_64 hobby kernel whose memory story is the point.
+//!
+//! The library holds everything the kernel binary and its test binaries share:
+//! serial output and logging, the GDT/TSS/IDT, the QEMU exit device and the
+//! in-QEMU test framework. Each binary enters through
+//! `bootloader_api::entry_point!` with [`BOOTLOADER_CONFIG`] and calls [`init`].
+#![no_std]
+#![cfg_attr(test, no_main)]
+#![feature(custom_test_frameworks)]
+#![feature(abi_x86_interrupt)]
+#![test_runner(crate::testing::test_runner)]
+#![reexport_test_harness_main = "test_main"]
+
+pub mod boot_info;
+pub mod gdt;
+pub mod interrupts;
+pub mod logger;
+pub mod qemu;
+pub mod serial;
+pub mod testing;
+
+pub use boot_info::BOOTLOADER_CONFIG;
+
+/// Brings up the CPU tables and the logger; the first thing every binary does.
+pub fn init() {
+    logger::init(log::LevelFilter::Info);
+    gdt::init();
+    interrupts::init();
+}
+
+/// Halts the CPU until the next interrupt, forever.
+pub fn hlt_loop() -> ! {
+    loop {
+        x86_64::instructions::hlt();
+    }
+}
+
+#[cfg(test)]
+bootloader_api::entry_point!(test_kernel_main, config = &BOOTLOADER_CONFIG);
+
+#[cfg(test)]
+fn test_kernel_main(_boot_info: &'static mut bootloader_api::BootInfo) -> ! {
+    init();
+    test_main();
+    hlt_loop()
+}
+
+#[cfg(test)]
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    testing::test_panic_handler(info)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test_case]
+    fn breakpoint_exception_returns() {
+        x86_64::instructions::interrupts::int3();
+    }
+
+    #[test_case]
+    fn code_segment_is_the_kernel_one() {
+        use x86_64::instructions::segmentation::{Segment, CS};
+        let cs = CS::get_reg();
+        assert_eq!(cs.rpl(), x86_64::PrivilegeLevel::Ring0, "CS {cs:?}");
+        assert_ne!(cs.index(), 0, "CS is the null selector");
+    }
+
+    #[test_case]
+    fn ist_stacks_are_set_and_distinct() {
+        let [double_fault, page_fault] = crate::gdt::ist_stack_tops();
+        assert!(!double_fault.is_null() && !page_fault.is_null());
+        assert_ne!(double_fault, page_fault);
+        assert!(double_fault.is_aligned(16u64) && page_fault.is_aligned(16u64));
+    }
+}

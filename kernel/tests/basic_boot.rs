@@ -1,0 +1,58 @@
+//! The smoke test: the kernel boots under BIOS and UEFI, sets up its CPU tables
+//! and can print. The runner boots this one with both firmwares.
+#![no_std]
+#![no_main]
+#![feature(custom_test_frameworks)]
+#![test_runner(kernel::testing::test_runner)]
+#![reexport_test_harness_main = "test_main"]
+
+use bootloader_api::{entry_point, BootInfo};
+use kernel::boot_info::MemorySummary;
+
+entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
+
+static mut MEMORY: MemorySummary = MemorySummary {
+    regions: 0,
+    usable_regions: 0,
+    usable_bytes: 0,
+    bootloader_bytes: 0,
+    top: 0,
+};
+
+fn main(boot_info: &'static mut BootInfo) -> ! {
+    kernel::init();
+    // SAFETY: written once, before any test reads it, on the only CPU.
+    unsafe { MEMORY = MemorySummary::of(&boot_info.memory_regions) };
+    test_main();
+    kernel::hlt_loop()
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    kernel::testing::test_panic_handler(info)
+}
+
+fn memory() -> MemorySummary {
+    // SAFETY: set in `main` before the tests run; never written again.
+    unsafe { MEMORY }
+}
+
+#[test_case]
+fn serial_prints() {
+    kernel::serial_println!("a line over serial");
+}
+
+#[test_case]
+fn memory_map_has_usable_memory() {
+    let memory = memory();
+    assert!(memory.usable_regions > 0, "no usable region in {memory:?}");
+    assert!(
+        memory.usable_bytes >= 64 << 20,
+        "less than 64 MiB usable: {memory:?}"
+    );
+}
+
+#[test_case]
+fn breakpoint_returns() {
+    x86_64::instructions::interrupts::int3();
+}
