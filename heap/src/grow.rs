@@ -1,0 +1,62 @@
+//! The out-of-memory hook: what a [`Heap`] does when no free chunk fits a request.
+//!
+//! ```text
+//!   allocate ──► no chunk fits ──► G::grow(&mut heap, layout)
+//!                                    ├─ Ok  (and the heap changed) ──► retry
+//!                                    └─ Err (or nothing changed)   ──► AllocError
+//! ```
+//!
+//! A hook usually calls [`Heap::extend`] on an arena (a kernel maps nothing yet; pages are
+//! faulted in on first touch) or [`Heap::claim`] on new memory. Its own state lives in the
+//! public field [`Heap::grow`], which it reaches through the `&mut Heap` it is given.
+
+use crate::{AllocError, Heap, Span};
+use core::alloc::Layout;
+
+/// The out-of-memory hook of a [`Heap`].
+pub trait Grow: Sized {
+    /// Called when no free chunk fits `layout`. Return `Ok` after adding memory (the
+    /// allocation is then retried) or `Err` to make it fail. Returning `Ok` without changing
+    /// the heap also makes it fail, so a hook cannot make `allocate` loop forever.
+    fn grow(heap: &mut Heap<Self>, layout: Layout) -> Result<(), AllocError>;
+}
+
+/// A hook that never adds memory: allocations fail as soon as no chunk fits.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NeverGrow;
+
+impl Grow for NeverGrow {
+    fn grow(_: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
+        Err(AllocError)
+    }
+}
+
+/// A hook that claims one region the first time the heap runs out, then never again:
+/// handy on hosts and for a `static` heap over a `static` array.
+#[derive(Clone, Copy, Debug)]
+pub struct ClaimOnFirstUse {
+    region: Span,
+}
+
+impl ClaimOnFirstUse {
+    /// A hook that will claim `region` on first use.
+    ///
+    /// # Safety
+    /// `region` must satisfy the contract of [`Heap::claim`] for the heap this hook serves.
+    pub const unsafe fn new(region: Span) -> Self {
+        Self { region }
+    }
+}
+
+impl Grow for ClaimOnFirstUse {
+    fn grow(heap: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
+        let region = core::mem::replace(&mut heap.grow.region, Span::empty());
+        if region.is_empty() {
+            return Err(AllocError);
+        }
+        // SAFETY: `new`'s caller promised that the region may be claimed.
+        unsafe { heap.claim(region) }
+            .map(|_| ())
+            .map_err(|_| AllocError)
+    }
+}

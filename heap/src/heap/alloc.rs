@@ -1,0 +1,160 @@
+//! `allocate`: take a chunk from the first fitting bin, split off what is not needed.
+//!
+//! ```text
+//!   align <= WORD                       over-aligned, gap >= MIN_CHUNK
+//!   | tag | user ...  | free tail |     | free gap | tag | user ...  | free tail |
+//!   ^base      used_end^         ^end                      ^ aligned pointer
+//!
+//!   over-aligned, gap of one or two words: | tag | .. | back | user ... | free tail |
+//! ```
+//!
+//! The bin search asks for `need` bytes (`need + align - WORD` when over-aligned, enough for
+//! any placement of the aligned pointer), so the first non-empty bin always fits. Only when
+//! there is none does the search look through the request's own bin, whose chunks may be too
+//! small. A tail or gap of at least `MIN_CHUNK` goes back to the bins; a smaller one stays in
+//! the chunk.
+
+use super::bins::{bin_of, first_fitting_bin};
+use super::chunk::{set_below_free, write_back_pointer, write_tag, MIN_CHUNK, WORD};
+use super::errors::AllocError;
+use super::free_list::{free_size, next_free};
+use super::Heap;
+use crate::Grow;
+use core::alloc::Layout;
+use core::ptr::NonNull;
+
+/// `size` rounded up to whole words.
+#[inline(always)]
+pub(crate) fn round_to_words(size: usize) -> usize {
+    (size + WORD - 1) & !(WORD - 1)
+}
+
+impl<G: Grow> Heap<G> {
+    /// Allocates a block for `layout`. When no chunk fits, calls the [`Grow`] hook and
+    /// retries while the hook returns `Ok` and has changed the heap (claimed or freed memory).
+    ///
+    /// A zero-size layout gets a minimal chunk (two usable words), like any other request; the
+    /// pointer must be deallocated as usual.
+    ///
+    /// # Safety
+    /// The heap's arenas must still be valid (the contract of `claim` and `extend`).
+    #[inline]
+    pub unsafe fn allocate(&mut self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        loop {
+            // SAFETY: the arenas are valid, by the caller's contract.
+            if let Some(ptr) = unsafe { self.take_chunk(layout) } {
+                self.stats.allocated(layout.size());
+                return Ok(ptr);
+            }
+            self.grow_for(layout)?;
+        }
+    }
+
+    /// Runs the hook once; `Ok` only if it succeeded and changed the heap.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn grow_for(&mut self, layout: Layout) -> Result<(), AllocError> {
+        let before = (self.stats.claimed_bytes, self.stats.free_bytes);
+        G::grow(self, layout)?;
+        if (self.stats.claimed_bytes, self.stats.free_bytes) == before {
+            return Err(AllocError);
+        }
+        Ok(())
+    }
+
+    /// Takes a fitting chunk for `layout` without calling the hook.
+    ///
+    /// # Safety
+    /// The heap's arenas must be valid.
+    #[inline(always)]
+    pub(crate) unsafe fn take_chunk(&mut self, layout: Layout) -> Option<NonNull<u8>> {
+        let rounded = round_to_words(layout.size());
+        let need = (WORD + rounded).max(MIN_CHUNK);
+        let align = layout.align();
+        let search = if align <= WORD {
+            need
+        } else {
+            need + align - WORD
+        };
+        let (base, size) = match self.bitmap.first_at_or_above(first_fitting_bin(search)) {
+            // SAFETY: a set bitmap bit means a non-empty bin.
+            Some(bin) => unsafe { self.pop_free(bin) },
+            // SAFETY: the arenas are valid, by the caller's contract.
+            None => unsafe { self.take_from_lower_bin(search)? },
+        };
+        // SAFETY: `[base, base + size)` is an unlinked free chunk of at least `search` bytes.
+        let ptr = unsafe {
+            if align <= WORD {
+                self.place(base, base.add(size), base.add(need), false);
+                base.add(WORD)
+            } else {
+                let ptr = base.map_addr(|addr| (addr + WORD + align - 1) & !(align - 1));
+                let gap = ptr.addr() - WORD - base.addr();
+                let (chunk, below_free) = if gap >= MIN_CHUNK {
+                    self.link_free(base, gap);
+                    (ptr.sub(WORD), true)
+                } else {
+                    if gap != 0 {
+                        write_back_pointer(ptr, base);
+                    }
+                    (base, false)
+                };
+                let used_end = ptr.add(rounded).max(chunk.add(MIN_CHUNK));
+                self.place(chunk, base.add(size), used_end, below_free);
+                ptr
+            }
+        };
+        // SAFETY: arenas lie above the null page, so no chunk pointer is null.
+        Some(unsafe { NonNull::new_unchecked(ptr) })
+    }
+
+    /// The slow path when no bin above holds a chunk that surely fits: look through the bin
+    /// that `size` itself falls in, whose chunks may or may not fit. Runs before the heap
+    /// gives up or calls the hook, so a fitting chunk is never overlooked.
+    ///
+    /// # Safety
+    /// The heap's arenas must be valid.
+    #[cold]
+    unsafe fn take_from_lower_bin(&mut self, size: usize) -> Option<(*mut u8, usize)> {
+        let mut chunk = self.bins[bin_of(size)];
+        while !chunk.is_null() {
+            // SAFETY: every node of a bin list is a linked free chunk.
+            unsafe {
+                let chunk_size = free_size(chunk);
+                if chunk_size >= size {
+                    self.unlink_free(chunk, chunk_size);
+                    return Some((chunk, chunk_size));
+                }
+                chunk = next_free(chunk);
+            }
+        }
+        None
+    }
+
+    /// Makes `[base, end)`, just taken out of its bin, an allocated chunk that keeps at least
+    /// `[base, used_end)` and gives the tail back if it can hold a chunk.
+    ///
+    /// # Safety
+    /// `[base, end)` must be an unlinked former free chunk; `used_end` word-aligned, in it.
+    #[inline(always)]
+    pub(crate) unsafe fn place(
+        &mut self,
+        base: *mut u8,
+        end: *mut u8,
+        used_end: *mut u8,
+        below_free: bool,
+    ) {
+        let tail = end.addr() - used_end.addr();
+        // SAFETY: the chunk is the heap's; `end` is the next chunk's tag (it was above a
+        // free chunk, and free chunks never touch).
+        unsafe {
+            if tail >= MIN_CHUNK {
+                self.link_free(used_end, tail);
+                write_tag(base, used_end, below_free);
+            } else {
+                set_below_free(end, false);
+                write_tag(base, end, below_free);
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+//! Size classes: which bin a free chunk of a given size belongs to.
+//!
+//! Sizes are counted in words (`w = size / WORD`, at least 3). Small chunks get one bin per
+//! word; from 32 words up, every power of two is split into four equal bins:
+//!
+//! ```text
+//!   words     3   4   5  …  31 | 32‥39 40‥47 48‥55 56‥63 | 64‥79 80‥95 … | …
+//!   bin       0   1   2  …  28 |  29    30    31    32   |  33    34   … | … 252
+//!
+//!   w < 32:   bin = w - 3
+//!   w >= 32:  k = log2(w), quarter = (w >> (k - 2)) & 3, bin = 29 + 4 (k - 5) + quarter
+//! ```
+//!
+//! Every chunk in bin `b` is at least `bin_floor(b)`. To allocate `n` words, round `n` up
+//! to the next bin floor: every chunk from that bin on fits, so the first non-empty bin at
+//! or above it (one bitmap search) always holds a chunk that fits.
+
+use super::chunk::WORD;
+
+/// Chunks below this many words each have a bin of their own.
+const EXACT_WORDS: usize = 32;
+/// Number of one-word bins (sizes 3 to 31 words).
+const EXACT_BINS: usize = EXACT_WORDS - 3;
+/// `log2(EXACT_WORDS)`: the first power of two that is split into quarters.
+const FIRST_SPLIT_LOG: u32 = EXACT_WORDS.trailing_zeros();
+/// Largest `log2` of a size in words that a `usize` byte count can reach.
+const LAST_LOG: u32 = usize::BITS - 1 - WORD.trailing_zeros();
+
+/// Number of bins: enough for every chunk size a `usize` can express.
+pub(crate) const BIN_COUNT: usize = EXACT_BINS + 4 * (LAST_LOG - FIRST_SPLIT_LOG + 1) as usize;
+
+/// The bin that holds a free chunk of `size` bytes (`size >= MIN_CHUNK`, a multiple of WORD).
+#[inline(always)]
+pub(crate) fn bin_of(size: usize) -> usize {
+    let words = size / WORD;
+    if words < EXACT_WORDS {
+        words - 3
+    } else {
+        let log = usize::BITS - 1 - words.leading_zeros();
+        let quarter = (words >> (log - 2)) & 3;
+        EXACT_BINS + 4 * (log - FIRST_SPLIT_LOG) as usize + quarter
+    }
+}
+
+/// The first bin whose every chunk is at least `size` bytes (may be `BIN_COUNT` or more
+/// for sizes no chunk can have).
+#[inline(always)]
+pub(crate) fn first_fitting_bin(size: usize) -> usize {
+    let words = size / WORD;
+    if words < EXACT_WORDS {
+        words - 3
+    } else {
+        let log = usize::BITS - 1 - words.leading_zeros();
+        let step = (1usize << (log - 2)) - 1;
+        bin_of(((words + step) & !step) * WORD)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The smallest chunk size, in bytes, that bin `bin` holds.
+    fn bin_floor(bin: usize) -> usize {
+        if bin < EXACT_BINS {
+            (bin + 3) * WORD
+        } else {
+            let log = (bin - EXACT_BINS) / 4 + FIRST_SPLIT_LOG as usize;
+            let quarter = (bin - EXACT_BINS) % 4;
+            ((4 + quarter) << (log - 2)) * WORD
+        }
+    }
+
+    #[test]
+    fn bins_partition_sizes_in_order() {
+        let mut previous = 0;
+        let last = if cfg!(miri) { 5_000 } else { 100_000 };
+        for words in 3..last {
+            let bin = bin_of(words * WORD);
+            assert!(
+                bin == previous || bin == previous + 1,
+                "{words} words: bin {bin}"
+            );
+            assert!(bin_floor(bin) <= words * WORD);
+            assert!(first_fitting_bin(words * WORD) >= bin);
+            assert!(bin_floor(first_fitting_bin(words * WORD)) >= words * WORD);
+            previous = bin;
+        }
+        assert_eq!(bin_of(usize::MAX & !(WORD - 1)), BIN_COUNT - 1);
+    }
+}

@@ -1,0 +1,135 @@
+//! `check`: a full walk of the heap that verifies every invariant and names the first one
+//! broken. Used by the tests after every step; cheap enough for debug builds, O(chunks).
+//!
+//! The arena walk (`check_arena.rs`) verifies the chunks; this module the bins, the bitmap
+//! and the counters, and that the bins hold exactly the free chunks the walk found.
+
+use super::bins::{bin_of, BIN_COUNT};
+use super::check_arena::Totals;
+use super::chunk::{first_word, is_allocated};
+use super::free_list::{free_size, next_free, prev_free};
+use super::Heap;
+use crate::Grow;
+use core::fmt;
+
+/// The invariant a [`CheckError`] reports as broken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// Arenas lie above the null page, word-aligned, and do not overlap.
+    ArenaPlacement,
+    /// An arena's end record is a tag ending at the arena's top.
+    EndRecord,
+    /// Every chunk is at least three words, word-aligned, and inside its arena.
+    ChunkBounds,
+    /// A free chunk's size word at its base equals the one at its top.
+    SizeWordsAgree,
+    /// No two free chunks are adjacent.
+    NoAdjacentFree,
+    /// A tag's "below is free" bit matches the chunk below.
+    BelowFreeBit,
+    /// A bin's bitmap bit is set exactly when its list is non-empty.
+    Bitmap,
+    /// Every free chunk is in the bin its size belongs to.
+    RightBin,
+    /// List links are consistent (`next.prev` is the node, the head's `prev` is null) and
+    /// every listed node is a free chunk inside an arena.
+    ListLinks,
+    /// The bins hold exactly the free chunks the walk found.
+    BinsHoldAllFree,
+    /// The counters match what the walk found.
+    Counters,
+}
+
+/// A broken heap invariant: which rule, where, and the value that broke it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CheckError {
+    /// The rule broken.
+    pub rule: Rule,
+    /// The address of the chunk, record or list node concerned (0 for heap-wide counters).
+    pub address: usize,
+    /// The offending value (a size, an address, a count, depending on the rule).
+    pub value: usize,
+}
+
+impl fmt::Display for CheckError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "heap check failed, rule {:?} broken at {:#x} (value {:#x})",
+            self.rule, self.address, self.value
+        )
+    }
+}
+
+/// Shorthand for building the error.
+pub(crate) fn broken(rule: Rule, address: usize, value: usize) -> CheckError {
+    CheckError {
+        rule,
+        address,
+        value,
+    }
+}
+
+impl<G: Grow> Heap<G> {
+    /// Verifies every invariant of the heap; the first broken one is returned.
+    pub fn check(&self) -> Result<(), CheckError> {
+        let walked = self.check_arenas()?;
+        if self.bitmap.summary_is_stale() {
+            return Err(broken(Rule::Bitmap, 0, 0));
+        }
+        let mut listed = Totals::default();
+        for bin in 0..BIN_COUNT {
+            let head = self.bins[bin];
+            if self.bitmap.is_set(bin) == head.is_null() {
+                return Err(broken(Rule::Bitmap, head.addr(), bin));
+            }
+            let (mut previous, mut node) = (core::ptr::null_mut(), head);
+            while !node.is_null() {
+                if listed.free_chunks == walked.free_chunks
+                    || !self.arenas().any(|arena| arena.contains(node))
+                {
+                    return Err(broken(Rule::ListLinks, node.addr(), bin));
+                }
+                // SAFETY: `node` lies inside an arena; the walk checked every chunk there.
+                unsafe {
+                    if is_allocated(first_word(node)) || prev_free(node) != previous {
+                        return Err(broken(Rule::ListLinks, node.addr(), prev_free(node).addr()));
+                    }
+                    let size = free_size(node);
+                    if bin_of(size) != bin {
+                        return Err(broken(Rule::RightBin, node.addr(), size));
+                    }
+                    listed.free_chunks += 1;
+                    listed.free_bytes += size;
+                    (previous, node) = (node, next_free(node));
+                }
+            }
+        }
+        if (listed.free_chunks, listed.free_bytes) != (walked.free_chunks, walked.free_bytes) {
+            return Err(broken(Rule::BinsHoldAllFree, 0, listed.free_chunks));
+        }
+        self.check_counters(&walked)
+    }
+
+    /// Compares the counters with what the walk found.
+    fn check_counters(&self, walked: &Totals) -> Result<(), CheckError> {
+        let stats = &self.stats;
+        let pairs = [
+            (stats.free_bytes, walked.free_bytes),
+            (stats.free_chunks, walked.free_chunks),
+            (stats.claimed_bytes, walked.claimed_bytes),
+            (stats.live_allocations, walked.allocated_chunks),
+        ];
+        for (counted, found) in pairs {
+            if counted != found {
+                return Err(broken(Rule::Counters, 0, counted));
+            }
+        }
+        if stats.allocated_bytes > walked.allocated_capacity
+            || stats.allocated_bytes > stats.peak_allocated_bytes
+        {
+            return Err(broken(Rule::Counters, 0, stats.allocated_bytes));
+        }
+        Ok(())
+    }
+}

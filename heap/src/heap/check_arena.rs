@@ -1,0 +1,110 @@
+//! The arena half of `check`: walk every chunk of every arena and verify its shape.
+//!
+//! ```text
+//!   | chunk | chunk | ... | record |      each chunk: >= 3 words, word-aligned, inside;
+//!   ^ arena base >= 4096                 free: size words agree, no free neighbour below;
+//!                                        allocated: BELOW_FREE bit == chunk below is free
+//! ```
+//!
+//! Every read is bounds-checked against the arena first, so a corrupt size is reported, not
+//! followed out of the arena.
+
+use super::arena::{arena_base, next_arena, NULL_PAGE_END, RECORD};
+use super::check::{broken, CheckError, Rule};
+use super::chunk::{below_is_free, end_of, first_word, is_allocated, MIN_CHUNK, WORD};
+use super::free_list::{free_size, free_size_below};
+use super::Heap;
+use crate::Grow;
+
+/// What the walk found, for comparison with the bins and the counters.
+#[derive(Default)]
+pub(crate) struct Totals {
+    pub(crate) free_bytes: usize,
+    pub(crate) free_chunks: usize,
+    pub(crate) claimed_bytes: usize,
+    pub(crate) allocated_chunks: usize,
+    pub(crate) allocated_capacity: usize,
+}
+
+impl<G: Grow> Heap<G> {
+    /// Walks every arena; returns the totals or the first broken rule.
+    pub(crate) fn check_arenas(&self) -> Result<Totals, CheckError> {
+        let mut totals = Totals::default();
+        let mut record = self.arenas;
+        while !record.is_null() {
+            // SAFETY: the arena list links live end records.
+            let base = unsafe { arena_base(record) };
+            let arena = crate::Span::new(base, record.wrapping_add(RECORD));
+            let misplaced = base.addr() < NULL_PAGE_END
+                || !base.addr().is_multiple_of(WORD)
+                || base.addr() > record.addr();
+            if misplaced || self.arenas().filter(|other| other.overlaps(arena)).count() != 1 {
+                return Err(broken(Rule::ArenaPlacement, base.addr(), record.addr()));
+            }
+            totals.claimed_bytes += arena.size();
+            // SAFETY: as above.
+            unsafe { self.check_chunks(base, record, &mut totals)? };
+            // SAFETY: as above.
+            record = unsafe { next_arena(record) };
+        }
+        Ok(totals)
+    }
+
+    /// Walks the chunks of the arena `[base, record + RECORD)`.
+    ///
+    /// # Safety
+    /// `record` must be a live end record whose arena starts at `base`.
+    unsafe fn check_chunks(
+        &self,
+        base: *mut u8,
+        record: *mut u8,
+        totals: &mut Totals,
+    ) -> Result<(), CheckError> {
+        let mut at = base;
+        let mut below_free = false;
+        while at != record {
+            let room = record.addr() - at.addr();
+            if room < MIN_CHUNK {
+                return Err(broken(Rule::ChunkBounds, at.addr(), room));
+            }
+            // SAFETY: `at` is a word-aligned address with at least three words below the record.
+            let first = unsafe { first_word(at) };
+            let size = if is_allocated(first) {
+                let size = end_of(first).addr().wrapping_sub(at.addr());
+                if below_is_free(first) != below_free {
+                    return Err(broken(Rule::BelowFreeBit, at.addr(), first.addr()));
+                }
+                totals.allocated_chunks += 1;
+                totals.allocated_capacity += size.saturating_sub(WORD);
+                size
+            } else {
+                // SAFETY: as above.
+                let size = unsafe { free_size(at) };
+                if below_free {
+                    return Err(broken(Rule::NoAdjacentFree, at.addr(), size));
+                }
+                totals.free_chunks += 1;
+                totals.free_bytes += size;
+                size
+            };
+            if size < MIN_CHUNK || !size.is_multiple_of(WORD) || size > room {
+                return Err(broken(Rule::ChunkBounds, at.addr(), size));
+            }
+            below_free = !is_allocated(first);
+            at = at.wrapping_add(size);
+            // SAFETY: the chunk lies inside the arena, so its last word is readable.
+            if below_free && unsafe { free_size_below(at) } != size {
+                return Err(broken(Rule::SizeWordsAgree, at.addr() - size, size));
+            }
+        }
+        // SAFETY: the record is a live end record.
+        let tag = unsafe { first_word(record) };
+        if !is_allocated(tag)
+            || end_of(tag).addr() != record.addr() + RECORD
+            || below_is_free(tag) != below_free
+        {
+            return Err(broken(Rule::EndRecord, record.addr(), tag.addr()));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,113 @@
+//! Chunk words: the tag of an allocated chunk and the back pointer of an over-aligned one.
+//!
+//! Every chunk is a whole number of words (`WORD` = 8 bytes on x86_64), at least three.
+//! Its first word tells the chunk below whether it is allocated:
+//!
+//! ```text
+//!   allocated chunk                          tag = end | BELOW_FREE | ALLOCATED
+//!   base                                  end          bit 1        bit 0
+//!   | tag | user bytes ...                |
+//!         ^ pointer returned (align <= WORD)
+//!
+//!   over-aligned allocation with a gap of one or two words below the pointer
+//!   base
+//!   | tag | (gap) | back | user bytes ... |      back = base (bit 0 clear)
+//!                        ^ pointer returned, aligned to the layout
+//! ```
+//!
+//! A free chunk starts with its `next` link instead (bit 0 clear; see `free_list.rs`), so
+//! bit 0 of a chunk's first word says "allocated". The word below a returned pointer is
+//! either the tag (bit 0 set) or the back pointer to it (bit 0 clear). All words are stored
+//! as pointers so that they keep the provenance of the arena they point into.
+
+/// Bytes per word: the granularity of every chunk.
+pub(crate) const WORD: usize = core::mem::size_of::<usize>();
+/// The smallest chunk: a free chunk needs `next`, `prev` and its size.
+pub(crate) const MIN_CHUNK: usize = 3 * WORD;
+
+const ALLOCATED: usize = 1;
+const BELOW_FREE: usize = 2;
+const FLAGS: usize = ALLOCATED | BELOW_FREE;
+
+/// Reads the first word of the chunk at `base` (a tag, or a free chunk's `next` link).
+///
+/// # Safety
+/// `base` must be a word-aligned address inside an arena, valid for reads.
+#[inline(always)]
+pub(crate) unsafe fn first_word(base: *mut u8) -> *mut u8 {
+    // SAFETY: the caller guarantees a readable, aligned word.
+    unsafe { base.cast::<*mut u8>().read() }
+}
+
+/// Whether a chunk's first word is a tag (the chunk is allocated).
+#[inline(always)]
+pub(crate) fn is_allocated(first: *mut u8) -> bool {
+    first.addr() & ALLOCATED != 0
+}
+
+/// Whether the tag says the chunk below is free.
+#[inline(always)]
+pub(crate) fn below_is_free(tag: *mut u8) -> bool {
+    tag.addr() & BELOW_FREE != 0
+}
+
+/// The end of the chunk a tag belongs to.
+#[inline(always)]
+pub(crate) fn end_of(tag: *mut u8) -> *mut u8 {
+    tag.map_addr(|addr| addr & !FLAGS)
+}
+
+/// Writes the tag of an allocated chunk `[base, end)`.
+///
+/// # Safety
+/// `base` must be word-aligned and writable; `end` word-aligned.
+#[inline(always)]
+pub(crate) unsafe fn write_tag(base: *mut u8, end: *mut u8, below_free: bool) {
+    let flags = ALLOCATED | if below_free { BELOW_FREE } else { 0 };
+    // SAFETY: the caller guarantees a writable, aligned word.
+    unsafe {
+        base.cast::<*mut u8>()
+            .write(end.map_addr(|addr| addr | flags))
+    }
+}
+
+/// Sets or clears the "chunk below is free" bit of the tag at `base`.
+///
+/// # Safety
+/// `base` must hold a tag (an allocated chunk or an arena's end record).
+#[inline(always)]
+pub(crate) unsafe fn set_below_free(base: *mut u8, below_free: bool) {
+    // SAFETY: the caller guarantees `base` holds a tag.
+    unsafe {
+        let tag = first_word(base);
+        write_tag(base, end_of(tag), below_free);
+    }
+}
+
+/// The base of the chunk holding the allocation that starts at `ptr`.
+///
+/// # Safety
+/// `ptr` must be a pointer this heap returned and that is still allocated.
+#[inline(always)]
+pub(crate) unsafe fn chunk_of(ptr: *mut u8) -> *mut u8 {
+    // SAFETY: the word below a returned pointer is its tag or its back pointer.
+    unsafe {
+        let below = ptr.sub(WORD);
+        let word = first_word(below);
+        if is_allocated(word) {
+            below
+        } else {
+            word
+        }
+    }
+}
+
+/// Records, just below `ptr`, that its chunk starts at `base` (for over-aligned pointers).
+///
+/// # Safety
+/// `ptr - WORD` must be a writable word inside the chunk at `base`, above its tag.
+#[inline(always)]
+pub(crate) unsafe fn write_back_pointer(ptr: *mut u8, base: *mut u8) {
+    // SAFETY: the caller guarantees the word is inside the chunk and writable.
+    unsafe { ptr.sub(WORD).cast::<*mut u8>().write(base) }
+}

@@ -1,0 +1,59 @@
+//! `claim`: giving the heap a new arena.
+//!
+//! ```text
+//!   span (word-aligned inward)
+//!   base                                           acme
+//!   |            one free chunk           | record |
+//!                                          ^ tag has BELOW_FREE; next = previous list head
+//! ```
+
+use super::arena::{write_record, MIN_ARENA, NULL_PAGE_END, RECORD};
+use super::errors::ClaimError;
+use super::Heap;
+use crate::{Grow, Span};
+
+impl<G: Grow> Heap<G> {
+    /// Adds the memory of `arena` to the heap; returns the span actually used (the part of
+    /// `arena` whose ends are word-aligned). Any number of disjoint arenas may be claimed.
+    ///
+    /// Errors, with nothing written: the arena reaches below address 4096
+    /// ([`ClaimError::NullPage`]), is smaller than six words once aligned
+    /// ([`ClaimError::TooSmall`]), or overlaps an arena of this heap
+    /// ([`ClaimError::Overlaps`]).
+    ///
+    /// # Safety
+    /// The memory of `arena` must be valid for reads and writes, belong to no one else, and
+    /// stay so until the heap releases it (through `truncate`) or is no longer used; `arena`'s
+    /// base pointer must carry the provenance of all of it (and, for a later `extend`, of the
+    /// memory the arena may grow into).
+    pub unsafe fn claim(&mut self, arena: Span) -> Result<Span, ClaimError> {
+        let span = arena.word_align_inward();
+        if arena.base().addr() < NULL_PAGE_END {
+            return Err(ClaimError::NullPage {
+                base: arena.base().addr(),
+            });
+        }
+        if span.size() < MIN_ARENA {
+            return Err(ClaimError::TooSmall {
+                size: span.size(),
+                minimum: MIN_ARENA,
+            });
+        }
+        if let Some(existing) = self.overlapping_arena(span, Span::empty()) {
+            return Err(ClaimError::Overlaps {
+                arena: span,
+                existing,
+            });
+        }
+        let base = span.base();
+        let record = base.with_addr(span.acme().addr() - RECORD);
+        // SAFETY: the caller hands over the whole span; it holds a chunk and a record.
+        unsafe {
+            self.link_free(base, record.addr() - base.addr());
+            write_record(record, base, self.arenas, true);
+        }
+        self.arenas = record;
+        self.stats.claimed_bytes += span.size();
+        Ok(span)
+    }
+}

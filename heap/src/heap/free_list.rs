@@ -1,0 +1,162 @@
+//! Free chunks and the doubly linked lists that hold them, one list per bin.
+//!
+//! ```text
+//!   free chunk of n >= 4 words
+//!   base                                         end
+//!   | next | prev | size | ...unused...  | size |
+//!
+//!   free chunk of 3 words: the two sizes are one word
+//!   | next | prev | size |
+//!
+//!   bins[b] ──► A ⇄ B ⇄ C ──► null      next/prev hold chunk bases; A.prev is null
+//! ```
+//!
+//! `next` is a word-aligned pointer, so bit 0 of a free chunk's first word is clear: that is
+//! how the chunk below tells a free neighbour from an allocated one. The size at the top lets
+//! the chunk above find this chunk's base; the size at `base + 2 WORD` lets the chunk below
+//! find its end. Every link and unlink keeps the bitmap and the free counters in step.
+
+use super::bins::bin_of;
+use super::chunk::WORD;
+use super::Heap;
+use crate::Grow;
+use core::ptr::null_mut;
+
+const NEXT: usize = 0;
+const PREV: usize = WORD;
+const SIZE: usize = 2 * WORD;
+
+/// Reads the pointer-sized field at `base + offset`.
+///
+/// # Safety
+/// `base` must be a free chunk (so the field holds a link).
+#[inline(always)]
+pub(crate) unsafe fn link(base: *mut u8, offset: usize) -> *mut u8 {
+    // SAFETY: a free chunk holds its links in its first two words.
+    unsafe { base.add(offset).cast::<*mut u8>().read() }
+}
+
+/// Writes the pointer-sized field at `base + offset`.
+///
+/// # Safety
+/// `base` must be a free chunk being linked (its first words are the heap's to write).
+#[inline(always)]
+unsafe fn set_link(base: *mut u8, offset: usize, to: *mut u8) {
+    // SAFETY: as above.
+    unsafe { base.add(offset).cast::<*mut u8>().write(to) }
+}
+
+/// The `next` link of the free chunk at `base`.
+///
+/// # Safety
+/// `base` must be a free chunk.
+#[inline(always)]
+pub(crate) unsafe fn next_free(base: *mut u8) -> *mut u8 {
+    // SAFETY: forwarded contract.
+    unsafe { link(base, NEXT) }
+}
+
+/// The `prev` link of the free chunk at `base`.
+///
+/// # Safety
+/// `base` must be a free chunk.
+#[inline(always)]
+pub(crate) unsafe fn prev_free(base: *mut u8) -> *mut u8 {
+    // SAFETY: forwarded contract.
+    unsafe { link(base, PREV) }
+}
+
+/// The size of the free chunk at `base`, read from its low size word.
+///
+/// # Safety
+/// `base` must be a free chunk.
+#[inline(always)]
+pub(crate) unsafe fn free_size(base: *mut u8) -> usize {
+    // SAFETY: a free chunk keeps its size in its third word.
+    unsafe { base.add(SIZE).cast::<usize>().read() }
+}
+
+/// The size of the free chunk that ends at `end`, read from its top size word.
+///
+/// # Safety
+/// The chunk just below `end` must be free.
+#[inline(always)]
+pub(crate) unsafe fn free_size_below(end: *mut u8) -> usize {
+    // SAFETY: a free chunk keeps its size in its last word.
+    unsafe { end.sub(WORD).cast::<usize>().read() }
+}
+
+impl<G: Grow> Heap<G> {
+    /// Turns `[base, base + size)` into a free chunk at the head of its bin.
+    ///
+    /// # Safety
+    /// The range must be inside an arena, unused, word-aligned and at least `MIN_CHUNK`.
+    #[inline(always)]
+    pub(crate) unsafe fn link_free(&mut self, base: *mut u8, size: usize) {
+        let bin = bin_of(size);
+        let head = self.bins[bin];
+        // SAFETY: the caller hands over the range; `head` is a free chunk when not null.
+        unsafe {
+            set_link(base, NEXT, head);
+            set_link(base, PREV, null_mut());
+            base.add(SIZE).cast::<usize>().write(size);
+            base.add(size - WORD).cast::<usize>().write(size);
+            if head.is_null() {
+                self.bitmap.set(bin);
+            } else {
+                set_link(head, PREV, base);
+            }
+        }
+        self.bins[bin] = base;
+        self.stats.free_bytes += size;
+        self.stats.free_chunks += 1;
+    }
+
+    /// Takes the free chunk at `base` (of `size` bytes) out of its bin.
+    ///
+    /// # Safety
+    /// `base` must be a linked free chunk of `size` bytes.
+    #[inline(always)]
+    pub(crate) unsafe fn unlink_free(&mut self, base: *mut u8, size: usize) {
+        // SAFETY: `base` is linked, so its neighbours are linked free chunks or null.
+        unsafe {
+            let next = next_free(base);
+            let prev = prev_free(base);
+            if prev.is_null() {
+                let bin = bin_of(size);
+                self.bins[bin] = next;
+                if next.is_null() {
+                    self.bitmap.clear(bin);
+                }
+            } else {
+                set_link(prev, NEXT, next);
+            }
+            if !next.is_null() {
+                set_link(next, PREV, prev);
+            }
+        }
+        self.stats.free_bytes -= size;
+        self.stats.free_chunks -= 1;
+    }
+
+    /// Takes the first chunk out of the non-empty bin `bin`; returns its base and size.
+    ///
+    /// # Safety
+    /// `bin` must be non-empty (its bitmap bit set).
+    #[inline(always)]
+    pub(crate) unsafe fn pop_free(&mut self, bin: usize) -> (*mut u8, usize) {
+        let base = self.bins[bin];
+        // SAFETY: the bin is non-empty, so `base` is a linked free chunk at the list head.
+        let (next, size) = unsafe { (next_free(base), free_size(base)) };
+        self.bins[bin] = next;
+        if next.is_null() {
+            self.bitmap.clear(bin);
+        } else {
+            // SAFETY: `next` is a linked free chunk.
+            unsafe { set_link(next, PREV, null_mut()) };
+        }
+        self.stats.free_bytes -= size;
+        self.stats.free_chunks -= 1;
+        (base, size)
+    }
+}

@@ -1,0 +1,130 @@
+//! Growing live blocks: in place by absorbing the free chunk above, by moving otherwise.
+//!
+//! ```text
+//!   in place   | tag  old ... | free above          |  →  | tag  new ............ | tail |
+//!   moved      | tag  old ... | allocated |            →  copy to a new chunk, free the old
+//! ```
+//!
+//! What is left of the absorbed chunk goes back to the bins if it can hold a chunk (else it
+//! stays in the block). `grow` copies only when growing in place fails, and after the hook
+//! has run it tries in place again, so an arena extended right above the block is used.
+
+use super::alloc::round_to_words;
+use super::chunk::{below_is_free, chunk_of, end_of, first_word, is_allocated};
+use super::errors::AllocError;
+use super::free_list::free_size;
+use super::Heap;
+use crate::Grow;
+use core::alloc::Layout;
+use core::ptr::{copy_nonoverlapping, NonNull};
+
+impl<G: Grow> Heap<G> {
+    /// Grows the block at `ptr` to `new_size` bytes without moving it, if the chunk above is
+    /// free and large enough. Fails with `AllocError` otherwise (or if the size overflows);
+    /// the block is then unchanged.
+    ///
+    /// # Safety
+    /// `ptr` must be a live block of this heap allocated with `old`.
+    ///
+    /// # Panics
+    /// If `new_size < old.size()`.
+    pub unsafe fn grow_in_place(
+        &mut self,
+        ptr: NonNull<u8>,
+        old: Layout,
+        new_size: usize,
+    ) -> Result<NonNull<u8>, AllocError> {
+        assert!(
+            new_size >= old.size(),
+            "grow_in_place: the new size {new_size} is below the old size {}",
+            old.size()
+        );
+        #[cfg(feature = "debug-checks")]
+        self.verify_live(ptr, old, "grow_in_place");
+        Layout::from_size_align(new_size, old.align()).map_err(|_| AllocError)?;
+        // SAFETY: `ptr` is live, by the caller's contract.
+        if unsafe { self.extend_chunk(ptr.as_ptr(), new_size) } {
+            self.stats.resized(old.size(), new_size);
+            Ok(ptr)
+        } else {
+            Err(AllocError)
+        }
+    }
+
+    /// Grows the block at `ptr` to `new_size` bytes: in place if possible, otherwise by
+    /// allocating, copying `old.size()` bytes and freeing the old block. When neither works
+    /// the hook runs and both are tried again (so an extended arena is grown into in place).
+    /// On error the old block is unchanged and still live.
+    ///
+    /// # Safety
+    /// `ptr` must be a live block of this heap allocated with `old`; on success, only the
+    /// returned pointer may be used.
+    ///
+    /// # Panics
+    /// If `new_size < old.size()`.
+    pub unsafe fn grow(
+        &mut self,
+        ptr: NonNull<u8>,
+        old: Layout,
+        new_size: usize,
+    ) -> Result<NonNull<u8>, AllocError> {
+        assert!(
+            new_size >= old.size(),
+            "grow: the new size {new_size} is below the old size {}",
+            old.size()
+        );
+        #[cfg(feature = "debug-checks")]
+        self.verify_live(ptr, old, "grow");
+        let new = Layout::from_size_align(new_size, old.align()).map_err(|_| AllocError)?;
+        loop {
+            // SAFETY: `ptr` is live, by the caller's contract; a moved block is a different
+            // chunk, so the copy cannot overlap.
+            unsafe {
+                if self.extend_chunk(ptr.as_ptr(), new_size) {
+                    self.stats.resized(old.size(), new_size);
+                    return Ok(ptr);
+                }
+                if let Some(moved) = self.take_chunk(new) {
+                    copy_nonoverlapping(ptr.as_ptr(), moved.as_ptr(), old.size());
+                    self.free_chunk(chunk_of(ptr.as_ptr()));
+                    self.stats.allocated(new_size);
+                    self.stats.freed(old.size());
+                    return Ok(moved);
+                }
+            }
+            self.grow_for(new)?;
+        }
+    }
+
+    /// Makes the chunk of the live block at `ptr` reach `ptr + new_size` by absorbing the free
+    /// chunk above; `false` (and no change) if it cannot.
+    ///
+    /// # Safety
+    /// `ptr` must be a live block of this heap.
+    unsafe fn extend_chunk(&mut self, ptr: *mut u8, new_size: usize) -> bool {
+        let Some(wanted) = ptr.addr().checked_add(round_to_words(new_size)) else {
+            return false;
+        };
+        // SAFETY: the block is live, so its tag and the chunk above are valid.
+        unsafe {
+            let base = chunk_of(ptr);
+            let tag = first_word(base);
+            let end = end_of(tag);
+            if wanted <= end.addr() {
+                return true;
+            }
+            let above = first_word(end);
+            if is_allocated(above) {
+                return false;
+            }
+            let size = free_size(end);
+            let above_end = end.add(size);
+            if wanted > above_end.addr() {
+                return false;
+            }
+            self.unlink_free(end, size);
+            self.place(base, above_end, end.with_addr(wanted), below_is_free(tag));
+        }
+        true
+    }
+}

@@ -1,0 +1,89 @@
+//! Shrinking live blocks in place, and `realloc`, which picks shrinking or growing.
+//!
+//! ```text
+//!   | tag  new ... old ...  | allocated |  →  | tag  new | free tail | allocated |
+//!   | tag  new ... old ...  | free      |  →  | tag  new | free (merged)         |
+//! ```
+//!
+//! A tail under `MIN_CHUNK` with an allocated chunk above stays in the block; the chunk never
+//! goes below `MIN_CHUNK`. Shrinking never moves a block.
+
+use super::alloc::round_to_words;
+use super::chunk::{
+    below_is_free, chunk_of, end_of, first_word, is_allocated, set_below_free, write_tag, MIN_CHUNK,
+};
+use super::errors::AllocError;
+use super::free_list::free_size;
+use super::Heap;
+use crate::Grow;
+use core::alloc::Layout;
+use core::ptr::NonNull;
+
+impl<G: Grow> Heap<G> {
+    /// Resizes the block at `ptr` to `new_size` bytes: `shrink` or `grow` (which copies only
+    /// if it cannot grow in place). On error the old block is unchanged and still live.
+    ///
+    /// # Safety
+    /// As for [`Heap::grow`].
+    pub unsafe fn realloc(
+        &mut self,
+        ptr: NonNull<u8>,
+        old: Layout,
+        new_size: usize,
+    ) -> Result<NonNull<u8>, AllocError> {
+        if new_size <= old.size() {
+            // SAFETY: forwarded contract.
+            Ok(unsafe { self.shrink(ptr, old, new_size) })
+        } else {
+            // SAFETY: forwarded contract.
+            unsafe { self.grow(ptr, old, new_size) }
+        }
+    }
+
+    /// Shrinks the block at `ptr` to `new_size` bytes in place; never fails, never moves.
+    ///
+    /// # Safety
+    /// `ptr` must be a live block of this heap allocated with `old`.
+    ///
+    /// # Panics
+    /// If `new_size > old.size()`.
+    pub unsafe fn shrink(&mut self, ptr: NonNull<u8>, old: Layout, new_size: usize) -> NonNull<u8> {
+        assert!(
+            new_size <= old.size(),
+            "shrink: the new size {new_size} is above the old size {}",
+            old.size()
+        );
+        #[cfg(feature = "debug-checks")]
+        self.verify_live(ptr, old, "shrink");
+        // SAFETY: `ptr` is live, by the caller's contract.
+        unsafe { self.shrink_chunk(ptr.as_ptr(), new_size) };
+        self.stats.resized(old.size(), new_size);
+        ptr
+    }
+
+    /// Frees the part of the live block's chunk beyond `ptr + new_size` where it can.
+    ///
+    /// # Safety
+    /// `ptr` must be a live block of this heap.
+    unsafe fn shrink_chunk(&mut self, ptr: *mut u8, new_size: usize) {
+        // SAFETY: the block is live, so its tag and the chunk above are valid.
+        unsafe {
+            let base = chunk_of(ptr);
+            let tag = first_word(base);
+            let end = end_of(tag);
+            let kept = ptr.add(round_to_words(new_size)).max(base.add(MIN_CHUNK));
+            let above = first_word(end);
+            if !is_allocated(above) {
+                let size = free_size(end);
+                self.unlink_free(end, size);
+                self.link_free(kept, end.addr() + size - kept.addr());
+            } else if end.addr() - kept.addr() >= MIN_CHUNK {
+                self.link_free(kept, end.addr() - kept.addr());
+                set_below_free(end, true);
+            } else {
+                return;
+            }
+            write_tag(base, kept, below_is_free(tag));
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! `truncate` and `allocated_span`: giving memory at an arena's ends back to the caller.
+//!
+//! ```text
+//!   before  | free | alloc | ... | alloc | free           | record |
+//!                  |<-- allocated_span -->|
+//!   after        | f | alloc | ... | alloc | f | record' |
+//!   released |<->|                                       |<------->|
+//! ```
+//!
+//! Only the free chunks at the two ends can be cut. The arena that remains covers at least
+//! the requested span; it may keep a few words more, because the end record needs three
+//! words and a leftover free piece must be a whole chunk (or nothing).
+
+use super::arena::{arena_base, arena_span, next_arena, set_arena_base, write_record, RECORD};
+use super::chunk::{below_is_free, first_word, is_allocated, set_below_free, MIN_CHUNK, WORD};
+use super::errors::{TruncateError, Truncated};
+use super::free_list::{free_size, free_size_below};
+use super::Heap;
+use crate::{Grow, Span};
+
+impl<G: Grow> Heap<G> {
+    /// The smallest span covering every allocated chunk of `arena` (empty if none): the
+    /// arena may be truncated down to it. O(1): it looks only at the two end chunks.
+    ///
+    /// # Panics
+    /// If `arena` is not an arena of this heap (as `claim`, `extend` or `truncate` returned it).
+    pub fn allocated_span(&self, arena: Span) -> Span {
+        let Some((_, record)) = self.find_arena(arena) else {
+            panic!("allocated_span: {arena} is not an arena of this heap");
+        };
+        // SAFETY: `record` is a live arena's end record.
+        unsafe { used_span(record) }
+    }
+
+    /// Shrinks the arena `old` to (at least) `new`, which must lie within it and contain
+    /// every allocated chunk. An empty `new` releases the whole arena if nothing in it is
+    /// allocated. Reports the arena that remains and the released memory at each end.
+    ///
+    /// Errors, with nothing changed: `old` is not an arena, `new` is not within `old`, or
+    /// `new` would cut allocated memory (see [`Heap::allocated_span`]).
+    pub fn truncate(&mut self, old: Span, new: Span) -> Result<Truncated, TruncateError> {
+        let Some((previous, record)) = self.find_arena(old) else {
+            return Err(TruncateError::NotAnArena { old });
+        };
+        if !old.contains_span(new) {
+            return Err(TruncateError::NotWithin { old, new });
+        }
+        // SAFETY: `record` is a live arena's end record; only free chunks at its ends change.
+        unsafe {
+            let allocated = used_span(record);
+            if !new.contains_span(allocated) {
+                return Err(TruncateError::WouldCutAllocated { new, allocated });
+            }
+            if new.is_empty() {
+                let base = arena_base(record);
+                if base != record {
+                    self.unlink_free(base, record.addr() - base.addr());
+                }
+                self.set_arena_link(previous, next_arena(record));
+                self.stats.claimed_bytes -= old.size();
+                return Ok(Truncated {
+                    arena: Span::empty(),
+                    released_below: old,
+                    released_above: Span::empty(),
+                });
+            }
+            let wanted_acme = (new.acme().addr() + WORD - 1) & !(WORD - 1);
+            let record = self.truncate_top(previous, record, wanted_acme);
+            self.truncate_bottom(record, new.base().addr() & !(WORD - 1));
+            let arena = arena_span(record);
+            self.stats.claimed_bytes -= old.size() - arena.size();
+            Ok(Truncated {
+                arena,
+                released_below: Span::new(old.base(), arena.base()),
+                released_above: Span::new(arena.acme(), old.acme()),
+            })
+        }
+    }
+
+    /// Moves the end record down towards `wanted_acme - RECORD` through the free chunk below it.
+    ///
+    /// # Safety
+    /// `record` must be the end record after `previous`; nothing allocated lies above `wanted_acme`.
+    unsafe fn truncate_top(
+        &mut self,
+        previous: *mut u8,
+        record: *mut u8,
+        wanted_acme: usize,
+    ) -> *mut u8 {
+        // SAFETY: the record and the free chunk below it are the arena's.
+        unsafe {
+            if !below_is_free(first_word(record)) {
+                return record;
+            }
+            let size = free_size_below(record);
+            let start = record.sub(size);
+            let mut kept = wanted_acme.saturating_sub(RECORD).max(start.addr()) - start.addr();
+            if kept != 0 && kept < MIN_CHUNK {
+                kept = MIN_CHUNK;
+            }
+            if kept == size {
+                return record;
+            }
+            let (base, next) = (arena_base(record), next_arena(record));
+            self.unlink_free(start, size);
+            if kept != 0 {
+                self.link_free(start, kept);
+            }
+            let new_record = start.add(kept);
+            write_record(new_record, base, next, kept != 0);
+            self.set_arena_link(previous, new_record);
+            new_record
+        }
+    }
+
+    /// Moves the arena's base up towards `wanted_base` through the free chunk at the base.
+    ///
+    /// # Safety
+    /// `record` must be an arena's end record; nothing allocated lies below `wanted_base`.
+    unsafe fn truncate_bottom(&mut self, record: *mut u8, wanted_base: usize) {
+        // SAFETY: the first chunk is the arena's.
+        unsafe {
+            let base = arena_base(record);
+            if base == record || is_allocated(first_word(base)) {
+                return;
+            }
+            let size = free_size(base);
+            let end = base.add(size);
+            let mut kept = end.addr() - wanted_base.min(end.addr());
+            if kept != 0 && kept < MIN_CHUNK {
+                kept = MIN_CHUNK;
+            }
+            if kept == size {
+                return;
+            }
+            self.unlink_free(base, size);
+            let new_base = end.sub(kept);
+            if kept == 0 {
+                set_below_free(end, false);
+            } else {
+                self.link_free(new_base, kept);
+            }
+            set_arena_base(record, new_base);
+        }
+    }
+}
+
+/// The span from the first allocated chunk's base to the last one's end (empty if none).
+///
+/// # Safety
+/// `record` must be a live arena's end record.
+unsafe fn used_span(record: *mut u8) -> Span {
+    // SAFETY: the first chunk and the record are the arena's.
+    unsafe {
+        let base = arena_base(record);
+        let low = if base == record || is_allocated(first_word(base)) {
+            base
+        } else {
+            base.add(free_size(base))
+        };
+        if low == record {
+            return Span::empty();
+        }
+        let high = if below_is_free(first_word(record)) {
+            record.sub(free_size_below(record))
+        } else {
+            record
+        };
+        Span::new(low, high)
+    }
+}

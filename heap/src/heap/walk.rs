@@ -1,0 +1,116 @@
+//! Walking the heap: every arena, and every chunk of every arena in address order.
+//!
+//! ```text
+//!   arena  | chunk | chunk | chunk | end record |
+//!           ^base   ^base + size    ...          ^ walk stops here, moves to the next arena
+//! ```
+//!
+//! An allocated chunk's size comes from its tag (`end - base`), a free chunk's from its size
+//! word. The walks only read, so they take `&self`; heap maps, `check` and the benchmarks
+//! use them.
+
+use super::arena::{arena_base, arena_span, next_arena};
+use super::chunk::{end_of, first_word, is_allocated};
+use super::free_list::free_size;
+use super::Heap;
+use crate::{Grow, Span};
+use core::marker::PhantomData;
+
+/// One chunk of an arena, as [`Heap::chunks`] reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Chunk {
+    /// The chunk's first byte (its tag or free-list node).
+    pub base: *mut u8,
+    /// The chunk's size in bytes, metadata included.
+    pub size: usize,
+    /// Whether the chunk is allocated (`false`: it is free).
+    pub allocated: bool,
+    /// The arena the chunk belongs to.
+    pub arena: Span,
+}
+
+impl Chunk {
+    /// The bytes the chunk covers.
+    pub fn span(&self) -> Span {
+        Span::from_base_size(self.base, self.size)
+    }
+}
+
+/// Iterator over the heap's arenas, most recently claimed first.
+pub struct Arenas<'heap> {
+    record: *mut u8,
+    heap: PhantomData<&'heap ()>,
+}
+
+impl Iterator for Arenas<'_> {
+    type Item = Span;
+
+    fn next(&mut self) -> Option<Span> {
+        if self.record.is_null() {
+            return None;
+        }
+        // SAFETY: the iterator borrows the heap, so its arena list stays valid.
+        let (span, next) = unsafe { (arena_span(self.record), next_arena(self.record)) };
+        self.record = next;
+        Some(span)
+    }
+}
+
+/// Iterator over every chunk of every arena (arenas as [`Heap::arenas`] orders them,
+/// chunks in address order within each).
+pub struct Chunks<'heap> {
+    arenas: Arenas<'heap>,
+    arena: Span,
+    record: *mut u8,
+    at: *mut u8,
+}
+
+impl Iterator for Chunks<'_> {
+    type Item = Chunk;
+
+    fn next(&mut self) -> Option<Chunk> {
+        while self.at == self.record {
+            self.record = self.arenas.record;
+            self.arena = self.arenas.next()?;
+            // SAFETY: `record` is the end record of a live arena.
+            self.at = unsafe { arena_base(self.record) };
+        }
+        let base = self.at;
+        // SAFETY: `at` is a chunk boundary inside a live arena, below its end record.
+        let first = unsafe { first_word(base) };
+        let allocated = is_allocated(first);
+        let size = if allocated {
+            end_of(first).addr() - base.addr()
+        } else {
+            // SAFETY: the chunk is free, so it keeps its size.
+            unsafe { free_size(base) }
+        };
+        self.at = base.wrapping_add(size);
+        Some(Chunk {
+            base,
+            size,
+            allocated,
+            arena: self.arena,
+        })
+    }
+}
+
+impl<G: Grow> Heap<G> {
+    /// The heap's arenas, most recently claimed first.
+    pub fn arenas(&self) -> Arenas<'_> {
+        Arenas {
+            record: self.arenas,
+            heap: PhantomData,
+        }
+    }
+
+    /// Every chunk of every arena, in address order within each arena.
+    pub fn chunks(&self) -> Chunks<'_> {
+        Chunks {
+            arenas: self.arenas(),
+            arena: Span::empty(),
+            record: core::ptr::null_mut(),
+            at: core::ptr::null_mut(),
+        }
+    }
+}

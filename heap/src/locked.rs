@@ -1,0 +1,69 @@
+//! `LockedHeap`: a [`Heap`] behind a lock, usable as the `#[global_allocator]` (and, with the
+//! `nightly` feature, as a `core::alloc::Allocator`).
+//!
+//! ```text
+//!   GlobalAlloc::alloc ──► lock (R: lock_api::RawMutex) ──► Heap::allocate ──► unlock
+//! ```
+//!
+//! The raw mutex is a type parameter so that a kernel can use one that disables interrupts
+//! while held; [`SpinLockedHeap`] uses a spin lock. Failure is a null pointer (GlobalAlloc)
+//! or `AllocError` (Allocator); a zero-size layout gets a minimal chunk, like any other.
+
+use crate::{Grow, Heap};
+use core::alloc::{GlobalAlloc, Layout};
+use core::ptr::{null_mut, NonNull};
+use lock_api::{Mutex, MutexGuard, RawMutex};
+
+/// A [`Heap`] behind the raw mutex `R`.
+pub struct LockedHeap<R: RawMutex, G: Grow> {
+    heap: Mutex<R, Heap<G>>,
+}
+
+/// A [`LockedHeap`] behind a spin lock.
+pub type SpinLockedHeap<G> = LockedHeap<spin::mutex::SpinMutex<()>, G>;
+
+impl<R: RawMutex, G: Grow> LockedHeap<R, G> {
+    /// An unlocked heap with no arenas and `grow` as its hook.
+    pub const fn new(grow: G) -> Self {
+        Self {
+            heap: Mutex::const_new(R::INIT, Heap::new(grow)),
+        }
+    }
+
+    /// Locks the heap (to claim, extend, read counters, or allocate directly).
+    pub fn lock(&self) -> MutexGuard<'_, R, Heap<G>> {
+        self.heap.lock()
+    }
+
+    /// Locks the heap if nobody holds it (for reports from a panic handler,
+    /// which must not wait on a lock the panicking code may hold).
+    pub fn try_lock(&self) -> Option<MutexGuard<'_, R, Heap<G>>> {
+        self.heap.try_lock()
+    }
+}
+
+// SAFETY: the lock serialises every use of the heap; `Heap` hands out disjoint blocks that
+// stay valid until freed, and frees only what it handed out.
+unsafe impl<R: RawMutex, G: Grow + Send> GlobalAlloc for LockedHeap<R, G> {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the heap's arenas are valid by the contract of `claim`.
+        unsafe { self.lock().allocate(layout) }.map_or(null_mut(), NonNull::as_ptr)
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: GlobalAlloc's contract: `ptr` came from `alloc` with `layout`, so it is not null.
+        unsafe { self.lock().deallocate(NonNull::new_unchecked(ptr), layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: as for `dealloc`.
+        unsafe {
+            self.lock()
+                .realloc(NonNull::new_unchecked(ptr), layout, new_size)
+        }
+        .map_or(null_mut(), NonNull::as_ptr)
+    }
+}
+
+#[cfg(feature = "nightly")]
+mod allocator;

@@ -1,0 +1,127 @@
+//! Tests of the out-of-memory hook: a hook that extends the arena makes the allocation
+//! retry and succeed; one that fails, or succeeds without changing anything, makes the
+//! allocation fail cleanly (once, without looping); `ClaimOnFirstUse` claims its region once.
+
+mod common {
+    pub mod memory;
+}
+
+use common::memory::Memory;
+use core::alloc::Layout;
+use heap::{AllocError, ClaimOnFirstUse, Grow, Heap, Span};
+
+/// Extends its arena by `step` bytes per call, up to the end of `room`.
+struct ExtendBySteps {
+    arena: Span,
+    room: Span,
+    step: usize,
+    calls: usize,
+}
+
+impl Grow for ExtendBySteps {
+    fn grow(heap: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
+        let hook = &mut heap.grow;
+        hook.calls += 1;
+        let new = hook.arena.extend(0, hook.step).fit_within(hook.room);
+        let old = hook.arena;
+        // SAFETY: `room` is the test's memory and holds only this arena.
+        let arena = unsafe { heap.extend(old, new) }.map_err(|_| AllocError)?;
+        heap.grow.arena = arena;
+        Ok(())
+    }
+}
+
+/// Counts its calls and answers with `answer`, changing nothing.
+struct Stubborn {
+    answer: Result<(), AllocError>,
+    calls: usize,
+}
+
+impl Grow for Stubborn {
+    fn grow(heap: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
+        heap.grow.calls += 1;
+        heap.grow.answer
+    }
+}
+
+#[test]
+fn a_hook_that_extends_makes_the_allocation_retry_and_succeed() {
+    let memory = Memory::new(1 << 16);
+    let room = memory.span(0, 1 << 16);
+    let mut heap = Heap::new(ExtendBySteps {
+        arena: Span::empty(),
+        room,
+        step: 4096,
+        calls: 0,
+    });
+    // SAFETY: the test's memory.
+    heap.grow.arena = unsafe { heap.claim(memory.span(0, 4096)) }.unwrap();
+    let big = Layout::from_size_align(10_000, 8).unwrap();
+    // SAFETY: the arena is the test's memory; blocks freed once.
+    unsafe {
+        let ptr = heap.allocate(big).unwrap();
+        assert_eq!(
+            heap.grow.calls, 2,
+            "two 4 KiB steps make room for 10 000 bytes"
+        );
+        let grown = heap.grow(ptr, big, 30_000).unwrap();
+        assert_eq!(
+            grown, ptr,
+            "the hook extends the arena right above the block"
+        );
+        heap.check().unwrap();
+        assert_eq!(
+            heap.allocate(Layout::from_size_align(1 << 16, 8).unwrap()),
+            Err(AllocError)
+        );
+        heap.deallocate(grown, Layout::from_size_align(30_000, 8).unwrap());
+    }
+    assert_eq!(heap.grow.arena, room);
+    heap.check().unwrap();
+}
+
+#[test]
+fn a_hook_that_fails_or_changes_nothing_fails_the_allocation_once() {
+    let memory = Memory::new(4096);
+    for answer in [Err(AllocError), Ok(())] {
+        let mut heap = Heap::new(Stubborn { answer, calls: 0 });
+        // SAFETY: the test's memory.
+        unsafe {
+            heap.claim(memory.span(0, 4096)).unwrap();
+            let before = heap.counters();
+            assert_eq!(
+                heap.allocate(Layout::from_size_align(8192, 8).unwrap()),
+                Err(AllocError)
+            );
+            assert_eq!(
+                heap.grow.calls, 1,
+                "hook answering {answer:?} is called once"
+            );
+            assert_eq!(heap.counters(), before);
+        }
+        heap.check().unwrap();
+    }
+}
+
+#[test]
+fn claim_on_first_use_claims_its_region_once() {
+    let memory = Memory::new(4096);
+    // SAFETY: the region is the test's memory and outlives the heap.
+    let mut heap = Heap::new(unsafe { ClaimOnFirstUse::new(memory.span(0, 4096)) });
+    assert_eq!(heap.arenas().count(), 0);
+    let layout = Layout::from_size_align(1000, 8).unwrap();
+    // SAFETY: the arena is the hook's region; blocks freed once.
+    unsafe {
+        let ptr = heap.allocate(layout).unwrap();
+        assert_eq!(
+            heap.arenas().collect::<Vec<_>>(),
+            vec![memory.span(0, 4096)]
+        );
+        assert_eq!(
+            heap.allocate(Layout::from_size_align(4000, 8).unwrap()),
+            Err(AllocError)
+        );
+        heap.deallocate(ptr, layout);
+    }
+    heap.check().unwrap();
+}

@@ -1,0 +1,151 @@
+//! Tests of `LockedHeap`: `GlobalAlloc` from several threads at once (each block keeps its
+//! bytes, the heap ends empty), failure as a null pointer, zero-size layouts, and (with the
+//! `nightly` feature) the `Allocator` implementation behind a `Vec`.
+#![cfg_attr(feature = "nightly", feature(allocator_api))]
+
+mod common {
+    pub mod memory;
+    pub mod rng;
+}
+
+use common::memory::Memory;
+use common::rng::Rng;
+use core::alloc::{GlobalAlloc, Layout};
+use heap::{ClaimOnFirstUse, NeverGrow, Span, SpinLockedHeap};
+
+#[cfg(not(miri))]
+const STEPS: usize = 20_000;
+#[cfg(miri)]
+const STEPS: usize = 100;
+
+/// Memory for the `static` heap below (u64s, so it is word-aligned).
+static mut STATIC_ARENA: [u64; 512] = [0; 512];
+
+/// A heap built entirely in a `static`, as a `#[global_allocator]` would be.
+static STATIC_HEAP: SpinLockedHeap<ClaimOnFirstUse> = {
+    let bytes = core::ptr::slice_from_raw_parts_mut((&raw mut STATIC_ARENA).cast::<u8>(), 4096);
+    // SAFETY: only this heap uses `STATIC_ARENA`.
+    SpinLockedHeap::new(unsafe { ClaimOnFirstUse::new(Span::from_slice(bytes)) })
+};
+
+fn locked_over(memory: &Memory, size: usize) -> SpinLockedHeap<NeverGrow> {
+    let heap = SpinLockedHeap::new(NeverGrow);
+    // SAFETY: the test's memory, which outlives the heap.
+    unsafe { heap.lock().claim(memory.span(0, size)) }.unwrap();
+    heap
+}
+
+#[test]
+fn global_alloc_serves_several_threads() {
+    let memory = Memory::new(1 << 20);
+    let heap = locked_over(&memory, 1 << 20);
+    std::thread::scope(|scope| {
+        for thread in 0..4u8 {
+            let heap = &heap;
+            scope.spawn(move || {
+                let mut rng = Rng::new(u64::from(thread));
+                let mut live: Vec<(*mut u8, Layout)> = Vec::new();
+                for _ in 0..STEPS {
+                    if live.len() < 64 && rng.below(2) == 0 {
+                        let layout =
+                            Layout::from_size_align(1 + rng.below(512), 1 << rng.below(6)).unwrap();
+                        // SAFETY: a non-zero-size layout.
+                        let ptr = unsafe { heap.alloc(layout) };
+                        assert!(!ptr.is_null() && ptr.addr().is_multiple_of(layout.align()));
+                        // SAFETY: the block holds `layout.size()` bytes.
+                        unsafe { ptr.write_bytes(thread, layout.size()) };
+                        live.push((ptr, layout));
+                    } else if let Some((ptr, layout)) = live.pop() {
+                        // SAFETY: a live block of this heap, freed once.
+                        unsafe {
+                            assert!(core::slice::from_raw_parts(ptr, layout.size())
+                                .iter()
+                                .all(|&byte| byte == thread));
+                            let ptr = heap.realloc(ptr, layout, layout.size() * 2);
+                            assert_eq!(ptr.read(), thread);
+                            heap.dealloc(
+                                ptr,
+                                Layout::from_size_align(layout.size() * 2, layout.align()).unwrap(),
+                            );
+                        }
+                    }
+                }
+                for (ptr, layout) in live {
+                    // SAFETY: live blocks of this heap, freed once.
+                    unsafe { heap.dealloc(ptr, layout) };
+                }
+            });
+        }
+    });
+    let heap = heap.lock();
+    heap.check().unwrap();
+    assert_eq!(heap.counters().live_allocations, 0);
+    assert_eq!(heap.chunks().count(), 1);
+}
+
+#[test]
+fn global_alloc_fails_with_null_and_serves_zero_sizes() {
+    let memory = Memory::new(4096);
+    let heap = locked_over(&memory, 4096);
+    // SAFETY: blocks of this heap, freed once.
+    unsafe {
+        assert!(heap
+            .alloc(Layout::from_size_align(8192, 8).unwrap())
+            .is_null());
+        let empty = Layout::from_size_align(0, 16).unwrap();
+        let ptr = heap.alloc(empty);
+        assert!(!ptr.is_null() && ptr.addr().is_multiple_of(16));
+        let zeroed = heap.alloc_zeroed(Layout::from_size_align(100, 8).unwrap());
+        assert!(core::slice::from_raw_parts(zeroed, 100)
+            .iter()
+            .all(|&byte| byte == 0));
+        assert!(heap
+            .realloc(
+                zeroed,
+                Layout::from_size_align(100, 8).unwrap(),
+                usize::MAX - 4
+            )
+            .is_null());
+        heap.dealloc(zeroed, Layout::from_size_align(100, 8).unwrap());
+        heap.dealloc(ptr, empty);
+    }
+    heap.lock().check().unwrap();
+}
+
+#[test]
+fn a_static_heap_claims_its_array_on_first_use() {
+    let layout = Layout::from_size_align(100, 8).unwrap();
+    // SAFETY: a block of this heap, freed once.
+    unsafe {
+        let ptr = STATIC_HEAP.alloc(layout);
+        assert!(!ptr.is_null());
+        STATIC_HEAP.dealloc(ptr, layout);
+    }
+    let heap = STATIC_HEAP.lock();
+    assert_eq!(heap.arenas().next().map(|arena| arena.size()), Some(4096));
+    heap.check().unwrap();
+}
+
+#[cfg(feature = "nightly")]
+#[test]
+fn allocator_backs_a_vec_and_resizes_in_place() {
+    let memory = Memory::new(1 << 16);
+    let heap = locked_over(&memory, 1 << 16);
+    let mut numbers: Vec<u64, _> = Vec::new_in(&heap);
+    for number in 0..2000u64 {
+        numbers.push(number);
+    }
+    numbers.shrink_to(1000);
+    assert!(numbers.iter().copied().eq(0..2000));
+    numbers.truncate(10);
+    numbers.shrink_to_fit();
+    assert!(numbers.iter().copied().eq(0..10));
+    assert_eq!(heap.lock().counters().live_allocations, 1);
+    drop(numbers);
+    let boxed = Box::new_in([7u8; 300], &heap);
+    assert!(boxed.iter().all(|&byte| byte == 7));
+    drop(boxed);
+    let heap = heap.lock();
+    heap.check().unwrap();
+    assert_eq!(heap.chunks().count(), 1);
+}

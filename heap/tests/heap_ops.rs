@@ -1,0 +1,371 @@
+//! Unit tests of each heap operation: claim, allocate, deallocate, the resizing paths,
+//! the walks and the counters; `check()` after every change.
+
+mod common {
+    pub mod memory;
+}
+
+use common::memory::Memory;
+use core::alloc::Layout;
+use core::ptr::NonNull;
+use heap::{AllocError, ClaimError, Heap, NeverGrow, Span};
+
+const WORD: usize = size_of::<usize>();
+
+fn layout(size: usize, align: usize) -> Layout {
+    Layout::from_size_align(size, align).unwrap()
+}
+
+fn heap_over(memory: &Memory, size: usize) -> (Heap<NeverGrow>, Span) {
+    let mut heap = Heap::new(NeverGrow);
+    // SAFETY: the memory is the test's own and outlives the heap.
+    let arena = unsafe { heap.claim(memory.span(0, size)) }.unwrap();
+    heap.check().unwrap();
+    (heap, arena)
+}
+
+fn free_chunks(heap: &Heap<NeverGrow>) -> Vec<usize> {
+    heap.chunks()
+        .filter(|chunk| !chunk.allocated)
+        .map(|chunk| chunk.size)
+        .collect()
+}
+
+#[test]
+fn a_claimed_arena_is_one_free_chunk_below_its_end_record() {
+    let memory = Memory::new(4096);
+    let (heap, arena) = heap_over(&memory, 4096);
+    assert_eq!(arena, memory.span(0, 4096));
+    assert_eq!(heap.arenas().collect::<Vec<_>>(), vec![arena]);
+    assert_eq!(free_chunks(&heap), vec![4096 - 3 * WORD]);
+    let counters = heap.counters();
+    assert_eq!(
+        (
+            counters.claimed_bytes,
+            counters.free_bytes,
+            counters.free_chunks
+        ),
+        (4096, 4096 - 3 * WORD, 1)
+    );
+    assert_eq!(counters.largest_free_chunk, 4096 - 3 * WORD);
+}
+
+#[test]
+fn claim_aligns_inward_and_refuses_bad_arenas() {
+    let memory = Memory::new(8192);
+    let (mut heap, arena) = heap_over(&memory, 4096);
+    let before = heap.counters();
+    // SAFETY: every refused claim writes nothing; the accepted one is the test's memory.
+    unsafe {
+        let null = Span::from_base_size(core::ptr::without_provenance_mut(0x800), 4096);
+        assert_eq!(heap.claim(null), Err(ClaimError::NullPage { base: 0x800 }));
+        let tiny = memory.span(4096, 5 * WORD);
+        assert_eq!(
+            heap.claim(tiny),
+            Err(ClaimError::TooSmall {
+                size: 5 * WORD,
+                minimum: 6 * WORD
+            })
+        );
+        let overlapping = memory.span(4000, 1000);
+        let error = heap.claim(overlapping).unwrap_err();
+        assert_eq!(
+            error,
+            ClaimError::Overlaps {
+                arena: memory.span(4000, 1000),
+                existing: arena
+            }
+        );
+        assert!(error.to_string().contains("overlaps"), "{error}");
+        assert_eq!(heap.counters(), before);
+        let unaligned = memory.span(4099, 1000);
+        assert_eq!(heap.claim(unaligned), Ok(memory.span(4104, 992)));
+    }
+    assert_eq!(heap.arenas().count(), 2);
+    heap.check().unwrap();
+}
+
+#[test]
+fn allocations_are_aligned_disjoint_and_freed_back_into_one_chunk() {
+    let memory = Memory::new(1 << 16);
+    let (mut heap, _) = heap_over(&memory, 1 << 16);
+    let mut blocks = Vec::new();
+    for (index, &(size, align)) in [
+        (0, 1),
+        (1, 1),
+        (8, 8),
+        (24, 8),
+        (100, 16),
+        (3, 64),
+        (513, 4096),
+        (40, 32),
+    ]
+    .iter()
+    .enumerate()
+    {
+        // SAFETY: the heap's arena is valid.
+        let ptr = unsafe { heap.allocate(layout(size, align)) }.unwrap();
+        assert_eq!(
+            ptr.as_ptr().addr() % align,
+            0,
+            "{size} bytes aligned to {align}"
+        );
+        // SAFETY: the block holds `size` bytes.
+        unsafe { ptr.as_ptr().write_bytes(index as u8, size) };
+        blocks.push((ptr, layout(size, align), index as u8));
+        heap.check().unwrap();
+    }
+    assert_eq!(heap.counters().live_allocations, 8);
+    assert_eq!(
+        heap.counters().allocated_bytes,
+        1 + 8 + 24 + 100 + 3 + 513 + 40
+    );
+    for order in [1, 6, 3, 0, 7, 2, 5, 4] {
+        let (ptr, layout, fill) = blocks[order];
+        // SAFETY: each block is read within its size, then freed once.
+        unsafe {
+            assert!(core::slice::from_raw_parts(ptr.as_ptr(), layout.size())
+                .iter()
+                .all(|&byte| byte == fill));
+            heap.deallocate(ptr, layout);
+        }
+        heap.check().unwrap();
+    }
+    assert_eq!(free_chunks(&heap), vec![(1 << 16) - 3 * WORD]);
+    assert_eq!(heap.counters().allocated_bytes, 0);
+}
+
+#[test]
+fn a_zero_size_allocation_takes_a_minimal_chunk() {
+    let memory = Memory::new(4096);
+    let (mut heap, _) = heap_over(&memory, 4096);
+    // SAFETY: the arena is valid; the block is freed once.
+    unsafe {
+        let ptr = heap.allocate(layout(0, 1)).unwrap();
+        let chunk = heap.chunks().find(|chunk| chunk.allocated).unwrap();
+        assert_eq!(
+            (chunk.base.addr() + WORD, chunk.size),
+            (ptr.as_ptr().addr(), 3 * WORD)
+        );
+        heap.deallocate(ptr, layout(0, 1));
+    }
+    heap.check().unwrap();
+}
+
+#[test]
+fn requests_that_cannot_fit_fail_cleanly() {
+    let memory = Memory::new(4096);
+    let (mut heap, _) = heap_over(&memory, 4096);
+    let before = heap.counters();
+    // SAFETY: the arena is valid.
+    unsafe {
+        assert_eq!(heap.allocate(layout(4096, 8)), Err(AllocError));
+        assert_eq!(
+            heap.allocate(layout(isize::MAX as usize - 4095, 4096)),
+            Err(AllocError)
+        );
+        assert_eq!(heap.allocate(layout(1, 1 << 40)), Err(AllocError));
+    }
+    assert_eq!(heap.counters(), before);
+    heap.check().unwrap();
+    assert!(AllocError.to_string().contains("allocation failed"));
+}
+
+#[test]
+fn free_merges_with_both_neighbours() {
+    let memory = Memory::new(4096);
+    let (mut heap, _) = heap_over(&memory, 4096);
+    let block = layout(64, 8);
+    // SAFETY: the arena is valid; each block is freed once.
+    unsafe {
+        let [a, b, c, d] = [(); 4].map(|()| heap.allocate(block).unwrap());
+        heap.deallocate(a, block);
+        heap.deallocate(c, block);
+        assert_eq!(heap.counters().free_chunks, 3);
+        heap.deallocate(b, block);
+        heap.check().unwrap();
+        assert_eq!(
+            free_chunks(&heap),
+            vec![3 * (64 + WORD), 4096 - 3 * WORD - 4 * (64 + WORD)]
+        );
+        heap.deallocate(d, block);
+    }
+    assert_eq!(free_chunks(&heap), vec![4096 - 3 * WORD]);
+    heap.check().unwrap();
+}
+
+fn filled(heap: &mut Heap<NeverGrow>, size: usize, fill: u8) -> NonNull<u8> {
+    // SAFETY: the arena is valid; the block holds `size` bytes.
+    unsafe {
+        let ptr = heap.allocate(layout(size, 8)).unwrap();
+        ptr.as_ptr().write_bytes(fill, size);
+        ptr
+    }
+}
+
+fn holds(ptr: NonNull<u8>, size: usize, fill: u8) -> bool {
+    // SAFETY: the callers pass live blocks of at least `size` bytes.
+    unsafe {
+        core::slice::from_raw_parts(ptr.as_ptr(), size)
+            .iter()
+            .all(|&byte| byte == fill)
+    }
+}
+
+#[test]
+fn grow_in_place_absorbs_the_free_chunk_above_or_fails_unchanged() {
+    let memory = Memory::new(4096);
+    let (mut heap, _) = heap_over(&memory, 4096);
+    let a = filled(&mut heap, 40, 1);
+    let b = filled(&mut heap, 40, 2);
+    // SAFETY: live blocks allocated with these layouts.
+    unsafe {
+        assert_eq!(heap.grow_in_place(a, layout(40, 8), 48), Err(AllocError));
+        assert_eq!(
+            heap.grow_in_place(a, layout(40, 8), usize::MAX),
+            Err(AllocError)
+        );
+        heap.check().unwrap();
+        assert_eq!(heap.grow_in_place(b, layout(40, 8), 1000), Ok(b));
+        assert!(holds(b, 40, 2));
+        heap.check().unwrap();
+        heap.deallocate(b, layout(1000, 8));
+        assert_eq!(heap.grow_in_place(a, layout(40, 8), 2000), Ok(a));
+        assert_eq!(heap.counters().allocated_bytes, 2000);
+        heap.check().unwrap();
+        heap.deallocate(a, layout(2000, 8));
+    }
+    assert_eq!(free_chunks(&heap), vec![4096 - 3 * WORD]);
+}
+
+#[test]
+fn grow_moves_only_when_in_place_fails_and_keeps_the_bytes() {
+    let memory = Memory::new(8192);
+    let (mut heap, _) = heap_over(&memory, 8192);
+    let a = filled(&mut heap, 100, 7);
+    let fence = filled(&mut heap, 8, 9);
+    // SAFETY: live blocks allocated with these layouts.
+    unsafe {
+        let moved = heap.grow(a, layout(100, 8), 500).unwrap();
+        assert_ne!(moved, a);
+        assert!(holds(moved, 100, 7));
+        heap.check().unwrap();
+        let same = heap.realloc(moved, layout(500, 8), 900).unwrap();
+        assert_eq!(
+            same, moved,
+            "the chunk above is free, so realloc grows in place"
+        );
+        assert_eq!(heap.grow(same, layout(900, 8), 1 << 20), Err(AllocError));
+        assert!(holds(same, 100, 7));
+        heap.check().unwrap();
+        heap.deallocate(same, layout(900, 8));
+        heap.deallocate(fence, layout(8, 8));
+    }
+    heap.check().unwrap();
+    assert_eq!(heap.counters().live_allocations, 0);
+}
+
+#[test]
+fn shrink_gives_back_the_tail_and_merges_it() {
+    let memory = Memory::new(4096);
+    let (mut heap, _) = heap_over(&memory, 4096);
+    let a = filled(&mut heap, 1000, 3);
+    let fence = filled(&mut heap, 8, 4);
+    // SAFETY: live blocks allocated with these layouts.
+    unsafe {
+        assert_eq!(heap.shrink(a, layout(1000, 8), 100), a);
+        assert!(holds(a, 100, 3));
+        heap.check().unwrap();
+        assert_eq!(heap.counters().free_chunks, 2);
+        assert_eq!(heap.realloc(a, layout(100, 8), 99), Ok(a));
+        assert_eq!(
+            heap.counters().free_chunks,
+            2,
+            "a one-byte shrink leaves no room for a chunk"
+        );
+        heap.deallocate(fence, layout(8, 8));
+        assert_eq!(heap.shrink(a, layout(99, 8), 0), a);
+        heap.check().unwrap();
+        heap.deallocate(a, layout(0, 8));
+    }
+    assert_eq!(free_chunks(&heap), vec![4096 - 3 * WORD]);
+}
+
+#[test]
+fn over_aligned_blocks_resize_and_free_like_others() {
+    let memory = Memory::new(1 << 15);
+    let (mut heap, _) = heap_over(&memory, 1 << 15);
+    // SAFETY: live blocks allocated with these layouts.
+    unsafe {
+        let _shift = heap.allocate(layout(8, 8)).unwrap();
+        for align in [16, 32, 64, 128, 4096] {
+            let ptr = heap.allocate(layout(24, align)).unwrap();
+            assert_eq!(ptr.as_ptr().addr() % align, 0);
+            ptr.as_ptr().write_bytes(5, 24);
+            let ptr = heap.realloc(ptr, layout(24, align), 300).unwrap();
+            assert!(holds(ptr, 24, 5));
+            let ptr = heap.shrink(ptr, layout(300, align), 16);
+            heap.check().unwrap();
+            heap.deallocate(ptr, layout(16, align));
+            heap.check().unwrap();
+        }
+    }
+    assert_eq!(heap.counters().live_allocations, 1);
+}
+
+#[test]
+fn chunks_and_counters_describe_the_heap() {
+    let memory = Memory::new(8192);
+    let mut heap = Heap::new(NeverGrow);
+    // SAFETY: two disjoint parts of the test's memory.
+    let (low, high) = unsafe {
+        (
+            heap.claim(memory.span(0, 4096)).unwrap(),
+            heap.claim(memory.span(4096, 4096)).unwrap(),
+        )
+    };
+    let a = filled(&mut heap, 10, 1);
+    let _b = filled(&mut heap, 20, 2);
+    let chunks: Vec<_> = heap.chunks().collect();
+    assert_eq!(chunks.iter().filter(|chunk| chunk.allocated).count(), 2);
+    assert_eq!(
+        chunks.iter().map(|chunk| chunk.size).sum::<usize>(),
+        8192 - 6 * WORD
+    );
+    assert!(chunks
+        .iter()
+        .all(|chunk| chunk.arena == low || chunk.arena == high));
+    assert!(chunks
+        .iter()
+        .all(|chunk| chunk.arena.contains_span(chunk.span())));
+    let counters = heap.counters();
+    assert_eq!(
+        (
+            counters.allocated_bytes,
+            counters.live_allocations,
+            counters.total_allocations
+        ),
+        (30, 2, 2)
+    );
+    // SAFETY: a live block.
+    unsafe { heap.deallocate(a, layout(10, 8)) };
+    let counters = heap.counters();
+    assert_eq!(
+        (
+            counters.allocated_bytes,
+            counters.peak_allocated_bytes,
+            counters.live_allocations
+        ),
+        (20, 30, 1)
+    );
+    assert_eq!(
+        counters.free_bytes,
+        chunks
+            .iter()
+            .filter(|c| !c.allocated)
+            .map(|c| c.size)
+            .sum::<usize>()
+            + 3 * WORD
+    );
+    heap.check().unwrap();
+}
