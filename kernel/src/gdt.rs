@@ -7,13 +7,13 @@
 //! map pages on demand, should not depend on the stack of whoever faulted.
 //!
 //! ```text
-//!   GDT: [null] [kernel code] [TSS (two slots)]
+//!   GDT: [null] [kernel code] [kernel data] [TSS (two slots)]
 //!   TSS.IST[0] ──► DOUBLE_FAULT_STACK (20 KiB, top)
 //!   TSS.IST[1] ──► PAGE_FAULT_STACK   (20 KiB, top)
 //! ```
 
 use spin::Lazy;
-use x86_64::instructions::segmentation::{Segment, CS};
+use x86_64::instructions::segmentation::{Segment, CS, DS, ES, SS};
 use x86_64::instructions::tables::load_tss;
 use x86_64::structures::gdt::{Descriptor, GlobalDescriptorTable, SegmentSelector};
 use x86_64::structures::tss::TaskStateSegment;
@@ -54,12 +54,14 @@ static TSS: Lazy<TaskStateSegment> = Lazy::new(|| {
 static GDT: Lazy<(GlobalDescriptorTable, Selectors)> = Lazy::new(|| {
     let mut gdt = GlobalDescriptorTable::new();
     let code = gdt.append(Descriptor::kernel_code_segment());
+    let data = gdt.append(Descriptor::kernel_data_segment());
     let tss = gdt.append(Descriptor::tss_segment(&TSS));
-    (gdt, Selectors { code, tss })
+    (gdt, Selectors { code, data, tss })
 });
 
 struct Selectors {
     code: SegmentSelector,
+    data: SegmentSelector,
     tss: SegmentSelector,
 }
 
@@ -72,13 +74,19 @@ pub fn ist_stack_tops() -> [VirtAddr; 2] {
     ]
 }
 
-/// Loads the GDT, reloads CS and loads the TSS.
+/// Loads the GDT, reloads CS and the data segments, and loads the TSS.
+///
+/// SS must be reloaded too: it still holds the bootloader's selector, and
+/// `iretq` at the end of every interrupt checks it against the new GDT.
 pub fn init() {
     GDT.0.load();
     // SAFETY: the selectors index the GDT that was just loaded, which lives in
     // a static and so is never freed.
     unsafe {
         CS::set_reg(GDT.1.code);
+        for set_reg in [SS::set_reg, DS::set_reg, ES::set_reg] {
+            set_reg(GDT.1.data);
+        }
         load_tss(GDT.1.tss);
     }
 }

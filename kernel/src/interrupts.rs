@@ -1,10 +1,14 @@
 //! The interrupt descriptor table and the CPU exception handlers.
 //!
-//! Every handler here reports what happened over serial and stops the kernel
-//! through a panic (which exits QEMU with the failure code): in this kernel an
-//! exception is always a bug, except a breakpoint, which is only logged.
+//! Every exception handler here reports what happened over serial and stops the
+//! kernel through a panic (which exits QEMU with the failure code): in this
+//! kernel an exception is a bug, with two exceptions. A breakpoint is only
+//! logged, and a page fault inside the committed heap arena is how the heap's
+//! pages get mapped (see `memory::fault`). The timer interrupt runs the
+//! driver-like work of `timer::tick`.
 
-use crate::gdt;
+use crate::memory::fault;
+use crate::{gdt, pic, timer};
 use spin::Lazy;
 use x86_64::registers::control::Cr2;
 use x86_64::structures::idt::{InterruptDescriptorTable, InterruptStackFrame, PageFaultErrorCode};
@@ -15,6 +19,7 @@ static IDT: Lazy<InterruptDescriptorTable> = Lazy::new(|| {
     idt.invalid_opcode.set_handler_fn(invalid_opcode_handler);
     idt.general_protection_fault
         .set_handler_fn(general_protection_handler);
+    idt[pic::TIMER_VECTOR].set_handler_fn(timer_handler);
     // SAFETY: both IST slots are set up by `gdt::init` with stacks that are used
     // by nothing else.
     unsafe {
@@ -62,10 +67,17 @@ extern "x86-interrupt" fn double_fault_handler(frame: InterruptStackFrame, code:
 
 extern "x86-interrupt" fn page_fault_handler(frame: InterruptStackFrame, code: PageFaultErrorCode) {
     let address = Cr2::read_raw();
-    panic!(
-        "page fault at address {address:#x}, error code {:#x} ({code:?}), RIP {:#x}: \
-         no rule maps this address on demand",
-        code.bits(),
-        frame.instruction_pointer.as_u64()
-    );
+    match fault::classify(address, code) {
+        Ok(()) => fault::map_on_demand(address),
+        Err(rule) => panic!(
+            "page fault at address {address:#x}, error code {:#x} ({code:?}), RIP {:#x}: {rule}",
+            code.bits(),
+            frame.instruction_pointer.as_u64()
+        ),
+    }
+}
+
+extern "x86-interrupt" fn timer_handler(_frame: InterruptStackFrame) {
+    timer::tick();
+    pic::end_of_timer_interrupt();
 }

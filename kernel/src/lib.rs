@@ -1,9 +1,11 @@
 //! A bootable x86_64 hobby kernel whose memory story is the point.
 //!
 //! The library holds everything the kernel binary and its test binaries share:
-//! serial output and logging, the GDT/TSS/IDT, the QEMU exit device and the
-//! in-QEMU test framework. Each binary enters through
-//! `bootloader_api::entry_point!` with [`BOOTLOADER_CONFIG`] and calls [`init`].
+//! serial output and logging, the GDT/TSS/IDT, the timer, the memory system
+//! with the global allocator, the QEMU exit device and the in-QEMU test
+//! framework. Each binary enters through `bootloader_api::entry_point!` with
+//! [`BOOTLOADER_CONFIG`], calls [`init`], then [`memory::init`] if it
+//! allocates and [`timer::start`] if it wants timer interrupts.
 #![no_std]
 #![cfg_attr(test, no_main)]
 #![feature(custom_test_frameworks)]
@@ -11,13 +13,21 @@
 #![test_runner(crate::testing::test_runner)]
 #![reexport_test_harness_main = "test_main"]
 
+extern crate alloc;
+
+pub mod allocator;
 pub mod boot_info;
 pub mod gdt;
 pub mod interrupts;
 pub mod logger;
+pub mod memory;
+pub mod pic;
 pub mod qemu;
 pub mod serial;
+pub mod sync;
 pub mod testing;
+pub mod timer;
+pub mod workload;
 
 pub use boot_info::BOOTLOADER_CONFIG;
 
@@ -26,6 +36,14 @@ pub fn init() {
     logger::init(log::LevelFilter::Info);
     gdt::init();
     interrupts::init();
+}
+
+/// Prints `PANIC: <message>` and what the heap and memory counters say, then
+/// exits QEMU with the failure code: the end of every kernel panic.
+pub fn fail(info: &core::panic::PanicInfo) -> ! {
+    serial_println!("PANIC: {info}");
+    allocator::report_after_panic();
+    qemu::exit_qemu(qemu::ExitCode::Failure)
 }
 
 /// Halts the CPU until the next interrupt, forever.

@@ -1,29 +1,62 @@
-//! The kernel binary: boots, reports the machine's memory and exits QEMU.
+//! The kernel binary: boots, brings up memory, runs a driver-like workload
+//! until the heap has grown through page faults, trims it, and exits QEMU.
 #![no_std]
 #![no_main]
 
 use bootloader_api::{entry_point, BootInfo};
+use kernel::allocator::HEAP;
 use kernel::boot_info::MemorySummary;
+use kernel::memory::{self, MemoryReport};
 use kernel::qemu::{exit_qemu, ExitCode};
-use kernel::serial_println;
+use kernel::timer;
+use kernel::workload::{self, Rng};
 
 entry_point!(kernel_main, config = &kernel::BOOTLOADER_CONFIG);
+
+/// How far the workload grows the heap: well past the initial arena.
+const GROWTH_TARGET: u64 = 32 << 20;
 
 fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
     kernel::init();
     log::info!(
-        "kernel {} booted: image at {:#x} ({} KiB), physical memory mapped at {:#x}",
+        "kernel {} booted: image at {:#x} ({} KiB)",
         env!("CARGO_PKG_VERSION"),
         boot_info.kernel_image_offset,
         boot_info.kernel_len / 1024,
-        boot_info.physical_memory_offset.into_option().unwrap_or(0)
     );
     MemorySummary::of(&boot_info.memory_regions).log(&boot_info.memory_regions);
+    memory::init(boot_info);
+    timer::start();
+    log::info!("memory at start: {}", MemoryReport::now());
+    log::info!("heap at start: {:?}", HEAP.lock().counters());
+
+    let live = workload::churn(&mut Rng::new(0x5eed), GROWTH_TARGET);
+    log::info!(
+        "workload grew the heap to {} MiB; {} KiB of payload alive; {} timer ticks, {} allocations in the timer handler",
+        memory::window::committed_bytes() >> 20,
+        live.payload_bytes() / 1024,
+        timer::ticks(),
+        timer::allocations()
+    );
+    log::info!("memory before trim: {}", MemoryReport::now());
+    log::info!("heap before trim: {:?}", HEAP.lock().counters());
+    drop(live);
+    let trimmed = memory::trim();
+    log::info!(
+        "trim released {} KiB of arena and unmapped {} pages",
+        trimmed.released_bytes / 1024,
+        trimmed.unmapped_pages
+    );
+    log::info!("memory after trim: {}", MemoryReport::now());
+    log::info!("heap after trim: {:?}", HEAP.lock().counters());
+    if let Err(error) = HEAP.lock().check() {
+        panic!("heap invariant broken after the workload: {error}");
+    }
+    log::info!("heap check passed; done");
     exit_qemu(ExitCode::Success)
 }
 
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo) -> ! {
-    serial_println!("PANIC: {info}");
-    exit_qemu(ExitCode::Failure)
+    kernel::fail(info)
 }

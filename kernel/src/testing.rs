@@ -36,6 +36,55 @@ pub fn test_runner(tests: &[&dyn Testable]) -> ! {
 /// The panic handler of test binaries: the running test failed.
 pub fn test_panic_handler(info: &PanicInfo) -> ! {
     serial_println!("[failed]");
-    serial_println!("PANIC: {info}");
-    exit_qemu(ExitCode::Failure)
+    crate::fail(info)
+}
+
+/// The panic handler of a test that must fail a certain way: the boot
+/// succeeds only if the panic message contains `expected`.
+pub fn expect_panic(info: &PanicInfo, expected: &str) -> ! {
+    if message_contains(info, expected) {
+        serial_println!("[ok]");
+        exit_qemu(ExitCode::Success)
+    }
+    serial_println!("[failed]");
+    serial_println!("expected a panic containing {expected:?}");
+    crate::fail(info)
+}
+
+/// Whether the formatted panic message contains `expected`, without the heap
+/// (the heap may be what panicked). Messages are matched through a sliding
+/// window of 128 bytes, so `expected` must be shorter than that.
+fn message_contains(info: &PanicInfo, expected: &str) -> bool {
+    struct Finder<'a> {
+        expected: &'a [u8],
+        window: [u8; 128],
+        len: usize,
+        found: bool,
+    }
+    impl core::fmt::Write for Finder<'_> {
+        fn write_str(&mut self, s: &str) -> core::fmt::Result {
+            for &byte in s.as_bytes() {
+                if self.len == self.window.len() {
+                    self.window.copy_within(1.., 0);
+                    self.len -= 1;
+                }
+                self.window[self.len] = byte;
+                self.len += 1;
+                self.found |= self.window[..self.len].ends_with(self.expected);
+            }
+            Ok(())
+        }
+    }
+    assert!(
+        expected.len() < 128,
+        "expected panic text too long: {expected:?}"
+    );
+    let mut finder = Finder {
+        expected: expected.as_bytes(),
+        window: [0; 128],
+        len: 0,
+        found: false,
+    };
+    let _ = core::fmt::write(&mut finder, format_args!("{}", info.message()));
+    finder.found
 }

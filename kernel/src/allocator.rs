@@ -1,0 +1,97 @@
+//! The kernel's global allocator: the boundary-tag heap behind an
+//! interrupt-safe lock, grown through the heap window.
+//!
+//! ```text
+//!   Box::new ─► GlobalAlloc::alloc ─► IrqSpinLock (interrupts off)
+//!            ─► Heap::allocate ─► no fit? WindowGrow commits more window
+//!            ─► tags written ─► first touch of a new page faults
+//!            ─► memory::fault maps a zeroed frame ─► the write retries
+//! ```
+//!
+//! A failed allocation returns null, so `try_reserve` and friends see an
+//! error. An infallible one then panics (Rust's allocation-error path); the
+//! panic handler prints the failed layout, recorded here, and the counters.
+
+use crate::memory::grow::WindowGrow;
+use crate::sync::IrqSpinLock;
+use core::alloc::{GlobalAlloc, Layout};
+use core::sync::atomic::{AtomicUsize, Ordering};
+use heap::LockedHeap;
+
+/// The heap, as its own lock type: the kernel's memory code uses it directly.
+pub type KernelHeap = LockedHeap<IrqSpinLock, WindowGrow>;
+
+/// The one heap every kernel allocation comes from.
+pub static HEAP: KernelHeap = LockedHeap::new(WindowGrow::new());
+
+/// The `#[global_allocator]`: forwards to [`HEAP`] and remembers the last
+/// layout it could not serve.
+pub struct GlobalHeap;
+
+#[global_allocator]
+static GLOBAL: GlobalHeap = GlobalHeap;
+
+static FAILED_SIZE: AtomicUsize = AtomicUsize::new(0);
+static FAILED_ALIGN: AtomicUsize = AtomicUsize::new(0);
+
+impl GlobalHeap {
+    fn record(layout: Layout, ptr: *mut u8) -> *mut u8 {
+        if ptr.is_null() {
+            FAILED_SIZE.store(layout.size(), Ordering::Relaxed);
+            FAILED_ALIGN.store(layout.align(), Ordering::Relaxed);
+        }
+        ptr
+    }
+}
+
+/// The last layout the heap could not serve, if any.
+pub fn last_failure() -> Option<Layout> {
+    let align = FAILED_ALIGN.load(Ordering::Relaxed);
+    (align != 0)
+        .then(|| Layout::from_size_align(FAILED_SIZE.load(Ordering::Relaxed), align).ok())?
+}
+
+// SAFETY: every call forwards to the locked heap's `GlobalAlloc`, which upholds
+// the contract; recording a failure does not touch the returned memory.
+unsafe impl GlobalAlloc for GlobalHeap {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        Self::record(layout, unsafe { HEAP.alloc(layout) })
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        Self::record(layout, unsafe { HEAP.alloc_zeroed(layout) })
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { HEAP.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        let new = unsafe { HEAP.realloc(ptr, layout, new_size) };
+        // `new_size` with the old alignment is a valid layout: the caller guarantees it.
+        Self::record(
+            Layout::from_size_align(new_size, layout.align()).unwrap_or(layout),
+            new,
+        )
+    }
+}
+
+/// Prints the heap's state after a panic: the last failed layout and the
+/// counters, when the heap lock is free (it may be held by the panicking code).
+pub fn report_after_panic() {
+    if let Some(layout) = last_failure() {
+        crate::serial_println!(
+            "last failed allocation: {} bytes, align {}",
+            layout.size(),
+            layout.align()
+        );
+    }
+    match HEAP.try_lock() {
+        Some(heap) => crate::serial_println!("heap counters: {:?}", heap.counters()),
+        None => crate::serial_println!("heap counters: unavailable (the heap lock is held)"),
+    }
+}

@@ -1,0 +1,76 @@
+//! Page faults: map a heap page on first touch, or explain the bug.
+//!
+//! The rules, checked in order; the first that fails names the bug:
+//!
+//! ```text
+//!   1. the address is inside the heap window      else "outside the heap window"
+//!   2. it is below the committed end              else "beyond the committed arena"
+//!   3. the page is not present                    else "protection violation"
+//!   4. the access came from kernel mode           else "user-mode access"
+//!   5. it is not an instruction fetch             else "instruction fetch from the heap"
+//!   then: take a frame, zero it, map it writable and non-executable, return
+//! ```
+//!
+//! This path never touches the heap or its lock: the faulting code may hold
+//! the heap lock (the heap writes its tags into fresh pages). It takes only the
+//! memory lock, which no code holds while touching heap memory.
+
+use super::{counters, window, MEMORY};
+use x86_64::structures::idt::PageFaultErrorCode;
+use x86_64::structures::paging::{Mapper, Page, PageTableFlags, Size4KiB};
+use x86_64::VirtAddr;
+
+/// Which rule a fault broke, or that it may be served.
+pub fn classify(address: u64, code: PageFaultErrorCode) -> Result<(), &'static str> {
+    if !(window::HEAP_WINDOW_START..window::window_end()).contains(&address) {
+        Err("outside the heap window")
+    } else if address >= window::committed_end() {
+        Err("beyond the committed arena")
+    } else if code.contains(PageFaultErrorCode::PROTECTION_VIOLATION) {
+        Err("protection violation")
+    } else if code.contains(PageFaultErrorCode::USER_MODE) {
+        Err("user-mode access")
+    } else if code.contains(PageFaultErrorCode::INSTRUCTION_FETCH) {
+        Err("instruction fetch from the heap")
+    } else {
+        Ok(())
+    }
+}
+
+/// Maps a zeroed frame at the page holding `address`, which [`classify`]
+/// accepted.
+///
+/// Panics when physical memory or the page-table bump is exhausted, or when
+/// the memory lock is held (a fault inside frame or table code is a bug).
+pub fn map_on_demand(address: u64) {
+    let mut memory = MEMORY
+        .try_lock()
+        .expect("page fault while the memory lock is held: frame or table code touched the heap");
+    let memory = memory
+        .as_mut()
+        .expect("page fault in the heap window before memory::init");
+    let page = Page::<Size4KiB>::containing_address(VirtAddr::new(address));
+    let Some(frame) = memory.frames.allocate() else {
+        panic!(
+            "out of physical frames while mapping heap page {:#x}",
+            page.start_address()
+        );
+    };
+    let frame_bytes: *mut u8 =
+        (memory.physical_memory + frame.start_address().as_u64()).as_mut_ptr();
+    // SAFETY: the frame was just handed out, so nothing else uses it, and it is
+    // mapped through the physical-memory window.
+    unsafe { frame_bytes.write_bytes(0, page.size() as usize) };
+    let flags = PageTableFlags::PRESENT | PageTableFlags::WRITABLE | PageTableFlags::NO_EXECUTE;
+    // SAFETY: the page is in the committed heap window and not present, and the
+    // frame is fresh, so this creates the only mapping of both.
+    let mapped = unsafe { memory.mapper.map_to(page, frame, flags, &mut memory.tables) };
+    match mapped {
+        Ok(flush) => flush.flush(),
+        Err(error) => panic!(
+            "mapping heap page {:#x} failed: {error:?}",
+            page.start_address()
+        ),
+    }
+    counters::page_fault_served();
+}

@@ -1,0 +1,94 @@
+//! The kernel's memory: physical frames, page tables, and the demand-paged
+//! heap window the global allocator grows into.
+//!
+//! ```text
+//!   virtual address space                                   level-4 entry
+//!   0x0000_0000_0000_0000 ┌──────────────────────────────┐
+//!                         │ lower half: unused (the null │ 0-255
+//!                         │ page is never mapped)        │
+//!   0xffff_8000_0000_0000 ├──────────────────────────────┤
+//!                         │ bootloader's dynamic range:  │ 256-319
+//!                         │ kernel image (with the       │
+//!                         │ PAGE_TABLE_BUMP), stack,     │
+//!                         │ boot info, all physical      │
+//!                         │ memory                       │
+//!   0xffff_a000_0000_0000 ├──────────────────────────────┤ ◄─ HEAP_WINDOW_START
+//!                         │ committed arena: mapped page │ 320 (its own entry,
+//!                         │ by page on first touch       │  checked unused at
+//!                         ├ ─ ─ ─ committed end ─ ─ ─ ─ ─┤  boot)
+//!                         │ reserved for growth: a touch │
+//!                         │ here is a bug                │
+//!   0xffff_a000_4000_0000 ├──────────────────────────────┤ ◄─ window end (1 GiB)
+//!                         │ unused                       │ 321-511
+//!   0xffff_ffff_ffff_ffff └──────────────────────────────┘
+//! ```
+//!
+//! The heap starts with [`INITIAL_ARENA`] committed. When an allocation does
+//! not fit, the heap's `Grow` hook ([`grow::WindowGrow`]) commits more of the
+//! window with `extend`; nothing is mapped then. The first write to a new page
+//! faults, and [`fault::map_on_demand`] maps a zeroed frame there. [`trim`]
+//! gives the free top of the arena back: `truncate`, then unmap.
+
+pub mod counters;
+pub mod fault;
+pub mod frames;
+pub mod grow;
+pub mod page_tables;
+pub mod trim;
+pub mod window;
+
+pub use counters::MemoryReport;
+pub use trim::{trim, Trimmed};
+pub use window::{HEAP_WINDOW_SIZE, HEAP_WINDOW_START, INITIAL_ARENA};
+
+use crate::sync::IrqMutex;
+use bootloader_api::BootInfo;
+use frames::FrameAllocator;
+use page_tables::BumpTableFrames;
+use x86_64::structures::paging::OffsetPageTable;
+use x86_64::VirtAddr;
+
+/// Frames and page tables: everything the page-fault path changes, behind one
+/// lock that an interrupt can never find taken by its own CPU.
+pub struct Memory {
+    /// The active page tables.
+    pub mapper: OffsetPageTable<'static>,
+    /// Where new page tables come from.
+    pub tables: BumpTableFrames,
+    /// Where the pages under the heap come from.
+    pub frames: FrameAllocator,
+    /// Where all physical memory is mapped.
+    pub physical_memory: VirtAddr,
+}
+
+/// The kernel's memory, set by [`init`].
+pub static MEMORY: IrqMutex<Option<Memory>> = IrqMutex::new(None);
+
+/// Sets up frames and page tables, checks that the heap window is free, and
+/// gives the heap its initial arena.
+///
+/// Call once, after the IDT is loaded (the heap's first writes fault).
+pub fn init(boot_info: &'static BootInfo) {
+    let physical_memory = boot_info
+        .physical_memory_offset
+        .into_option()
+        .map(VirtAddr::new)
+        .expect("the bootloader did not map physical memory (BOOTLOADER_CONFIG asks it to)");
+    // SAFETY: the bootloader mapped all physical memory at this offset, and
+    // this is the only place that builds the tables and the frame allocator.
+    let memory = unsafe {
+        let tables = BumpTableFrames::new(physical_memory);
+        let mapper = page_tables::active(physical_memory);
+        let frames = FrameAllocator::new(&boot_info.memory_regions, physical_memory);
+        Memory {
+            mapper,
+            tables,
+            frames,
+            physical_memory,
+        }
+    };
+    window::assert_unused(&memory.mapper);
+    let previous = MEMORY.lock().replace(memory);
+    assert!(previous.is_none(), "memory::init called twice");
+    grow::claim_initial_arena();
+}

@@ -1,0 +1,139 @@
+//! The kernel's page tables, with every new table frame from a static `Bump`.
+//!
+//! Mapping a heap page may need up to three new tables (level 3, 2 and 1).
+//! They come from [`PAGE_TABLE_BUMP`], an array of pages inside the kernel
+//! image, never from the frame allocator: the tables that describe the heap
+//! window then cost nothing from the memory they describe, and their number is
+//! fixed and visible at build time.
+//!
+//! A bump page has a virtual address (in the kernel image); the page tables
+//! need its physical address, which the active tables know. That lookup walks
+//! the kernel image's own level-3, 2 and 1 tables, found once at boot, so it
+//! never reads a table that `map_to` is in the middle of changing.
+
+use super::HEAP_WINDOW_SIZE;
+use heap::{Bump, Page};
+use x86_64::registers::control::Cr3;
+use x86_64::structures::paging::page_table::FrameError;
+use x86_64::structures::paging::page_table::PageTableEntry;
+use x86_64::structures::paging::{
+    FrameAllocator, OffsetPageTable, PageTable, PageTableIndex, PhysFrame, Size4KiB,
+};
+use x86_64::{PhysAddr, VirtAddr};
+
+/// Tables needed to map the whole heap window with 4 KiB pages: one level-1
+/// table per 2 MiB, one level-2 table per 1 GiB, one level-3 table.
+pub const PAGE_TABLE_PAGES: usize =
+    HEAP_WINDOW_SIZE.div_ceil(1 << 21) + HEAP_WINDOW_SIZE.div_ceil(1 << 30) + 1;
+
+/// Every frame that backs a page table the kernel creates.
+pub static PAGE_TABLE_BUMP: Bump<[Page; PAGE_TABLE_PAGES]> = Bump::uninit();
+
+/// The frame source `OffsetPageTable::map_to` uses for new tables.
+pub struct BumpTableFrames {
+    physical_memory: VirtAddr,
+    /// The level-3 table that maps the kernel image, where the bump lives.
+    image_level_3: PhysAddr,
+}
+
+impl BumpTableFrames {
+    /// A source that translates bump pages through the kernel image's tables.
+    ///
+    /// # Safety
+    ///
+    /// This function is unsafe because all physical memory must be mapped at
+    /// `physical_memory`, and it must be called before [`active`] hands out
+    /// the `&mut` to the level-4 table.
+    pub unsafe fn new(physical_memory: VirtAddr) -> Self {
+        let bump = VirtAddr::from_ptr(PAGE_TABLE_BUMP.region_start().as_ptr());
+        let bump_end = bump + (PAGE_TABLE_PAGES * 4096) as u64 - 1u64;
+        assert_eq!(
+            bump.p4_index(),
+            bump_end.p4_index(),
+            "PAGE_TABLE_BUMP straddles two level-4 entries"
+        );
+        let level_4 = Cr3::read().0.start_address();
+        // SAFETY: CR3 holds a live level-4 table, mapped through the window;
+        // nothing else references it yet.
+        let entry = unsafe { read_entry(physical_memory, level_4, bump.p4_index()) };
+        let image_level_3 = match entry.frame() {
+            Ok(frame) => frame.start_address(),
+            Err(error) => panic!("the kernel image's level-4 entry is unusable: {error:?}"),
+        };
+        Self {
+            physical_memory,
+            image_level_3,
+        }
+    }
+
+    /// The physical address behind the bump address `virt`.
+    fn translate(&self, virt: VirtAddr) -> PhysAddr {
+        let indexes = [virt.p3_index(), virt.p2_index(), virt.p1_index()];
+        let mut table = self.image_level_3;
+        for (level, index) in (1..=3).rev().zip(indexes) {
+            // SAFETY: `table` is a live table of the kernel image (reached from
+            // the level-3 table found in `new` through present entries).
+            let entry = unsafe { read_entry(self.physical_memory, table, index) };
+            match entry.frame() {
+                Ok(frame) => table = frame.start_address(),
+                Err(FrameError::HugeFrame) => {
+                    let huge = 1u64 << (12 + 9 * level);
+                    return entry.addr() + (virt.as_u64() & (huge - 1));
+                }
+                Err(FrameError::FrameNotPresent) => {
+                    panic!(
+                        "PAGE_TABLE_BUMP page {virt:?} is not mapped (level {} entry)",
+                        level + 1
+                    )
+                }
+            }
+        }
+        table + u64::from(virt.page_offset())
+    }
+}
+
+/// Entry `index` of the table at `table`, read by value.
+///
+/// # Safety
+///
+/// This function is unsafe because `table` must be a page table mapped at
+/// `physical_memory + table`.
+unsafe fn read_entry(
+    physical_memory: VirtAddr,
+    table: PhysAddr,
+    index: PageTableIndex,
+) -> PageTableEntry {
+    let entries: *const PageTableEntry = (physical_memory + table.as_u64()).as_ptr();
+    // SAFETY: a page table is 512 entries, and `index` is below 512; the read
+    // goes through a raw pointer, so no reference to the table is created.
+    unsafe { entries.add(usize::from(index)).read() }
+}
+
+// SAFETY: every frame handed out is a distinct, zeroed, page-aligned page of
+// PAGE_TABLE_BUMP, which is never handed out twice or used for anything else.
+unsafe impl FrameAllocator<Size4KiB> for BumpTableFrames {
+    fn allocate_frame(&mut self) -> Option<PhysFrame<Size4KiB>> {
+        let Some(page) = PAGE_TABLE_BUMP.take_page() else {
+            panic!(
+                "PAGE_TABLE_BUMP is exhausted: all {PAGE_TABLE_PAGES} page-table pages are in \
+                 use; the heap window needs a new page table"
+            );
+        };
+        let physical = self.translate(VirtAddr::from_ptr(page.as_ptr()));
+        Some(PhysFrame::from_start_address(physical).expect("bump pages are page-aligned"))
+    }
+}
+
+/// The active level-4 table, as an `OffsetPageTable`.
+///
+/// # Safety
+///
+/// This function is unsafe because all physical memory must be mapped at
+/// `physical_memory`, and it must be called once: the result holds the only
+/// `&mut` to the level-4 table.
+pub unsafe fn active(physical_memory: VirtAddr) -> OffsetPageTable<'static> {
+    let level_4 = Cr3::read().0.start_address();
+    let table: *mut PageTable = (physical_memory + level_4.as_u64()).as_mut_ptr();
+    // SAFETY: the caller guarantees the mapping and that this is the only reference.
+    unsafe { OffsetPageTable::new(&mut *table, physical_memory) }
+}

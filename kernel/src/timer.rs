@@ -1,0 +1,58 @@
+//! The 1 kHz timer, whose handler allocates like a driver would.
+//!
+//! Every tick allocates a small vector, fills and checks it, and frees it; every
+//! sixteenth tick also replaces a longer-lived box, so the handler frees memory
+//! that an earlier interrupt allocated. All of it goes through the global
+//! allocator while the main loop may be allocating too: the heap lock keeps
+//! interrupts off while held, so a tick can only arrive between two heap calls.
+
+use crate::sync::IrqMutex;
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicU64, Ordering};
+
+static TICKS: AtomicU64 = AtomicU64::new(0);
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// A block kept from one interrupt to a later one.
+static KEPT: IrqMutex<Option<Box<[u64; 32]>>> = IrqMutex::new(None);
+
+/// Timer interrupts handled so far.
+pub fn ticks() -> u64 {
+    TICKS.load(Ordering::Relaxed)
+}
+
+/// Allocations the timer handler has made so far.
+pub fn allocations() -> u64 {
+    ALLOCATIONS.load(Ordering::Relaxed)
+}
+
+/// Starts the timer: programs the PIC and PIT, then enables interrupts.
+pub fn start() {
+    crate::pic::init();
+    x86_64::instructions::interrupts::enable();
+}
+
+/// The work of one tick; called by the interrupt handler before the
+/// end-of-interrupt.
+pub(crate) fn tick() {
+    let tick = TICKS.fetch_add(1, Ordering::Relaxed) + 1;
+    let len = (tick % 48 + 1) as usize;
+    let scratch: Vec<u64> = (0..len as u64).map(|i| i ^ tick).collect();
+    assert!(
+        scratch
+            .iter()
+            .enumerate()
+            .all(|(i, &v)| v == i as u64 ^ tick),
+        "timer scratch vector corrupted at tick {tick}"
+    );
+    let mut allocations = 1;
+    if tick.is_multiple_of(16) {
+        let kept = Box::new([tick; 32]);
+        if let Some(old) = KEPT.lock().replace(kept) {
+            assert!(old.iter().all(|&v| v == old[0]), "kept timer box corrupted");
+        }
+        allocations += 1;
+    }
+    ALLOCATIONS.fetch_add(allocations, Ordering::Relaxed);
+}
