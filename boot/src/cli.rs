@@ -1,0 +1,103 @@
+//! The command line of `boot`: its subcommands and their options (clap derive).
+
+use crate::session::DEFAULT_MEMORY_MIB;
+use crate::suite::SuiteSpec;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "\
+Exit status of run, gdb and runner:
+  0  the kernel reported success (QEMU exit 33, the kernel wrote 0x10 to port 0xf4)
+  1  the kernel reported failure (QEMU exit 35, the kernel wrote 0x11)
+  2  timed out; QEMU was killed
+  3  QEMU ended any other way (crash, or status 0 after a triple fault under -no-reboot)
+  4  boot could not run (bad arguments, missing kernel, QEMU or OVMF)
+Exit status of test: 0 if everything passed, 1 if anything failed, 4 as above.
+
+Environment: BOOT_KVM=0 forces TCG, BOOT_KVM=1 forces KVM; otherwise a probe boot
+decides. UEFI=1 makes `runner` boot through UEFI. OVMF_DIR, or OVMF_CODE with
+OVMF_VARS, choose the UEFI firmware.";
+
+/// Builds BIOS/UEFI disk images of a kernel ELF and runs them in QEMU.
+#[derive(Debug, Parser)]
+#[command(name = "boot", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Action,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Action {
+    /// Boot a kernel ELF in QEMU, streaming its serial output, and judge its exit code.
+    Run(RunArgs),
+    /// Boot a kernel halted, with a gdb server on :1234 (TCG, no timeout).
+    Gdb(GdbArgs),
+    /// Cargo's `runner`: boot a test executable (from `deps/`) as a test, anything else like `run`.
+    Runner(RunnerArgs),
+    /// Run host test suites and the kernel tests, then print failures and `N passed, N failed`.
+    Test(TestArgs),
+}
+
+/// Options of `boot run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The kernel ELF; its disk image is written next to it as `<ELF>.bios.img` / `<ELF>.uefi.img`.
+    pub kernel: PathBuf,
+    /// Boot through UEFI (OVMF) instead of BIOS.
+    #[arg(long)]
+    pub uefi: bool,
+    /// Kill QEMU and fail after this many seconds (default: no limit).
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+    /// Guest memory in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MEMORY_MIB)]
+    pub memory: u32,
+    /// Also write the serial output to this file.
+    #[arg(long, value_name = "FILE")]
+    pub serial_log: Option<PathBuf>,
+    /// Extra arguments passed to QEMU as they are (after `--`).
+    #[arg(last = true, value_name = "EXTRA_QEMU_ARGS")]
+    pub qemu_args: Vec<String>,
+}
+
+/// Options of `boot gdb`.
+#[derive(Debug, Args)]
+pub struct GdbArgs {
+    /// The kernel ELF, whose symbols gdb loads (a position-independent one gets a warning).
+    pub kernel: PathBuf,
+    /// Boot through UEFI (OVMF) instead of BIOS.
+    #[arg(long)]
+    pub uefi: bool,
+    /// Guest memory in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MEMORY_MIB)]
+    pub memory: u32,
+    /// The TCP port of QEMU's gdb server.
+    #[arg(long, default_value_t = 1234)]
+    pub port: u16,
+}
+
+/// Arguments cargo passes to its `runner`.
+#[derive(Debug, Args)]
+pub struct RunnerArgs {
+    /// The executable cargo built.
+    pub executable: PathBuf,
+    /// For a test: the harness arguments, ignored. Otherwise: extra QEMU arguments.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub args: Vec<String>,
+}
+
+/// Options of `boot test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// A host suite, `NAME=COMMAND`, run with `sh -c` from the workspace root (repeatable).
+    #[arg(long = "suite", value_name = "NAME=COMMAND")]
+    pub suites: Vec<SuiteSpec>,
+    /// Also build the kernel tests (`cargo ktest --no-run`) and boot each in QEMU.
+    #[arg(long)]
+    pub kernel: bool,
+    /// Per-boot timeout for kernel tests (default: 120 s under KVM, 300 s under TCG).
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+}

@@ -1,0 +1,75 @@
+//! The kernel half of `boot test`: build every kernel test and boot each one in QEMU.
+//!
+//! ```text
+//!   cargo ktest --no-run ─▶ [basic_boot, kernel, should_panic, …]
+//!       basic_boot  ─▶ BIOS boot, UEFI boot    (the smoke test checks both firmware paths)
+//!       every other ─▶ BIOS boot
+//!   each boot counts as one test, `kernel::<target> (BIOS|UEFI)`; exit 33 passes
+//! ```
+
+use crate::accel::Accelerator;
+use crate::cargo::{self, SMOKE_TEST};
+use crate::image::Firmware;
+use crate::qemu;
+use crate::session::{self, BootRequest};
+use crate::tally::{Failure, Tally};
+use anyhow::Result;
+use std::path::Path;
+
+/// Builds and boots the kernel tests, adding one result per boot to `tally`.
+pub fn run(workspace: &Path, timeout_secs: Option<u64>, tally: &mut Tally) -> Result<()> {
+    qemu::require_installed()?;
+    eprintln!("boot: ==> building the kernel tests (cargo ktest --no-run)");
+    let tests = match cargo::build_kernel_tests(workspace) {
+        Ok(tests) => tests,
+        Err(error) => {
+            let name = "kernel (build)".to_string();
+            let reason = format!("{error:#}");
+            tally.add_failure(Failure {
+                name,
+                reason,
+                evidence: None,
+            });
+            return Ok(());
+        }
+    };
+    let accelerator = Accelerator::detect();
+    let timeout = timeout_secs.unwrap_or(accelerator.test_timeout_secs());
+    for test in &tests {
+        let firmwares: &[Firmware] = if test.name == SMOKE_TEST {
+            &[Firmware::Bios, Firmware::Uefi]
+        } else {
+            &[Firmware::Bios]
+        };
+        for &firmware in firmwares {
+            let name = format!("kernel::{} ({firmware})", test.name);
+            eprintln!("boot: ==> {name}");
+            let request = BootRequest {
+                kernel: test.executable.clone(),
+                firmware,
+                memory_mib: session::DEFAULT_MEMORY_MIB,
+                accelerator,
+                gdb_port: None,
+                extra_args: Vec::new(),
+                timeout_secs: Some(timeout),
+                serial_log: None,
+            };
+            let (reason, evidence) = match session::boot(&request) {
+                Ok(outcome) if outcome.verdict.passed() => {
+                    eprintln!("boot: {name}: {}", outcome.verdict);
+                    tally.add_passes(1);
+                    continue;
+                }
+                Ok(outcome) => (outcome.verdict.to_string(), outcome.evidence),
+                Err(error) => (format!("ERROR — {error:#}"), None),
+            };
+            eprintln!("boot: {name}: {reason}");
+            tally.add_failure(Failure {
+                name,
+                reason,
+                evidence,
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,64 @@
+//! Cargo's `runner`: deciding how to boot an executable cargo hands over.
+//!
+//! ```text
+//!   target/x86_64-target/debug/kernel                  ─▶ like `boot run`: no timeout,
+//!                                                         extra arguments go to QEMU
+//!   target/x86_64-target/debug/deps/basic_boot-1f2e3d  ─▶ a test: test timeout,
+//!                                                         libtest arguments ignored
+//!   UEFI=1 in the environment                          ─▶ boot through UEFI instead of BIOS
+//! ```
+
+use crate::accel::Accelerator;
+use crate::cli::RunnerArgs;
+use crate::image::Firmware;
+use crate::session::{BootRequest, DEFAULT_MEMORY_MIB};
+use std::ffi::OsStr;
+use std::path::Path;
+
+/// The boot cargo asked for: a test executable is judged like a test, anything else is run.
+pub fn request(args: RunnerArgs) -> BootRequest {
+    let uefi = std::env::var_os("UEFI").is_some_and(|value| value == "1");
+    let accelerator = Accelerator::detect();
+    let (timeout_secs, extra_args) = if is_test_executable(&args.executable) {
+        if !args.args.is_empty() {
+            eprintln!(
+                "boot: ignoring test harness arguments {:?}: kernel tests take none",
+                args.args
+            );
+        }
+        (Some(accelerator.test_timeout_secs()), Vec::new())
+    } else {
+        (None, args.args)
+    };
+    BootRequest {
+        kernel: args.executable,
+        firmware: Firmware::choose(uefi),
+        memory_mib: DEFAULT_MEMORY_MIB,
+        accelerator,
+        gdb_port: None,
+        extra_args,
+        timeout_secs,
+        serial_log: None,
+    }
+}
+
+/// Cargo puts test executables (unit and integration tests) in a `deps/` directory.
+fn is_test_executable(executable: &Path) -> bool {
+    executable.parent().and_then(Path::file_name) == Some(OsStr::new("deps"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn executables_in_deps_are_tests() {
+        assert!(is_test_executable(Path::new(
+            "target/x86_64-target/debug/deps/basic_boot-1f2e3d"
+        )));
+        assert!(!is_test_executable(Path::new(
+            "target/x86_64-target/debug/kernel"
+        )));
+        assert!(!is_test_executable(Path::new("kernel")));
+    }
+}

@@ -1,0 +1,79 @@
+//! One boot of a kernel: what was asked for, turned into a disk image, firmware and a QEMU
+//! command line, handed to `supervise` to run and judge.
+//!
+//! ```text
+//!   BootRequest ─▶ QEMU on PATH? ─▶ OVMF + fresh vars (UEFI) ─▶ <ELF>.{bios,uefi}.img
+//!               ─▶ QemuSetup ─▶ supervise ─▶ Outcome { verdict, evidence }
+//! ```
+
+use crate::accel::Accelerator;
+use crate::image::{self, Firmware};
+use crate::ovmf::Ovmf;
+use crate::qemu::{self, QemuSetup};
+use crate::supervise::{supervise, Outcome};
+use anyhow::{Context, Result};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// Guest memory when nobody asks for a different amount, in MiB.
+pub const DEFAULT_MEMORY_MIB: u32 = 512;
+
+/// What to boot and how.
+#[derive(Debug, Clone)]
+pub struct BootRequest {
+    /// The kernel ELF.
+    pub kernel: PathBuf,
+    /// BIOS or UEFI.
+    pub firmware: Firmware,
+    /// Guest memory in MiB.
+    pub memory_mib: u32,
+    /// KVM or TCG.
+    pub accelerator: Accelerator,
+    /// Start halted and wait for gdb on this TCP port.
+    pub gdb_port: Option<u16>,
+    /// Extra QEMU arguments.
+    pub extra_args: Vec<String>,
+    /// Kill QEMU after this many seconds; `None` waits forever.
+    pub timeout_secs: Option<u64>,
+    /// Also write the serial output to this file.
+    pub serial_log: Option<PathBuf>,
+}
+
+/// Builds the image, finds the firmware, and boots the kernel under [`supervise`].
+pub fn boot(request: &BootRequest) -> Result<Outcome> {
+    qemu::require_installed()?;
+    let (ovmf, vars) = match request.firmware {
+        Firmware::Bios => (None, None),
+        Firmware::Uefi => {
+            let ovmf = Ovmf::locate()?;
+            let vars = ovmf.fresh_vars()?;
+            (Some(ovmf), Some(vars))
+        }
+    };
+    let image = image::ensure_image(&request.kernel, request.firmware)?;
+    let setup = QemuSetup {
+        image: image.clone(),
+        uefi_firmware: ovmf
+            .zip(vars.as_ref())
+            .map(|(ovmf, vars)| (ovmf.code, vars.path().to_path_buf())),
+        memory_mib: request.memory_mib,
+        accelerator: request.accelerator,
+        gdb_port: request.gdb_port,
+        extra_args: request.extra_args.clone(),
+    };
+    eprintln!(
+        "boot: {} image {}, accelerator: {}",
+        request.firmware,
+        image.display(),
+        request.accelerator
+    );
+    let log = match &request.serial_log {
+        Some(path) => Some(create_log(path)?),
+        None => None,
+    };
+    supervise(setup.command(), request.timeout_secs, log)
+}
+
+fn create_log(path: &Path) -> Result<File> {
+    File::create(path).with_context(|| format!("cannot create the serial log {}", path.display()))
+}
