@@ -6,6 +6,7 @@
 //!   boot gdb <ELF>      ├─▶ session::boot ─▶ image ─▶ QEMU ─▶ Verdict ─▶ exit 0/1/2/3
 //!   boot runner <ELF>  ─┘
 //!   boot test          ───▶ suite::run_all (host suites + kernel tests) ─▶ exit 0/1
+//!   boot heapmap <LOG> ───▶ heapmap::render_log ─▶ <DIR>/<label>.svg per map ─▶ exit 0
 //! ```
 //!
 //! Build it with `cargo build --release -p boot` and run `target/release/boot` directly: it calls
@@ -15,6 +16,7 @@ mod accel;
 mod cargo;
 mod cli;
 mod elf;
+mod heapmap;
 mod host_suite;
 mod image;
 mod kernel_tests;
@@ -67,6 +69,12 @@ fn execute(action: Action) -> Result<u8> {
             let all_passed = suite::run_all(&args.suites, args.kernel, args.timeout)?;
             Ok(if all_passed { 0 } else { 1 })
         }
+        Action::Heapmap(args) => {
+            for svg in heapmap::render_log(&args.log, &args.out)? {
+                eprintln!("boot: wrote {}", svg.display());
+            }
+            Ok(0)
+        }
     }
 }
 
@@ -83,20 +91,23 @@ fn run(args: RunArgs) -> Result<u8> {
     })
 }
 
+/// Where the bootloader loads a position-independent kernel under the kernel's
+/// `BOOTLOADER_CONFIG`: the first level-4 entry of its dynamic range (no ASLR).
+/// The kernel logs the real value at boot as `image at ...`.
+const PIE_KERNEL_OFFSET: u64 = 0xffff_8000_0000_0000;
+
 fn gdb(args: GdbArgs) -> Result<u8> {
-    if elf::executable_kind(&args.kernel)? == elf::ExecutableKind::PositionIndependent {
-        eprintln!(
-            "boot: warning: {} is position-independent, so the bootloader relocates it: \
-             load symbols with `add-symbol-file <ELF> -o <virtual_address_offset>`, \
-             the offset the bootloader prints on the serial port",
-            args.kernel.display()
-        );
-    }
+    let kernel = args.kernel.display();
+    let symbols = match elf::executable_kind(&args.kernel)? {
+        elf::ExecutableKind::PositionIndependent => {
+            format!("-ex 'add-symbol-file {kernel} -o {PIE_KERNEL_OFFSET:#x}'")
+        }
+        elf::ExecutableKind::Fixed => format!("-ex 'symbol-file {kernel}'"),
+    };
     eprintln!("boot: QEMU waits for gdb on :{}; attach with:", args.port);
+    eprintln!("  gdb {symbols} -ex 'target remote :{}'", args.port);
     eprintln!(
-        "  gdb {} -ex 'target remote :{}'",
-        args.kernel.display(),
-        args.port
+        "  (use `hbreak`: the bootloader overwrites breakpoints set before it loads the kernel)"
     );
     boot_and_judge(BootRequest {
         kernel: args.kernel,
