@@ -6,6 +6,7 @@
 #   make test           host tests, stable and Miri runs, lints, kernel tests in QEMU
 #   make gdb [UEFI=1]   QEMU waiting for gdb, with the command line to attach
 #   make doc            rustdoc for the host crates and the kernel
+#   make bench [QUICK=1] benchmarks on the host and in the kernel: tables, CSV, SVG plots
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -16,9 +17,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BOOT := target/release/boot
 KERNEL := target/x86_64-target/release/kernel
 KERNEL_DEBUG := target/x86_64-target/debug/kernel
+KERNEL_BENCH := target/x86_64-target/release/bench
 BOOT_FLAGS := $(if $(UEFI),--uefi)
 
-.PHONY: run test gdb doc toolchain qemu boot kernel
+.PHONY: run test gdb doc bench toolchain qemu boot kernel
 
 run: toolchain qemu boot
 	cargo kbuild --release
@@ -40,6 +42,15 @@ doc: toolchain
 	cargo doc --workspace --exclude kernel --no-deps
 	cargo kbuild --release
 	cargo doc -p kernel --no-deps --target x86_64-target.json -Zbuild-std=core,alloc,compiler_builtins -Zjson-target-spec
+
+# `compare` writes target/bench/host.csv fresh; the benches after it append their rows.
+# The in-kernel benchmark's rows go to target/bench/kernel.csv.
+bench: toolchain qemu boot
+	QUICK=$(QUICK) cargo bench -p heap --bench compare
+	QUICK=$(QUICK) cargo bench -p heap --bench bump
+	cargo kbuild --release --features bench --bin bench
+	$(BOOT) run --serial-log target/bench/kernel-serial.log $(KERNEL_BENCH)
+	{ echo workload,param,allocator,metric,value; tr -d '\r' < target/bench/kernel-serial.log | sed -n 's/^bench,//p'; } > target/bench/kernel.csv
 
 boot: toolchain
 	cargo build --release -p boot

@@ -1,6 +1,6 @@
-//! Tests of the `debug-checks` feature (on in tests) and of `check()`: a double free or a
-//! pointer the heap never handed out panics with its address; a corrupted chunk is reported
-//! with the rule it breaks.
+//! Tests of the `debug-checks` feature (on in tests, in builds with debug assertions) and of
+//! `check()`: a double free or a pointer the heap never handed out panics with its address; a
+//! corrupted chunk is reported with the rule it breaks.
 
 mod common {
     pub mod memory;
@@ -26,6 +26,7 @@ fn layout() -> Layout {
 }
 
 #[test]
+#[cfg_attr(not(debug_assertions), ignore = "the debug checks need debug assertions")]
 #[should_panic(expected = "double free")]
 fn a_double_free_panics() {
     let memory = Memory::new(4096);
@@ -38,6 +39,7 @@ fn a_double_free_panics() {
 }
 
 #[test]
+#[cfg_attr(not(debug_assertions), ignore = "the debug checks need debug assertions")]
 #[should_panic(expected = "never handed out")]
 fn a_pointer_into_a_block_panics() {
     let memory = Memory::new(4096);
@@ -47,6 +49,7 @@ fn a_pointer_into_a_block_panics() {
 }
 
 #[test]
+#[cfg_attr(not(debug_assertions), ignore = "the debug checks need debug assertions")]
 #[should_panic(expected = "lies in no chunk")]
 fn a_foreign_pointer_panics() {
     let memory = Memory::new(4096);
@@ -57,6 +60,7 @@ fn a_foreign_pointer_panics() {
 }
 
 #[test]
+#[cfg_attr(not(debug_assertions), ignore = "the debug checks need debug assertions")]
 #[should_panic(expected = "does not fit the block")]
 fn a_layout_larger_than_the_block_panics() {
     let memory = Memory::new(4096);

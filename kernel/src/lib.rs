@@ -16,6 +16,8 @@
 extern crate alloc;
 
 pub mod allocator;
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod boot_info;
 pub mod gdt;
 pub mod interrupts;

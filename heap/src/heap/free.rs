@@ -19,14 +19,15 @@ use core::ptr::NonNull;
 impl<G: Grow> Heap<G> {
     /// Frees the block at `ptr`.
     ///
-    /// With the `debug-checks` feature, a pointer this heap did not hand out, or one already
-    /// freed, panics with its address instead of corrupting the heap.
+    /// With the `debug-checks` feature (in builds with debug assertions), a pointer this heap
+    /// did not hand out, or one already freed, panics with its address instead of corrupting
+    /// the heap.
     ///
     /// # Safety
     /// `ptr` must have come from this heap with `layout` and must not be used afterwards.
     #[inline]
     pub unsafe fn deallocate(&mut self, ptr: NonNull<u8>, layout: Layout) {
-        #[cfg(feature = "debug-checks")]
+        #[cfg(all(feature = "debug-checks", debug_assertions))]
         self.verify_live(ptr, layout, "deallocate");
         // SAFETY: `ptr` is a live allocation of this heap, by the caller's contract.
         unsafe {

@@ -39,7 +39,7 @@ impl<G: Grow> Heap<G> {
             "grow_in_place: the new size {new_size} is below the old size {}",
             old.size()
         );
-        #[cfg(feature = "debug-checks")]
+        #[cfg(all(feature = "debug-checks", debug_assertions))]
         self.verify_live(ptr, old, "grow_in_place");
         Layout::from_size_align(new_size, old.align()).map_err(|_| AllocError)?;
         // SAFETY: `ptr` is live, by the caller's contract.
@@ -73,7 +73,7 @@ impl<G: Grow> Heap<G> {
             "grow: the new size {new_size} is below the old size {}",
             old.size()
         );
-        #[cfg(feature = "debug-checks")]
+        #[cfg(all(feature = "debug-checks", debug_assertions))]
         self.verify_live(ptr, old, "grow");
         let new = Layout::from_size_align(new_size, old.align()).map_err(|_| AllocError)?;
         loop {

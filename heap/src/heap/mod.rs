@@ -20,7 +20,7 @@ mod check_arena;
 mod chunk;
 mod claim;
 mod counters;
-#[cfg(feature = "debug-checks")]
+#[cfg(all(feature = "debug-checks", debug_assertions))]
 mod debug;
 mod errors;
 mod extend;

@@ -53,7 +53,7 @@ impl<G: Grow> Heap<G> {
             "shrink: the new size {new_size} is above the old size {}",
             old.size()
         );
-        #[cfg(feature = "debug-checks")]
+        #[cfg(all(feature = "debug-checks", debug_assertions))]
         self.verify_live(ptr, old, "shrink");
         // SAFETY: `ptr` is live, by the caller's contract.
         unsafe { self.shrink_chunk(ptr.as_ptr(), new_size) };

@@ -1,0 +1,133 @@
+//! Latency: cycles per allocate + free pair, timed with the fenced time-stamp counter.
+//!
+//! ```text
+//!   fill to 300 live blocks (untimed)
+//!   repeat: [begin] allocate(random layout) [end]  +  [begin] free(random live block) [end]
+//!           sample = both regions, each less the empty region's cost
+//!   report: p1 p25 p50 p75 p99 of the samples of all trials
+//! ```
+//!
+//! The lock is taken once per trial, outside the timed regions: the figures are the
+//! allocator's own cost, without the (identical) uncontended lock.
+
+use super::actions::{Align, Live, Mix};
+use super::figures::{Column, Figures, View};
+use super::random::steady;
+use super::rng::Rng;
+use super::settings::{percentile, Settings};
+use super::subject::{each_subject, Locked, OnEach, Subject};
+use super::timing::{begin, end, Clock};
+use super::Arena;
+
+/// The largest request sizes, one table each.
+const MAX_SIZES: [usize; 2] = [1000, 10_000];
+/// The percentiles reported, with their metric names.
+const PERCENTILES: [(usize, &str); 5] = [
+    (1, "p1_cycles"),
+    (25, "p25_cycles"),
+    (50, "p50_cycles"),
+    (75, "p75_cycles"),
+    (99, "p99_cycles"),
+];
+const SEED: u64 = 0x5eed_0002;
+
+/// Measures the latency on every allocator.
+pub fn measure(arena: &Arena, settings: &Settings, figures: &mut Figures) {
+    let clock = Clock::calibrate();
+    println!(
+        "timing: an empty fenced rdtsc region costs {} cycles (subtracted)",
+        clock.empty()
+    );
+    each_subject(&mut Latency {
+        arena,
+        settings,
+        figures,
+        clock,
+    });
+}
+
+struct Latency<'a> {
+    arena: &'a Arena,
+    settings: &'a Settings,
+    figures: &'a mut Figures,
+    clock: Clock,
+}
+
+impl Latency<'_> {
+    /// One trial's samples of `mix` on a fresh `A`.
+    fn trial<A: Subject>(&self, mix: &Mix, samples: &mut Vec<u64>) {
+        // SAFETY: the arena outlives the allocator, which is its only user.
+        let heap = Locked::new(unsafe { A::over(self.arena.region(self.arena.size())) });
+        let (mut live, mut rng) = (Live::default(), Rng::new(SEED));
+        while live.len() < mix.min_live {
+            assert!(
+                mix.step(&heap, &mut live, &mut rng),
+                "{} could not fill the arena",
+                A::NAME
+            );
+        }
+        let mut heap = heap.lock();
+        for _ in 0..self.settings.pairs {
+            let layout = mix.layout(&mut rng);
+            let start = begin();
+            // SAFETY: the region outlives the allocator.
+            let allocated = unsafe { heap.allocate(layout) };
+            let allocating = self.clock.cycles(start, end());
+            let ptr = allocated.unwrap_or_else(|| panic!("{} ran out of memory", A::NAME));
+            live.push(ptr, layout);
+            let (ptr, layout) = live.take(rng.below(live.len()));
+            let start = begin();
+            // SAFETY: a live block of this allocator with its layout.
+            unsafe { heap.deallocate(ptr, layout) };
+            samples.push(allocating + self.clock.cycles(start, end()));
+        }
+    }
+}
+
+impl OnEach for Latency<'_> {
+    fn run<A: Subject>(&mut self) {
+        for max_size in MAX_SIZES {
+            let mix = steady(max_size, false, Align::Mixed);
+            let mut samples = Vec::with_capacity(self.settings.trials * self.settings.pairs);
+            for _ in 0..self.settings.trials {
+                self.trial::<A>(&mix, &mut samples);
+            }
+            samples.sort_unstable();
+            for (percent, metric) in PERCENTILES {
+                let cycles = percentile(&samples, percent) as f64;
+                self.figures.add(
+                    "latency",
+                    format!("max_size={max_size}"),
+                    A::NAME,
+                    metric,
+                    cycles,
+                );
+            }
+        }
+    }
+}
+
+/// One table and plot per size limit.
+pub fn views() -> Vec<View> {
+    MAX_SIZES
+        .iter()
+        .map(|max_size| View {
+            workload: "latency",
+            file: format!("latency-{max_size}"),
+            title: format!("Latency of an allocate + free pair, sizes up to {max_size} B"),
+            unit: "cycles",
+            scale: 1.0,
+            higher_is_better: false,
+            columns: PERCENTILES
+                .iter()
+                .map(|(percent, metric)| {
+                    Column::new(
+                        format!("p{percent}"),
+                        format!("max_size={max_size}"),
+                        metric,
+                    )
+                })
+                .collect(),
+        })
+        .collect()
+}

@@ -1,0 +1,156 @@
+//! Draws a view as a grouped bar chart in hand-written SVG: one group per column, one bar
+//! per allocator, the value printed above each bar.
+//!
+//! ```text
+//!         title (unit, higher/lower is better)
+//!   unit │ ▇ 25.1
+//!        │ █ ▇          ▇
+//!        │ █ █ ▆ ▂      █ ▇ ...
+//!        └──────────────────────
+//!          max 200      max 1000
+//!   ■ ours ■ talc ■ rlsf ...          legend
+//! ```
+
+use super::figures::{Figures, View};
+use super::table::number;
+use std::fmt::Write;
+
+const BAR: f64 = 22.0;
+const GROUP_GAP: f64 = 28.0;
+const LEFT: f64 = 80.0;
+const TOP: f64 = 60.0;
+const PLOT_HEIGHT: f64 = 320.0;
+const COLOURS: [&str; 6] = [
+    "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#7f7f7f",
+];
+
+/// The SVG document for `view`.
+pub fn chart(figures: &Figures, view: &View) -> String {
+    let allocators = figures.allocators(view);
+    let group_width = allocators.len() as f64 * BAR + GROUP_GAP;
+    let width = LEFT + view.columns.len() as f64 * group_width + 20.0;
+    let height = TOP + PLOT_HEIGHT + 50.0 + 22.0 * allocators.len().div_ceil(3) as f64;
+    let values = |column| {
+        allocators
+            .iter()
+            .map(move |name| figures.get(view, column, name))
+    };
+    let largest = view
+        .columns
+        .iter()
+        .flat_map(values)
+        .flatten()
+        .fold(0.0, f64::max)
+        / view.scale;
+    let top = nice_ceiling(largest * 1.3);
+    let y = |value: f64| TOP + PLOT_HEIGHT * (1.0 - value / top);
+    let better = if view.higher_is_better {
+        "higher"
+    } else {
+        "lower"
+    };
+
+    let mut svg = String::new();
+    let _ = writeln!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">"#
+    );
+    let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let _ = writeln!(
+        svg,
+        r#"<text x="{}" y="24" text-anchor="middle" font-size="16" font-weight="bold">{}</text>"#,
+        width / 2.0,
+        escape(&view.title)
+    );
+    let _ = writeln!(
+        svg,
+        r##"<text x="{}" y="42" text-anchor="middle" fill="#555">{} — {better} is better</text>"##,
+        width / 2.0,
+        escape(view.unit)
+    );
+    for tick in 0..=5 {
+        let value = top * f64::from(tick) / 5.0;
+        let (right, level, label_x) = (width - 20.0, y(value), LEFT - 6.0);
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{LEFT}" x2="{right}" y1="{level:.1}" y2="{level:.1}" stroke="#ddd"/><text x="{label_x}" y="{:.1}" text-anchor="end">{}</text>"##,
+            level + 4.0,
+            number(value)
+        );
+    }
+    let middle = TOP + PLOT_HEIGHT / 2.0;
+    let _ = writeln!(
+        svg,
+        r#"<text x="18" y="{middle}" text-anchor="middle" transform="rotate(-90 18 {middle})">{}</text>"#,
+        escape(view.unit)
+    );
+    for (group, column) in view.columns.iter().enumerate() {
+        let left = LEFT + group as f64 * group_width + GROUP_GAP / 2.0;
+        for (index, value) in values(column).enumerate() {
+            let Some(value) = value.map(|value| value / view.scale) else {
+                continue;
+            };
+            let x = left + index as f64 * BAR;
+            let _ = writeln!(
+                svg,
+                r#"<rect x="{x:.1}" y="{:.1}" width="{}" height="{:.1}" fill="{}"/>"#,
+                y(value),
+                BAR - 3.0,
+                TOP + PLOT_HEIGHT - y(value),
+                COLOURS[index % COLOURS.len()]
+            );
+            let (label_x, label_y) = (x + BAR / 2.0 + 2.0, y(value) - 4.0);
+            let _ = writeln!(
+                svg,
+                r#"<text x="{label_x:.1}" y="{label_y:.1}" font-size="10" transform="rotate(-90 {label_x:.1} {label_y:.1})">{}</text>"#,
+                number(value)
+            );
+        }
+        let _ = writeln!(
+            svg,
+            r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
+            left + allocators.len() as f64 * BAR / 2.0,
+            TOP + PLOT_HEIGHT + 20.0,
+            escape(&column.label)
+        );
+    }
+    let _ = writeln!(
+        svg,
+        r#"<line x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{0}" stroke="black"/><line x1="{LEFT}" x2="{1}" y1="{0}" y2="{0}" stroke="black"/>"#,
+        TOP + PLOT_HEIGHT,
+        width - 20.0
+    );
+    for (index, name) in allocators.iter().enumerate() {
+        let x = LEFT + (index % 3) as f64 * 220.0;
+        let y = TOP + PLOT_HEIGHT + 44.0 + (index / 3) as f64 * 22.0;
+        let _ = writeln!(
+            svg,
+            r#"<rect x="{x}" y="{}" width="12" height="12" fill="{}"/><text x="{}" y="{y}">{name}</text>"#,
+            y - 10.0,
+            COLOURS[index % COLOURS.len()],
+            x + 18.0
+        );
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// The smallest 1, 2 or 5 times a power of ten at or above `value` (1 for nothing).
+fn nice_ceiling(value: f64) -> f64 {
+    if value <= 0.0 || !value.is_finite() {
+        return 1.0;
+    }
+    let power = 10f64.powf(value.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|step| step * power)
+        .find(|&ceiling| ceiling >= value)
+        .unwrap_or(10.0 * power)
+}
+
+/// `text` with the characters XML reserves escaped.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
