@@ -26,7 +26,10 @@ fn layout() -> Layout {
 }
 
 #[test]
-#[cfg_attr(not(debug_assertions), ignore = "the debug checks need debug assertions")]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the debug checks need debug assertions"
+)]
 #[should_panic(expected = "double free")]
 fn a_double_free_panics() {
     let memory = Memory::new(4096);
@@ -39,7 +42,10 @@ fn a_double_free_panics() {
 }
 
 #[test]
-#[cfg_attr(not(debug_assertions), ignore = "the debug checks need debug assertions")]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the debug checks need debug assertions"
+)]
 #[should_panic(expected = "never handed out")]
 fn a_pointer_into_a_block_panics() {
     let memory = Memory::new(4096);
@@ -49,7 +55,10 @@ fn a_pointer_into_a_block_panics() {
 }
 
 #[test]
-#[cfg_attr(not(debug_assertions), ignore = "the debug checks need debug assertions")]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the debug checks need debug assertions"
+)]
 #[should_panic(expected = "lies in no chunk")]
 fn a_foreign_pointer_panics() {
     let memory = Memory::new(4096);
@@ -60,7 +69,10 @@ fn a_foreign_pointer_panics() {
 }
 
 #[test]
-#[cfg_attr(not(debug_assertions), ignore = "the debug checks need debug assertions")]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the debug checks need debug assertions"
+)]
 #[should_panic(expected = "does not fit the block")]
 fn a_layout_larger_than_the_block_panics() {
     let memory = Memory::new(4096);
