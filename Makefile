@@ -3,9 +3,11 @@
 # through apt-get.
 #
 #   make run [UEFI=1]   boot the kernel in QEMU; exits with the kernel's verdict
+#   make run HEAPMAP=1  the same, and draw the kernel's heap maps into target/heapmap/*.svg
 #   make test           host tests, stable and Miri runs, lints, kernel tests in QEMU
 #   make gdb [UEFI=1]   QEMU waiting for gdb, with the command line to attach
-#   make doc            rustdoc for the host crates and the kernel
+#   make doc            rustdoc for the host crates and the kernel (warnings are errors),
+#                       and the docs/ book into target/book when mdbook is installed
 #   make bench [QUICK=1] benchmarks on the host and in the kernel: tables, CSV, SVG plots
 
 SHELL := /bin/bash
@@ -19,12 +21,17 @@ KERNEL := target/x86_64-target/release/kernel
 KERNEL_DEBUG := target/x86_64-target/debug/kernel
 KERNEL_BENCH := target/x86_64-target/release/bench
 BOOT_FLAGS := $(if $(UEFI),--uefi)
+# HEAPMAP=1: the kernel prints heap maps over serial; boot draws them as SVGs.
+HEAPMAP_DIR := target/heapmap
+HEAPMAP_LOG := $(if $(filter 1,$(HEAPMAP)),$(HEAPMAP_DIR)/serial.log)
 
 .PHONY: run test gdb doc bench toolchain qemu boot kernel
 
 run: toolchain qemu boot
-	cargo kbuild --release
-	$(BOOT) run $(BOOT_FLAGS) $(KERNEL)
+	cargo kbuild --release $(if $(HEAPMAP_LOG),--features heapmap)
+	$(if $(HEAPMAP_LOG),mkdir -p $(HEAPMAP_DIR))
+	$(BOOT) run $(BOOT_FLAGS) $(if $(HEAPMAP_LOG),--serial-log $(HEAPMAP_LOG)) $(KERNEL)
+	$(if $(HEAPMAP_LOG),$(BOOT) heapmap $(HEAPMAP_LOG) --out $(HEAPMAP_DIR))
 
 test: toolchain qemu boot
 	$(BOOT) test \
@@ -39,9 +46,11 @@ gdb: toolchain qemu boot
 	$(BOOT) gdb $(BOOT_FLAGS) $(KERNEL_DEBUG)
 
 doc: toolchain
-	cargo doc --workspace --exclude kernel --no-deps
+	RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --exclude kernel --no-deps
 	cargo kbuild --release
-	cargo doc -p kernel --no-deps --target x86_64-target.json -Zbuild-std=core,alloc,compiler_builtins -Zjson-target-spec
+	RUSTDOCFLAGS=-Dwarnings cargo doc -p kernel --no-deps --target x86_64-target.json -Zbuild-std=core,alloc,compiler_builtins -Zjson-target-spec
+	@if command -v mdbook >/dev/null; then mdbook build docs; \
+	else echo "make: mdbook is not installed, so the docs/ book was not built (cargo install mdbook)"; fi
 
 # `compare` writes target/bench/host.csv fresh; the benches after it append their rows.
 # The in-kernel benchmark's rows go to target/bench/kernel.csv.

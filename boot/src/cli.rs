@@ -38,6 +38,8 @@ pub enum Action {
     Runner(RunnerArgs),
     /// Run host test suites and the kernel tests, then print failures and `N passed, N failed`.
     Test(TestArgs),
+    /// Draw the heap maps in a serial log (`heapmap begin` … `heapmap end`) as one SVG each.
+    Heapmap(HeapmapArgs),
 }
 
 /// Options of `boot run`.
@@ -100,4 +102,14 @@ pub struct TestArgs {
     /// Per-boot timeout for kernel tests (default: 120 s under KVM, 300 s under TCG).
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<u64>,
+}
+
+/// Options of `boot heapmap`.
+#[derive(Debug, Args)]
+pub struct HeapmapArgs {
+    /// The serial log holding the maps (written by `boot run --serial-log FILE`).
+    pub log: PathBuf,
+    /// The directory to write `<label>.svg` into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }

@@ -15,6 +15,31 @@ use core::ptr::{null_mut, NonNull};
 use lock_api::{Mutex, MutexGuard, RawMutex};
 
 /// A [`Heap`] behind the raw mutex `R`.
+///
+/// A `static` one can be a program's `#[global_allocator]`; here it serves a few blocks from
+/// a static array, which it claims the first time it runs out:
+///
+/// ```
+/// use core::alloc::{GlobalAlloc, Layout};
+/// use heap::{ClaimOnFirstUse, Span, SpinLockedHeap};
+///
+/// static mut ARENA: [u64; 512] = [0; 512]; // 4 KiB, word-aligned
+/// const REGION: Span = Span::from_slice(&raw mut ARENA as *mut [u8; 4096]);
+/// // SAFETY: nothing but this heap ever touches `ARENA`.
+/// static HEAP: SpinLockedHeap<ClaimOnFirstUse> =
+///     SpinLockedHeap::new(unsafe { ClaimOnFirstUse::new(REGION) });
+///
+/// let layout = Layout::new::<[u64; 4]>();
+/// // SAFETY: the layout has a non-zero size; the block is freed with the same layout.
+/// unsafe {
+///     let block = HEAP.alloc(layout);
+///     assert!(!block.is_null(), "the first allocation claims ARENA");
+///     block.cast::<[u64; 4]>().write([1, 2, 3, 4]);
+///     HEAP.dealloc(block, layout);
+/// }
+/// let counters = HEAP.lock().counters();
+/// assert_eq!((counters.claimed_bytes, counters.live_allocations), (4096, 0));
+/// ```
 pub struct LockedHeap<R: RawMutex, G: Grow> {
     heap: Mutex<R, Heap<G>>,
 }

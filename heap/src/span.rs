@@ -13,6 +13,21 @@
 use core::fmt;
 
 /// A half-open byte range `[base, acme)`; empty when `acme <= base`.
+///
+/// ```
+/// use heap::Span;
+///
+/// let mut bytes = [0u8; 64];
+/// let span = Span::from_slice(&mut bytes[..]);
+/// let low = Span::from_base_size(span.base(), 40);
+/// let high = Span::new(span.base().wrapping_add(32), span.acme());
+///
+/// assert_eq!((span.size(), low.size(), high.size()), (64, 40, 32));
+/// assert!(span.contains_span(low) && !low.contains(low.acme()), "acme is one past the end");
+/// assert_eq!(low.fit_within(high).size(), 8, "they share bytes 32..40");
+/// assert_eq!(low.fit_over(high), span);
+/// assert!(Span::new(span.acme(), span.base()).is_empty());
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Span {
     base: *mut u8,

@@ -20,6 +20,7 @@ pub mod allocator;
 pub mod bench;
 pub mod boot_info;
 pub mod gdt;
+pub mod heapmap;
 pub mod interrupts;
 pub mod logger;
 pub mod memory;

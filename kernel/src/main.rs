@@ -1,11 +1,14 @@
 //! The kernel binary: boots, brings up memory, runs a driver-like workload
-//! until the heap has grown through page faults, trims it, and exits QEMU.
+//! until the heap has grown through page faults, frees half of what it left
+//! alive, trims the heap, and exits QEMU. With the `heapmap` feature it prints
+//! a map of the heap after each of those three steps.
 #![no_std]
 #![no_main]
 
 use bootloader_api::{entry_point, BootInfo};
 use kernel::allocator::HEAP;
 use kernel::boot_info::MemorySummary;
+use kernel::heapmap;
 use kernel::memory::{self, MemoryReport};
 use kernel::qemu::{exit_qemu, ExitCode};
 use kernel::timer;
@@ -30,7 +33,8 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
     log::info!("memory at start: {}", MemoryReport::now());
     log::info!("heap at start: {:?}", HEAP.lock().counters());
 
-    let live = workload::churn(&mut Rng::new(0x5eed), GROWTH_TARGET);
+    let mut rng = Rng::new(0x5eed);
+    let mut live = workload::churn(&mut rng, GROWTH_TARGET);
     log::info!(
         "workload grew the heap to {} MiB; {} KiB of payload alive; {} timer ticks, {} allocations in the timer handler",
         memory::window::committed_bytes() >> 20,
@@ -38,6 +42,10 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
         timer::ticks(),
         timer::allocations()
     );
+    show_heap_map("grown");
+    let freed = live.free_half(&mut rng);
+    log::info!("freed {freed} random blocks, {} still alive", live.blocks());
+    show_heap_map("fragmented");
     log::info!("memory before trim: {}", MemoryReport::now());
     log::info!("heap before trim: {:?}", HEAP.lock().counters());
     drop(live);
@@ -49,11 +57,20 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
     );
     log::info!("memory after trim: {}", MemoryReport::now());
     log::info!("heap after trim: {:?}", HEAP.lock().counters());
+    show_heap_map("trimmed");
     if let Err(error) = HEAP.lock().check() {
         panic!("heap invariant broken after the workload: {error}");
     }
     log::info!("heap check passed; done");
     exit_qemu(ExitCode::Success)
+}
+
+/// Prints the heap map `label` over serial when the kernel is built with the
+/// `heapmap` feature (`make run HEAPMAP=1` draws it as `target/heapmap/<label>.svg`).
+fn show_heap_map(label: &str) {
+    if cfg!(feature = "heapmap") {
+        heapmap::print(label);
+    }
 }
 
 #[panic_handler]

@@ -63,6 +63,29 @@ impl Live {
         }
     }
 
+    /// Number of live blocks: boxes, vectors and strings.
+    pub fn blocks(&self) -> usize {
+        self.boxes.len() + self.vectors.len() + self.names.len()
+    }
+
+    /// Frees each live block with probability one half, checking every box
+    /// before it goes, which leaves holes all over the heap. Returns how many
+    /// blocks it freed.
+    pub fn free_half(&mut self, rng: &mut Rng) -> usize {
+        let before = self.blocks();
+        self.boxes.retain(|block| {
+            let keep = rng.below(2) == 0;
+            if !keep {
+                check_box(block);
+            }
+            keep
+        });
+        self.vectors.retain(|_| rng.below(2) == 0);
+        self.names.retain(|_, _| rng.below(2) == 0);
+        self.verify();
+        before - self.blocks()
+    }
+
     /// Bytes of payload alive (not counting the containers themselves).
     pub fn payload_bytes(&self) -> usize {
         self.boxes.iter().map(|b| b.len()).sum::<usize>()

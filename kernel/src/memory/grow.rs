@@ -26,7 +26,8 @@ pub struct WindowGrow {
 }
 
 impl WindowGrow {
-    /// A hook with no arena yet; it refuses to grow until [`claim_initial_arena`].
+    /// A hook with no arena yet; it refuses to grow until [`memory::init`](super::init)
+    /// has claimed the initial arena.
     pub const fn new() -> Self {
         Self {
             arena: Span::empty(),

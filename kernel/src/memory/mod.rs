@@ -26,7 +26,7 @@
 //! The heap starts with [`INITIAL_ARENA`] committed. When an allocation does
 //! not fit, the heap's `Grow` hook ([`grow::WindowGrow`]) commits more of the
 //! window with `extend`; nothing is mapped then. The first write to a new page
-//! faults, and [`fault::map_on_demand`] maps a zeroed frame there. [`trim`]
+//! faults, and [`fault::map_on_demand`] maps a zeroed frame there. [`trim()`]
 //! gives the free top of the arena back: `truncate`, then unmap.
 
 pub mod counters;

@@ -6,6 +6,15 @@
 //! window then cost nothing from the memory they describe, and their number is
 //! fixed and visible at build time.
 //!
+//! ```text
+//!   CR3 ─► level 4 ─[entry 320]─► level 3 ─► level 2 ─► level 1 ─► heap page
+//!                                  (1)        (1)        (one per 2 MiB, up to 512)
+//!
+//!   PAGE_TABLE_BUMP (in the kernel image's .bss, 514 pages)
+//!   | L3 | L2 | L1 | L1 | ... taken in the order the heap first touches memory | free |
+//!                                                                             ^ consumed
+//! ```
+//!
 //! A bump page has a virtual address (in the kernel image); the page tables
 //! need its physical address, which the active tables know. That lookup walks
 //! the kernel image's own level-3, 2 and 1 tables, found once at boot, so it

@@ -1,5 +1,13 @@
 //! The heap window: where the heap may grow, and how far it has.
 //!
+//! ```text
+//!   HEAP_WINDOW_START              COMMITTED_END                  window_end()
+//!   0xffff_a000_0000_0000                │                 0xffff_a000_4000_0000
+//!   |<-- committed arena: pages mapped -->|<-- reserved: a touch is a bug -->|
+//!   |    on first touch                   |                                  |
+//!   |<-- INITIAL_ARENA at boot            |<---------- grows by `extend` --->|
+//! ```
+//!
 //! The committed end is the one fact the page-fault handler needs from the
 //! heap, and it must read it without the heap lock (the faulting code may be
 //! holding that lock). So it lives here as an atomic: the `Grow` hook raises it
