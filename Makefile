@@ -38,7 +38,7 @@ test: toolchain qemu boot
 		--suite 'host=cargo test' \
 		--suite 'stable=CARGO_TARGET_DIR=target/stable cargo +stable test -p heap' \
 		--suite 'miri=MIRIFLAGS=-Zmiri-strict-provenance cargo miri test -p heap' \
-		--suite 'lint=cargo fmt --all -- --check && cargo clippy --workspace --exclude kernel --all-targets -- -D warnings && cargo kclippy -- -D warnings' \
+		--suite 'lint=cargo fmt --all -- --check && cargo clippy --workspace --exclude kernel --all-targets -- -D warnings && cargo kclippy --all-targets --all-features -- -D warnings' \
 		--kernel
 
 gdb: toolchain qemu boot
