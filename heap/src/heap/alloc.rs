@@ -29,6 +29,18 @@ pub(crate) fn round_to_words(size: usize) -> usize {
     (size + WORD - 1) & !(WORD - 1)
 }
 
+/// The chunk size a search must guarantee for `layout`: the block, its tag and, when
+/// over-aligned, room to slide the pointer to any alignment.
+#[inline(always)]
+fn search_size(layout: Layout) -> usize {
+    let need = (WORD + round_to_words(layout.size())).max(MIN_CHUNK);
+    if layout.align() <= WORD {
+        need
+    } else {
+        need + layout.align() - WORD
+    }
+}
+
 impl<G: Grow> Heap<G> {
     /// Allocates a block for `layout`. When no chunk fits, calls the [`Grow`] hook and
     /// retries while the hook returns `Ok` and has changed the heap (claimed or freed memory).
@@ -40,23 +52,40 @@ impl<G: Grow> Heap<G> {
     /// The heap's arenas must still be valid (the contract of `claim` and `extend`).
     #[inline]
     pub unsafe fn allocate(&mut self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        // SAFETY: the arenas are valid, by the caller's contract.
+        match unsafe { self.take_chunk(layout) } {
+            Some(ptr) => {
+                self.stats.allocated(layout.size());
+                Ok(ptr)
+            }
+            None => self.allocate_after_growing(layout),
+        }
+    }
+
+    /// The rest of `allocate` when no chunk fits: run the hook, retry, repeat while it helps.
+    /// Out of line, like every slow path here, so that the fast path saves fewer registers.
+    #[cold]
+    #[inline(never)]
+    fn allocate_after_growing(&mut self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
         loop {
-            // SAFETY: the arenas are valid, by the caller's contract.
+            self.grow_for(layout)?;
+            // SAFETY: the arenas are valid, by the contract of `allocate`.
             if let Some(ptr) = unsafe { self.take_chunk(layout) } {
                 self.stats.allocated(layout.size());
                 return Ok(ptr);
             }
-            self.grow_for(layout)?;
         }
     }
 
-    /// Runs the hook once; `Ok` only if it succeeded and changed the heap.
+    /// Runs the hook once; `Ok` only if it succeeded and changed the heap (claimed bytes or
+    /// free bytes differ). Counting the free bytes walks the bins, O(free chunks), which only
+    /// this out-of-memory path pays.
     #[cold]
     #[inline(never)]
     pub(crate) fn grow_for(&mut self, layout: Layout) -> Result<(), AllocError> {
-        let before = (self.stats.claimed_bytes, self.stats.free_bytes);
+        let before = (self.stats.claimed_bytes, self.free_totals().bytes);
         G::grow(self, layout)?;
-        if (self.stats.claimed_bytes, self.stats.free_bytes) == before {
+        if (self.stats.claimed_bytes, self.free_totals().bytes) == before {
             return Err(AllocError);
         }
         Ok(())
@@ -68,21 +97,29 @@ impl<G: Grow> Heap<G> {
     /// The heap's arenas must be valid.
     #[inline(always)]
     pub(crate) unsafe fn take_chunk(&mut self, layout: Layout) -> Option<NonNull<u8>> {
+        let first = first_fitting_bin(search_size(layout));
+        match self.bitmap.first_at_or_above(first) {
+            // SAFETY: a set bitmap bit means a non-empty bin, whose head fits the search.
+            Some(bin) => unsafe {
+                let (base, size) = self.pop_free(bin);
+                Some(self.carve(base, size, layout))
+            },
+            // SAFETY: the arenas are valid, by the caller's contract.
+            None => unsafe { self.take_from_lower_bin(layout) },
+        }
+    }
+
+    /// Makes the chunk `[base, base + size)`, just taken out of its bin, the block for
+    /// `layout`, giving back what it does not need; returns the block's pointer.
+    ///
+    /// # Safety
+    /// The chunk must be an unlinked free chunk of at least `search_size(layout)` bytes.
+    #[inline(always)]
+    unsafe fn carve(&mut self, base: *mut u8, size: usize, layout: Layout) -> NonNull<u8> {
         let rounded = round_to_words(layout.size());
         let need = (WORD + rounded).max(MIN_CHUNK);
         let align = layout.align();
-        let search = if align <= WORD {
-            need
-        } else {
-            need + align - WORD
-        };
-        let (base, size) = match self.bitmap.first_at_or_above(first_fitting_bin(search)) {
-            // SAFETY: a set bitmap bit means a non-empty bin.
-            Some(bin) => unsafe { self.pop_free(bin) },
-            // SAFETY: the arenas are valid, by the caller's contract.
-            None => unsafe { self.take_from_lower_bin(search)? },
-        };
-        // SAFETY: `[base, base + size)` is an unlinked free chunk of at least `search` bytes.
+        // SAFETY: `[base, base + size)` is an unlinked free chunk of at least the search size.
         let ptr = unsafe {
             if align <= WORD {
                 self.place(base, base.add(size), base.add(need), false);
@@ -105,17 +142,19 @@ impl<G: Grow> Heap<G> {
             }
         };
         // SAFETY: arenas lie above the null page, so no chunk pointer is null.
-        Some(unsafe { NonNull::new_unchecked(ptr) })
+        unsafe { NonNull::new_unchecked(ptr) }
     }
 
     /// The slow path when no bin above holds a chunk that surely fits: look through the bin
-    /// that `size` itself falls in, whose chunks may or may not fit. Runs before the heap
-    /// gives up or calls the hook, so a fitting chunk is never overlooked.
+    /// that the search size itself falls in, whose chunks may or may not fit. Runs before the
+    /// heap gives up or calls the hook, so a fitting chunk is never overlooked.
     ///
     /// # Safety
     /// The heap's arenas must be valid.
     #[cold]
-    unsafe fn take_from_lower_bin(&mut self, size: usize) -> Option<(*mut u8, usize)> {
+    #[inline(never)]
+    unsafe fn take_from_lower_bin(&mut self, layout: Layout) -> Option<NonNull<u8>> {
+        let size = search_size(layout);
         let mut chunk = self.bins[bin_of(size)];
         while !chunk.is_null() {
             // SAFETY: every node of a bin list is a linked free chunk.
@@ -123,7 +162,7 @@ impl<G: Grow> Heap<G> {
                 let chunk_size = free_size(chunk);
                 if chunk_size >= size {
                     self.unlink_free(chunk, chunk_size);
-                    return Some((chunk, chunk_size));
+                    return Some(self.carve(chunk, chunk_size, layout));
                 }
                 chunk = next_free(chunk);
             }

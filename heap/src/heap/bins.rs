@@ -16,6 +16,7 @@
 //! or above it (one bitmap search) always holds a chunk that fits.
 
 use super::chunk::WORD;
+use core::hint::select_unpredictable;
 
 /// Chunks below this many words each have a bin of their own.
 const EXACT_WORDS: usize = 32;
@@ -33,27 +34,34 @@ pub(crate) const BIN_COUNT: usize = EXACT_BINS + 4 * (LAST_LOG - FIRST_SPLIT_LOG
 #[inline(always)]
 pub(crate) fn bin_of(size: usize) -> usize {
     let words = size / WORD;
-    if words < EXACT_WORDS {
-        words - 3
-    } else {
-        let log = usize::BITS - 1 - words.leading_zeros();
-        let quarter = (words >> (log - 2)) & 3;
-        EXACT_BINS + 4 * (log - FIRST_SPLIT_LOG) as usize + quarter
-    }
+    // Both candidates are computed and one is picked without a branch: mixed request sizes
+    // fall on either side of `EXACT_WORDS` at random, so a branch here would often be
+    // mispredicted. `split_bin` is cheap and harmless for small sizes.
+    select_unpredictable(words < EXACT_WORDS, words - 3, split_bin(words))
 }
 
-/// The first bin whose every chunk is at least `size` bytes (may be `BIN_COUNT` or more
-/// for sizes no chunk can have).
+/// The first bin whose every chunk is at least `size` bytes (`size >= MIN_CHUNK`, a
+/// multiple of WORD; may be `BIN_COUNT` or more for sizes no chunk can have).
+///
+/// Above the exact bins this is the bin of `size - WORD`, plus one: if `size` is the
+/// smallest size of its bin, `size - WORD` lies in the bin below and the next bin is that of
+/// `size`; otherwise `size - WORD` shares the bin of `size` (which may hold smaller chunks)
+/// and the next bin holds only larger ones.
 #[inline(always)]
 pub(crate) fn first_fitting_bin(size: usize) -> usize {
     let words = size / WORD;
-    if words < EXACT_WORDS {
-        words - 3
-    } else {
-        let log = usize::BITS - 1 - words.leading_zeros();
-        let step = (1usize << (log - 2)) - 1;
-        bin_of(((words + step) & !step) * WORD)
-    }
+    select_unpredictable(words <= EXACT_WORDS, words - 3, split_bin(words - 1) + 1)
+}
+
+/// The bin of a chunk of `words >= EXACT_WORDS` words; for fewer words, a meaningless value
+/// (the callers compute it anyway, to pick without a branch).
+#[inline(always)]
+fn split_bin(words: usize) -> usize {
+    // `| EXACT_WORDS` makes the log at least FIRST_SPLIT_LOG without changing it for large
+    // sizes, so the shift below never underflows.
+    let log = (words | EXACT_WORDS).ilog2();
+    let quarter = (words >> (log - 2)) & 3;
+    EXACT_BINS + 4 * (log - FIRST_SPLIT_LOG) as usize + quarter
 }
 
 #[cfg(test)]

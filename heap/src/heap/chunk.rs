@@ -84,20 +84,24 @@ pub(crate) unsafe fn set_below_free(base: *mut u8, below_free: bool) {
     }
 }
 
-/// The base of the chunk holding the allocation that starts at `ptr`.
+/// The base of the chunk holding the allocation that starts at `ptr`, and its tag.
+///
+/// For most blocks the word just below `ptr` is the tag itself; only an over-aligned block
+/// with a small gap has its back pointer there, and its tag is one more load away. Returning
+/// the tag spares the common case from reading the same word twice.
 ///
 /// # Safety
 /// `ptr` must be a pointer this heap returned and that is still allocated.
 #[inline(always)]
-pub(crate) unsafe fn chunk_of(ptr: *mut u8) -> *mut u8 {
-    // SAFETY: the word below a returned pointer is its tag or its back pointer.
+pub(crate) unsafe fn chunk_of(ptr: *mut u8) -> (*mut u8, *mut u8) {
+    // SAFETY: the word below a returned pointer is its tag or its back pointer to the base.
     unsafe {
         let below = ptr.sub(WORD);
         let word = first_word(below);
         if is_allocated(word) {
-            below
+            (below, word)
         } else {
-            word
+            (word, first_word(word))
         }
     }
 }

@@ -1,8 +1,17 @@
 //! Running totals the heap keeps as it works, and the `Counters` snapshot it reports.
 //!
-//! Free bytes and free chunks change in `free_list.rs` (every link and unlink); claimed bytes
-//! in `claim.rs`, `extend.rs` and `truncate.rs`; the allocation figures in `alloc.rs`,
-//! `free.rs` and `resize.rs`. Each update is one add or subtract on the hot path.
+//! ```text
+//!   kept as running totals          computed by `counters()` from the bins
+//!   allocated bytes, their peak     free bytes, free chunks, largest free chunk
+//!   claimed bytes
+//!   live and total allocations
+//! ```
+//!
+//! Claimed bytes change in `claim.rs`, `extend.rs` and `truncate.rs`; the allocation figures
+//! in `alloc.rs`, `free.rs` and `resize.rs`, a few adds per call. The free-chunk figures are
+//! not kept: every link and unlink would have to update them, and allocate and free link
+//! and unlink up to four chunks between them. `counters()` walks the bin lists instead, in
+//! O(free chunks): it is for logs, heap maps and benchmarks, not for the hot path.
 
 use super::free_list::{free_size, next_free};
 use super::Heap;
@@ -13,8 +22,6 @@ pub(crate) struct Stats {
     pub(crate) allocated_bytes: usize,
     pub(crate) peak_allocated_bytes: usize,
     pub(crate) claimed_bytes: usize,
-    pub(crate) free_bytes: usize,
-    pub(crate) free_chunks: usize,
     pub(crate) live_allocations: usize,
     pub(crate) total_allocations: u64,
 }
@@ -26,8 +33,6 @@ impl Stats {
             allocated_bytes: 0,
             peak_allocated_bytes: 0,
             claimed_bytes: 0,
-            free_bytes: 0,
-            free_chunks: 0,
             live_allocations: 0,
             total_allocations: 0,
         }
@@ -82,37 +87,47 @@ pub struct Counters {
     pub total_allocations: u64,
 }
 
+/// What the bins hold: the free-chunk half of [`Counters`].
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct FreeTotals {
+    pub(crate) bytes: usize,
+    pub(crate) chunks: usize,
+    pub(crate) largest: usize,
+}
+
 impl<G: Grow> Heap<G> {
-    /// The heap's current figures. Cheap: only the largest free chunk needs a look, at the
-    /// list of the highest non-empty bin.
+    /// The heap's current figures. The free-chunk figures are counted from the bins, so this
+    /// takes O(free chunks).
     pub fn counters(&self) -> Counters {
         let stats = &self.stats;
+        let free = self.free_totals();
         Counters {
             allocated_bytes: stats.allocated_bytes,
             peak_allocated_bytes: stats.peak_allocated_bytes,
             claimed_bytes: stats.claimed_bytes,
-            free_bytes: stats.free_bytes,
-            free_chunks: stats.free_chunks,
-            largest_free_chunk: self.largest_free_chunk(),
+            free_bytes: free.bytes,
+            free_chunks: free.chunks,
+            largest_free_chunk: free.largest,
             live_allocations: stats.live_allocations,
             total_allocations: stats.total_allocations,
         }
     }
 
-    /// The size of the largest chunk in the highest non-empty bin (0 if every bin is empty).
-    fn largest_free_chunk(&self) -> usize {
-        let Some(bin) = self.bitmap.last() else {
-            return 0;
-        };
-        let mut largest = 0;
-        let mut chunk = self.bins[bin];
-        while !chunk.is_null() {
-            // SAFETY: every node of a bin list is a linked free chunk.
-            let size = unsafe { free_size(chunk) };
-            largest = largest.max(size);
-            // SAFETY: as above.
-            chunk = unsafe { next_free(chunk) };
+    /// Walks every bin list and adds up the free chunks.
+    pub(crate) fn free_totals(&self) -> FreeTotals {
+        let mut totals = FreeTotals::default();
+        for &head in &self.bins {
+            let mut chunk = head;
+            while !chunk.is_null() {
+                // SAFETY: every node of a bin list is a linked free chunk.
+                let size = unsafe { free_size(chunk) };
+                totals.bytes += size;
+                totals.chunks += 1;
+                totals.largest = totals.largest.max(size);
+                // SAFETY: as above.
+                chunk = unsafe { next_free(chunk) };
+            }
         }
-        largest
+        totals
     }
 }

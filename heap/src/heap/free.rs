@@ -31,21 +31,21 @@ impl<G: Grow> Heap<G> {
         self.verify_live(ptr, layout, "deallocate");
         // SAFETY: `ptr` is a live allocation of this heap, by the caller's contract.
         unsafe {
-            let base = chunk_of(ptr.as_ptr());
-            self.free_chunk(base);
+            let (base, tag) = chunk_of(ptr.as_ptr());
+            self.free_chunk(base, tag);
         }
         self.stats.freed(layout.size());
     }
 
-    /// Turns the allocated chunk at `base` into free memory, merging with its neighbours.
+    /// Turns the allocated chunk at `base`, whose tag is `tag`, into free memory, merging
+    /// with its neighbours.
     ///
     /// # Safety
-    /// `base` must be an allocated chunk of this heap (not an end record).
+    /// `base` must be an allocated chunk of this heap (not an end record) holding `tag`.
     #[inline(always)]
-    pub(crate) unsafe fn free_chunk(&mut self, base: *mut u8) {
-        // SAFETY: `base` holds a tag; its neighbours are chunks of the same arena.
+    pub(crate) unsafe fn free_chunk(&mut self, base: *mut u8, tag: *mut u8) {
+        // SAFETY: `base` holds `tag`; its neighbours are chunks of the same arena.
         unsafe {
-            let tag = first_word(base);
             let mut start = base;
             let mut end = end_of(tag);
             if below_is_free(tag) {

@@ -14,12 +14,23 @@
 //! `next` is a word-aligned pointer, so bit 0 of a free chunk's first word is clear: that is
 //! how the chunk below tells a free neighbour from an allocated one. The size at the top lets
 //! the chunk above find this chunk's base; the size at `base + 2 WORD` lets the chunk below
-//! find its end. Every link and unlink keeps the bitmap and the free counters in step.
+//! find its end. Every link and unlink keeps the bitmap in step.
+//!
+//! None of them branches on whether a list is or becomes empty (that changes from call to
+//! call, so such branches were often mispredicted): a link that would go to a missing
+//! neighbour is written to `Heap::link_sink` instead, a word nobody reads.
+//!
+//! ```text
+//!   unlink B from  A ⇄ B ⇄ C:   A.next = C     C.prev = A
+//!   unlink A from  A ⇄ B:       bins[b] = B    B.prev = null
+//!   unlink A from  A:           bins[b] = null sink = null     bit b cleared
+//! ```
 
 use super::bins::bin_of;
 use super::chunk::WORD;
 use super::Heap;
 use crate::Grow;
+use core::hint::select_unpredictable;
 use core::ptr::null_mut;
 
 const NEXT: usize = 0;
@@ -44,6 +55,26 @@ pub(crate) unsafe fn link(base: *mut u8, offset: usize) -> *mut u8 {
 unsafe fn set_link(base: *mut u8, offset: usize, to: *mut u8) {
     // SAFETY: as above.
     unsafe { base.add(offset).cast::<*mut u8>().write(to) }
+}
+
+/// Sets the `prev` link of `node` to `to`, or writes `to` into `sink` if `node` is null.
+///
+/// Linking and unlinking meet a null neighbour whenever a list is or becomes empty, which
+/// varies from call to call, so a branch on it would often be mispredicted. Instead the
+/// write always happens: to `node`'s `prev` field, or to the heap's `link_sink`, a word
+/// nobody reads. `select_unpredictable` picks the address with a conditional move.
+///
+/// # Safety
+/// `node` must be a free chunk being linked, or null; `sink` must be writable.
+#[inline(always)]
+unsafe fn set_prev_or_sink(sink: *mut *mut u8, node: *mut u8, to: *mut u8) {
+    let field = select_unpredictable(
+        node.is_null(),
+        sink,
+        node.wrapping_add(PREV).cast::<*mut u8>(),
+    );
+    // SAFETY: `field` is `node`'s `prev` word, or the sink.
+    unsafe { field.write(to) }
 }
 
 /// The `next` link of the free chunk at `base`.
@@ -101,15 +132,10 @@ impl<G: Grow> Heap<G> {
             set_link(base, PREV, null_mut());
             base.add(SIZE).cast::<usize>().write(size);
             base.add(size - WORD).cast::<usize>().write(size);
-            if head.is_null() {
-                self.bitmap.set(bin);
-            } else {
-                set_link(head, PREV, base);
-            }
+            set_prev_or_sink(&raw mut self.link_sink, head, base);
         }
         self.bins[bin] = base;
-        self.stats.free_bytes += size;
-        self.stats.free_chunks += 1;
+        self.bitmap.set(bin);
     }
 
     /// Takes the free chunk at `base` (of `size` bytes) out of its bin.
@@ -118,25 +144,23 @@ impl<G: Grow> Heap<G> {
     /// `base` must be a linked free chunk of `size` bytes.
     #[inline(always)]
     pub(crate) unsafe fn unlink_free(&mut self, base: *mut u8, size: usize) {
+        let bin = bin_of(size);
         // SAFETY: `base` is linked, so its neighbours are linked free chunks or null.
         unsafe {
             let next = next_free(base);
             let prev = prev_free(base);
-            if prev.is_null() {
-                let bin = bin_of(size);
-                self.bins[bin] = next;
-                if next.is_null() {
-                    self.bitmap.clear(bin);
-                }
-            } else {
-                set_link(prev, NEXT, next);
-            }
-            if !next.is_null() {
-                set_link(next, PREV, prev);
-            }
+            // The word that points at `base`: the bin's head if `base` comes first, else the
+            // `next` link of `prev`. Picked without a branch, like `set_prev_or_sink`.
+            let points_here = select_unpredictable(
+                prev.is_null(),
+                &raw mut self.bins[bin],
+                prev.wrapping_add(NEXT).cast::<*mut u8>(),
+            );
+            points_here.write(next);
+            set_prev_or_sink(&raw mut self.link_sink, next, prev);
+            // The list is empty now only if `base` was its one node.
+            self.bitmap.mark(bin, !(prev.is_null() && next.is_null()));
         }
-        self.stats.free_bytes -= size;
-        self.stats.free_chunks -= 1;
     }
 
     /// Takes the first chunk out of the non-empty bin `bin`; returns its base and size.
@@ -149,14 +173,9 @@ impl<G: Grow> Heap<G> {
         // SAFETY: the bin is non-empty, so `base` is a linked free chunk at the list head.
         let (next, size) = unsafe { (next_free(base), free_size(base)) };
         self.bins[bin] = next;
-        if next.is_null() {
-            self.bitmap.clear(bin);
-        } else {
-            // SAFETY: `next` is a linked free chunk.
-            unsafe { set_link(next, PREV, null_mut()) };
-        }
-        self.stats.free_bytes -= size;
-        self.stats.free_chunks -= 1;
+        self.bitmap.mark(bin, !next.is_null());
+        // SAFETY: `next` is a linked free chunk or null.
+        unsafe { set_prev_or_sink(&raw mut self.link_sink, next, null_mut()) };
         (base, size)
     }
 }

@@ -86,7 +86,8 @@ impl<G: Grow> Heap<G> {
                 }
                 if let Some(moved) = self.take_chunk(new) {
                     copy_nonoverlapping(ptr.as_ptr(), moved.as_ptr(), old.size());
-                    self.free_chunk(chunk_of(ptr.as_ptr()));
+                    let (base, tag) = chunk_of(ptr.as_ptr());
+                    self.free_chunk(base, tag);
                     self.stats.allocated(new_size);
                     self.stats.freed(old.size());
                     return Ok(moved);
@@ -107,8 +108,7 @@ impl<G: Grow> Heap<G> {
         };
         // SAFETY: the block is live, so its tag and the chunk above are valid.
         unsafe {
-            let base = chunk_of(ptr);
-            let tag = first_word(base);
+            let (base, tag) = chunk_of(ptr);
             let end = end_of(tag);
             if wanted <= end.addr() {
                 return true;

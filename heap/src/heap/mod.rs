@@ -46,6 +46,48 @@ use counters::Stats;
 /// Create it with [`Heap::new`], give it memory with [`Heap::claim`], then allocate. The
 /// heap never moves its arenas and keeps no pointer to itself inside them, so the `Heap`
 /// value may be moved freely (for example into a `static` lock).
+///
+/// Three blocks in a 256-byte arena, freed so that the last free merges with free chunks on
+/// both sides (`docs/03-heap.md` draws every step):
+///
+/// ```
+/// use core::alloc::Layout;
+/// use heap::{Heap, NeverGrow, Span};
+///
+/// let mut memory = [0u64; 32]; // 256 bytes, word-aligned
+/// let mut heap = Heap::new(NeverGrow);
+/// let region = Span::from_slice(memory.as_mut_ptr().cast::<[u8; 256]>());
+/// // SAFETY: `memory` outlives the heap and nothing else uses it meanwhile.
+/// let arena = unsafe { heap.claim(region) }.expect("256 bytes is a valid arena");
+/// let base = arena.base().addr();
+/// // (offset from the arena's base, size, allocated) for every chunk, in address order.
+/// let chunks = |heap: &Heap<NeverGrow>| -> Vec<(usize, usize, bool)> {
+///     heap.chunks().map(|c| (c.base.addr() - base, c.size, c.allocated)).collect()
+/// };
+/// assert_eq!(chunks(&heap), [(0, 232, false)], "one free chunk below the 24-byte end record");
+///
+/// let small = Layout::new::<[u8; 24]>();
+/// let medium = Layout::new::<[u8; 100]>();
+/// let tiny = Layout::new::<u64>();
+/// // SAFETY: the arena is valid; every block is freed once, with its own layout.
+/// unsafe {
+///     let a = heap.allocate(small).unwrap();
+///     let b = heap.allocate(medium).unwrap();
+///     let c = heap.allocate(tiny).unwrap();
+///     assert_eq!(
+///         chunks(&heap),
+///         [(0, 32, true), (32, 112, true), (144, 24, true), (168, 64, false)]
+///     );
+///     assert_eq!(a.as_ptr().addr() - base, 8, "a block starts after its one-word tag");
+///
+///     heap.deallocate(a, small);
+///     heap.deallocate(c, tiny);
+///     assert_eq!(chunks(&heap), [(0, 32, false), (32, 112, true), (144, 88, false)]);
+///     heap.deallocate(b, medium);
+/// }
+/// assert_eq!(chunks(&heap), [(0, 232, false)], "b merged with both neighbours");
+/// assert_eq!(heap.check(), Ok(()));
+/// ```
 pub struct Heap<G: Grow> {
     /// The out-of-memory hook's own state; the hook reaches it through the `&mut Heap`.
     pub grow: G,
@@ -57,6 +99,10 @@ pub struct Heap<G: Grow> {
     arenas: *mut u8,
     /// Running totals behind [`Heap::counters`].
     stats: Stats,
+    /// A word that is written and never read: a `prev` link meant for a list neighbour that
+    /// does not exist (the list was empty) lands here, so that linking and unlinking need no
+    /// branch on "is the list empty?" (see `free_list.rs`).
+    link_sink: *mut u8,
 }
 
 // SAFETY: the heap exclusively owns the memory its pointers lead to (the arenas, by the
@@ -72,6 +118,7 @@ impl<G: Grow> Heap<G> {
             bitmap: Bitmap::new(),
             arenas: core::ptr::null_mut(),
             stats: Stats::new(),
+            link_sink: core::ptr::null_mut(),
         }
     }
 }

@@ -68,8 +68,7 @@ impl<G: Grow> Heap<G> {
     unsafe fn shrink_chunk(&mut self, ptr: *mut u8, new_size: usize) {
         // SAFETY: the block is live, so its tag and the chunk above are valid.
         unsafe {
-            let base = chunk_of(ptr);
-            let tag = first_word(base);
+            let (base, tag) = chunk_of(ptr);
             let end = end_of(tag);
             let kept = ptr.add(round_to_words(new_size)).max(base.add(MIN_CHUNK));
             let above = first_word(end);
