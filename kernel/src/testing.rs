@@ -39,6 +39,14 @@ pub fn test_panic_handler(info: &PanicInfo) -> ! {
     crate::fail(info)
 }
 
+/// Ends a test that must fail a certain way but did not: prints `[failed]`
+/// and why, and exits QEMU with the failure code.
+pub fn did_not_fail(why: core::fmt::Arguments) -> ! {
+    serial_println!("[failed]");
+    serial_println!("PANIC: {why}");
+    exit_qemu(ExitCode::Failure)
+}
+
 /// The panic handler of a test that must fail a certain way: the boot
 /// succeeds only if the panic message contains `expected`.
 pub fn expect_panic(info: &PanicInfo, expected: &str) -> ! {
