@@ -30,38 +30,66 @@ const LAST_LOG: u32 = usize::BITS - 1 - WORD.trailing_zeros();
 /// Number of bins: enough for every chunk size a `usize` can express.
 pub(crate) const BIN_COUNT: usize = EXACT_BINS + 4 * (LAST_LOG - FIRST_SPLIT_LOG + 1) as usize;
 
+/// Number of bin slots: one per value of a `u8`, and one per bit of the bitmap. Bin numbers
+/// are `u8`s, so indexing an array of `BIN_SLOTS` needs no bounds check; the slots from
+/// `BIN_COUNT` up stay empty.
+pub(crate) const BIN_SLOTS: usize = 1 << u8::BITS;
+const _: () = assert!(
+    BIN_COUNT < BIN_SLOTS,
+    "every bin, and BIN_COUNT itself, is a u8"
+);
+
+/// What `split_bin` subtracts so that it needs one shift and one add (see there).
+const SPLIT_BIAS: usize = 4 * (FIRST_SPLIT_LOG + WORD.trailing_zeros()) as usize + 4 - EXACT_BINS;
+
 /// The bin that holds a free chunk of `size` bytes (`size >= MIN_CHUNK`, a multiple of WORD).
 #[inline(always)]
-pub(crate) fn bin_of(size: usize) -> usize {
-    let words = size / WORD;
+pub(crate) fn bin_of(size: usize) -> u8 {
     // Both candidates are computed and one is picked without a branch: mixed request sizes
     // fall on either side of `EXACT_WORDS` at random, so a branch here would often be
     // mispredicted. `split_bin` is cheap and harmless for small sizes.
-    select_unpredictable(words < EXACT_WORDS, words - 3, split_bin(words))
+    let bin = select_unpredictable(size < EXACT_WORDS * WORD, size / WORD - 3, split_bin(size));
+    // Lossless: every bin number is below `BIN_COUNT`, which is below 256.
+    bin as u8
 }
 
 /// The first bin whose every chunk is at least `size` bytes (`size >= MIN_CHUNK`, a
-/// multiple of WORD; may be `BIN_COUNT` or more for sizes no chunk can have).
+/// multiple of WORD; may be `BIN_COUNT` for sizes no chunk can have).
 ///
 /// Above the exact bins this is the bin of `size - WORD`, plus one: if `size` is the
 /// smallest size of its bin, `size - WORD` lies in the bin below and the next bin is that of
 /// `size`; otherwise `size - WORD` shares the bin of `size` (which may hold smaller chunks)
 /// and the next bin holds only larger ones.
 #[inline(always)]
-pub(crate) fn first_fitting_bin(size: usize) -> usize {
-    let words = size / WORD;
-    select_unpredictable(words <= EXACT_WORDS, words - 3, split_bin(words - 1) + 1)
+pub(crate) fn first_fitting_bin(size: usize) -> u8 {
+    let bin = select_unpredictable(
+        size <= EXACT_WORDS * WORD,
+        size / WORD - 3,
+        split_bin(size - WORD) + 1,
+    );
+    // Lossless: at most `BIN_COUNT`, which is below 256.
+    bin as u8
 }
 
-/// The bin of a chunk of `words >= EXACT_WORDS` words; for fewer words, a meaningless value
-/// (the callers compute it anyway, to pick without a branch).
+/// The bin of a chunk of `size >= EXACT_WORDS * WORD` bytes; for smaller sizes (at least
+/// two words), a meaningless value (the callers compute it anyway, to pick without a branch).
+///
+/// Written on bytes, `log = log2(size)`, the top three bits of `size` are
+/// `top = size >> (log - 2)`, that is `4 + quarter`, and the bin is
+///
+/// ```text
+///   EXACT_BINS + 4 (log - log2(WORD) - FIRST_SPLIT_LOG) + top - 4  =  4 log + top - SPLIT_BIAS
+/// ```
+///
+/// which compiles to one bit scan, one shift and one `lea`. The right-hand form never goes
+/// below zero, even for the small sizes whose value is thrown away.
 #[inline(always)]
-fn split_bin(words: usize) -> usize {
-    // `| EXACT_WORDS` makes the log at least FIRST_SPLIT_LOG without changing it for large
-    // sizes, so the shift below never underflows.
-    let log = (words | EXACT_WORDS).ilog2();
-    let quarter = (words >> (log - 2)) & 3;
-    EXACT_BINS + 4 * (log - FIRST_SPLIT_LOG) as usize + quarter
+fn split_bin(size: usize) -> usize {
+    // `| 1` changes no log of a multiple of WORD, and tells the compiler that the argument
+    // is not zero, so `ilog2` needs no zero check.
+    let log = (size | 1).ilog2();
+    let top = size >> (log - 2);
+    4 * log as usize + top - SPLIT_BIAS
 }
 
 #[cfg(test)]
@@ -84,16 +112,21 @@ mod tests {
         let mut previous = 0;
         let last = if cfg!(miri) { 5_000 } else { 100_000 };
         for words in 3..last {
-            let bin = bin_of(words * WORD);
+            let bin = usize::from(bin_of(words * WORD));
             assert!(
                 bin == previous || bin == previous + 1,
                 "{words} words: bin {bin}"
             );
             assert!(bin_floor(bin) <= words * WORD);
-            assert!(first_fitting_bin(words * WORD) >= bin);
-            assert!(bin_floor(first_fitting_bin(words * WORD)) >= words * WORD);
+            assert!(
+                words * WORD < bin_floor(bin + 1),
+                "{words} words: bin {bin}"
+            );
+            let fitting = usize::from(first_fitting_bin(words * WORD));
+            assert!(fitting >= bin);
+            assert!(bin_floor(fitting) >= words * WORD);
             previous = bin;
         }
-        assert_eq!(bin_of(usize::MAX & !(WORD - 1)), BIN_COUNT - 1);
+        assert_eq!(usize::from(bin_of(usize::MAX & !(WORD - 1))), BIN_COUNT - 1);
     }
 }

@@ -9,13 +9,15 @@
 //!
 //! Finding the first non-empty bin at or above `b` takes one `trailing_zeros` on the word
 //! holding `b`, masked below `b`; only if that word has nothing left does the search look at
-//! the next words, at most three more. Real arenas keep the search in the first two words.
+//! the next words, at most three more (a slow path of `allocate`). Real arenas keep the
+//! search in the first two words.
 //! Updates touch one word and never branch.
 
-use super::bins::BIN_COUNT;
+use super::bins::BIN_SLOTS;
 
-/// Number of 64-bit words needed for one bit per bin.
-const WORDS: usize = BIN_COUNT.div_ceil(64);
+/// Number of 64-bit words: one bit per bin slot, so that a `u8` bin number needs no bounds
+/// check.
+const WORDS: usize = BIN_SLOTS / 64;
 
 /// One bit per bin.
 pub(crate) struct Bitmap {
@@ -30,8 +32,8 @@ impl Bitmap {
 
     /// Marks `bin` non-empty.
     #[inline(always)]
-    pub(crate) fn set(&mut self, bin: usize) {
-        self.words[bin / 64] |= 1 << (bin % 64);
+    pub(crate) fn set(&mut self, bin: u8) {
+        self.words[usize::from(bin / 64)] |= 1 << (bin % 64);
     }
 
     /// Marks `bin` non-empty or empty, as `non_empty` says.
@@ -40,34 +42,40 @@ impl Bitmap {
     /// place and OR-ed in. Whether a list has just become empty varies from call to call, so
     /// a branch on it would often be mispredicted.
     #[inline(always)]
-    pub(crate) fn mark(&mut self, bin: usize, non_empty: bool) {
-        let (word, bit) = (&mut self.words[bin / 64], bin % 64);
+    pub(crate) fn mark(&mut self, bin: u8, non_empty: bool) {
+        let (word, bit) = (&mut self.words[usize::from(bin / 64)], bin % 64);
         *word = (*word & !(1 << bit)) | (u64::from(non_empty) << bit);
     }
 
     /// Whether `bin` is marked non-empty.
-    pub(crate) fn is_set(&self, bin: usize) -> bool {
-        self.words[bin / 64] & (1 << (bin % 64)) != 0
+    pub(crate) fn is_set(&self, bin: u8) -> bool {
+        self.words[usize::from(bin / 64)] & (1 << (bin % 64)) != 0
     }
 
-    /// The first non-empty bin at or above `bin`, if any.
+    /// The first non-empty bin at or above `bin` in the bitmap word that holds `bin`, if any.
+    /// The allocation fast path: one mask and one `trailing_zeros`.
     #[inline(always)]
-    pub(crate) fn first_at_or_above(&self, bin: usize) -> Option<usize> {
-        let index = bin / 64;
-        let here = *self.words.get(index)? & (u64::MAX << (bin % 64));
-        if here != 0 {
-            return Some(index * 64 + here.trailing_zeros() as usize);
-        }
-        self.first_in_words_above(index)
+    pub(crate) fn first_in_word_at_or_above(&self, bin: u8) -> Option<u8> {
+        let index = usize::from(bin / 64);
+        let here = self.words[index] & (u64::MAX << (bin % 64));
+        (here != 0).then(|| first_bin(index, here))
     }
 
-    /// The first non-empty bin in the words after `index`, if any. Kept out of line so that
-    /// the common case above stays short.
-    #[inline(never)]
-    fn first_in_words_above(&self, index: usize) -> Option<usize> {
-        (index + 1..WORDS).find_map(|index| {
-            let word = self.words[index];
-            (word != 0).then(|| index * 64 + word.trailing_zeros() as usize)
+    /// The first non-empty bin at or above `bin`, if any: the word that holds `bin`, then
+    /// the words after it.
+    pub(crate) fn first_at_or_above(&self, bin: u8) -> Option<u8> {
+        self.first_in_word_at_or_above(bin).or_else(|| {
+            (usize::from(bin / 64) + 1..WORDS).find_map(|index| {
+                let word = self.words[index];
+                (word != 0).then(|| first_bin(index, word))
+            })
         })
     }
+}
+
+/// The bin of the lowest set bit of `word`, the bitmap's word number `index` (`word != 0`).
+#[inline(always)]
+fn first_bin(index: usize, word: u64) -> u8 {
+    // Lossless: `index < WORDS`, so the bin is below `BIN_SLOTS`, 256.
+    (index * 64 + word.trailing_zeros() as usize) as u8
 }

@@ -4,10 +4,10 @@
 //! The arena walk (`check_arena.rs`) verifies the chunks; this module the bins, the bitmap
 //! and the counters, and that the bins hold exactly the free chunks the walk found.
 
-use super::bins::{bin_of, BIN_COUNT};
+use super::bins::bin_of;
 use super::check_arena::Totals;
 use super::chunk::{first_word, is_allocated};
-use super::free_list::{free_size, next_free, prev_free};
+use super::free_chunk::{free_size, next_free, prev_free};
 use super::Heap;
 use crate::Grow;
 use core::fmt;
@@ -75,17 +75,17 @@ impl<G: Grow> Heap<G> {
     pub fn check(&self) -> Result<(), CheckError> {
         let walked = self.check_arenas()?;
         let mut listed = Totals::default();
-        for bin in 0..BIN_COUNT {
-            let head = self.bins[bin];
+        for bin in 0..=u8::MAX {
+            let head = self.bins[usize::from(bin)];
             if self.bitmap.is_set(bin) == head.is_null() {
-                return Err(broken(Rule::Bitmap, head.addr(), bin));
+                return Err(broken(Rule::Bitmap, head.addr(), usize::from(bin)));
             }
             let (mut previous, mut node) = (core::ptr::null_mut(), head);
             while !node.is_null() {
                 if listed.free_chunks == walked.free_chunks
                     || !self.arenas().any(|arena| arena.contains(node))
                 {
-                    return Err(broken(Rule::ListLinks, node.addr(), bin));
+                    return Err(broken(Rule::ListLinks, node.addr(), usize::from(bin)));
                 }
                 // SAFETY: `node` lies inside an arena; the walk checked every chunk there.
                 unsafe {

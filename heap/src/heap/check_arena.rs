@@ -12,7 +12,7 @@
 use super::arena::{arena_base, next_arena, NULL_PAGE_END, RECORD};
 use super::check::{broken, CheckError, Rule};
 use super::chunk::{below_is_free, end_of, first_word, is_allocated, MIN_CHUNK, WORD};
-use super::free_list::{free_size, free_size_below};
+use super::free_chunk::{free_size, free_size_below};
 use super::Heap;
 use crate::Grow;
 

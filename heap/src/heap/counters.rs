@@ -13,7 +13,7 @@
 //! and unlink up to four chunks between them. `counters()` walks the bin lists instead, in
 //! O(free chunks): it is for logs, heap maps and benchmarks, not for the hot path.
 
-use super::free_list::{free_size, next_free};
+use super::free_chunk::{free_size, next_free};
 use super::Heap;
 use crate::Grow;
 

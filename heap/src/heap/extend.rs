@@ -16,7 +16,7 @@ use super::arena::{
 };
 use super::chunk::{below_is_free, first_word, is_allocated, set_below_free, MIN_CHUNK};
 use super::errors::ExtendError;
-use super::free_list::{free_size, free_size_below};
+use super::free_chunk::{free_size, free_size_below};
 use super::Heap;
 use crate::{Grow, Span};
 

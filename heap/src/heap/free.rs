@@ -10,7 +10,7 @@
 //! the chunk above is the one at the tag's end: free if its first word has bit 0 clear.
 
 use super::chunk::{below_is_free, chunk_of, end_of, first_word, is_allocated, set_below_free};
-use super::free_list::{free_size, free_size_below};
+use super::free_chunk::{free_size, free_size_below};
 use super::Heap;
 use crate::Grow;
 use core::alloc::Layout;

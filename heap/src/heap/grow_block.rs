@@ -12,7 +12,7 @@
 use super::alloc::round_to_words;
 use super::chunk::{below_is_free, chunk_of, end_of, first_word, is_allocated};
 use super::errors::AllocError;
-use super::free_list::free_size;
+use super::free_chunk::free_size;
 use super::Heap;
 use crate::Grow;
 use core::alloc::Layout;

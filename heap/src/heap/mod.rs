@@ -2,7 +2,7 @@
 //!
 //! This module owns the `Heap` structure; each operation lives in its own submodule. The
 //! memory layout (chunks, tags, free nodes, arena end records) is drawn in `chunk.rs`,
-//! `free_list.rs` and `arena.rs`, and explained at length in `heap/INTERNALS.md`.
+//! `free_chunk.rs`, `free_list.rs` and `arena.rs`, and explained at length in `heap/INTERNALS.md`.
 //!
 //! ```text
 //!   Heap { bins[b] ─────► free chunk ⇄ free chunk ⇄ …    one list per size class
@@ -15,6 +15,7 @@ mod alloc;
 mod arena;
 mod bins;
 mod bitmap;
+mod carve;
 mod check;
 mod check_arena;
 mod chunk;
@@ -25,6 +26,7 @@ mod debug;
 mod errors;
 mod extend;
 mod free;
+mod free_chunk;
 mod free_list;
 mod grow_block;
 mod resize;
@@ -37,7 +39,7 @@ pub use errors::{AllocError, ClaimError, ExtendError, TruncateError, Truncated};
 pub use walk::{Arenas, Chunk, Chunks};
 
 use crate::Grow;
-use bins::BIN_COUNT;
+use bins::BIN_SLOTS;
 use bitmap::Bitmap;
 use counters::Stats;
 
@@ -92,7 +94,7 @@ pub struct Heap<G: Grow> {
     /// The out-of-memory hook's own state; the hook reaches it through the `&mut Heap`.
     pub grow: G,
     /// Heads of the free lists, one per size class (null when empty).
-    bins: [*mut u8; BIN_COUNT],
+    bins: [*mut u8; BIN_SLOTS],
     /// Which bins are non-empty.
     bitmap: Bitmap,
     /// The end record of the most recently claimed arena (null when there is none).
@@ -114,7 +116,7 @@ impl<G: Grow> Heap<G> {
     pub const fn new(grow: G) -> Self {
         Self {
             grow,
-            bins: [core::ptr::null_mut(); BIN_COUNT],
+            bins: [core::ptr::null_mut(); BIN_SLOTS],
             bitmap: Bitmap::new(),
             arenas: core::ptr::null_mut(),
             stats: Stats::new(),

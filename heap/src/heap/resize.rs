@@ -13,7 +13,7 @@ use super::chunk::{
     below_is_free, chunk_of, end_of, first_word, is_allocated, set_below_free, write_tag, MIN_CHUNK,
 };
 use super::errors::AllocError;
-use super::free_list::free_size;
+use super::free_chunk::free_size;
 use super::Heap;
 use crate::Grow;
 use core::alloc::Layout;

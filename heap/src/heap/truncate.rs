@@ -14,7 +14,7 @@
 use super::arena::{arena_base, arena_span, next_arena, set_arena_base, write_record, RECORD};
 use super::chunk::{below_is_free, first_word, is_allocated, set_below_free, MIN_CHUNK, WORD};
 use super::errors::{TruncateError, Truncated};
-use super::free_list::{free_size, free_size_below};
+use super::free_chunk::{free_size, free_size_below};
 use super::Heap;
 use crate::{Grow, Span};
 

@@ -11,7 +11,7 @@
 
 use super::arena::{arena_base, arena_span, next_arena};
 use super::chunk::{end_of, first_word, is_allocated};
-use super::free_list::free_size;
+use super::free_chunk::free_size;
 use super::Heap;
 use crate::{Grow, Span};
 use core::marker::PhantomData;

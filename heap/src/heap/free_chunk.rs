@@ -1,0 +1,90 @@
+//! The fields of a free chunk: its two list links and its two size words.
+//!
+//! ```text
+//!   free chunk of n >= 4 words
+//!   base                                         end
+//!   | next | prev | size | ...unused...  | size |
+//!
+//!   free chunk of 3 words: the two sizes are one word
+//!   | next | prev | size |
+//! ```
+//!
+//! `next` is a word-aligned pointer, so bit 0 of a free chunk's first word is clear: that is
+//! how the chunk below tells a free neighbour from an allocated one. The size at the top lets
+//! the chunk above find this chunk's base; the size at `base + 2 WORD` lets the chunk below
+//! find its end. The lists themselves are `free_list.rs`.
+
+use super::chunk::WORD;
+
+/// Offset of the `next` link: the base of the next chunk in the bin, or null.
+pub(crate) const NEXT: usize = 0;
+/// Offset of the `prev` link: the base of the previous chunk in the bin, null for the head.
+pub(crate) const PREV: usize = WORD;
+/// Offset of the low size word.
+const SIZE: usize = 2 * WORD;
+
+/// Reads the link at `base + offset` (`NEXT` or `PREV`).
+///
+/// # Safety
+/// `base` must be a free chunk (so the field holds a link).
+#[inline(always)]
+unsafe fn link(base: *mut u8, offset: usize) -> *mut u8 {
+    // SAFETY: a free chunk holds its links in its first two words.
+    unsafe { base.add(offset).cast::<*mut u8>().read() }
+}
+
+/// Writes a whole free chunk's fields: links `next` and `prev`, and `size` at both ends.
+///
+/// # Safety
+/// `[base, base + size)` must be the heap's to write: inside an arena, unused, word-aligned
+/// and at least `MIN_CHUNK`.
+#[inline(always)]
+pub(crate) unsafe fn write_free_chunk(base: *mut u8, size: usize, next: *mut u8, prev: *mut u8) {
+    // SAFETY: the caller hands over the range, which holds all four words.
+    unsafe {
+        base.add(NEXT).cast::<*mut u8>().write(next);
+        base.add(PREV).cast::<*mut u8>().write(prev);
+        base.add(SIZE).cast::<usize>().write(size);
+        base.add(size - WORD).cast::<usize>().write(size);
+    }
+}
+
+/// The `next` link of the free chunk at `base`.
+///
+/// # Safety
+/// `base` must be a free chunk.
+#[inline(always)]
+pub(crate) unsafe fn next_free(base: *mut u8) -> *mut u8 {
+    // SAFETY: forwarded contract.
+    unsafe { link(base, NEXT) }
+}
+
+/// The `prev` link of the free chunk at `base`.
+///
+/// # Safety
+/// `base` must be a free chunk.
+#[inline(always)]
+pub(crate) unsafe fn prev_free(base: *mut u8) -> *mut u8 {
+    // SAFETY: forwarded contract.
+    unsafe { link(base, PREV) }
+}
+
+/// The size of the free chunk at `base`, read from its low size word.
+///
+/// # Safety
+/// `base` must be a free chunk.
+#[inline(always)]
+pub(crate) unsafe fn free_size(base: *mut u8) -> usize {
+    // SAFETY: a free chunk keeps its size in its third word.
+    unsafe { base.add(SIZE).cast::<usize>().read() }
+}
+
+/// The size of the free chunk that ends at `end`, read from its top size word.
+///
+/// # Safety
+/// The chunk just below `end` must be free.
+#[inline(always)]
+pub(crate) unsafe fn free_size_below(end: *mut u8) -> usize {
+    // SAFETY: a free chunk keeps its size in its last word.
+    unsafe { end.sub(WORD).cast::<usize>().read() }
+}
