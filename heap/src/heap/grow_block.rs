@@ -34,14 +34,7 @@ impl<G: Grow> Heap<G> {
         old: Layout,
         new_size: usize,
     ) -> Result<NonNull<u8>, AllocError> {
-        assert!(
-            new_size >= old.size(),
-            "grow_in_place: the new size {new_size} is below the old size {}",
-            old.size()
-        );
-        #[cfg(all(feature = "debug-checks", debug_assertions))]
-        self.verify_live(ptr, old, "grow_in_place");
-        Layout::from_size_align(new_size, old.align()).map_err(|_| AllocError)?;
+        self.grown_layout(ptr, old, new_size, "grow_in_place")?;
         // SAFETY: `ptr` is live, by the caller's contract.
         if unsafe { self.extend_chunk(ptr.as_ptr(), new_size) } {
             self.stats.resized(old.size(), new_size);
@@ -68,14 +61,7 @@ impl<G: Grow> Heap<G> {
         old: Layout,
         new_size: usize,
     ) -> Result<NonNull<u8>, AllocError> {
-        assert!(
-            new_size >= old.size(),
-            "grow: the new size {new_size} is below the old size {}",
-            old.size()
-        );
-        #[cfg(all(feature = "debug-checks", debug_assertions))]
-        self.verify_live(ptr, old, "grow");
-        let new = Layout::from_size_align(new_size, old.align()).map_err(|_| AllocError)?;
+        let new = self.grown_layout(ptr, old, new_size, "grow")?;
         loop {
             // SAFETY: `ptr` is live, by the caller's contract; a moved block is a different
             // chunk, so the copy cannot overlap.
@@ -126,5 +112,27 @@ impl<G: Grow> Heap<G> {
             self.place(base, above_end, end.with_addr(wanted), below_is_free(tag));
         }
         true
+    }
+
+    /// The checks `grow` and `grow_in_place` share: the size only grows (else a panic
+    /// naming `operation`), the block is live (with `debug-checks`), and the new layout
+    /// is valid (else `AllocError`). Returns the new layout.
+    fn grown_layout(
+        &self,
+        ptr: NonNull<u8>,
+        old: Layout,
+        new_size: usize,
+        operation: &str,
+    ) -> Result<Layout, AllocError> {
+        assert!(
+            new_size >= old.size(),
+            "{operation}: the new size {new_size} is below the old size {}",
+            old.size()
+        );
+        #[cfg(all(feature = "debug-checks", debug_assertions))]
+        self.verify_live(ptr, old, operation);
+        #[cfg(not(all(feature = "debug-checks", debug_assertions)))]
+        let _ = ptr;
+        Layout::from_size_align(new_size, old.align()).map_err(|_| AllocError)
     }
 }
