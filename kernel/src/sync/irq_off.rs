@@ -1,0 +1,125 @@
+//! Interrupts off, nested: xv6's `push_off`/`pop_off`.
+//!
+//! Several interrupt-safe locks can be held at once (the heap, then the memory
+//! system inside a growth step). Interrupts may come back on only when the
+//! last of them is released, in whatever order they are released, and only if
+//! they were on before the first was taken. So the CPU keeps one count and one
+//! saved flag, not one flag per lock:
+//!
+//! ```text
+//!   push_off:  on = IF;  cli;  if depth == 0 { saved = on };  depth += 1
+//!   pop_off:   depth -= 1;  if depth == 0 && saved { sti }
+//!
+//!   lock heap      depth 1, saved = on      interrupts off
+//!   lock MEMORY    depth 2
+//!   unlock heap    depth 1                  still off: MEMORY is held
+//!   unlock MEMORY  depth 0                  on again
+//! ```
+//!
+//! The state belongs to the CPU: this kernel runs on one CPU, so it is one
+//! static (the SMP work moves it into per-CPU data). It also measures how long
+//! interrupts stay off through it, so the longest stall can be reported.
+
+use core::marker::PhantomData;
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use x86_64::instructions::interrupts;
+
+/// The interrupt nesting state of the CPU. Only that CPU touches it, with
+/// interrupts off, so relaxed atomics suffice (they only make the statics `Sync`).
+struct Nesting {
+    depth: AtomicU32,
+    /// Whether interrupts were on when the outermost `push_off` ran.
+    saved: AtomicBool,
+    /// TSC when the outermost `push_off` turned interrupts off.
+    since: AtomicU64,
+    /// The longest interval, in TSC cycles, that interrupts stayed off here.
+    longest: AtomicU64,
+}
+
+static CPU: Nesting = Nesting {
+    depth: AtomicU32::new(0),
+    saved: AtomicBool::new(false),
+    since: AtomicU64::new(0),
+    longest: AtomicU64::new(0),
+};
+
+/// Proof that interrupts are off on this CPU until it is dropped.
+///
+/// It cannot leave the CPU that made it (`!Send`): dropping it elsewhere would
+/// change another CPU's count.
+#[must_use = "interrupts come back on when the token is dropped"]
+pub struct IrqOff {
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl Drop for IrqOff {
+    fn drop(&mut self) {
+        pop_off();
+    }
+}
+
+/// Turns interrupts off and counts one more reason to keep them off.
+pub fn push_off() -> IrqOff {
+    let was_on = interrupts::are_enabled();
+    interrupts::disable();
+    if CPU.depth.fetch_add(1, Ordering::Relaxed) == 0 {
+        CPU.saved.store(was_on, Ordering::Relaxed);
+        CPU.since.store(tsc(), Ordering::Relaxed);
+    }
+    IrqOff {
+        _not_send: PhantomData,
+    }
+}
+
+/// Ends a `push_off` whose token was forgotten (a raw lock keeps no token
+/// between `lock` and `unlock`).
+///
+/// # Safety
+///
+/// This function is unsafe because the caller must own an outstanding
+/// `push_off` on this CPU whose [`IrqOff`] was forgotten: ending one that a live
+/// token stands for would turn interrupts on under that token's holder.
+pub unsafe fn pop_forgotten() {
+    pop_off();
+}
+
+/// Counts one reason less; the last one turns interrupts back on if they were
+/// on before the first.
+///
+/// Panics if interrupts are on (someone enabled them under a lock) or nothing
+/// was pushed: both are broken nesting, and going on would deadlock later.
+fn pop_off() {
+    assert!(
+        !interrupts::are_enabled(),
+        "pop_off with interrupts on: something enabled them while a lock was held"
+    );
+    let depth = CPU.depth.load(Ordering::Relaxed);
+    assert!(depth > 0, "pop_off without a matching push_off");
+    CPU.depth.store(depth - 1, Ordering::Relaxed);
+    if depth == 1 && CPU.saved.load(Ordering::Relaxed) {
+        let off_for = tsc().wrapping_sub(CPU.since.load(Ordering::Relaxed));
+        CPU.longest.fetch_max(off_for, Ordering::Relaxed);
+        interrupts::enable();
+    }
+}
+
+/// How many `push_off`s are outstanding on this CPU.
+pub fn depth() -> u32 {
+    CPU.depth.load(Ordering::Relaxed)
+}
+
+/// The longest time, in TSC cycles, that interrupts were kept off by locks
+/// taken with interrupts on (interrupt handlers themselves are not counted).
+pub fn longest_off_cycles() -> u64 {
+    CPU.longest.load(Ordering::Relaxed)
+}
+
+/// Forgets the longest interval, to measure a new stretch of work.
+pub fn reset_longest_off() {
+    CPU.longest.store(0, Ordering::Relaxed);
+}
+
+fn tsc() -> u64 {
+    // SAFETY: rdtsc has no memory effects; every x86_64 CPU has it.
+    unsafe { core::arch::x86_64::_rdtsc() }
+}

@@ -1,0 +1,74 @@
+//! Interrupt-safe locks nest: interrupts come back on only when the last lock
+//! held is released, in whatever order, and only if they were on before.
+#![no_std]
+#![no_main]
+#![feature(custom_test_frameworks)]
+#![test_runner(kernel::testing::test_runner)]
+#![reexport_test_harness_main = "test_main"]
+
+use bootloader_api::{entry_point, BootInfo};
+use kernel::allocator::HEAP;
+use kernel::memory::MEMORY;
+use kernel::sync::{irq_off, IrqMutex};
+use x86_64::instructions::interrupts;
+
+entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
+
+fn main(boot_info: &'static mut BootInfo) -> ! {
+    kernel::init();
+    kernel::memory::init(boot_info);
+    // The timer's IRQ must be remapped off the exception vectors before any
+    // test turns interrupts on.
+    kernel::pic::init();
+    test_main();
+    kernel::hlt_loop()
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    kernel::testing::test_panic_handler(info)
+}
+
+#[test_case]
+fn releasing_the_outer_lock_first_keeps_interrupts_off() {
+    interrupts::enable();
+    let heap = HEAP.lock();
+    let memory = MEMORY.lock();
+    drop(heap);
+    assert!(
+        !interrupts::are_enabled(),
+        "interrupts came back on while MEMORY was still held"
+    );
+    drop(memory);
+    assert!(
+        interrupts::are_enabled(),
+        "interrupts stayed off after the last lock"
+    );
+    assert_eq!(irq_off::depth(), 0);
+    interrupts::disable();
+}
+
+#[test_case]
+fn locks_taken_with_interrupts_off_leave_them_off() {
+    interrupts::disable();
+    let first = HEAP.lock();
+    let second = MEMORY.lock();
+    drop(first);
+    drop(second);
+    assert!(!interrupts::are_enabled());
+    assert_eq!(irq_off::depth(), 0);
+}
+
+#[test_case]
+fn a_failed_try_lock_keeps_the_nesting_balanced() {
+    static LOCK: IrqMutex<u32> = IrqMutex::new(0);
+    interrupts::enable();
+    let held = LOCK.lock();
+    assert!(LOCK.try_lock().is_none());
+    assert_eq!(irq_off::depth(), 1);
+    assert!(!interrupts::are_enabled());
+    drop(held);
+    assert!(interrupts::are_enabled());
+    assert_eq!(irq_off::depth(), 0);
+    interrupts::disable();
+}
