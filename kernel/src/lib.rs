@@ -24,6 +24,7 @@ pub mod heapmap;
 pub mod interrupts;
 pub mod logger;
 pub mod memory;
+pub mod panic;
 pub mod pic;
 pub mod qemu;
 pub mod serial;
@@ -42,11 +43,9 @@ pub fn init() {
 }
 
 /// Prints `PANIC: <message>` and what the heap and memory counters say, then
-/// exits QEMU with the failure code: the end of every kernel panic.
+/// exits QEMU with the failure code: the end of every kernel panic (see [`panic`]).
 pub fn fail(info: &core::panic::PanicInfo) -> ! {
-    serial_println!("PANIC: {info}");
-    allocator::report_after_panic();
-    qemu::exit_qemu(qemu::ExitCode::Failure)
+    panic::fail(info)
 }
 
 /// Halts the CPU until the next interrupt, forever.

@@ -1,24 +1,31 @@
 //! The COM1 serial port: the kernel's only output device.
 //!
-//! QEMU connects COM1 to the runner's stdout (`-serial stdio`). The port sits
-//! behind a spin lock taken with interrupts off, so an interrupt handler that
-//! prints can never spin on a lock its own CPU already holds.
+//! QEMU connects COM1 to the runner's stdout (`-serial stdio`). Normal output
+//! goes through a lock taken with interrupts off, so lines from the main loop
+//! and from interrupt handlers never interleave. A panic must print even when
+//! that lock is held (a `Display` impl that panics mid-line, a fault while a
+//! log line is formatted): once [`crate::panic`] has begun, every print goes
+//! straight to the UART without the lock.
+//!
+//! ```text
+//!   serial_print! ─► panicking? ─no──► SERIAL lock ─► UART (initialized once)
+//!                               └yes─► UART registers directly, no lock
+//! ```
 //!
 //! The UART is initialized without the driver's loopback self-test: that test
 //! waits, without a time limit, for its bytes to come back, and a kernel whose
 //! only output device hangs silently at its first line tells nobody anything.
 
+use crate::sync::IrqMutex;
 use core::fmt::{self, Write};
-use spin::Mutex;
 use uart_16550::backend::PioBackend;
 use uart_16550::{Config, Uart16550, Uart16550Tty};
-use x86_64::instructions::interrupts;
 
 /// I/O port base of the first serial port (COM1).
 const COM1: u16 = 0x3f8;
 
 /// COM1, initialized on first use.
-static SERIAL: Mutex<Option<Uart16550Tty<PioBackend>>> = Mutex::new(None);
+static SERIAL: IrqMutex<Option<Uart16550Tty<PioBackend>>> = IrqMutex::new(None);
 
 /// Writes formatted text to COM1; used by [`serial_print!`] and the logger.
 ///
@@ -26,18 +33,35 @@ static SERIAL: Mutex<Option<Uart16550Tty<PioBackend>>> = Mutex::new(None);
 /// kernel has no way left to report anything.
 #[doc(hidden)]
 pub fn _print(args: fmt::Arguments) {
-    interrupts::without_interrupts(|| {
-        let mut serial = SERIAL.lock();
-        let port = serial.get_or_insert_with(|| {
-            // SAFETY: COM1 is the standard port at 0x3f8 and this lock is the
-            // only path that touches it.
-            let mut uart = unsafe { Uart16550::new_port(COM1) }.expect("COM1 port range");
-            uart.init(Config::default())
-                .expect("COM1 rejected its configuration");
-            Uart16550Tty::from_inner(uart)
-        });
-        port.write_fmt(args).expect("writing to COM1 failed");
+    if crate::panic::in_progress() {
+        print_unlocked(args);
+        return;
+    }
+    let mut serial = SERIAL.lock();
+    let port = serial.get_or_insert_with(|| {
+        let mut tty = unlocked_port();
+        tty.inner_mut()
+            .init(Config::default())
+            .expect("COM1 rejected its configuration");
+        tty
     });
+    port.write_fmt(args).expect("writing to COM1 failed");
+}
+
+/// Writes to COM1 without taking the lock, for the panic path only: bytes may
+/// interleave with a line the interrupted code was writing, which beats a hang.
+pub fn print_unlocked(args: fmt::Arguments) {
+    // A write error here has nowhere left to be reported.
+    let _ = unlocked_port().write_fmt(args);
+}
+
+/// A driver value for COM1 that shares nothing with [`SERIAL`]; the port was
+/// initialized by the first normal print (QEMU's UART also works without it).
+fn unlocked_port() -> Uart16550Tty<PioBackend> {
+    // SAFETY: COM1 is the standard port at 0x3f8; writing bytes to it has no
+    // effect on memory.
+    let uart = unsafe { Uart16550::new_port(COM1) }.expect("COM1 port range");
+    Uart16550Tty::from_inner(uart)
 }
 
 /// Prints to the host through the serial port.

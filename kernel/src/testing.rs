@@ -50,13 +50,14 @@ pub fn did_not_fail(why: core::fmt::Arguments) -> ! {
 /// The panic handler of a test that must fail a certain way: the boot
 /// succeeds only if the panic message contains `expected`.
 pub fn expect_panic(info: &PanicInfo, expected: &str) -> ! {
+    crate::panic::begin(info);
     if message_contains(info, expected) {
         serial_println!("[ok]");
         exit_qemu(ExitCode::Success)
     }
     serial_println!("[failed]");
     serial_println!("expected a panic containing {expected:?}");
-    crate::fail(info)
+    crate::panic::report(info)
 }
 
 /// Whether the formatted panic message contains `expected`, without the heap
