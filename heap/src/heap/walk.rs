@@ -10,7 +10,7 @@
 //! use them.
 
 use super::arena::{arena_base, arena_span, next_arena};
-use super::chunk::{end_of, first_word, is_allocated};
+use super::chunk::{end_of, first_word, is_allocated, MIN_CHUNK, WORD};
 use super::free_chunk::free_size;
 use super::Heap;
 use crate::{Grow, Span};
@@ -33,6 +33,22 @@ impl Chunk {
     /// The bytes the chunk covers.
     pub fn span(&self) -> Span {
         Span::from_base_size(self.base, self.size)
+    }
+
+    /// For a free chunk, the bytes the heap neither reads nor writes while the chunk stays
+    /// free: everything between its list node (the first three words) and its trailing size
+    /// word. Their contents may be thrown away (a kernel may unmap those pages and map
+    /// zeroed ones back on the next touch); once the chunk is allocated, the heap writes
+    /// what it needs and the block holds whatever the memory holds. Empty for an allocated
+    /// chunk and for a free chunk too small to have such bytes.
+    pub fn idle(&self) -> Span {
+        if self.allocated || self.size <= MIN_CHUNK + WORD {
+            return Span::empty();
+        }
+        Span::new(
+            self.base.wrapping_add(MIN_CHUNK),
+            self.base.wrapping_add(self.size - WORD),
+        )
     }
 }
 
