@@ -51,9 +51,12 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
     drop(live);
     let trimmed = memory::trim();
     log::info!(
-        "trim released {} KiB of arena and unmapped {} pages",
-        trimmed.released_bytes / 1024,
-        trimmed.unmapped_pages
+        "trim gave back {} pages: {} from inside the heap (free chunks, still committed) and {} \
+         from its top ({} KiB of arena decommitted)",
+        trimmed.discarded_inside + trimmed.unmapped_top,
+        trimmed.discarded_inside,
+        trimmed.unmapped_top,
+        trimmed.released_bytes / 1024
     );
     log::info!("memory after trim: {}", MemoryReport::now());
     log::info!("heap after trim: {:?}", HEAP.lock().counters());

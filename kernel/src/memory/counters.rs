@@ -7,7 +7,9 @@ use core::sync::atomic::{AtomicU64, Ordering};
 static PAGE_FAULTS: AtomicU64 = AtomicU64::new(0);
 static MAPPED_PAGES: AtomicU64 = AtomicU64::new(0);
 static EXTENDS: AtomicU64 = AtomicU64::new(0);
-static TRUNCATES: AtomicU64 = AtomicU64::new(0);
+static REFUSED_COMMITS: AtomicU64 = AtomicU64::new(0);
+static TRIMS: AtomicU64 = AtomicU64::new(0);
+static DISCARDED_PAGES: AtomicU64 = AtomicU64::new(0);
 
 /// Counts a page fault served by mapping a page.
 pub(super) fn page_fault_served() {
@@ -20,10 +22,20 @@ pub(super) fn extended() {
     EXTENDS.fetch_add(1, Ordering::Relaxed);
 }
 
-/// Counts a `truncate` that unmapped `pages` pages.
-pub(super) fn truncated(pages: u64) {
-    TRUNCATES.fetch_add(1, Ordering::Relaxed);
-    MAPPED_PAGES.fetch_sub(pages, Ordering::Relaxed);
+/// Counts a growth step refused because no frames could back it.
+pub(super) fn commit_refused() {
+    REFUSED_COMMITS.fetch_add(1, Ordering::Relaxed);
+}
+
+/// Counts a heap page unmapped (its frame freed).
+pub(super) fn page_unmapped() {
+    MAPPED_PAGES.fetch_sub(1, Ordering::Relaxed);
+}
+
+/// Counts a trim that discarded `inside` pages in free chunks.
+pub(super) fn trimmed(inside: u64) {
+    TRIMS.fetch_add(1, Ordering::Relaxed);
+    DISCARDED_PAGES.fetch_add(inside, Ordering::Relaxed);
 }
 
 /// A snapshot of the memory counters.
@@ -37,27 +49,39 @@ pub struct MemoryReport {
     pub page_faults: u64,
     /// Times the arena was extended.
     pub extends: u64,
-    /// Times the arena was truncated.
-    pub truncates: u64,
+    /// Growth steps refused because the free frames could not back them.
+    pub refused_commits: u64,
+    /// Times the heap was trimmed.
+    pub trims: u64,
+    /// Pages inside free chunks that trims unmapped (all trims together).
+    pub discarded_pages: u64,
     /// Pages of `PAGE_TABLE_BUMP` handed out.
     pub bump_pages_used: usize,
-    /// Frames the frame allocator can still hand out (0 before `init`).
+    /// Frames not handed out (0 before `init`); some are reserved.
     pub free_frames: u64,
+    /// Free frames promised to committed heap pages not mapped yet.
+    pub reserved_frames: u64,
 }
 
 impl MemoryReport {
     /// Reads every counter now; takes the memory lock briefly.
     pub fn now() -> Self {
-        let free_frames = MEMORY.lock().as_ref().map_or(0, |m| m.frames.free_frames());
+        let (free_frames, reserved_frames) = MEMORY
+            .lock()
+            .as_ref()
+            .map_or((0, 0), |m| (m.frames.free_frames(), m.frames.reserved()));
         Self {
             committed_bytes: window::committed_bytes(),
             mapped_pages: MAPPED_PAGES.load(Ordering::Relaxed),
             page_faults: PAGE_FAULTS.load(Ordering::Relaxed),
             extends: EXTENDS.load(Ordering::Relaxed),
-            truncates: TRUNCATES.load(Ordering::Relaxed),
+            refused_commits: REFUSED_COMMITS.load(Ordering::Relaxed),
+            trims: TRIMS.load(Ordering::Relaxed),
+            discarded_pages: DISCARDED_PAGES.load(Ordering::Relaxed),
             bump_pages_used: page_tables::PAGE_TABLE_PAGES
                 - page_tables::PAGE_TABLE_BUMP.pages_left(),
             free_frames,
+            reserved_frames,
         }
     }
 }
@@ -66,16 +90,20 @@ impl fmt::Display for MemoryReport {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(
             f,
-            "committed {} KiB, {} pages mapped, {} page faults served, {} extends, {} truncates, \
-             {}/{} bump pages used, {} free frames",
+            "committed {} KiB, {} pages mapped, {} page faults served, {} extends ({} refused), \
+             {} trims ({} pages discarded inside), {}/{} bump pages used, {} free frames \
+             ({} reserved)",
             self.committed_bytes / 1024,
             self.mapped_pages,
             self.page_faults,
             self.extends,
-            self.truncates,
+            self.refused_commits,
+            self.trims,
+            self.discarded_pages,
             self.bump_pages_used,
             page_tables::PAGE_TABLE_PAGES,
-            self.free_frames
+            self.free_frames,
+            self.reserved_frames
         )
     }
 }

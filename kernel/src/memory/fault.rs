@@ -38,10 +38,12 @@ pub fn classify(address: u64, code: PageFaultErrorCode) -> Result<(), &'static s
 }
 
 /// Maps a zeroed frame at the page holding `address`, which [`classify`]
-/// accepted.
+/// accepted, taking the frame reserved for it when the page was committed.
 ///
-/// Panics when physical memory or the page-table bump is exhausted, or when
-/// the memory lock is held (a fault inside frame or table code is a bug).
+/// Panics when the memory lock is held (a fault inside frame or table code is
+/// a bug), when the page is no longer committed by the time the lock is held,
+/// when no frame is reserved (the commit charge lost count), or when the
+/// page-table bump is exhausted.
 pub fn map_on_demand(address: u64) {
     let mut memory = MEMORY
         .try_lock()
@@ -50,9 +52,13 @@ pub fn map_on_demand(address: u64) {
         .as_mut()
         .expect("page fault in the heap window before memory::init");
     let page = Page::<Size4KiB>::containing_address(VirtAddr::new(address));
-    let Some(frame) = memory.frames.allocate() else {
+    assert!(
+        address < window::committed_end(),
+        "page fault at {address:#x}: beyond the committed arena (decommitted meanwhile)"
+    );
+    let Some(frame) = memory.frames.take_reserved() else {
         panic!(
-            "out of physical frames while mapping heap page {:#x}",
+            "no frame reserved for committed heap page {:#x}: the commit charge lost count",
             page.start_address()
         );
     };

@@ -1,23 +1,25 @@
 //! The heap's `Grow` hook: commit more of the heap window, in doubling steps.
 //!
 //! ```text
-//!   window  [committed arena      |+ step ......... |          reserved ]
-//!           HEAP_WINDOW_START     old end         new end           window end
-//!   step = max(arena size, request + slack), rounded to pages, capped at the window
+//!   window  [committed arena  | free top |+ step ........ |        reserved ]
+//!           HEAP_WINDOW_START            old end          new end      window end
+//!   missing = request + alignment + slack - the free chunk already at the top
+//!   step    = max(arena size, missing), or just `missing` if RAM cannot back
+//!             the doubling; page-rounded and capped at the window
 //! ```
 //!
-//! Committing maps nothing: the page-fault handler maps each page when the
-//! heap first writes to it. The committed end is raised before `extend`,
-//! because `extend` itself writes the new end record at the new top.
+//! Committing maps nothing but reserves a frame per new page (`commit`), so a
+//! request the machine cannot back fails here, as an allocation error, and not
+//! later in the page-fault handler. The committed end is raised before
+//! `extend`, because `extend` itself writes the new end record at the new top.
 
-use super::{counters, window};
+use super::{commit, counters, window};
 use crate::allocator::HEAP;
 use core::alloc::Layout;
 use heap::{Grow, Heap, Span};
 
 /// Room for chunk tags and alignment padding on top of a request's size.
 const SLACK: usize = 4096;
-const PAGE: usize = 4096;
 
 /// The hook's state: the one arena the heap has in the window.
 #[derive(Debug)]
@@ -57,28 +59,46 @@ impl Grow for WindowGrow {
         if old.is_empty() {
             return Err(heap::AllocError);
         }
-        let needed = layout
+        let used = heap.allocated_span(old);
+        let free_top = if used.is_empty() {
+            old.size()
+        } else {
+            old.acme() as usize - used.acme() as usize
+        };
+        let missing = layout
             .size()
             .saturating_add(layout.align())
-            .saturating_add(SLACK);
-        let step = old.size().max(needed).next_multiple_of(PAGE);
+            .saturating_add(SLACK)
+            .saturating_sub(free_top);
         let room = window::window_end() as usize - old.acme() as usize;
-        if needed > room {
+        if missing > room {
             return Err(heap::AllocError);
         }
-        let new = old.extend(0, step.min(room));
-        window::set_committed_end(new.acme() as u64);
-        // SAFETY: the new span lies in the heap window, which nothing but the
-        // heap uses, and the committed end now covers it, so each page is
-        // mapped when first touched.
-        let arena = unsafe { heap.extend(old, new) }.map_err(|error| {
-            window::set_committed_end(old.acme() as u64);
-            log::error!("extending the heap arena failed: {error}");
-            heap::AllocError
-        })?;
-        heap.grow.arena = arena;
-        counters::extended();
-        Ok(())
+        for step in [old.size().max(missing), missing] {
+            let acme = commit::page_top((old.acme() as usize + step.min(room)) as u64);
+            if commit::commit(old.acme() as u64, acme).is_err() {
+                continue;
+            }
+            let new = Span::new(old.base(), old.base().with_addr(acme as usize));
+            // SAFETY: the new span lies in the heap window, which nothing but
+            // the heap uses, and it is committed, so each page is mapped when
+            // first touched.
+            match unsafe { heap.extend(old, new) } {
+                Ok(arena) => {
+                    heap.grow.arena = arena;
+                    counters::extended();
+                    return Ok(());
+                }
+                Err(error) => {
+                    log::error!("extending the heap arena {old} to {new} failed: {error}");
+                    commit::decommit(old.acme() as u64);
+                    commit::drain();
+                    return Err(heap::AllocError);
+                }
+            }
+        }
+        counters::commit_refused();
+        Err(heap::AllocError)
     }
 }
 
@@ -87,7 +107,8 @@ impl Grow for WindowGrow {
 pub(super) fn claim_initial_arena() {
     let base = core::ptr::with_exposed_provenance_mut(window::HEAP_WINDOW_START as usize);
     let span = Span::from_base_size(base, window::INITIAL_ARENA);
-    window::set_committed_end(span.acme() as u64);
+    commit::commit(window::HEAP_WINDOW_START, span.acme() as u64)
+        .unwrap_or_else(|short| panic!("no frames for the initial heap arena: {short}"));
     let mut heap = HEAP.lock();
     assert!(heap.grow.arena.is_empty(), "the heap already has an arena");
     // SAFETY: the window is reserved for the heap, unused (checked by

@@ -25,10 +25,14 @@
 //!
 //! The heap starts with [`INITIAL_ARENA`] committed. When an allocation does
 //! not fit, the heap's `Grow` hook ([`grow::WindowGrow`]) commits more of the
-//! window with `extend`; nothing is mapped then. The first write to a new page
-//! faults, and [`fault::map_on_demand`] maps a zeroed frame there. [`trim()`]
-//! gives the free top of the arena back: `truncate`, then unmap.
+//! window with `extend`; nothing is mapped then, but a frame is reserved for
+//! every committed page (`commit`), so a request the machine cannot back fails
+//! as an allocation error. The first write to a new page faults, and
+//! [`fault::map_on_demand`] maps the reserved frame there, zeroed. [`trim()`]
+//! gives memory back: the free top of the arena (`truncate`, decommit, unmap)
+//! and the whole pages inside free chunks (unmapped, still committed).
 
+mod commit;
 pub mod counters;
 pub mod fault;
 pub mod frames;
@@ -43,6 +47,7 @@ pub use window::{HEAP_WINDOW_SIZE, HEAP_WINDOW_START, INITIAL_ARENA};
 
 use crate::sync::IrqMutex;
 use bootloader_api::BootInfo;
+use core::ops::Range;
 use frames::FrameAllocator;
 use page_tables::BumpTableFrames;
 use x86_64::structures::paging::OffsetPageTable;
@@ -59,6 +64,8 @@ pub struct Memory {
     pub frames: FrameAllocator,
     /// Where all physical memory is mapped.
     pub physical_memory: VirtAddr,
+    /// Heap pages above the committed end still waiting to be unmapped (see `commit`).
+    pending_unmap: Range<u64>,
 }
 
 /// The kernel's memory, set by [`init`].
@@ -85,6 +92,7 @@ pub fn init(boot_info: &'static BootInfo) {
             tables,
             frames,
             physical_memory,
+            pending_unmap: 0..0,
         }
     };
     window::assert_unused(&memory.mapper);

@@ -1,78 +1,101 @@
-//! Giving the free top of the heap arena back to the frame allocator.
+//! Giving the heap's unused memory back: the free top of the arena, and the
+//! whole pages inside free chunks anywhere below it.
 //!
 //! ```text
-//!   before  [ used | free ........................... ]  committed end
-//!   after   [ used | free ]  committed end             (pages above unmapped,
-//!                          ▲ allocated end, page-rounded  frames returned)
+//!   before  [ used | free ......... | used | free ........................ ]
+//!   after   [ used | f ·unmapped· f | used | f ]  committed end   (pages above
+//!                     ▲ discarded: frames freed,  ▲ page-rounded   decommitted:
+//!                       still committed           allocated end    frames freed,
+//!                                                                  reservations gone)
 //! ```
+//!
+//! The top is decommitted: `truncate`, lower the committed end, unmap every
+//! page wholly above the new end. Inside the arena, a free chunk keeps its
+//! list node and its size word, but the whole pages between them hold nothing
+//! the heap reads ([`heap::Chunk::idle`]), so they are unmapped too. Those
+//! pages stay committed, with a frame reserved each: the heap may hand them
+//! out again at any time, and the fault handler maps them back zeroed.
 //!
 //! The arena never shrinks below [`window::INITIAL_ARENA`]. Page tables that
 //! become empty stay: their frames belong to `PAGE_TABLE_BUMP`, which never
 //! takes pages back, and the next growth reuses them.
 
+use super::commit::{self, page_top};
+use super::frames::FRAME_SIZE;
+use super::grow::WindowGrow;
 use super::{counters, window, MEMORY};
 use crate::allocator::HEAP;
-use heap::Span;
-use x86_64::structures::paging::{Mapper, Page, Size4KiB};
-use x86_64::VirtAddr;
-
-const PAGE: usize = 4096;
+use heap::{Heap, Span};
 
 /// What a trim did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Trimmed {
-    /// Bytes the arena gave up.
+    /// Bytes the arena gave up at its top.
     pub released_bytes: usize,
-    /// Pages that were mapped there and are now unmapped, their frames freed.
-    pub unmapped_pages: u64,
+    /// Pages unmapped above the arena's new end (frames freed, no longer committed).
+    pub unmapped_top: u64,
+    /// Pages unmapped inside free chunks (frames freed, still committed).
+    pub discarded_inside: u64,
 }
 
-/// Truncates the free memory at the top of the heap arena and unmaps it.
+/// Gives back the free top of the heap arena and the whole free pages inside it.
 pub fn trim() -> Trimmed {
-    let mut heap = HEAP.lock();
+    let (released_bytes, discarded_inside) = {
+        let mut heap = HEAP.lock();
+        (truncate_top(&mut heap), discard_inside(&heap))
+    };
+    let unmapped_top = commit::drain();
+    counters::trimmed(discarded_inside);
+    Trimmed {
+        released_bytes,
+        unmapped_top,
+        discarded_inside,
+    }
+}
+
+/// Truncates the free top of the arena to the page after its last allocated
+/// byte (or the initial size) and decommits what lies above; returns the bytes
+/// the arena gave up. The pages are unmapped later, by `commit::drain`.
+fn truncate_top(heap: &mut Heap<WindowGrow>) -> usize {
     let arena = heap.grow.arena();
     let allocated = heap.allocated_span(arena);
     let floor = arena.base() as usize + window::INITIAL_ARENA;
     let keep_until = (allocated.acme() as usize)
-        .next_multiple_of(PAGE)
+        .next_multiple_of(FRAME_SIZE as usize)
         .max(floor);
     if keep_until >= arena.acme() as usize {
-        return Trimmed {
-            released_bytes: 0,
-            unmapped_pages: 0,
-        };
+        return 0;
     }
     let kept = Span::new(arena.base(), arena.base().with_addr(keep_until));
     let truncated = heap
         .truncate(arena, kept)
         .unwrap_or_else(|error| panic!("trimming the heap arena failed: {error}"));
     heap.grow.set_arena(truncated.arena);
-    let released = truncated.released_above;
-    window::set_committed_end(truncated.arena.acme() as u64);
-    let unmapped_pages = unmap(released);
-    counters::truncated(unmapped_pages);
-    Trimmed {
-        released_bytes: released.size(),
-        unmapped_pages,
-    }
+    // Truncate may keep a record and a chunk past `keep_until`: the committed
+    // end follows the arena's real end, and only pages wholly above it go.
+    commit::decommit(truncated.arena.acme() as u64);
+    truncated.released_above.size()
 }
 
-/// Unmaps every mapped page inside `span` (page-aligned by construction) and
-/// frees its frame.
-fn unmap(span: Span) -> u64 {
+/// Unmaps every whole page inside the idle part of a free chunk; returns how
+/// many were mapped. Runs under the heap lock: no chunk may change meanwhile.
+fn discard_inside(heap: &Heap<WindowGrow>) -> u64 {
     let mut memory = MEMORY.lock();
     let memory = memory.as_mut().expect("trim before memory::init");
-    let first = Page::<Size4KiB>::containing_address(VirtAddr::from_ptr(span.base()));
-    let last = Page::<Size4KiB>::containing_address(VirtAddr::from_ptr(span.acme()) - 1u64);
-    let mut unmapped = 0;
-    for page in Page::range_inclusive(first, last) {
-        if let Ok((frame, flush)) = memory.mapper.unmap(page) {
-            flush.flush();
-            // SAFETY: the page was the frame's only mapping and is gone; the
-            // heap no longer uses the memory (truncate released it).
-            unsafe { memory.frames.deallocate(frame) };
-            unmapped += 1;
+    let mut discarded = 0;
+    for chunk in heap.chunks() {
+        let idle = chunk.idle();
+        let first = page_top(idle.base() as u64);
+        let end = idle.acme() as u64 & !(FRAME_SIZE - 1);
+        for address in (first..end).step_by(FRAME_SIZE as usize) {
+            if commit::unmap_page(memory, address) {
+                memory
+                    .frames
+                    .reserve(1)
+                    .expect("a frame just freed can be reserved again");
+                discarded += 1;
+            }
         }
     }
-    unmapped
+    discarded
 }

@@ -13,13 +13,26 @@
 //!
 //! Returned frames are reused first; fresh ones are carved from the regions in
 //! order. Neither path needs the heap, so the page-fault handler can use it.
+//! Frames below [`LOW_MEMORY`] are never handed out: they stay for the SMP
+//! trampoline and legacy DMA. A bitmap of frames in use ([`in_use`]) catches a
+//! frame freed twice; part of the free frames can be promised ahead of time
+//! ([`reserve`]).
+
+mod in_use;
+mod reserve;
 
 use bootloader_api::info::{MemoryRegion, MemoryRegionKind};
+use core::ops::Range;
+use in_use::InUse;
 use x86_64::structures::paging::{PhysFrame, Size4KiB};
 use x86_64::{PhysAddr, VirtAddr};
 
+pub use reserve::Shortfall;
+
 /// Size of a frame.
 pub const FRAME_SIZE: u64 = 4096;
+/// Physical memory below this address is never handed out.
+pub const LOW_MEMORY: u64 = 1 << 20;
 
 /// Hands out and takes back 4 KiB frames of usable physical memory.
 pub struct FrameAllocator {
@@ -30,13 +43,19 @@ pub struct FrameAllocator {
     next: u64,
     /// Head of the list of returned frames.
     returned: Option<PhysFrame>,
-    /// Where physical memory is mapped, to reach the list links.
+    /// Where physical memory is mapped, to reach the list links and the bitmap.
     physical_memory: VirtAddr,
+    /// Which frames are handed out; it lives in the first frames of a usable region.
+    in_use: InUse,
     free: u64,
+    /// Free frames promised to someone (see [`reserve`]).
+    reserved: u64,
 }
 
 impl FrameAllocator {
     /// An allocator over the usable regions of `regions`.
+    ///
+    /// Panics if no usable region can hold the in-use bitmap.
     ///
     /// # Safety
     ///
@@ -44,10 +63,20 @@ impl FrameAllocator {
     /// regions are really unused, that all physical memory is mapped at
     /// `physical_memory`, and that only one allocator is made from the map.
     pub unsafe fn new(regions: &'static [MemoryRegion], physical_memory: VirtAddr) -> Self {
+        let top = regions.iter().map(|r| r.end).max().unwrap_or(0);
+        let bitmap_at = regions
+            .iter()
+            .map(|r| usable(r, 0..0))
+            .find(|r| r.end - r.start >= InUse::bytes_for(top))
+            .expect("no usable region can hold the frame bitmap")
+            .start;
+        // SAFETY: the bitmap's frames are usable and unused (the caller's
+        // promise), mapped through the window, and skipped by `usable` from now on.
+        let in_use = unsafe { InUse::new(bitmap_at, top, physical_memory) };
         let free = regions
             .iter()
-            .filter(|r| r.kind == MemoryRegionKind::Usable)
-            .map(|r| (align_down(r.end) - align_up(r.start).min(align_down(r.end))) / FRAME_SIZE)
+            .map(|r| usable(r, in_use.frames_range()))
+            .map(|r| (r.end - r.start) / FRAME_SIZE)
             .sum();
         let mut frames = Self {
             regions,
@@ -55,19 +84,50 @@ impl FrameAllocator {
             next: 0,
             returned: None,
             physical_memory,
+            in_use,
             free,
+            reserved: 0,
         };
         frames.enter_region(0);
         frames
     }
 
-    /// Frames that can still be handed out.
+    /// Frames not handed out (some of them may be reserved).
     pub fn free_frames(&self) -> u64 {
         self.free
     }
 
-    /// A frame, or `None` when physical memory is exhausted.
+    /// Takes a frame that nobody reserved, or `None` when none is left.
     pub fn allocate(&mut self) -> Option<PhysFrame> {
+        (self.available() > 0).then(|| self.take())
+    }
+
+    /// Takes back a frame.
+    ///
+    /// Panics if the frame is not handed out (freed twice, or never allocated):
+    /// putting it on the list twice would give it to two owners later.
+    ///
+    /// # Safety
+    ///
+    /// This function is unsafe because `frame` must have come from this
+    /// allocator and must no longer be mapped or used anywhere.
+    pub unsafe fn deallocate(&mut self, frame: PhysFrame) {
+        let address = frame.start_address().as_u64();
+        assert!(
+            self.in_use.clear(address / FRAME_SIZE),
+            "frame {address:#x} freed twice (or never handed out)"
+        );
+        let link = self
+            .returned
+            .map_or(u64::MAX, |next| next.start_address().as_u64());
+        // SAFETY: the caller gives the frame up; it is mapped through the window.
+        unsafe { self.link(frame).write(link) };
+        self.returned = Some(frame);
+        self.free += 1;
+    }
+
+    /// A free frame; the caller has checked that one is there.
+    fn take(&mut self) -> PhysFrame {
         let frame = match self.returned {
             Some(frame) => {
                 // SAFETY: `frame` is on the returned list, so its first word holds
@@ -77,26 +137,13 @@ impl FrameAllocator {
                 self.returned = (link != u64::MAX).then(|| frame_at(link));
                 frame
             }
-            None => self.carve()?,
+            None => self
+                .carve()
+                .expect("the free count says a frame is left, the regions have none"),
         };
         self.free -= 1;
-        Some(frame)
-    }
-
-    /// Takes back a frame.
-    ///
-    /// # Safety
-    ///
-    /// This function is unsafe because `frame` must have come from
-    /// [`Self::allocate`] and must no longer be mapped or used anywhere.
-    pub unsafe fn deallocate(&mut self, frame: PhysFrame) {
-        let link = self
-            .returned
-            .map_or(u64::MAX, |next| next.start_address().as_u64());
-        // SAFETY: the caller gives the frame up; it is mapped through the window.
-        unsafe { self.link(frame).write(link) };
-        self.returned = Some(frame);
-        self.free += 1;
+        self.in_use.set(frame.start_address().as_u64() / FRAME_SIZE);
+        frame
     }
 
     /// The first word of `frame`, through the physical-memory window.
@@ -107,7 +154,7 @@ impl FrameAllocator {
     fn carve(&mut self) -> Option<PhysFrame> {
         loop {
             let region = self.regions.get(self.region)?;
-            if region.kind == MemoryRegionKind::Usable && self.next + FRAME_SIZE <= region.end {
+            if self.next + FRAME_SIZE <= usable(region, self.in_use.frames_range()).end {
                 let frame = frame_at(self.next);
                 self.next += FRAME_SIZE;
                 return Some(frame);
@@ -118,8 +165,26 @@ impl FrameAllocator {
 
     fn enter_region(&mut self, index: usize) {
         self.region = index;
-        self.next = self.regions.get(index).map_or(0, |r| align_up(r.start));
+        self.next = self
+            .regions
+            .get(index)
+            .map_or(0, |r| usable(r, self.in_use.frames_range()).start);
     }
+}
+
+/// The page-aligned part of `region` the allocator may hand out: nothing if it
+/// is not usable, nothing below [`LOW_MEMORY`], and nothing up to the end of
+/// `bitmap` if the bitmap starts in it.
+fn usable(region: &MemoryRegion, bitmap: Range<u64>) -> Range<u64> {
+    let end = align_down(region.end);
+    if region.kind != MemoryRegionKind::Usable {
+        return end..end;
+    }
+    let mut start = align_up(region.start.max(LOW_MEMORY));
+    if (start..end).contains(&bitmap.start) {
+        start = bitmap.end;
+    }
+    start.min(end)..end
 }
 
 fn frame_at(address: u64) -> PhysFrame<Size4KiB> {

@@ -1,0 +1,109 @@
+//! Committing and decommitting heap window space, charged against frames.
+//!
+//! A committed page is one the heap may touch; the page-fault handler maps it
+//! on first touch, with a frame reserved for it when it was committed (see
+//! `frames::reserve`). Decommitting lowers the committed end at once and
+//! unmaps the pages above it afterwards, a batch at a time, so a trim never
+//! keeps interrupts off for the whole range:
+//!
+//! ```text
+//!   window  [ committed: mapped or reserved | pending unmap: still mapped | .... ]
+//!           START              committed end ▲    ▲ page-aligned        ▲ end of pending
+//!   commit:    pages above the end get a reservation, except pending pages,
+//!              which are still mapped and are taken back as they are
+//!   decommit:  lowers the end; every whole page above it becomes pending
+//!   drain:     unmaps pending pages from the top (frame freed), or drops the
+//!              reservation of those never mapped
+//! ```
+//!
+//! Invariant: every page that is committed or pending is either mapped or has
+//! one reserved frame, never both.
+
+use super::frames::{Shortfall, FRAME_SIZE};
+use super::{counters, window, Memory, MEMORY};
+use core::ops::Range;
+use x86_64::structures::paging::{Mapper, Page, Size4KiB};
+use x86_64::VirtAddr;
+
+/// Pages unmapped per hold of the memory lock while draining.
+const DRAIN_BATCH: u64 = 32;
+
+/// Raises the committed end from `old_end` to `new_end`, reserving a frame for
+/// every newly committed page that is not still mapped from before.
+///
+/// Errors, with nothing changed, when the free frames cannot cover the pages.
+pub(super) fn commit(old_end: u64, new_end: u64) -> Result<(), Shortfall> {
+    let mut memory = MEMORY.lock();
+    let memory = memory.as_mut().expect("commit before memory::init");
+    let new_pages = page_top(new_end).saturating_sub(page_top(old_end)) / FRAME_SIZE;
+    let still_mapped = overlap(&memory.pending_unmap, page_top(old_end)..page_top(new_end));
+    memory.frames.reserve(new_pages - still_mapped)?;
+    let pending = &mut memory.pending_unmap;
+    pending.start = pending.start.max(page_top(new_end)).min(pending.end);
+    window::set_committed_end(new_end);
+    Ok(())
+}
+
+/// Lowers the committed end to `new_end`; every whole page above it becomes
+/// pending. Call [`drain`] afterwards, without the heap lock.
+pub(super) fn decommit(new_end: u64) {
+    let mut memory = MEMORY.lock();
+    let memory = memory.as_mut().expect("decommit before memory::init");
+    let old_top = page_top(window::committed_end());
+    let pending = &mut memory.pending_unmap;
+    *pending = page_top(new_end)..pending.end.max(old_top);
+    window::set_committed_end(new_end);
+}
+
+/// Unmaps the pending pages, a batch per hold of the memory lock; returns how
+/// many were mapped (their frames are free again).
+pub(super) fn drain() -> u64 {
+    let mut unmapped = 0;
+    loop {
+        let mut memory = MEMORY.lock();
+        let memory = memory.as_mut().expect("drain before memory::init");
+        let pending = memory.pending_unmap.clone();
+        if pending.is_empty() {
+            return unmapped;
+        }
+        let batch = pending
+            .end
+            .saturating_sub(DRAIN_BATCH * FRAME_SIZE)
+            .max(pending.start);
+        for address in (batch..pending.end).step_by(FRAME_SIZE as usize) {
+            if unmap_page(memory, address) {
+                unmapped += 1;
+            } else {
+                memory.frames.release(1);
+            }
+        }
+        memory.pending_unmap.end = batch;
+    }
+}
+
+/// Unmaps the page at `address` and frees its frame; false if it was not mapped.
+pub(super) fn unmap_page(memory: &mut Memory, address: u64) -> bool {
+    let page = Page::<Size4KiB>::containing_address(VirtAddr::new(address));
+    let Ok((frame, flush)) = memory.mapper.unmap(page) else {
+        return false;
+    };
+    flush.flush();
+    // SAFETY: the page was the frame's only mapping and is gone; the heap no
+    // longer uses the memory (it is free, or no longer committed).
+    unsafe { memory.frames.deallocate(frame) };
+    counters::page_unmapped();
+    true
+}
+
+/// The end of the page that holds the byte below `end` (page-aligned `end`
+/// stays as it is).
+pub(super) fn page_top(end: u64) -> u64 {
+    end.next_multiple_of(FRAME_SIZE)
+}
+
+/// Pages of `range` (page-aligned) that also lie in `pending`.
+fn overlap(pending: &Range<u64>, range: Range<u64>) -> u64 {
+    let start = range.start.max(pending.start);
+    let end = range.end.min(pending.end);
+    end.saturating_sub(start) / FRAME_SIZE
+}
