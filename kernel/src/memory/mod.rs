@@ -37,7 +37,9 @@ pub mod counters;
 pub mod fault;
 pub mod frames;
 pub mod grow;
+pub mod guards;
 pub mod page_tables;
+pub mod page_walk;
 pub mod trim;
 pub mod window;
 
@@ -71,8 +73,8 @@ pub struct Memory {
 /// The kernel's memory, set by [`init`].
 pub static MEMORY: IrqMutex<Option<Memory>> = IrqMutex::new(None);
 
-/// Sets up frames and page tables, checks that the heap window is free, and
-/// gives the heap its initial arena.
+/// Sets up frames and page tables, arms the stacks' guard pages, checks that
+/// the heap window is free, and gives the heap its initial arena.
 ///
 /// Call once, after the IDT is loaded (the heap's first writes fault).
 pub fn init(boot_info: &'static BootInfo) {
@@ -83,7 +85,7 @@ pub fn init(boot_info: &'static BootInfo) {
         .expect("the bootloader did not map physical memory (BOOTLOADER_CONFIG asks it to)");
     // SAFETY: the bootloader mapped all physical memory at this offset, and
     // this is the only place that builds the tables and the frame allocator.
-    let memory = unsafe {
+    let mut memory = unsafe {
         let tables = BumpTableFrames::new(physical_memory);
         let mapper = page_tables::active(physical_memory);
         let frames = FrameAllocator::new(&boot_info.memory_regions, physical_memory);
@@ -96,6 +98,7 @@ pub fn init(boot_info: &'static BootInfo) {
         }
     };
     window::assert_unused(&memory.mapper);
+    guards::arm(&mut memory, boot_info);
     let previous = MEMORY.lock().replace(memory);
     assert!(previous.is_none(), "memory::init called twice");
     grow::claim_initial_arena();

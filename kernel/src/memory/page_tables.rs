@@ -20,14 +20,11 @@
 //! the kernel image's own level-3, 2 and 1 tables, found once at boot, so it
 //! never reads a table that `map_to` is in the middle of changing.
 
+use super::page_walk::{self, read_entry};
 use super::HEAP_WINDOW_SIZE;
 use heap::{Bump, Page};
 use x86_64::registers::control::Cr3;
-use x86_64::structures::paging::page_table::FrameError;
-use x86_64::structures::paging::page_table::PageTableEntry;
-use x86_64::structures::paging::{
-    FrameAllocator, OffsetPageTable, PageTable, PageTableIndex, PhysFrame, Size4KiB,
-};
+use x86_64::structures::paging::{FrameAllocator, OffsetPageTable, PageTable, PhysFrame, Size4KiB};
 use x86_64::{PhysAddr, VirtAddr};
 
 /// Tables needed to map the whole heap window with 4 KiB pages: one level-1
@@ -77,45 +74,11 @@ impl BumpTableFrames {
 
     /// The physical address behind the bump address `virt`.
     fn translate(&self, virt: VirtAddr) -> PhysAddr {
-        let indexes = [virt.p3_index(), virt.p2_index(), virt.p1_index()];
-        let mut table = self.image_level_3;
-        for (level, index) in (1..=3).rev().zip(indexes) {
-            // SAFETY: `table` is a live table of the kernel image (reached from
-            // the level-3 table found in `new` through present entries).
-            let entry = unsafe { read_entry(self.physical_memory, table, index) };
-            match entry.frame() {
-                Ok(frame) => table = frame.start_address(),
-                Err(FrameError::HugeFrame) => {
-                    let huge = 1u64 << (12 + 9 * level);
-                    return entry.addr() + (virt.as_u64() & (huge - 1));
-                }
-                Err(FrameError::FrameNotPresent) => {
-                    panic!(
-                        "PAGE_TABLE_BUMP page {virt:?} is not mapped (level {} entry)",
-                        level + 1
-                    )
-                }
-            }
-        }
-        table + u64::from(virt.page_offset())
+        // SAFETY: the level-3 table found in `new` maps the kernel image and
+        // all physical memory is mapped at `physical_memory`.
+        unsafe { page_walk::translate(self.physical_memory, self.image_level_3, 3, virt) }
+            .unwrap_or_else(|error| panic!("PAGE_TABLE_BUMP page {virt:?} is not mapped: {error}"))
     }
-}
-
-/// Entry `index` of the table at `table`, read by value.
-///
-/// # Safety
-///
-/// This function is unsafe because `table` must be a page table mapped at
-/// `physical_memory + table`.
-unsafe fn read_entry(
-    physical_memory: VirtAddr,
-    table: PhysAddr,
-    index: PageTableIndex,
-) -> PageTableEntry {
-    let entries: *const PageTableEntry = (physical_memory + table.as_u64()).as_ptr();
-    // SAFETY: a page table is 512 entries, and `index` is below 512; the read
-    // goes through a raw pointer, so no reference to the table is created.
-    unsafe { entries.add(usize::from(index)).read() }
 }
 
 // SAFETY: every frame handed out is a distinct, zeroed, page-aligned page of
