@@ -6,10 +6,15 @@
 //! overflowed stack, and the page-fault handler, which the heap relies on to
 //! map pages on demand, should not depend on the stack of whoever faulted.
 //!
+//! Each IST stack has a guard page below it, which `memory::init` unmaps: a
+//! handler that overflows its stack then faults on the guard page, and the
+//! page-fault rules name the stack, instead of silently overwriting whatever
+//! `.bss` holds below it (the IDT, the GDT, locks).
+//!
 //! ```text
 //!   GDT: [null] [kernel code] [kernel data] [TSS (two slots)]
-//!   TSS.IST[0] ──► DOUBLE_FAULT_STACK (20 KiB, top)
-//!   TSS.IST[1] ──► PAGE_FAULT_STACK   (20 KiB, top)
+//!   DOUBLE_FAULT_STACK  [ guard page | 20 KiB stack ] ◄── TSS.IST[0] (top)
+//!   PAGE_FAULT_STACK    [ guard page | 20 KiB stack ] ◄── TSS.IST[1] (top)
 //! ```
 
 use spin::Lazy;
@@ -24,19 +29,35 @@ pub const DOUBLE_FAULT_IST_INDEX: u16 = 0;
 /// IST slot of the page-fault handler's stack.
 pub const PAGE_FAULT_IST_INDEX: u16 = 1;
 
+const PAGE: usize = 4096;
 /// Size of each IST stack.
-const IST_STACK_SIZE: usize = 5 * 4096;
+const IST_STACK_SIZE: usize = 5 * PAGE;
 
-/// A stack for one IST slot, aligned as the ABI wants a stack top to be.
-#[repr(C, align(16))]
-struct IstStack([u8; IST_STACK_SIZE]);
+/// A stack for one IST slot: its first page is the guard page, the rest is
+/// the stack. Page-aligned, so the guard is a whole page of its own.
+#[repr(C, align(4096))]
+struct IstStack([u8; PAGE + IST_STACK_SIZE]);
 
-static mut DOUBLE_FAULT_STACK: IstStack = IstStack([0; IST_STACK_SIZE]);
-static mut PAGE_FAULT_STACK: IstStack = IstStack([0; IST_STACK_SIZE]);
+static mut DOUBLE_FAULT_STACK: IstStack = IstStack([0; PAGE + IST_STACK_SIZE]);
+static mut PAGE_FAULT_STACK: IstStack = IstStack([0; PAGE + IST_STACK_SIZE]);
 
 /// The top (highest address) of an IST stack; stacks grow down.
 fn stack_top(stack: *const IstStack) -> VirtAddr {
-    VirtAddr::from_ptr(stack) + IST_STACK_SIZE as u64
+    VirtAddr::from_ptr(stack) + size_of::<IstStack>() as u64
+}
+
+/// The guard page of each IST stack, with the name the page-fault report uses.
+pub fn guard_pages() -> [(VirtAddr, &'static str); 2] {
+    [
+        (
+            VirtAddr::from_ptr(&raw const DOUBLE_FAULT_STACK),
+            "the double-fault handler's stack",
+        ),
+        (
+            VirtAddr::from_ptr(&raw const PAGE_FAULT_STACK),
+            "the page-fault handler's stack",
+        ),
+    ]
 }
 
 static TSS: Lazy<TaskStateSegment> = Lazy::new(|| {

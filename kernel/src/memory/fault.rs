@@ -3,6 +3,7 @@
 //! The rules, checked in order; the first that fails names the bug:
 //!
 //! ```text
+//!   0. the address is not a stack's guard page    else "stack overflow: ..."
 //!   1. the address is inside the heap window      else "outside the heap window"
 //!   2. it is below the committed end              else "beyond the committed arena"
 //!   3. the page is not present                    else "protection violation"
@@ -15,23 +16,58 @@
 //! the heap lock (the heap writes its tags into fresh pages). It takes only the
 //! memory lock, which no code holds while touching heap memory.
 
-use super::{counters, window, MEMORY};
+use super::{counters, guards, window, MEMORY};
+use core::fmt;
 use x86_64::structures::idt::PageFaultErrorCode;
 use x86_64::structures::paging::{Mapper, Page, PageTableFlags, Size4KiB};
 use x86_64::VirtAddr;
 
+/// The rule a page fault broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Broken {
+    /// The address is a stack's guard page: the named stack overflowed.
+    StackOverflow(&'static str),
+    /// The address is outside the heap window.
+    OutsideWindow,
+    /// The address is in the window but above the committed arena.
+    BeyondCommitted,
+    /// The page is present: the access broke its protection.
+    Protection,
+    /// User mode touched the heap.
+    UserMode,
+    /// The CPU tried to execute heap memory.
+    InstructionFetch,
+}
+
+impl fmt::Display for Broken {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Self::StackOverflow(stack) => {
+                write!(f, "stack overflow: {stack} ran into its guard page")
+            }
+            Self::OutsideWindow => f.write_str("outside the heap window"),
+            Self::BeyondCommitted => f.write_str("beyond the committed arena"),
+            Self::Protection => f.write_str("protection violation"),
+            Self::UserMode => f.write_str("user-mode access"),
+            Self::InstructionFetch => f.write_str("instruction fetch from the heap"),
+        }
+    }
+}
+
 /// Which rule a fault broke, or that it may be served.
-pub fn classify(address: u64, code: PageFaultErrorCode) -> Result<(), &'static str> {
-    if !(window::HEAP_WINDOW_START..window::window_end()).contains(&address) {
-        Err("outside the heap window")
+pub fn classify(address: u64, code: PageFaultErrorCode) -> Result<(), Broken> {
+    if let Some(stack) = guards::guarded_by(address) {
+        Err(Broken::StackOverflow(stack))
+    } else if !(window::HEAP_WINDOW_START..window::window_end()).contains(&address) {
+        Err(Broken::OutsideWindow)
     } else if address >= window::committed_end() {
-        Err("beyond the committed arena")
+        Err(Broken::BeyondCommitted)
     } else if code.contains(PageFaultErrorCode::PROTECTION_VIOLATION) {
-        Err("protection violation")
+        Err(Broken::Protection)
     } else if code.contains(PageFaultErrorCode::USER_MODE) {
-        Err("user-mode access")
+        Err(Broken::UserMode)
     } else if code.contains(PageFaultErrorCode::INSTRUCTION_FETCH) {
-        Err("instruction fetch from the heap")
+        Err(Broken::InstructionFetch)
     } else {
         Ok(())
     }
@@ -54,7 +90,8 @@ pub fn map_on_demand(address: u64) {
     let page = Page::<Size4KiB>::containing_address(VirtAddr::new(address));
     assert!(
         address < window::committed_end(),
-        "page fault at {address:#x}: beyond the committed arena (decommitted meanwhile)"
+        "page fault at {address:#x}: {} (decommitted meanwhile)",
+        Broken::BeyondCommitted
     );
     let Some(frame) = memory.frames.take_reserved() else {
         panic!(

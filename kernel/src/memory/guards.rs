@@ -1,0 +1,63 @@
+//! Guard pages: unmapped pages right below each stack, so an overflow faults
+//! at once and the page-fault report names the stack that overflowed.
+//!
+//! ```text
+//!   [ guard page: not mapped | stack ......................... top ]
+//!     ▲ a push past the bottom lands here → page fault → "stack overflow:
+//!       the page-fault handler's stack ran into its guard page"
+//! ```
+//!
+//! The bootloader leaves one below the kernel stack; [`arm`] unmaps the one
+//! reserved below each IST stack (`gdt`). A page fault on an IST stack is
+//! delivered on that stack's top again, so even the page-fault handler's own
+//! overflow gets reported.
+
+use super::Memory;
+use crate::gdt;
+use crate::sync::IrqMutex;
+use bootloader_api::BootInfo;
+use x86_64::structures::paging::{Mapper, Page, Size4KiB};
+use x86_64::VirtAddr;
+
+const PAGE: u64 = 4096;
+/// Room for every guard page the kernel registers.
+const SLOTS: usize = 16;
+
+/// Guard pages (their start) and what they guard.
+static GUARDS: IrqMutex<[Option<(u64, &'static str)>; SLOTS]> = IrqMutex::new([None; SLOTS]);
+
+/// Unmaps the IST stacks' guard pages and records every guard page.
+pub(super) fn arm(memory: &mut Memory, boot_info: &BootInfo) {
+    for (guard, name) in gdt::guard_pages() {
+        let page = Page::<Size4KiB>::from_start_address(guard).expect("guard pages are aligned");
+        match memory.mapper.unmap(page) {
+            // The frame stays with the kernel image it was loaded with.
+            Ok((_frame, flush)) => flush.flush(),
+            Err(error) => panic!("unmapping the guard page of {name} failed: {error:?}"),
+        }
+        register(guard, name);
+    }
+    let kernel_stack = VirtAddr::new(boot_info.kernel_stack_bottom);
+    register(kernel_stack - PAGE, "the kernel stack");
+}
+
+/// Records the guard page at `guard` (page-aligned) for `name`.
+pub fn register(guard: VirtAddr, name: &'static str) {
+    let mut guards = GUARDS.lock();
+    let slot = guards
+        .iter_mut()
+        .find(|slot| slot.is_none())
+        .expect("no room left to register a guard page");
+    *slot = Some((guard.as_u64(), name));
+}
+
+/// What the guard page holding `address` guards, if it is one. Never waits:
+/// a fault while the list is being changed is not reported as an overflow.
+pub fn guarded_by(address: u64) -> Option<&'static str> {
+    let guards = GUARDS.try_lock()?;
+    guards
+        .iter()
+        .flatten()
+        .find(|(guard, _)| (*guard..*guard + PAGE).contains(&address))
+        .map(|&(_, name)| name)
+}
