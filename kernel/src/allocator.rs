@@ -11,10 +11,15 @@
 //! A failed allocation returns null, so `try_reserve` and friends see an
 //! error. An infallible one then panics (Rust's allocation-error path); the
 //! panic handler prints the failed layout, recorded here, and the counters.
+//!
+//! Two things happen outside the heap lock, because the lock keeps interrupts
+//! off: zeroing for `alloc_zeroed` (which skips pages that will fault in
+//! zeroed anyway), and the copy when `realloc` has to move a block.
 
-use crate::memory::grow::WindowGrow;
+use crate::memory::{self, grow::WindowGrow};
 use crate::sync::IrqSpinLock;
 use core::alloc::{GlobalAlloc, Layout};
+use core::ptr::NonNull;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use heap::LockedHeap;
 
@@ -61,7 +66,13 @@ unsafe impl GlobalAlloc for GlobalHeap {
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded with the caller's guarantees.
-        Self::record(layout, unsafe { HEAP.alloc_zeroed(layout) })
+        let ptr = unsafe { self.alloc(layout) };
+        if !ptr.is_null() {
+            // SAFETY: the block was just allocated in the heap arena, with
+            // `layout.size()` bytes.
+            unsafe { memory::zeroed::zero_block(ptr, layout.size()) };
+        }
+        ptr
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -70,13 +81,36 @@ unsafe impl GlobalAlloc for GlobalHeap {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: forwarded with the caller's guarantees.
-        let new = unsafe { HEAP.realloc(ptr, layout, new_size) };
-        // `new_size` with the old alignment is a valid layout: the caller guarantees it.
-        Self::record(
-            Layout::from_size_align(new_size, layout.align()).unwrap_or(layout),
-            new,
-        )
+        // SAFETY: GlobalAlloc's contract: `ptr` is a live block (so not null)
+        // and `new_size` with the old alignment is a valid layout.
+        let (block, new_layout) = unsafe {
+            (
+                NonNull::new_unchecked(ptr),
+                Layout::from_size_align_unchecked(new_size, layout.align()),
+            )
+        };
+        {
+            let mut heap = HEAP.lock();
+            if new_size <= layout.size() {
+                // SAFETY: `block` is live with `layout`, the caller's promise.
+                return unsafe { heap.shrink(block, layout, new_size) }.as_ptr();
+            }
+            // SAFETY: as above.
+            if let Ok(grown) = unsafe { heap.grow_in_place(block, layout, new_size) } {
+                return grown.as_ptr();
+            }
+        }
+        // SAFETY: a valid layout of non-zero size (it is larger than the old one).
+        let moved = unsafe { self.alloc(new_layout) };
+        if !moved.is_null() {
+            // SAFETY: both blocks are live and distinct; the old one has
+            // `layout.size()` bytes, the new one more. Then the old one goes.
+            unsafe {
+                core::ptr::copy_nonoverlapping(ptr, moved, layout.size());
+                self.dealloc(ptr, layout);
+            }
+        }
+        moved
     }
 }
 

@@ -11,6 +11,7 @@ use kernel::boot_info::MemorySummary;
 use kernel::heapmap;
 use kernel::memory::{self, MemoryReport};
 use kernel::qemu::{exit_qemu, ExitCode};
+use kernel::sync::irq_off;
 use kernel::timer;
 use kernel::workload::{self, Rng};
 
@@ -42,6 +43,7 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
         timer::ticks(),
         timer::allocations()
     );
+    log_longest_interrupts_off("the workload");
     show_heap_map("grown");
     let freed = live.free_half(&mut rng);
     log::info!("freed {freed} random blocks, {} still alive", live.blocks());
@@ -49,7 +51,9 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
     log::info!("memory before trim: {}", MemoryReport::now());
     log::info!("heap before trim: {:?}", HEAP.lock().counters());
     drop(live);
+    irq_off::reset_longest_off();
     let trimmed = memory::trim();
+    log_longest_interrupts_off("trim");
     log::info!(
         "trim gave back {} pages: {} from inside the heap (free chunks, still committed) and {} \
          from its top ({} KiB of arena decommitted)",
@@ -66,6 +70,18 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
     }
     log::info!("heap check passed; done");
     exit_qemu(ExitCode::Success)
+}
+
+/// Logs the longest stretch that locks kept interrupts off during `phase`.
+fn log_longest_interrupts_off(phase: &str) {
+    let cycles = irq_off::longest_off_cycles();
+    match timer::tsc_per_ms() {
+        Some(per_ms) => log::info!(
+            "longest interrupts-off stretch during {phase}: {cycles} TSC cycles ({} us)",
+            cycles * 1000 / per_ms.max(1)
+        ),
+        None => log::info!("longest interrupts-off stretch during {phase}: {cycles} TSC cycles"),
+    }
 }
 
 /// Prints the heap map `label` over serial when the kernel is built with the

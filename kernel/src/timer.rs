@@ -13,6 +13,8 @@ use core::sync::atomic::{AtomicU64, Ordering};
 
 static TICKS: AtomicU64 = AtomicU64::new(0);
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+/// The TSC at the first tick, to measure how fast the TSC runs.
+static FIRST_TICK_TSC: AtomicU64 = AtomicU64::new(0);
 
 /// A block kept from one interrupt to a later one.
 static KEPT: IrqMutex<Option<Box<[u64; 32]>>> = IrqMutex::new(None);
@@ -27,6 +29,20 @@ pub fn allocations() -> u64 {
     ALLOCATIONS.load(Ordering::Relaxed)
 }
 
+/// TSC cycles per millisecond, measured against the timer since its first
+/// tick; `None` until a few ticks have passed.
+pub fn tsc_per_ms() -> Option<u64> {
+    let ticks = ticks().checked_sub(1).filter(|&t| t >= 10)?;
+    let elapsed = tsc().wrapping_sub(FIRST_TICK_TSC.load(Ordering::Relaxed));
+    Some(elapsed * u64::from(crate::pic::TIMER_HZ) / (ticks * 1000))
+}
+
+/// The CPU's time-stamp counter.
+pub fn tsc() -> u64 {
+    // SAFETY: rdtsc has no memory effects; every x86_64 CPU has it.
+    unsafe { core::arch::x86_64::_rdtsc() }
+}
+
 /// Starts the timer: programs the PIC and PIT, then enables interrupts.
 pub fn start() {
     crate::pic::init();
@@ -37,6 +53,9 @@ pub fn start() {
 /// end-of-interrupt.
 pub(crate) fn tick() {
     let tick = TICKS.fetch_add(1, Ordering::Relaxed) + 1;
+    if tick == 1 {
+        FIRST_TICK_TSC.store(tsc(), Ordering::Relaxed);
+    }
     let len = (tick % 48 + 1) as usize;
     let scratch: Vec<u64> = (0..len as u64).map(|i| i ^ tick).collect();
     assert!(

@@ -42,6 +42,7 @@ pub mod page_tables;
 pub mod page_walk;
 pub mod trim;
 pub mod window;
+pub mod zeroed;
 
 pub use counters::MemoryReport;
 pub use trim::{trim, Trimmed};

@@ -20,6 +20,7 @@
 //! static (the SMP work moves it into per-CPU data). It also measures how long
 //! interrupts stay off through it, so the longest stall can be reported.
 
+use crate::timer::tsc;
 use core::marker::PhantomData;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use x86_64::instructions::interrupts;
@@ -117,9 +118,4 @@ pub fn longest_off_cycles() -> u64 {
 /// Forgets the longest interval, to measure a new stretch of work.
 pub fn reset_longest_off() {
     CPU.longest.store(0, Ordering::Relaxed);
-}
-
-fn tsc() -> u64 {
-    // SAFETY: rdtsc has no memory effects; every x86_64 CPU has it.
-    unsafe { core::arch::x86_64::_rdtsc() }
 }
