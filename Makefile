@@ -4,6 +4,7 @@
 #
 #   make run [UEFI=1]   boot the kernel in QEMU; exits with the kernel's verdict
 #   make run HEAPMAP=1  the same, and draw the kernel's heap maps into target/heapmap/*.svg
+#   make run DEBUG_HEAP=1  the same with the heap's misuse checks and poisoned frees
 #   make test           host tests, stable and Miri runs, lints, kernel tests in QEMU
 #   make gdb [UEFI=1]   QEMU waiting for gdb, with the command line to attach
 #   make doc            rustdoc for the host crates and the kernel (warnings are errors),
@@ -24,11 +25,15 @@ BOOT_FLAGS := $(if $(UEFI),--uefi)
 # HEAPMAP=1: the kernel prints heap maps over serial; boot draws them as SVGs.
 HEAPMAP_DIR := target/heapmap
 HEAPMAP_LOG := $(if $(filter 1,$(HEAPMAP)),$(HEAPMAP_DIR)/serial.log)
+# DEBUG_HEAP=1: the heap checks every free (its checks need debug assertions) and
+# freed memory is poisoned.
+RUN_FEATURES := $(strip $(if $(HEAPMAP_LOG),heapmap) $(if $(filter 1,$(DEBUG_HEAP)),debug-heap))
+RUN_ENV := $(if $(filter 1,$(DEBUG_HEAP)),CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true)
 
 .PHONY: run test gdb doc bench toolchain qemu boot kernel
 
 run: toolchain qemu boot
-	cargo kbuild --release $(if $(HEAPMAP_LOG),--features heapmap)
+	$(RUN_ENV) cargo kbuild --release $(if $(RUN_FEATURES),--features "$(RUN_FEATURES)")
 	$(if $(HEAPMAP_LOG),mkdir -p $(HEAPMAP_DIR))
 	$(BOOT) run $(BOOT_FLAGS) $(if $(HEAPMAP_LOG),--serial-log $(HEAPMAP_LOG)) $(KERNEL)
 	$(if $(HEAPMAP_LOG),$(BOOT) heapmap $(HEAPMAP_LOG) --out $(HEAPMAP_DIR))

@@ -48,15 +48,34 @@ pub fn workspace_root() -> Result<PathBuf> {
     Ok(root.to_path_buf())
 }
 
+/// Kernel tests that need a feature of their own, built in a second `cargo ktest` run
+/// (building every test with the feature would slow them all down).
+const FEATURE_TESTS: &[(&str, &str)] = &[("debug-heap", "debug_heap")];
+
 /// Builds the kernel tests without running them; the smoke test comes first, then by name.
-/// Fails when the build fails or produces no test executable.
+/// Fails when a build fails or produces no test executable.
 pub fn build_kernel_tests(workspace: &Path) -> Result<Vec<KernelTest>> {
+    let mut tests = build_with(workspace, &[])?;
+    for (feature, test) in FEATURE_TESTS {
+        tests.extend(build_with(
+            workspace,
+            &["--features", feature, "--test", test],
+        )?);
+    }
+    tests.sort_by(|a, b| (a.name != SMOKE_TEST, &a.name).cmp(&(b.name != SMOKE_TEST, &b.name)));
+    tests.dedup_by(|a, b| a.executable == b.executable);
+    Ok(tests)
+}
+
+/// One `cargo ktest --no-run` with `extra` arguments, and the tests it built.
+fn build_with(workspace: &Path, extra: &[&str]) -> Result<Vec<KernelTest>> {
     let mut cargo = Command::new("cargo")
         .args([
             "ktest",
             "--no-run",
             "--message-format=json-render-diagnostics",
         ])
+        .args(extra)
         .current_dir(workspace)
         .stdout(Stdio::piped())
         .spawn()
@@ -71,17 +90,17 @@ pub fn build_kernel_tests(workspace: &Path) -> Result<Vec<KernelTest>> {
         tests.extend(kernel_test_from_message(&line));
     }
     let status = cargo.wait().context("cannot wait for cargo")?;
+    let command = format!("cargo ktest --no-run {}", extra.join(" "));
     if !status.success() {
         bail!(
-            "building the kernel tests failed: `cargo ktest --no-run` exited with {}",
+            "building the kernel tests failed: `{}` exited with {}",
+            command.trim_end(),
             describe_status(status)
         );
     }
     if tests.is_empty() {
-        bail!("`cargo ktest --no-run` built no test executables");
+        bail!("`{}` built no test executables", command.trim_end());
     }
-    tests.sort_by(|a, b| (a.name != SMOKE_TEST, &a.name).cmp(&(b.name != SMOKE_TEST, &b.name)));
-    tests.dedup_by(|a, b| a.executable == b.executable);
     Ok(tests)
 }
 

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //!   cargo ktest --no-run ─▶ [basic_boot, kernel, should_panic, …]
+//!   cargo ktest --no-run --features F --test T   for each test that needs a feature
 //!       basic_boot  ─▶ BIOS boot, UEFI boot    (the smoke test checks both firmware paths)
 //!       every other ─▶ BIOS boot
 //!   each boot counts as one test, `kernel::<target> (BIOS|UEFI)`; exit 33 passes

@@ -23,6 +23,9 @@ use core::ptr::NonNull;
 use core::sync::atomic::{AtomicUsize, Ordering};
 use heap::LockedHeap;
 
+#[cfg(feature = "debug-heap")]
+pub mod poison;
+
 /// The heap, as its own lock type: the kernel's memory code uses it directly.
 pub type KernelHeap = LockedHeap<IrqSpinLock, WindowGrow>;
 
@@ -76,8 +79,12 @@ unsafe impl GlobalAlloc for GlobalHeap {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded with the caller's guarantees.
-        unsafe { HEAP.dealloc(ptr, layout) }
+        let mut heap = HEAP.lock();
+        // SAFETY: GlobalAlloc's contract: `ptr` is a live block (so not null)
+        // allocated with `layout`.
+        unsafe { heap.deallocate(NonNull::new_unchecked(ptr), layout) };
+        #[cfg(feature = "debug-heap")]
+        poison::freed(&heap, ptr.addr()..ptr.addr() + layout.size());
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
