@@ -7,8 +7,10 @@
 //! pages get mapped (see `memory::fault`). The timer interrupt runs the
 //! driver-like work of `timer::tick`.
 
+use crate::apic::{self, local};
 use crate::memory::fault;
-use crate::{gdt, pic, timer};
+use crate::{gdt, pic, timer, tlb};
+use core::sync::atomic::{AtomicU64, Ordering};
 use spin::Lazy;
 use x86_64::registers::control::Cr2;
 use x86_64::structures::idt::{InterruptDescriptorTable, InterruptStackFrame, PageFaultErrorCode};
@@ -19,7 +21,16 @@ static IDT: Lazy<InterruptDescriptorTable> = Lazy::new(|| {
     idt.invalid_opcode.set_handler_fn(invalid_opcode_handler);
     idt.general_protection_fault
         .set_handler_fn(general_protection_handler);
-    idt[pic::TIMER_VECTOR].set_handler_fn(timer_handler);
+    idt[apic::TIMER_VECTOR].set_handler_fn(timer_handler);
+    idt[apic::WAKE_VECTOR].set_handler_fn(wake_handler);
+    idt[apic::SHOOTDOWN_VECTOR].set_handler_fn(shootdown_handler);
+    idt[apic::SPURIOUS_VECTOR].set_handler_fn(spurious_handler);
+    // A masked PIC can still raise a spurious IRQ 7 or 15.
+    idt[pic::PIC1_OFFSET + 7].set_handler_fn(spurious_handler);
+    idt[pic::PIC2_OFFSET + 7].set_handler_fn(spurious_handler);
+    for gsi in 0..16 {
+        idt[apic::DEVICE_VECTOR_BASE + gsi].set_handler_fn(unhandled_device_handler);
+    }
     // SAFETY: both IST slots are set up by `gdt::init` with stacks that are used
     // by nothing else.
     unsafe {
@@ -33,9 +44,25 @@ static IDT: Lazy<InterruptDescriptorTable> = Lazy::new(|| {
     idt
 });
 
-/// Loads the IDT. `gdt::init` must have run first (the IST stacks).
+/// Spurious interrupts seen (legacy PIC and local APIC).
+static SPURIOUS: AtomicU64 = AtomicU64::new(0);
+/// Device interrupts that arrived on a line no driver handles.
+static UNHANDLED: AtomicU64 = AtomicU64::new(0);
+
+/// Loads the IDT on the running CPU. `gdt::init` must have run first (the IST
+/// stacks).
 pub fn init() {
     IDT.load();
+}
+
+/// Spurious interrupts seen so far.
+pub fn spurious() -> u64 {
+    SPURIOUS.load(Ordering::Relaxed)
+}
+
+/// Device interrupts no driver handled so far.
+pub fn unhandled() -> u64 {
+    UNHANDLED.load(Ordering::Relaxed)
 }
 
 extern "x86-interrupt" fn breakpoint_handler(frame: InterruptStackFrame) {
@@ -79,5 +106,25 @@ extern "x86-interrupt" fn page_fault_handler(frame: InterruptStackFrame, code: P
 
 extern "x86-interrupt" fn timer_handler(_frame: InterruptStackFrame) {
     timer::tick();
-    pic::end_of_timer_interrupt();
+    local::end_of_interrupt();
+}
+
+/// Only wakes the CPU from `hlt`: its idle loop then looks for posted work.
+extern "x86-interrupt" fn wake_handler(_frame: InterruptStackFrame) {
+    local::end_of_interrupt();
+}
+
+extern "x86-interrupt" fn shootdown_handler(_frame: InterruptStackFrame) {
+    tlb::poll();
+    local::end_of_interrupt();
+}
+
+/// Spurious interrupts need no end of interrupt.
+extern "x86-interrupt" fn spurious_handler(_frame: InterruptStackFrame) {
+    SPURIOUS.fetch_add(1, Ordering::Relaxed);
+}
+
+extern "x86-interrupt" fn unhandled_device_handler(_frame: InterruptStackFrame) {
+    UNHANDLED.fetch_add(1, Ordering::Relaxed);
+    local::end_of_interrupt();
 }

@@ -16,6 +16,7 @@
 extern crate alloc;
 
 pub mod allocator;
+pub mod apic;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod boot_info;
@@ -25,21 +26,38 @@ pub mod interrupts;
 pub mod logger;
 pub mod memory;
 pub mod panic;
+pub mod percpu;
 pub mod pic;
+pub mod platform;
 pub mod qemu;
 pub mod serial;
+pub mod smp;
 pub mod sync;
 pub mod testing;
 pub mod timer;
+pub mod tlb;
 pub mod workload;
 
 pub use boot_info::BOOTLOADER_CONFIG;
 
-/// Brings up the CPU tables and the logger; the first thing every binary does.
-pub fn init() {
+/// Brings up the boot CPU: its per-CPU slot, the logger, the GDT/TSS/IDT,
+/// the memory system with the heap, and the interrupt controllers (the ACPI
+/// tables say where they are). Every binary calls it first; interrupts stay
+/// off until [`timer::start`], and other CPUs stay down until
+/// [`smp::start_all`].
+pub fn init(boot_info: &'static bootloader_api::BootInfo) {
+    percpu::init_this_cpu(0, 0);
     logger::init(log::LevelFilter::Info);
     gdt::init();
     interrupts::init();
+    memory::init(boot_info);
+    let rsdp = boot_info
+        .rsdp_addr
+        .into_option()
+        .expect("the bootloader found no ACPI tables (RSDP)");
+    let platform = platform::discover(rsdp, memory::physical_memory());
+    apic::init(platform);
+    percpu::init_this_cpu(0, apic::local::id());
 }
 
 /// Prints `PANIC: <message>` and what the heap and memory counters say, then
@@ -59,8 +77,8 @@ pub fn hlt_loop() -> ! {
 bootloader_api::entry_point!(test_kernel_main, config = &BOOTLOADER_CONFIG);
 
 #[cfg(test)]
-fn test_kernel_main(_boot_info: &'static mut bootloader_api::BootInfo) -> ! {
-    init();
+fn test_kernel_main(boot_info: &'static mut bootloader_api::BootInfo) -> ! {
+    init(boot_info);
     test_main();
     hlt_loop()
 }

@@ -12,8 +12,8 @@ use kernel::heapmap;
 use kernel::memory::{self, MemoryReport};
 use kernel::qemu::{exit_qemu, ExitCode};
 use kernel::sync::irq_off;
-use kernel::timer;
 use kernel::workload::{self, Rng};
+use kernel::{smp, timer};
 
 entry_point!(kernel_main, config = &kernel::BOOTLOADER_CONFIG);
 
@@ -21,7 +21,7 @@ entry_point!(kernel_main, config = &kernel::BOOTLOADER_CONFIG);
 const GROWTH_TARGET: u64 = 32 << 20;
 
 fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init();
+    kernel::init(boot_info);
     log::info!(
         "kernel {} booted: image at {:#x} ({} KiB)",
         env!("CARGO_PKG_VERSION"),
@@ -29,7 +29,13 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
         boot_info.kernel_len / 1024,
     );
     MemorySummary::of(&boot_info.memory_regions).log(&boot_info.memory_regions);
-    memory::init(boot_info);
+    let started = smp::start_all(&boot_info.memory_regions);
+    log::info!(
+        "{} CPUs online ({} did not start), {} us to start them",
+        started.online,
+        started.missing,
+        started.micros
+    );
     timer::start();
     log::info!("memory at start: {}", MemoryReport::now());
     log::info!("heap at start: {:?}", HEAP.lock().counters());

@@ -1,4 +1,4 @@
-//! The 1 kHz timer, whose handler allocates like a driver would.
+//! The 1 kHz timer of every CPU, whose handler allocates like a driver would.
 //!
 //! Every tick allocates a small vector, fills and checks it, and frees it; every
 //! sixteenth tick also replaces a longer-lived box, so the handler frees memory
@@ -34,7 +34,7 @@ pub fn allocations() -> u64 {
 pub fn tsc_per_ms() -> Option<u64> {
     let ticks = ticks().checked_sub(1).filter(|&t| t >= 10)?;
     let elapsed = tsc().wrapping_sub(FIRST_TICK_TSC.load(Ordering::Relaxed));
-    Some(elapsed * u64::from(crate::pic::TIMER_HZ) / (ticks * 1000))
+    Some(elapsed * u64::from(crate::apic::timer::TIMER_HZ) / (ticks * 1000))
 }
 
 /// The CPU's time-stamp counter.
@@ -43,15 +43,16 @@ pub fn tsc() -> u64 {
     unsafe { core::arch::x86_64::_rdtsc() }
 }
 
-/// Starts the timer: programs the PIC and PIT, then enables interrupts.
+/// Starts this CPU's timer (its local APIC's) and enables interrupts.
 pub fn start() {
-    crate::pic::init();
+    crate::apic::start_timer();
     x86_64::instructions::interrupts::enable();
 }
 
 /// The work of one tick; called by the interrupt handler before the
 /// end-of-interrupt.
 pub(crate) fn tick() {
+    crate::percpu::current().count_tick();
     let tick = TICKS.fetch_add(1, Ordering::Relaxed) + 1;
     if tick == 1 {
         FIRST_TICK_TSC.store(tsc(), Ordering::Relaxed);

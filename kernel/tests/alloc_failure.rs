@@ -21,8 +21,7 @@ const TOO_BIG: usize = 600 << 20;
 const _: () = assert!(TOO_BIG < HEAP_WINDOW_SIZE);
 
 fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init();
-    kernel::memory::init(boot_info);
+    kernel::init(boot_info);
     serial_print!("alloc_failure::infallible_allocation_beyond_ram_panics_where_it_is_made ... ");
     let too_big: Vec<u8> = Vec::with_capacity(TOO_BIG);
     kernel::testing::did_not_fail(format_args!(

@@ -20,7 +20,7 @@ static mut MEMORY: MemorySummary = MemorySummary {
 };
 
 fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init();
+    kernel::init(boot_info);
     // SAFETY: written once, before any test reads it, on the only CPU.
     unsafe { MEMORY = MemorySummary::of(&boot_info.memory_regions) };
     test_main();

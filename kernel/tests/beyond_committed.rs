@@ -10,8 +10,7 @@ use kernel::serial_print;
 entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
 
 fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init();
-    kernel::memory::init(boot_info);
+    kernel::init(boot_info);
     serial_print!("beyond_committed::write_past_the_arena_is_reported ... ");
     let past = window::committed_end() as usize + 4096;
     let past = core::ptr::with_exposed_provenance_mut::<u64>(past);

@@ -14,8 +14,7 @@ use kernel::{serial_print, serial_println};
 entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
 
 fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init();
-    kernel::memory::init(boot_info);
+    kernel::init(boot_info);
     serial_print!("debug_heap::freed_memory_reads_as_poison ... ");
     let keep_apart = Box::new([1u64; 4]);
     let block = Box::into_raw(Box::new([0x1234_5678u64; 64]));

@@ -10,8 +10,7 @@ use kernel::serial_print;
 entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
 
 fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init();
-    kernel::memory::init(boot_info);
+    kernel::init(boot_info);
     serial_print!("frame_double_free::second_free_panics ... ");
     let mut memory = MEMORY.lock();
     let frames = &mut memory.as_mut().unwrap().frames;

@@ -11,14 +11,13 @@ extern crate alloc;
 use alloc::vec::Vec;
 use bootloader_api::{entry_point, BootInfo};
 use kernel::memory::frames::LOW_MEMORY;
-use kernel::memory::{self, MEMORY};
+use kernel::memory::MEMORY;
 use x86_64::structures::paging::PhysFrame;
 
 entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
 
 fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init();
-    memory::init(boot_info);
+    kernel::init(boot_info);
     test_main();
     kernel::hlt_loop()
 }

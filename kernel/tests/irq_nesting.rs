@@ -15,11 +15,7 @@ use x86_64::instructions::interrupts;
 entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
 
 fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init();
-    kernel::memory::init(boot_info);
-    // The timer's IRQ must be remapped off the exception vectors before any
-    // test turns interrupts on.
-    kernel::pic::init();
+    kernel::init(boot_info);
     test_main();
     kernel::hlt_loop()
 }

@@ -15,8 +15,7 @@ use kernel::serial_print;
 entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
 
 fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init();
-    kernel::memory::init(boot_info);
+    kernel::init(boot_info);
     serial_print!("ist_stack_overflow::page_fault_stack_overflow_is_reported ... ");
     let top = ist_stack_tops()[usize::from(PAGE_FAULT_IST_INDEX)];
     // SAFETY: not safe at all, on purpose: the recursion never returns, and it
@@ -48,6 +47,6 @@ fn recurse(depth: u64) -> u64 {
 fn panic(info: &core::panic::PanicInfo) -> ! {
     kernel::testing::expect_panic(
         info,
-        "the page-fault handler's stack ran into its guard page",
+        "the page-fault handler's stack of CPU 0 ran into its guard page",
     )
 }

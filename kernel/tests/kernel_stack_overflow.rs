@@ -10,8 +10,7 @@ use kernel::serial_print;
 entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
 
 fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init();
-    kernel::memory::init(boot_info);
+    kernel::init(boot_info);
     serial_print!("kernel_stack_overflow::overflow_is_reported_by_name ... ");
     recurse(0);
     kernel::testing::did_not_fail(format_args!("the recursion returned"))
@@ -26,5 +25,5 @@ fn recurse(depth: u64) -> u64 {
 
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo) -> ! {
-    kernel::testing::expect_panic(info, "the kernel stack ran into its guard page")
+    kernel::testing::expect_panic(info, "the kernel stack of CPU 0 ran into its guard page")
 }

@@ -13,8 +13,7 @@ use kernel::serial_print;
 entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
 
 fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init();
-    kernel::memory::init(boot_info);
+    kernel::init(boot_info);
     serial_print!("page_table_bump::exhaustion_is_reported_by_name ... ");
     while PAGE_TABLE_BUMP.take_page().is_some() {}
     // 4 MiB reaches past the level-1 tables mapped so far, so touching it

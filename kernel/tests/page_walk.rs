@@ -10,20 +10,14 @@
 use bootloader_api::{entry_point, BootInfo};
 use kernel::memory::page_walk::{read_entry, translate, NotMapped};
 use kernel::memory::{self, MEMORY};
-use spin::Once;
 use x86_64::registers::control::Cr3;
 use x86_64::structures::paging::{PageTableFlags as Flags, PhysFrame};
 use x86_64::{PhysAddr, VirtAddr};
 
 entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
 
-static PHYSICAL_MEMORY: Once<VirtAddr> = Once::new();
-
 fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init();
-    PHYSICAL_MEMORY
-        .call_once(|| VirtAddr::new(boot_info.physical_memory_offset.into_option().unwrap()));
-    memory::init(boot_info);
+    kernel::init(boot_info);
     test_main();
     kernel::hlt_loop()
 }
@@ -34,7 +28,7 @@ fn panic(info: &core::panic::PanicInfo) -> ! {
 }
 
 fn physical_memory() -> VirtAddr {
-    *PHYSICAL_MEMORY.get().expect("set in main")
+    memory::physical_memory()
 }
 
 #[test_case]
@@ -67,11 +61,12 @@ fn the_bootloaders_two_mib_mapping_of_physical_memory_translates() {
 
 /// Three zeroed frames to build tables in: level 3, 2 and 1.
 fn scratch_tables() -> [PhysAddr; 3] {
+    let physical_memory = physical_memory();
     let mut memory = MEMORY.lock();
     let frames = &mut memory.as_mut().expect("memory::init ran").frames;
     core::array::from_fn(|_| {
         let frame = frames.allocate().expect("a frame for a scratch table");
-        let bytes: *mut u8 = (physical_memory() + frame.start_address().as_u64()).as_mut_ptr();
+        let bytes: *mut u8 = (physical_memory + frame.start_address().as_u64()).as_mut_ptr();
         // SAFETY: the frame was just handed out and is mapped through the window.
         unsafe { bytes.write_bytes(0, 4096) };
         frame.start_address()

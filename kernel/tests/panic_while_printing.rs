@@ -20,8 +20,8 @@ impl fmt::Display for Exploding {
     }
 }
 
-fn main(_boot_info: &'static mut BootInfo) -> ! {
-    kernel::init();
+fn main(boot_info: &'static mut BootInfo) -> ! {
+    kernel::init(boot_info);
     serial_print!("panic_while_printing::panic_report_does_not_wait_for_the_serial_lock ... ");
     log::info!("device state: {}", Exploding);
     kernel::testing::did_not_fail(format_args!("formatting the log line did not panic"))

@@ -9,8 +9,8 @@ use kernel::serial_print;
 
 entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
 
-fn main(_boot_info: &'static mut BootInfo) -> ! {
-    kernel::init();
+fn main(boot_info: &'static mut BootInfo) -> ! {
+    kernel::init(boot_info);
     serial_print!("should_panic::failing_assertion ... ");
     assert_eq!(1, 2, "the assertion that must fail");
     kernel::testing::did_not_fail(format_args!("the assertion did not panic"))

@@ -30,8 +30,8 @@ static TEST_IDT: Lazy<InterruptDescriptorTable> = Lazy::new(|| {
     idt
 });
 
-fn main(_boot_info: &'static mut BootInfo) -> ! {
-    kernel::init();
+fn main(boot_info: &'static mut BootInfo) -> ! {
+    kernel::init(boot_info);
     TEST_IDT.load();
     serial_print!("stack_overflow::double_fault_on_ist_stack ... ");
     recurse(0);

@@ -12,8 +12,7 @@ entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
 const WILD: usize = 0x0000_4444_0000_0000;
 
 fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init();
-    kernel::memory::init(boot_info);
+    kernel::init(boot_info);
     serial_print!("wild_access::write_outside_the_window_is_reported ... ");
     let wild = core::ptr::with_exposed_provenance_mut::<u64>(WILD);
     // SAFETY: not safe at all, on purpose: the write must fault, and the

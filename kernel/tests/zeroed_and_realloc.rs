@@ -18,8 +18,7 @@ use kernel::memory::{self, MemoryReport};
 entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
 
 fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init();
-    memory::init(boot_info);
+    kernel::init(boot_info);
     test_main();
     kernel::hlt_loop()
 }

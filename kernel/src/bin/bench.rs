@@ -25,8 +25,7 @@ const OPS: usize = 200_000;
 const SAMPLES: usize = 20_000;
 
 fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init();
-    kernel::memory::init(boot_info);
+    kernel::init(boot_info);
     let accelerator = hypervisor();
     log::info!("in-kernel benchmark under {accelerator}; cycles from rdtsc");
     serial_println!("bench,environment,accelerator,{accelerator},flag,1");

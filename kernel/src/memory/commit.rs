@@ -12,21 +12,17 @@
 //!   commit:    pages above the end get a reservation, except pending pages,
 //!              which are still mapped and are taken back as they are
 //!   decommit:  lowers the end; every whole page above it becomes pending
-//!   drain:     unmaps pending pages from the top (frame freed), or drops the
-//!              reservation of those never mapped
+//!   drain:     unmaps pending pages from the top (frame freed after a TLB
+//!              shootdown), or drops the reservation of those never mapped
 //! ```
 //!
 //! Invariant: every page that is committed or pending is either mapped or has
 //! one reserved frame, never both.
 
 use super::frames::{Shortfall, FRAME_SIZE};
-use super::{counters, window, Memory, MEMORY};
+use super::unmap::{Unmapped, BATCH};
+use super::{window, MEMORY};
 use core::ops::Range;
-use x86_64::structures::paging::{Mapper, Page, Size4KiB};
-use x86_64::VirtAddr;
-
-/// Pages unmapped per hold of the memory lock while draining.
-const DRAIN_BATCH: u64 = 32;
 
 /// Raises the committed end from `old_end` to `new_end`, reserving a frame for
 /// every newly committed page that is not still mapped from before.
@@ -68,31 +64,19 @@ pub(super) fn drain() -> u64 {
         }
         let batch = pending
             .end
-            .saturating_sub(DRAIN_BATCH * FRAME_SIZE)
+            .saturating_sub(BATCH as u64 * FRAME_SIZE)
             .max(pending.start);
+        let mut taken = Unmapped::new();
         for address in (batch..pending.end).step_by(FRAME_SIZE as usize) {
-            if unmap_page(memory, address) {
+            if taken.take(memory, address) {
                 unmapped += 1;
             } else {
                 memory.frames.release(1);
             }
         }
+        taken.finish(&mut memory.frames);
         memory.pending_unmap.end = batch;
     }
-}
-
-/// Unmaps the page at `address` and frees its frame; false if it was not mapped.
-pub(super) fn unmap_page(memory: &mut Memory, address: u64) -> bool {
-    let page = Page::<Size4KiB>::containing_address(VirtAddr::new(address));
-    let Ok((frame, flush)) = memory.mapper.unmap(page) else {
-        return false;
-    };
-    flush.flush();
-    // SAFETY: the page was the frame's only mapping and is gone; the heap no
-    // longer uses the memory (it is free, or no longer committed).
-    unsafe { memory.frames.deallocate(frame) };
-    counters::page_unmapped();
-    true
 }
 
 /// The end of the page that holds the byte below `end` (page-aligned `end`

@@ -14,7 +14,8 @@
 //!
 //! This path never touches the heap or its lock: the faulting code may hold
 //! the heap lock (the heap writes its tags into fresh pages). It takes only the
-//! memory lock, which no code holds while touching heap memory.
+//! memory lock, which no code holds while touching heap memory: finding it
+//! held by its own CPU is a bug, held by another CPU means waiting.
 
 use super::{counters, guards, window, MEMORY};
 use core::fmt;
@@ -25,8 +26,8 @@ use x86_64::VirtAddr;
 /// The rule a page fault broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Broken {
-    /// The address is a stack's guard page: the named stack overflowed.
-    StackOverflow(&'static str),
+    /// The address is a stack's guard page: that stack overflowed.
+    StackOverflow(guards::Guarded),
     /// The address is outside the heap window.
     OutsideWindow,
     /// The address is in the window but above the committed arena.
@@ -42,8 +43,11 @@ pub enum Broken {
 impl fmt::Display for Broken {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
-            Self::StackOverflow(stack) => {
-                write!(f, "stack overflow: {stack} ran into its guard page")
+            Self::StackOverflow(guards::Guarded { stack, cpu }) => {
+                write!(
+                    f,
+                    "stack overflow: {stack} of CPU {cpu} ran into its guard page"
+                )
             }
             Self::OutsideWindow => f.write_str("outside the heap window"),
             Self::BeyondCommitted => f.write_str("beyond the committed arena"),
@@ -76,14 +80,17 @@ pub fn classify(address: u64, code: PageFaultErrorCode) -> Result<(), Broken> {
 /// Maps a zeroed frame at the page holding `address`, which [`classify`]
 /// accepted, taking the frame reserved for it when the page was committed.
 ///
-/// Panics when the memory lock is held (a fault inside frame or table code is
-/// a bug), when the page is no longer committed by the time the lock is held,
+/// Waits while another CPU holds the memory lock. Panics when this CPU holds
+/// it (a fault inside frame or table code is a bug), when the page is no longer committed by the time the lock is held,
 /// when no frame is reserved (the commit charge lost count), or when the
 /// page-table bump is exhausted.
 pub fn map_on_demand(address: u64) {
-    let mut memory = MEMORY
-        .try_lock()
-        .expect("page fault while the memory lock is held: frame or table code touched the heap");
+    // SAFETY: asking the raw lock who holds it changes nothing.
+    if unsafe { MEMORY.raw() }.held_by_this_cpu() {
+        panic!("page fault at {address:#x} while this CPU holds the memory lock: frame or table code touched the heap");
+    }
+    // Another CPU may be mapping or trimming: wait for it.
+    let mut memory = MEMORY.lock();
     let memory = memory
         .as_mut()
         .expect("page fault in the heap window before memory::init");

@@ -14,50 +14,69 @@
 
 use super::Memory;
 use crate::gdt;
+use crate::percpu::MAX_CPUS;
 use crate::sync::IrqMutex;
 use bootloader_api::BootInfo;
 use x86_64::structures::paging::{Mapper, Page, Size4KiB};
 use x86_64::VirtAddr;
 
 const PAGE: u64 = 4096;
-/// Room for every guard page the kernel registers.
-const SLOTS: usize = 16;
+/// Room for every guard page the kernel registers: three stacks per CPU.
+const SLOTS: usize = 3 * MAX_CPUS;
+
+/// A stack whose guard page was hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Guarded {
+    /// What the stack is.
+    pub stack: &'static str,
+    /// The CPU it belongs to.
+    pub cpu: usize,
+}
 
 /// Guard pages (their start) and what they guard.
-static GUARDS: IrqMutex<[Option<(u64, &'static str)>; SLOTS]> = IrqMutex::new([None; SLOTS]);
+static GUARDS: IrqMutex<[Option<(u64, Guarded)>; SLOTS]> = IrqMutex::new([None; SLOTS]);
 
-/// Unmaps the IST stacks' guard pages and records every guard page.
+/// Unmaps the guard pages of the stacks in `gdt` and records every guard page,
+/// the boot CPU's kernel stack's (left unmapped by the bootloader) included.
 pub(super) fn arm(memory: &mut Memory, boot_info: &BootInfo) {
-    for (guard, name) in gdt::guard_pages() {
+    for (guard, stack, cpu) in gdt::guard_pages() {
         let page = Page::<Size4KiB>::from_start_address(guard).expect("guard pages are aligned");
         match memory.mapper.unmap(page) {
             // The frame stays with the kernel image it was loaded with.
             Ok((_frame, flush)) => flush.flush(),
-            Err(error) => panic!("unmapping the guard page of {name} failed: {error:?}"),
+            Err(error) => {
+                panic!("unmapping the guard page of {stack} of CPU {cpu} failed: {error:?}")
+            }
         }
-        register(guard, name);
+        register(guard, Guarded { stack, cpu });
     }
     let kernel_stack = VirtAddr::new(boot_info.kernel_stack_bottom);
-    register(kernel_stack - PAGE, "the kernel stack");
+    register(
+        kernel_stack - PAGE,
+        Guarded {
+            stack: "the kernel stack",
+            cpu: 0,
+        },
+    );
 }
 
-/// Records the guard page at `guard` (page-aligned) for `name`.
-pub fn register(guard: VirtAddr, name: &'static str) {
+/// Records the guard page at `guard` (page-aligned) of `stack`.
+pub fn register(guard: VirtAddr, stack: Guarded) {
     let mut guards = GUARDS.lock();
     let slot = guards
         .iter_mut()
         .find(|slot| slot.is_none())
         .expect("no room left to register a guard page");
-    *slot = Some((guard.as_u64(), name));
+    *slot = Some((guard.as_u64(), stack));
 }
 
-/// What the guard page holding `address` guards, if it is one. Never waits:
-/// a fault while the list is being changed is not reported as an overflow.
-pub fn guarded_by(address: u64) -> Option<&'static str> {
+/// The stack whose guard page holds `address`, if it is one. Never waits: a
+/// fault while the list is being changed is not reported as an overflow.
+pub fn guarded_by(address: u64) -> Option<Guarded> {
     let guards = GUARDS.try_lock()?;
     guards
         .iter()
         .flatten()
         .find(|(guard, _)| (*guard..*guard + PAGE).contains(&address))
-        .map(|&(_, name)| name)
+        .map(|&(_, stack)| stack)
 }

@@ -19,7 +19,11 @@
 //!                         │ reserved for growth: a touch │
 //!                         │ here is a bug                │
 //!   0xffff_a000_4000_0000 ├──────────────────────────────┤ ◄─ window end (1 GiB)
-//!                         │ unused                       │ 321-511
+//!                         │ unused                       │
+//!   0xffff_a080_0000_0000 ├──────────────────────────────┤ ◄─ MMIO_WINDOW_START
+//!                         │ device registers, uncached   │ 321 (2 MiB used)
+//!                         ├──────────────────────────────┤
+//!                         │ unused                       │ 322-511
 //!   0xffff_ffff_ffff_ffff └──────────────────────────────┘
 //! ```
 //!
@@ -38,9 +42,11 @@ pub mod fault;
 pub mod frames;
 pub mod grow;
 pub mod guards;
+pub mod mmio;
 pub mod page_tables;
 pub mod page_walk;
 pub mod trim;
+mod unmap;
 pub mod window;
 pub mod zeroed;
 
@@ -73,6 +79,15 @@ pub struct Memory {
 
 /// The kernel's memory, set by [`init`].
 pub static MEMORY: IrqMutex<Option<Memory>> = IrqMutex::new(None);
+
+/// Where the bootloader mapped all physical memory (after [`init`]).
+pub fn physical_memory() -> VirtAddr {
+    MEMORY
+        .lock()
+        .as_ref()
+        .expect("memory::init ran")
+        .physical_memory
+}
 
 /// Sets up frames and page tables, arms the stacks' guard pages, checks that
 /// the heap window is free, and gives the heap its initial arena.

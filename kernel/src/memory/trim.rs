@@ -23,6 +23,7 @@
 use super::commit::{self, page_top};
 use super::frames::FRAME_SIZE;
 use super::grow::WindowGrow;
+use super::unmap::Unmapped;
 use super::{counters, window, MEMORY};
 use crate::allocator::HEAP;
 use heap::{Heap, Span};
@@ -82,20 +83,26 @@ fn truncate_top(heap: &mut Heap<WindowGrow>) -> usize {
 fn discard_inside(heap: &Heap<WindowGrow>) -> u64 {
     let mut memory = MEMORY.lock();
     let memory = memory.as_mut().expect("trim before memory::init");
+    let mut taken = Unmapped::new();
     let mut discarded = 0;
     for chunk in heap.chunks() {
         let idle = chunk.idle();
         let first = page_top(idle.base() as u64);
         let end = idle.acme() as u64 & !(FRAME_SIZE - 1);
         for address in (first..end).step_by(FRAME_SIZE as usize) {
-            if commit::unmap_page(memory, address) {
-                memory
-                    .frames
-                    .reserve(1)
-                    .expect("a frame just freed can be reserved again");
+            if taken.is_full() {
+                taken.finish(&mut memory.frames);
+            }
+            if taken.take(memory, address) {
                 discarded += 1;
             }
         }
     }
+    taken.finish(&mut memory.frames);
+    // The pages stay committed: each gets its reservation back.
+    memory
+        .frames
+        .reserve(discarded)
+        .expect("frames just freed can be reserved again");
     discarded
 }

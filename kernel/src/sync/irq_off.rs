@@ -16,18 +16,18 @@
 //!   unlock MEMORY  depth 0                  on again
 //! ```
 //!
-//! The state belongs to the CPU: this kernel runs on one CPU, so it is one
-//! static (the SMP work moves it into per-CPU data). It also measures how long
-//! interrupts stay off through it, so the longest stall can be reported.
+//! The state belongs to the CPU: it lives in the CPU's [`crate::percpu`] slot.
+//! It also measures how long interrupts stay off through it, so the longest
+//! stall can be reported.
 
 use crate::timer::tsc;
 use core::marker::PhantomData;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use x86_64::instructions::interrupts;
 
-/// The interrupt nesting state of the CPU. Only that CPU touches it, with
-/// interrupts off, so relaxed atomics suffice (they only make the statics `Sync`).
-struct Nesting {
+/// The interrupt nesting state of a CPU. Only that CPU touches it, with
+/// interrupts off, so relaxed atomics suffice (they only make the slot `Sync`).
+pub struct Nesting {
     depth: AtomicU32,
     /// Whether interrupts were on when the outermost `push_off` ran.
     saved: AtomicBool,
@@ -37,12 +37,28 @@ struct Nesting {
     longest: AtomicU64,
 }
 
-static CPU: Nesting = Nesting {
-    depth: AtomicU32::new(0),
-    saved: AtomicBool::new(false),
-    since: AtomicU64::new(0),
-    longest: AtomicU64::new(0),
-};
+impl Nesting {
+    /// Depth 0: no lock held.
+    pub const fn new() -> Self {
+        Self {
+            depth: AtomicU32::new(0),
+            saved: AtomicBool::new(false),
+            since: AtomicU64::new(0),
+            longest: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Default for Nesting {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// This CPU's nesting state.
+fn cpu() -> &'static Nesting {
+    &crate::percpu::current().nesting
+}
 
 /// Proof that interrupts are off on this CPU until it is dropped.
 ///
@@ -63,9 +79,10 @@ impl Drop for IrqOff {
 pub fn push_off() -> IrqOff {
     let was_on = interrupts::are_enabled();
     interrupts::disable();
-    if CPU.depth.fetch_add(1, Ordering::Relaxed) == 0 {
-        CPU.saved.store(was_on, Ordering::Relaxed);
-        CPU.since.store(tsc(), Ordering::Relaxed);
+    let cpu = cpu();
+    if cpu.depth.fetch_add(1, Ordering::Relaxed) == 0 {
+        cpu.saved.store(was_on, Ordering::Relaxed);
+        cpu.since.store(tsc(), Ordering::Relaxed);
     }
     IrqOff {
         _not_send: PhantomData,
@@ -94,28 +111,29 @@ fn pop_off() {
         !interrupts::are_enabled(),
         "pop_off with interrupts on: something enabled them while a lock was held"
     );
-    let depth = CPU.depth.load(Ordering::Relaxed);
+    let cpu = cpu();
+    let depth = cpu.depth.load(Ordering::Relaxed);
     assert!(depth > 0, "pop_off without a matching push_off");
-    CPU.depth.store(depth - 1, Ordering::Relaxed);
-    if depth == 1 && CPU.saved.load(Ordering::Relaxed) {
-        let off_for = tsc().wrapping_sub(CPU.since.load(Ordering::Relaxed));
-        CPU.longest.fetch_max(off_for, Ordering::Relaxed);
+    cpu.depth.store(depth - 1, Ordering::Relaxed);
+    if depth == 1 && cpu.saved.load(Ordering::Relaxed) {
+        let off_for = tsc().wrapping_sub(cpu.since.load(Ordering::Relaxed));
+        cpu.longest.fetch_max(off_for, Ordering::Relaxed);
         interrupts::enable();
     }
 }
 
 /// How many `push_off`s are outstanding on this CPU.
 pub fn depth() -> u32 {
-    CPU.depth.load(Ordering::Relaxed)
+    cpu().depth.load(Ordering::Relaxed)
 }
 
-/// The longest time, in TSC cycles, that interrupts were kept off by locks
-/// taken with interrupts on (interrupt handlers themselves are not counted).
+/// The longest time, in TSC cycles, that interrupts were kept off on this CPU
+/// by locks taken with interrupts on (interrupt handlers are not counted).
 pub fn longest_off_cycles() -> u64 {
-    CPU.longest.load(Ordering::Relaxed)
+    cpu().longest.load(Ordering::Relaxed)
 }
 
-/// Forgets the longest interval, to measure a new stretch of work.
+/// Forgets this CPU's longest interval, to measure a new stretch of work.
 pub fn reset_longest_off() {
-    CPU.longest.store(0, Ordering::Relaxed);
+    cpu().longest.store(0, Ordering::Relaxed);
 }

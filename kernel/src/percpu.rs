@@ -1,0 +1,124 @@
+//! Per-CPU data, reached through the GS base.
+//!
+//! Every CPU owns one [`PerCpu`] slot of a static array; its GS base points
+//! at the slot, whose first word points at the slot itself, so `current()` is
+//! one `mov rax, gs:[0]`:
+//!
+//! ```text
+//!   CPU n:  GS base ──► CPUS[n] { self ─┐, index n, APIC id, interrupt nesting,
+//!                        ▲              │  TLB shootdown generation seen, … }
+//!                        └──────────────┘
+//! ```
+//!
+//! Until the boot CPU has set its GS base (the first thing `kernel::init`
+//! does), [`current`] answers slot 0, so code that runs earlier (a log line)
+//! still works on the boot CPU. A slot is only touched by its own CPU, with
+//! interrupts off, except for the fields other CPUs read (index, APIC id,
+//! shootdown generation), which are atomics.
+
+use crate::sync::irq_off::Nesting;
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, Ordering};
+use x86_64::registers::model_specific::GsBase;
+use x86_64::VirtAddr;
+
+/// Most CPUs the kernel brings up.
+pub const MAX_CPUS: usize = 16;
+
+/// One CPU's own data.
+#[repr(C)]
+pub struct PerCpu {
+    /// Points at this slot: the word `gs:[0]` reads.
+    this: AtomicPtr<PerCpu>,
+    index: AtomicU32,
+    apic_id: AtomicU32,
+    /// The interrupt nesting state (`sync::irq_off`).
+    pub(crate) nesting: Nesting,
+    /// The newest TLB shootdown this CPU has carried out (`tlb`).
+    pub(crate) shootdown_seen: AtomicU64,
+    /// Timer interrupts this CPU has taken.
+    ticks: AtomicU64,
+}
+
+impl PerCpu {
+    const fn new() -> Self {
+        Self {
+            this: AtomicPtr::new(core::ptr::null_mut()),
+            index: AtomicU32::new(0),
+            apic_id: AtomicU32::new(0),
+            nesting: Nesting::new(),
+            shootdown_seen: AtomicU64::new(0),
+            ticks: AtomicU64::new(0),
+        }
+    }
+
+    /// This CPU's index: 0 for the boot CPU, then in the order CPUs started.
+    pub fn index(&self) -> usize {
+        self.index.load(Ordering::Relaxed) as usize
+    }
+
+    /// This CPU's local APIC id.
+    pub fn apic_id(&self) -> u32 {
+        self.apic_id.load(Ordering::Relaxed)
+    }
+
+    /// Timer interrupts this CPU has taken.
+    pub fn ticks(&self) -> u64 {
+        self.ticks.load(Ordering::Relaxed)
+    }
+
+    /// Counts a timer interrupt on this CPU.
+    pub(crate) fn count_tick(&self) {
+        self.ticks.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+static CPUS: [PerCpu; MAX_CPUS] = [const { PerCpu::new() }; MAX_CPUS];
+/// Whether the boot CPU's GS base is set (before, `current` answers slot 0).
+static GS_READY: AtomicBool = AtomicBool::new(false);
+/// CPUs running kernel code (slots `0..ONLINE`).
+static ONLINE: AtomicU32 = AtomicU32::new(1);
+
+/// The running CPU's slot.
+pub fn current() -> &'static PerCpu {
+    if !GS_READY.load(Ordering::Relaxed) {
+        return &CPUS[0];
+    }
+    let this: *const PerCpu;
+    // SAFETY: the GS base of every CPU points at its slot, whose first word
+    // points at the slot; reading it has no other effect.
+    unsafe {
+        core::arch::asm!("mov {}, gs:[0]", out(reg) this, options(nostack, readonly, preserves_flags));
+        &*this
+    }
+}
+
+/// The slot of CPU `index`, if it is online.
+pub fn cpu(index: usize) -> Option<&'static PerCpu> {
+    (index < online()).then(|| &CPUS[index])
+}
+
+/// How many CPUs run kernel code.
+pub fn online() -> usize {
+    ONLINE.load(Ordering::Acquire) as usize
+}
+
+/// Makes slot `index` this CPU's own and points the GS base at it.
+///
+/// Panics if `index` is not below [`MAX_CPUS`].
+pub fn init_this_cpu(index: usize, apic_id: u32) {
+    let slot = &CPUS[index];
+    slot.this
+        .store((slot as *const PerCpu).cast_mut(), Ordering::Relaxed);
+    slot.index.store(index as u32, Ordering::Relaxed);
+    slot.apic_id.store(apic_id, Ordering::Relaxed);
+    GsBase::write(VirtAddr::from_ptr(slot));
+    if index == 0 {
+        GS_READY.store(true, Ordering::Release);
+    }
+}
+
+/// Counts one more CPU online; called by each application processor once its
+/// slot is set up. Returns the new count.
+pub fn mark_online() -> usize {
+    ONLINE.fetch_add(1, Ordering::AcqRel) as usize + 1
+}
