@@ -6,6 +6,8 @@ use std::time::Duration;
 pub struct Settings {
     /// Timed replays of each trace per allocator (interleaved); the median is reported.
     pub rounds: usize,
+    /// A round replays a trace until this much replay time has passed (at least once).
+    pub sample: Duration,
     /// Each trace is cut to its first `ops` operations.
     pub ops: usize,
     /// The heap-efficiency search stops when its bounds are this close (a fraction).
@@ -21,6 +23,7 @@ impl Settings {
         if std::env::var("QUICK").as_deref() == Ok("1") {
             Self {
                 rounds: 3,
+                sample: Duration::from_millis(10),
                 ops: 100_000,
                 resolution: 0.04,
                 budget: Duration::from_secs(1),
@@ -28,6 +31,7 @@ impl Settings {
         } else {
             Self {
                 rounds: 5,
+                sample: Duration::from_millis(100),
                 ops: usize::MAX,
                 resolution: 0.005,
                 budget: Duration::from_secs(5),

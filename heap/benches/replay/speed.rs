@@ -1,11 +1,13 @@
 //! Speed: nanoseconds per operation of a whole replay (allocator, lock, stamps and checks),
 //! the median of several rounds. Each round replays the trace on every allocator in turn,
-//! so a drift of the machine's speed hits all of them alike.
+//! so a drift of the machine's speed hits all of them alike. A round replays a short trace
+//! several times, so that a burst of load on the machine cannot decide its figure.
 //!
 //! ```text
-//!   round 1: ours talc rlsf buddy dlmalloc linked_list     each: fresh allocator over the
-//!   round 2: ours talc rlsf buddy dlmalloc linked_list           arena, replay, elapsed/ops
-//!   ...                                   figure: median over the rounds, per allocator
+//!   round 1: ours talc rlsf buddy dlmalloc linked_list     each: replays (a fresh allocator
+//!   round 2: ours talc rlsf buddy dlmalloc linked_list     over the arena each) until the
+//!   ...                                                     sample time has passed; ns/op
+//!                                         figure: median over the rounds, per allocator
 //! ```
 //!
 //! An allocator whose replay takes longer than the settings' budget is not replayed again on
@@ -18,7 +20,7 @@ use super::settings::Settings;
 use super::stats::median;
 use super::subject::{each_subject, Locked, OnEach, Subject};
 use super::trace::Trace;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The (trace, allocator) pairs whose replay took longer than the budget.
 #[derive(Default)]
@@ -69,25 +71,40 @@ struct Speed<'a> {
     too_slow: &'a mut TooSlow,
 }
 
+impl Speed<'_> {
+    /// Replays the trace on a fresh `A` until `sample` time has passed (at least once);
+    /// nanoseconds per operation, or `None` if `A` ran out of memory.
+    fn sample<A: Subject>(&mut self) -> Option<(f64, Duration)> {
+        let (mut elapsed, mut replays) = (Duration::ZERO, 0);
+        while replays == 0 || elapsed < self.settings.sample {
+            // SAFETY: the arena outlives the allocator, which is its only user.
+            let heap = Locked::new(unsafe { A::over(self.arena.region(self.arena.size())) });
+            let started = Instant::now();
+            let replayed = replay(&heap, self.trace, &mut Untimed, &mut self.blocks);
+            elapsed += started.elapsed();
+            replays += 1;
+            if let Err(index) = replayed {
+                let trace = self.trace.name;
+                eprintln!(
+                    "note: {} ran out of memory at op {index} of {trace}",
+                    A::NAME
+                );
+                return None;
+            }
+        }
+        let ops = replays * self.trace.ops.len();
+        Some((elapsed.as_nanos() as f64 / ops as f64, elapsed))
+    }
+}
+
 impl OnEach for Speed<'_> {
     fn run<A: Subject>(&mut self) {
         if self.too_slow.contains::<A>(self.trace) {
             return;
         }
-        // SAFETY: the arena outlives the allocator, which is its only user.
-        let heap = Locked::new(unsafe { A::over(self.arena.region(self.arena.size())) });
-        let started = Instant::now();
-        let replayed = replay(&heap, self.trace, &mut Untimed, &mut self.blocks);
-        let elapsed = started.elapsed();
-        let ns = elapsed.as_nanos() as f64 / self.trace.ops.len() as f64;
-        if let Err(index) = replayed {
-            eprintln!(
-                "note: {} ran out of memory at op {index} of {}",
-                A::NAME,
-                self.trace.name
-            );
+        let Some((ns, elapsed)) = self.sample::<A>() else {
             return;
-        }
+        };
         if elapsed > self.settings.budget {
             eprintln!(
                 "note: {} took {elapsed:.1?} on {}: one round only, no latency or efficiency",
