@@ -22,6 +22,8 @@ mod efficiency;
 mod latency;
 #[path = "replay/player.rs"]
 mod player;
+#[path = "replay/records.rs"]
+mod records;
 #[path = "replay/settings.rs"]
 mod settings;
 #[allow(dead_code)] // shared with the compare bench, which uses other parts of it
