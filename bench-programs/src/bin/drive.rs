@@ -73,10 +73,8 @@ fn main() -> std::io::Result<()> {
                 figures.add("programs", param, allocator, metric, stats::median(values));
             }
         }
-        print!(
-            "{program}: {}",
-            String::from_utf8_lossy(&reference.unwrap_or_default())
-        );
+        let summary = reference.unwrap_or_default();
+        print!("{}", String::from_utf8_lossy(&summary));
     }
     output::save(&figures, &views(), true)
 }
