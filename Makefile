@@ -57,11 +57,15 @@ doc: toolchain
 	@if command -v mdbook >/dev/null; then mdbook build docs; \
 	else echo "make: mdbook is not installed, so the docs/ book was not built (cargo install mdbook)"; fi
 
-# `compare` writes target/bench/host.csv fresh; the benches after it append their rows.
+# `compare` writes target/bench/host.csv fresh; the benches after it (bump; replay: traces
+# of real programs; drive: real Rust programs on each global allocator) append their rows.
 # The in-kernel benchmark's rows go to target/bench/kernel.csv.
 bench: toolchain qemu boot
 	QUICK=$(QUICK) cargo bench -p heap --bench compare
 	QUICK=$(QUICK) cargo bench -p heap --bench bump
+	QUICK=$(QUICK) cargo bench -p heap --bench replay
+	cargo build --release -p bench-programs
+	QUICK=$(QUICK) target/release/drive
 	cargo kbuild --release --features bench --bin bench
 	$(BOOT) run --serial-log target/bench/kernel-serial.log $(KERNEL_BENCH)
 	{ echo workload,param,allocator,metric,value; tr -d '\r' < target/bench/kernel-serial.log | sed -n 's/^bench,//p'; } > target/bench/kernel.csv

@@ -8,6 +8,8 @@
 //!   LockedHeap<R, G>   a Heap behind a lock_api mutex: a GlobalAlloc (and, with the
 //!                      `nightly` feature, an Allocator)
 //!   Span               a byte range [base, acme) as two pointers, how arenas are named
+//!   MmapGrow           (feature `mmap`) a Grow hook over an mmap reservation, so that a
+//!                      hosted program can use the heap as its global allocator
 //! ```
 //!
 //! The layout of the heap's memory is explained in `heap/INTERNALS.md` and, step by step,
@@ -21,6 +23,8 @@ pub use bump::{Allocation, Bump, Failure, LeakError, Level, Page};
 mod grow;
 mod heap;
 mod locked;
+#[cfg(feature = "mmap")]
+mod mmap;
 mod span;
 
 pub use grow::{ClaimOnFirstUse, Grow, NeverGrow};
@@ -29,4 +33,6 @@ pub use heap::{
     TruncateError, Truncated,
 };
 pub use locked::{LockedHeap, SpinLockedHeap};
+#[cfg(feature = "mmap")]
+pub use mmap::MmapGrow;
 pub use span::Span;

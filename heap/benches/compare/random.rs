@@ -10,7 +10,8 @@
 use super::actions::{Align, Live, Mix};
 use super::figures::{Column, Figures, View};
 use super::rng::Rng;
-use super::settings::{median, Settings};
+use super::settings::Settings;
+use super::stats::median;
 use super::subject::{each_subject, Locked, OnEach, Subject};
 use super::Arena;
 use std::time::Instant;

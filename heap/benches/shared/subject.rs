@@ -7,7 +7,8 @@
 //!
 //! Workloads are generic over `A: Subject`, so each allocator gets its own monomorphised copy
 //! of the same loop; [`each_subject`] and [`each_growing`] run a workload on every allocator
-//! in the order the tables print them.
+//! in the order the tables print them, or on those the environment's `ALLOCATORS` names
+//! (comma-separated, e.g. `ALLOCATORS=ours,talc` for a profile of just those two).
 
 use super::ours::{self, Ours};
 use super::{peer_buddy, peer_dlmalloc, peer_linked_list, peer_rlsf, peer_talc};
@@ -107,19 +108,45 @@ pub trait OnEachGrowing {
     fn run<A: Growing>(&mut self);
 }
 
-/// Runs `measurement` on every allocator, ours first, the baseline last.
-pub fn each_subject(measurement: &mut impl OnEach) {
-    measurement.run::<Ours<NeverGrow>>();
-    measurement.run::<peer_talc::Talc<::talc::source::Manual>>();
-    measurement.run::<peer_rlsf::Tlsf>();
-    measurement.run::<peer_buddy::Buddy>();
-    measurement.run::<peer_dlmalloc::Dlmalloc>();
-    measurement.run::<peer_linked_list::LinkedList>();
+/// A measurement that runs `measurement` on `A`, unless `ALLOCATORS` leaves `A` out.
+struct Selected<'a, M>(&'a mut M);
+
+/// Whether the environment's `ALLOCATORS` is unset or names `name`.
+fn selected(name: &str) -> bool {
+    std::env::var("ALLOCATORS").map_or(true, |names| names.split(',').any(|n| n == name))
 }
 
-/// Runs `measurement` on every allocator that can grow its arena.
+impl<M: OnEach> Selected<'_, M> {
+    fn run<A: Subject>(&mut self) {
+        if selected(A::NAME) {
+            self.0.run::<A>();
+        }
+    }
+}
+
+impl<M: OnEachGrowing> Selected<'_, M> {
+    fn run_growing<A: Growing>(&mut self) {
+        if selected(A::NAME) {
+            self.0.run::<A>();
+        }
+    }
+}
+
+/// Runs `measurement` on every (selected) allocator, ours first, the baseline last.
+pub fn each_subject(measurement: &mut impl OnEach) {
+    let mut each = Selected(measurement);
+    each.run::<Ours<NeverGrow>>();
+    each.run::<peer_talc::Talc<::talc::source::Manual>>();
+    each.run::<peer_rlsf::Tlsf>();
+    each.run::<peer_buddy::Buddy>();
+    each.run::<peer_dlmalloc::Dlmalloc>();
+    each.run::<peer_linked_list::LinkedList>();
+}
+
+/// Runs `measurement` on every (selected) allocator that can grow its arena.
 pub fn each_growing(measurement: &mut impl OnEachGrowing) {
-    measurement.run::<Ours<ours::ExtendWithin>>();
-    measurement.run::<peer_talc::Talc<peer_talc::ExtendWithin>>();
-    measurement.run::<peer_linked_list::LinkedList>();
+    let mut each = Selected(measurement);
+    each.run_growing::<Ours<ours::ExtendWithin>>();
+    each.run_growing::<peer_talc::Talc<peer_talc::ExtendWithin>>();
+    each.run_growing::<peer_linked_list::LinkedList>();
 }

@@ -8,7 +8,7 @@
 //!             one table on stdout and one SVG in target/bench/ each
 //! ```
 
-use std::fs::File;
+use std::fs::OpenOptions;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
@@ -71,11 +71,21 @@ impl Figures {
         names
     }
 
-    /// Writes every figure to a fresh CSV file with the header
+    /// Writes every figure to the CSV file at `path`, replacing it or, with `append`, after
+    /// its rows; a new or empty file first gets the header
     /// `workload,param,allocator,metric,value`.
-    pub fn write_csv(&self, path: &Path) -> io::Result<()> {
-        let mut csv = BufWriter::new(File::create(path)?);
-        writeln!(csv, "workload,param,allocator,metric,value")?;
+    pub fn write_csv(&self, path: &Path, append: bool) -> io::Result<()> {
+        let file = OpenOptions::new()
+            .create(true)
+            .write(true)
+            .append(append)
+            .truncate(!append)
+            .open(path)?;
+        let empty = file.metadata()?.len() == 0;
+        let mut csv = BufWriter::new(file);
+        if empty {
+            writeln!(csv, "workload,param,allocator,metric,value")?;
+        }
         for row in &self.rows {
             writeln!(
                 csv,

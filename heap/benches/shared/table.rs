@@ -11,7 +11,7 @@
 use super::figures::{Figures, View};
 
 /// The reference every ratio is taken against.
-const REFERENCE: &str = "ours";
+pub const REFERENCE: &str = "ours";
 /// Width of the allocator column.
 const NAME_WIDTH: usize = 23;
 /// Width of a figure column.

@@ -1,5 +1,6 @@
 //! Draws a view as a grouped bar chart in hand-written SVG: one group per column, one bar
-//! per allocator, the value printed above each bar.
+//! per allocator, the value printed above each bar. The axis reaches at most `CLIP` times
+//! ours' tallest bar; taller bars are cut there.
 //!
 //! ```text
 //!         title (unit, higher/lower is better)
@@ -12,7 +13,7 @@
 //! ```
 
 use super::figures::{Figures, View};
-use super::table::number;
+use super::table::{number, REFERENCE};
 use std::fmt::Write;
 
 const BAR: f64 = 22.0;
@@ -20,6 +21,9 @@ const GROUP_GAP: f64 = 28.0;
 const LEFT: f64 = 80.0;
 const TOP: f64 = 60.0;
 const PLOT_HEIGHT: f64 = 320.0;
+/// Bars taller than this many times ours' tallest are cut at the top of the axis (their
+/// label still gives the value), so that one slow allocator does not flatten the others.
+const CLIP: f64 = 4.0;
 const COLOURS: [&str; 6] = [
     "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#7f7f7f",
 ];
@@ -35,15 +39,24 @@ pub fn chart(figures: &Figures, view: &View) -> String {
             .iter()
             .map(move |name| figures.get(view, column, name))
     };
-    let largest = view
-        .columns
-        .iter()
-        .flat_map(values)
-        .flatten()
-        .fold(0.0, f64::max)
-        / view.scale;
-    let top = nice_ceiling(largest * 1.3);
-    let y = |value: f64| TOP + PLOT_HEIGHT * (1.0 - value / top);
+    let largest_of = |name: Option<&str>| {
+        let columns = view.columns.iter();
+        columns
+            .flat_map(|column| allocators.iter().map(move |&a| (column, a)))
+            .filter(|(_, allocator)| name.is_none_or(|name| name == *allocator))
+            .filter_map(|(column, allocator)| figures.get(view, column, allocator))
+            .fold(0.0, f64::max)
+            / view.scale
+    };
+    let reference = largest_of(Some(REFERENCE));
+    let largest = largest_of(None);
+    let shown = if reference > 0.0 {
+        largest.min(CLIP * reference)
+    } else {
+        largest
+    };
+    let top = nice_ceiling(shown * 1.3);
+    let y = |value: f64| TOP + PLOT_HEIGHT * (1.0 - value.min(top) / top);
     let better = if view.higher_is_better {
         "higher"
     } else {
@@ -99,10 +112,17 @@ pub fn chart(figures: &Figures, view: &View) -> String {
                 TOP + PLOT_HEIGHT - y(value),
                 COLOURS[index % COLOURS.len()]
             );
-            let (label_x, label_y) = (x + BAR / 2.0 + 2.0, y(value) - 4.0);
+            // Above the bar; inside it (white, reading down from the top) if it was cut.
+            let cut = value > top;
+            let label_x = x + BAR / 2.0 + 2.0;
+            let (label_y, style) = if cut {
+                (TOP + 4.0, r#" text-anchor="end" fill="white""#)
+            } else {
+                (y(value) - 4.0, "")
+            };
             let _ = writeln!(
                 svg,
-                r#"<text x="{label_x:.1}" y="{label_y:.1}" font-size="10" transform="rotate(-90 {label_x:.1} {label_y:.1})">{}</text>"#,
+                r#"<text x="{label_x:.1}" y="{label_y:.1}" font-size="10"{style} transform="rotate(-90 {label_x:.1} {label_y:.1})">{}</text>"#,
                 number(value)
             );
         }

@@ -1,0 +1,96 @@
+//! `MmapGrow` (feature `mmap`): the heap starts with nothing, reserves address space on its
+//! first allocation, commits a step at a time as it runs out, serves requests larger than a
+//! step and highly aligned ones, and fails cleanly (staying usable) once the reservation is
+//! used up. Miri cannot `mmap`, so these run only natively.
+#![cfg(all(feature = "mmap", not(miri)))]
+
+use core::alloc::Layout;
+use heap::{Heap, MmapGrow};
+use std::ptr::NonNull;
+
+fn layout(size: usize, align: usize) -> Layout {
+    Layout::from_size_align(size, align).expect("test layouts are valid")
+}
+
+/// Allocates `layout` on `heap` and fills the block with `fill`.
+fn filled(heap: &mut Heap<MmapGrow>, layout: Layout, fill: u8) -> NonNull<u8> {
+    // SAFETY: the heap's arenas are its own reservation.
+    let block = unsafe { heap.allocate(layout) }.expect("the reservation has room");
+    // SAFETY: a fresh block of `layout.size()` bytes.
+    unsafe { block.write_bytes(fill, layout.size()) };
+    block
+}
+
+/// Whether the block holds `fill` in all its bytes.
+fn holds(block: NonNull<u8>, size: usize, fill: u8) -> bool {
+    // SAFETY: callers pass a live block of `size` bytes they filled.
+    unsafe { core::slice::from_raw_parts(block.as_ptr(), size) }
+        .iter()
+        .all(|&byte| byte == fill)
+}
+
+#[test]
+fn the_arena_is_reserved_on_first_use_and_grows_a_step_at_a_time() {
+    let mut heap = Heap::new(MmapGrow::new(1 << 30));
+    assert!(
+        heap.grow.reserved().is_empty(),
+        "nothing is mapped before use"
+    );
+    let small = layout(1000, 16);
+    let blocks: Vec<_> = (0..3000)
+        .map(|n| filled(&mut heap, small, n as u8))
+        .collect();
+    let committed = heap.grow.committed();
+    assert_eq!(committed.base(), heap.grow.reserved().base());
+    assert!(
+        committed.size() >= 3000 * 1000,
+        "{} bytes",
+        committed.size()
+    );
+    assert_eq!(
+        committed.size() % MmapGrow::STEP,
+        0,
+        "whole steps of small requests"
+    );
+    assert_eq!(heap.counters().claimed_bytes, committed.size());
+    assert_eq!(heap.arenas().count(), 1, "one arena, extended in place");
+    for (n, block) in blocks.into_iter().enumerate() {
+        assert!(
+            holds(block, small.size(), n as u8),
+            "block {n} was overwritten"
+        );
+        // SAFETY: a live block of this heap, freed once with its layout.
+        unsafe { heap.deallocate(block, small) };
+    }
+    assert_eq!(heap.check(), Ok(()));
+    assert_eq!(heap.counters().live_allocations, 0);
+}
+
+#[test]
+fn a_request_larger_than_a_step_and_a_page_aligned_one_are_served() {
+    let mut heap = Heap::new(MmapGrow::new(1 << 30));
+    let big = layout(5 * MmapGrow::STEP + 123, 8);
+    let aligned = layout(3 * MmapGrow::STEP, 1 << 16);
+    let first = filled(&mut heap, big, 0xa1);
+    let second = filled(&mut heap, aligned, 0xb2);
+    assert_eq!(second.as_ptr().addr() % aligned.align(), 0);
+    assert!(holds(first, big.size(), 0xa1) && holds(second, aligned.size(), 0xb2));
+    assert_eq!(heap.check(), Ok(()));
+}
+
+#[test]
+fn a_used_up_reservation_fails_the_request_and_keeps_the_heap_usable() {
+    let mut heap = Heap::new(MmapGrow::new(2 * MmapGrow::STEP));
+    let kept = filled(&mut heap, layout(MmapGrow::STEP / 2, 8), 7);
+    // SAFETY: as in `filled`.
+    let too_big = unsafe { heap.allocate(layout(3 * MmapGrow::STEP, 8)) };
+    assert!(too_big.is_err(), "more than the reservation holds");
+    assert_eq!(
+        heap.grow.committed().size(),
+        MmapGrow::STEP,
+        "nothing was committed"
+    );
+    let small = filled(&mut heap, layout(64, 8), 9);
+    assert!(holds(kept, MmapGrow::STEP / 2, 7) && holds(small, 64, 9));
+    assert_eq!(heap.check(), Ok(()));
+}
