@@ -2,7 +2,8 @@
 # the pinned toolchain (rust-toolchain.toml) through rustup, QEMU and OVMF
 # through apt-get.
 #
-#   make run [UEFI=1]   boot the kernel in QEMU; exits with the kernel's verdict
+#   make run [UEFI=1] [SMP=n]  boot the kernel in QEMU on n CPUs (default 4); exits with
+#                       the kernel's verdict
 #   make run HEAPMAP=1  the same, and draw the kernel's heap maps into target/heapmap/*.svg
 #   make run DEBUG_HEAP=1  the same with the heap's misuse checks and poisoned frees
 #   make test           host tests, stable and Miri runs, lints, kernel tests in QEMU
@@ -21,6 +22,7 @@ BOOT := target/release/boot
 KERNEL := target/x86_64-target/release/kernel
 KERNEL_DEBUG := target/x86_64-target/debug/kernel
 KERNEL_BENCH := target/x86_64-target/release/bench
+SMP ?= 4
 BOOT_FLAGS := $(if $(UEFI),--uefi)
 # HEAPMAP=1: the kernel prints heap maps over serial; boot draws them as SVGs.
 HEAPMAP_DIR := target/heapmap
@@ -35,7 +37,7 @@ RUN_ENV := $(if $(filter 1,$(DEBUG_HEAP)),CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS
 run: toolchain qemu boot
 	$(RUN_ENV) cargo kbuild --release $(if $(RUN_FEATURES),--features "$(RUN_FEATURES)")
 	$(if $(HEAPMAP_LOG),mkdir -p $(HEAPMAP_DIR))
-	$(BOOT) run $(BOOT_FLAGS) $(if $(HEAPMAP_LOG),--serial-log $(HEAPMAP_LOG)) $(KERNEL)
+	$(BOOT) run $(BOOT_FLAGS) --cpus $(SMP) $(if $(HEAPMAP_LOG),--serial-log $(HEAPMAP_LOG)) $(KERNEL)
 	$(if $(HEAPMAP_LOG),$(BOOT) heapmap $(HEAPMAP_LOG) --out $(HEAPMAP_DIR))
 
 test: toolchain qemu boot

@@ -56,6 +56,9 @@ pub struct RunArgs {
     /// Guest memory in MiB.
     #[arg(long, value_name = "MIB", default_value_t = DEFAULT_MEMORY_MIB)]
     pub memory: u32,
+    /// Virtual CPUs.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16))]
+    pub cpus: u32,
     /// Also write the serial output to this file.
     #[arg(long, value_name = "FILE")]
     pub serial_log: Option<PathBuf>,

@@ -4,7 +4,8 @@
 //!   cargo ktest --no-run ─▶ [basic_boot, kernel, should_panic, …]
 //!   cargo ktest --no-run --features F --test T   for each test that needs a feature
 //!       basic_boot  ─▶ BIOS boot, UEFI boot    (the smoke test checks both firmware paths)
-//!       every other ─▶ BIOS boot
+//!       smp         ─▶ BIOS boot with 1, 2 and 4 CPUs; shootdown with 4
+//!       every other ─▶ BIOS boot, one CPU
 //!   each boot counts as one test, `kernel::<target> (BIOS|UEFI)`; exit 33 passes
 //! ```
 
@@ -16,6 +17,17 @@ use crate::session::{self, BootRequest};
 use crate::tally::{Failure, Tally};
 use anyhow::Result;
 use std::path::Path;
+
+/// Kernel tests booted with several CPU counts; every other test boots with one.
+const CPU_COUNTS: &[(&str, &[u32])] = &[("smp", &[1, 2, 4]), ("shootdown", &[4])];
+
+/// The CPU counts `test` boots with.
+fn cpu_counts(test: &str) -> &'static [u32] {
+    CPU_COUNTS
+        .iter()
+        .find(|(name, _)| *name == test)
+        .map_or(&[1], |(_, counts)| counts)
+}
 
 /// Builds and boots the kernel tests, adding one result per boot to `tally`.
 pub fn run(workspace: &Path, timeout_secs: Option<u64>, tally: &mut Tally) -> Result<()> {
@@ -42,13 +54,22 @@ pub fn run(workspace: &Path, timeout_secs: Option<u64>, tally: &mut Tally) -> Re
         } else {
             &[Firmware::Bios]
         };
-        for &firmware in firmwares {
-            let name = format!("kernel::{} ({firmware})", test.name);
+        let boots = firmwares.iter().flat_map(|&firmware| {
+            cpu_counts(&test.name)
+                .iter()
+                .map(move |&cpus| (firmware, cpus))
+        });
+        for (firmware, cpus) in boots {
+            let name = match cpus {
+                1 => format!("kernel::{} ({firmware})", test.name),
+                _ => format!("kernel::{} ({firmware}, {cpus} CPUs)", test.name),
+            };
             eprintln!("boot: ==> {name}");
             let request = BootRequest {
                 kernel: test.executable.clone(),
                 firmware,
                 memory_mib: session::DEFAULT_MEMORY_MIB,
+                cpus,
                 accelerator,
                 gdb_port: None,
                 extra_args: Vec::new(),

@@ -29,6 +29,8 @@ pub struct QemuSetup {
     pub uefi_firmware: Option<(PathBuf, PathBuf)>,
     /// Guest memory in MiB.
     pub memory_mib: u32,
+    /// Virtual CPUs (`-smp`); several run as threads of their own under TCG.
+    pub cpus: u32,
     /// KVM or TCG.
     pub accelerator: Accelerator,
     /// Start halted with a gdb server on this TCP port (`-gdb tcp::PORT -S`).
@@ -50,6 +52,12 @@ impl QemuSetup {
             .chain(self.accelerator.qemu_args())
             .map(OsString::from)
             .collect();
+        if self.cpus > 1 {
+            args.extend(["-smp".into(), self.cpus.to_string().into()]);
+            if self.accelerator == Accelerator::Tcg {
+                args.extend(["-accel".into(), "tcg,thread=multi".into()]);
+            }
+        }
         if let Some((code, vars)) = &self.uefi_firmware {
             args.push("-drive".into());
             args.push(drive("if=pflash,format=raw,readonly=on,file=", code));
@@ -97,9 +105,10 @@ mod tests {
             image: "k.bios.img".into(),
             uefi_firmware: None,
             memory_mib: 512,
+            cpus: 1,
             accelerator: Accelerator::Tcg,
             gdb_port: None,
-            extra_args: vec!["-smp".into(), "2".into()],
+            extra_args: vec!["-name".into(), "k".into()],
         }
     }
 
@@ -117,8 +126,23 @@ mod tests {
         assert_eq!(
             joined(&setup()),
             "-display none -serial stdio -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-             -m 512M -cpu max -drive format=raw,snapshot=on,file=k.bios.img -smp 2"
+             -m 512M -cpu max -drive format=raw,snapshot=on,file=k.bios.img -name k"
         );
+    }
+
+    #[test]
+    fn several_cpus_run_as_threads_under_tcg_only() {
+        let tcg = joined(&QemuSetup { cpus: 4, ..setup() });
+        assert!(
+            tcg.contains("-cpu max -smp 4 -accel tcg,thread=multi"),
+            "{tcg}"
+        );
+        let kvm = joined(&QemuSetup {
+            cpus: 2,
+            accelerator: Accelerator::Kvm,
+            ..setup()
+        });
+        assert!(kvm.contains("-cpu host -smp 2 -drive"), "{kvm}");
     }
 
     #[test]

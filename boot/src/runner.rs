@@ -6,6 +6,7 @@
 //!   target/x86_64-target/debug/deps/basic_boot-1f2e3d  ─▶ a test: test timeout,
 //!                                                         libtest arguments ignored
 //!   UEFI=1 in the environment                          ─▶ boot through UEFI instead of BIOS
+//!   SMP=n in the environment                           ─▶ n virtual CPUs (default 1)
 //! ```
 
 use crate::accel::Accelerator;
@@ -18,6 +19,10 @@ use std::path::Path;
 /// The boot cargo asked for: a test executable is judged like a test, anything else is run.
 pub fn request(args: RunnerArgs) -> BootRequest {
     let uefi = std::env::var_os("UEFI").is_some_and(|value| value == "1");
+    let cpus = std::env::var("SMP")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(1);
     let accelerator = Accelerator::detect();
     let (timeout_secs, extra_args) = if is_test_executable(&args.executable) {
         if !args.args.is_empty() {
@@ -34,6 +39,7 @@ pub fn request(args: RunnerArgs) -> BootRequest {
         kernel: args.executable,
         firmware: Firmware::choose(uefi),
         memory_mib: DEFAULT_MEMORY_MIB,
+        cpus,
         accelerator,
         gdb_port: None,
         extra_args,

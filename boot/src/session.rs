@@ -27,6 +27,8 @@ pub struct BootRequest {
     pub firmware: Firmware,
     /// Guest memory in MiB.
     pub memory_mib: u32,
+    /// Virtual CPUs.
+    pub cpus: u32,
     /// KVM or TCG.
     pub accelerator: Accelerator,
     /// Start halted and wait for gdb on this TCP port.
@@ -57,15 +59,18 @@ pub fn boot(request: &BootRequest) -> Result<Outcome> {
             .zip(vars.as_ref())
             .map(|(ovmf, vars)| (ovmf.code, vars.path().to_path_buf())),
         memory_mib: request.memory_mib,
+        cpus: request.cpus,
         accelerator: request.accelerator,
         gdb_port: request.gdb_port,
         extra_args: request.extra_args.clone(),
     };
     eprintln!(
-        "boot: {} image {}, accelerator: {}",
+        "boot: {} image {}, accelerator: {}, {} CPU{}",
         request.firmware,
         image.display(),
-        request.accelerator
+        request.accelerator,
+        request.cpus,
+        if request.cpus == 1 { "" } else { "s" }
     );
     let log = match &request.serial_log {
         Some(path) => Some(create_log(path)?),

@@ -1,19 +1,21 @@
-//! The kernel binary: boots, brings up memory, runs a driver-like workload
-//! until the heap has grown through page faults, frees half of what it left
-//! alive, trims the heap, and exits QEMU. With the `heapmap` feature it prints
+//! The kernel binary: boots, starts every CPU, runs a driver-like workload on
+//! all of them until the heap has grown through page faults, has each CPU
+//! free half of another CPU's blocks, trims the heap (with TLB shootdowns),
+//! checks the heap and that no frame was lost, and exits QEMU. With the `heapmap` feature it prints
 //! a map of the heap after each of those three steps.
 #![no_std]
 #![no_main]
 
 use bootloader_api::{entry_point, BootInfo};
+use core::fmt;
 use kernel::allocator::HEAP;
 use kernel::boot_info::MemorySummary;
 use kernel::heapmap;
 use kernel::memory::{self, MemoryReport};
 use kernel::qemu::{exit_qemu, ExitCode};
 use kernel::sync::irq_off;
-use kernel::workload::{self, Rng};
-use kernel::{smp, timer};
+use kernel::workload::every_cpu;
+use kernel::{percpu, smp, timer};
 
 entry_point!(kernel_main, config = &kernel::BOOTLOADER_CONFIG);
 
@@ -40,23 +42,25 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
     log::info!("memory at start: {}", MemoryReport::now());
     log::info!("heap at start: {:?}", HEAP.lock().counters());
 
-    let mut rng = Rng::new(0x5eed);
-    let mut live = workload::churn(&mut rng, GROWTH_TARGET);
+    let frames_at_start = frames_in_play();
+    let blocks = every_cpu::grow(GROWTH_TARGET);
     log::info!(
-        "workload grew the heap to {} MiB; {} KiB of payload alive; {} timer ticks, {} allocations in the timer handler",
+        "the workload on {} CPUs grew the heap to {} MiB; {blocks} blocks alive; {} timer ticks \
+         (per CPU: {}), {} allocations in the timer handlers",
+        percpu::online(),
         memory::window::committed_bytes() >> 20,
-        live.payload_bytes() / 1024,
         timer::ticks(),
+        TicksPerCpu,
         timer::allocations()
     );
     log_longest_interrupts_off("the workload");
     show_heap_map("grown");
-    let freed = live.free_half(&mut rng);
-    log::info!("freed {freed} random blocks, {} still alive", live.blocks());
+    let freed = every_cpu::free_half();
+    log::info!("every CPU freed half of its neighbour's blocks: {freed} blocks");
     show_heap_map("fragmented");
     log::info!("memory before trim: {}", MemoryReport::now());
     log::info!("heap before trim: {:?}", HEAP.lock().counters());
-    drop(live);
+    drop(every_cpu::take_all());
     irq_off::reset_longest_off();
     let trimmed = memory::trim();
     log_longest_interrupts_off("trim");
@@ -74,8 +78,34 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
     if let Err(error) = HEAP.lock().check() {
         panic!("heap invariant broken after the workload: {error}");
     }
+    let frames_at_end = frames_in_play();
+    assert_eq!(
+        frames_at_end, frames_at_start,
+        "frames lost: {frames_at_start} free or under heap pages at the start, {frames_at_end} now"
+    );
+    log::info!("frames conserved: {frames_at_end} free or under heap pages, as at the start");
     log::info!("heap check passed; done");
     exit_qemu(ExitCode::Success)
+}
+
+/// Frames either free or under a mapped heap page: constant while the heap
+/// grows and shrinks, if no frame is lost.
+fn frames_in_play() -> u64 {
+    let report = MemoryReport::now();
+    report.free_frames + report.mapped_pages
+}
+
+/// Timer interrupts taken by each CPU, for the log.
+struct TicksPerCpu;
+
+impl fmt::Display for TicksPerCpu {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        for (i, cpu) in (0..percpu::online()).filter_map(percpu::cpu).enumerate() {
+            let separator = if i == 0 { "" } else { " " };
+            write!(f, "{separator}{}", cpu.ticks())?;
+        }
+        Ok(())
+    }
 }
 
 /// Logs the longest stretch that locks kept interrupts off during `phase`.

@@ -13,7 +13,7 @@ use core::sync::atomic::{AtomicU64, Ordering};
 
 static TICKS: AtomicU64 = AtomicU64::new(0);
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
-/// The TSC at the first tick, to measure how fast the TSC runs.
+/// The TSC at the boot CPU's first tick, to measure how fast the TSC runs.
 static FIRST_TICK_TSC: AtomicU64 = AtomicU64::new(0);
 
 /// A block kept from one interrupt to a later one.
@@ -29,10 +29,11 @@ pub fn allocations() -> u64 {
     ALLOCATIONS.load(Ordering::Relaxed)
 }
 
-/// TSC cycles per millisecond, measured against the timer since its first
-/// tick; `None` until a few ticks have passed.
+/// TSC cycles per millisecond, measured against the boot CPU's timer since
+/// its first tick; `None` until a few ticks have passed.
 pub fn tsc_per_ms() -> Option<u64> {
-    let ticks = ticks().checked_sub(1).filter(|&t| t >= 10)?;
+    let boot_cpu = crate::percpu::cpu(0)?;
+    let ticks = boot_cpu.ticks().checked_sub(1).filter(|&t| t >= 10)?;
     let elapsed = tsc().wrapping_sub(FIRST_TICK_TSC.load(Ordering::Relaxed));
     Some(elapsed * u64::from(crate::apic::timer::TIMER_HZ) / (ticks * 1000))
 }
@@ -52,11 +53,12 @@ pub fn start() {
 /// The work of one tick; called by the interrupt handler before the
 /// end-of-interrupt.
 pub(crate) fn tick() {
-    crate::percpu::current().count_tick();
-    let tick = TICKS.fetch_add(1, Ordering::Relaxed) + 1;
-    if tick == 1 {
+    let cpu = crate::percpu::current();
+    cpu.count_tick();
+    if cpu.index() == 0 && cpu.ticks() == 1 {
         FIRST_TICK_TSC.store(tsc(), Ordering::Relaxed);
     }
+    let tick = TICKS.fetch_add(1, Ordering::Relaxed) + 1;
     let len = (tick % 48 + 1) as usize;
     let scratch: Vec<u64> = (0..len as u64).map(|i| i ^ tick).collect();
     assert!(

@@ -38,20 +38,25 @@ pub unsafe fn zero_block(ptr: *mut u8, size: usize) {
     unsafe { ptr.write_bytes(0, first_page - ptr.addr()) };
     // SAFETY: so does the tail.
     unsafe { ptr.with_addr(last_page).write_bytes(0, end - last_page) };
-    for address in (first_page..last_page).step_by(page) {
-        if is_mapped(address) {
+    for group in (first_page..last_page).step_by(page * 64) {
+        let pages = ((last_page - group) / page).min(64);
+        let mapped = mapped_pages(group, pages);
+        for index in (0..pages).filter(|index| mapped & (1 << index) != 0) {
             // SAFETY: the page lies wholly inside the caller's block.
-            unsafe { ptr.with_addr(address).write_bytes(0, page) };
+            unsafe { ptr.with_addr(group + index * page).write_bytes(0, page) };
         }
     }
 }
 
-/// Whether the page at `address` is mapped (an unmapped one faults in zeroed).
-fn is_mapped(address: usize) -> bool {
+/// Which of the `pages` (at most 64) pages from `start` are mapped, as bits;
+/// an unmapped one faults in zeroed. One hold of the memory lock for all.
+fn mapped_pages(start: usize, pages: usize) -> u64 {
     let memory = MEMORY.lock();
     let memory = memory.as_ref().expect("alloc_zeroed before memory::init");
-    memory
-        .mapper
-        .translate_addr(VirtAddr::new(address as u64))
-        .is_some()
+    (0..pages)
+        .filter(|index| {
+            let address = VirtAddr::new((start + index * FRAME_SIZE as usize) as u64);
+            memory.mapper.translate_addr(address).is_some()
+        })
+        .fold(0, |mask, index| mask | 1 << index)
 }

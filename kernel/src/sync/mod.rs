@@ -8,26 +8,26 @@
 //! any order.
 //!
 //! ```text
-//!   lock():   push_off (cli, depth + 1)  →  take a ticket, spin until served
-//!   unlock(): serve the next ticket      →  pop_off (depth - 1, sti at 0 if it was on)
+//!   lock():   push_off (cli, depth + 1)  →  spin until acquired (answering shootdowns)
+//!   unlock(): release                    →  pop_off (depth - 1, sti at 0 if it was on)
 //! ```
 
 pub mod irq_off;
 
-use core::sync::atomic::{AtomicU32, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use lock_api::{GuardNoSend, RawMutex};
 
-/// The raw lock behind [`IrqMutex`]: a ticket lock (CPUs get it in the order
-/// they asked, so none starves under contention) that keeps interrupts off
-/// for as long as it is held.
+/// The raw lock behind [`IrqMutex`]: a test-and-test-and-set spin lock that
+/// keeps interrupts off for as long as it is held.
 ///
-/// A CPU waiting for it with interrupts off still answers TLB shootdowns
-/// ([`crate::tlb::poll`]): the holder may be waiting for exactly that.
+/// It is not fair: a ticket lock was, and under emulation with more virtual
+/// CPUs than host cores it stalled for minutes, because the lock went to the
+/// next ticket's CPU while the host had that CPU's thread descheduled. A CPU
+/// waiting for it with interrupts off still
+/// answers TLB shootdowns ([`crate::tlb::poll`]): the holder may be waiting
+/// for exactly that.
 pub struct IrqSpinLock {
-    /// The next ticket to hand out.
-    next: AtomicU32,
-    /// The ticket whose holder may enter.
-    serving: AtomicU32,
+    locked: AtomicBool,
     /// The holding CPU's index plus one (0: free), for "does this CPU hold it?".
     owner: AtomicU32,
 }
@@ -50,14 +50,13 @@ fn this_cpu_tag() -> u32 {
 /// that took the lock.
 pub type IrqMutex<T> = lock_api::Mutex<IrqSpinLock, T>;
 
-// SAFETY: a ticket is served to one holder at a time: `serving` moves on only
-// in `unlock`, with Release, and a holder enters after an Acquire load of its
-// own ticket, so each holder sees the writes of the one before.
+// SAFETY: `locked` is taken with an Acquire compare-exchange and released with
+// a Release store, so one holder at a time sees the data and its writes are
+// visible to the next one.
 unsafe impl RawMutex for IrqSpinLock {
     #[allow(clippy::declare_interior_mutable_const)]
     const INIT: Self = Self {
-        next: AtomicU32::new(0),
-        serving: AtomicU32::new(0),
+        locked: AtomicBool::new(false),
         owner: AtomicU32::new(0),
     };
 
@@ -65,25 +64,24 @@ unsafe impl RawMutex for IrqSpinLock {
 
     fn lock(&self) {
         core::mem::forget(irq_off::push_off());
-        let ticket = self.next.fetch_add(1, Ordering::Relaxed);
-        while self.serving.load(Ordering::Acquire) != ticket {
-            crate::tlb::poll();
-            core::hint::spin_loop();
+        while self
+            .locked
+            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            while self.locked.load(Ordering::Relaxed) {
+                crate::tlb::poll();
+                core::hint::spin_loop();
+            }
         }
         self.owner.store(this_cpu_tag(), Ordering::Relaxed);
     }
 
     fn try_lock(&self) -> bool {
         let off = irq_off::push_off();
-        let serving = self.serving.load(Ordering::Relaxed);
         let acquired = self
-            .next
-            .compare_exchange(
-                serving,
-                serving.wrapping_add(1),
-                Ordering::Acquire,
-                Ordering::Relaxed,
-            )
+            .locked
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
             .is_ok();
         if acquired {
             core::mem::forget(off);
@@ -93,15 +91,20 @@ unsafe impl RawMutex for IrqSpinLock {
     }
 
     unsafe fn unlock(&self) {
-        self.owner.store(0, Ordering::Relaxed);
-        self.serving.fetch_add(1, Ordering::Release);
+        let owner = self.owner.swap(0, Ordering::Relaxed);
+        assert_eq!(
+            owner,
+            this_cpu_tag(),
+            "unlocking a lock this CPU does not hold (holder tag {owner}, 0 = nobody)"
+        );
+        self.locked.store(false, Ordering::Release);
         // SAFETY: the caller held the lock, so `lock` or `try_lock` made a
         // push_off on this CPU (guards are `!Send`) and forgot its token.
         unsafe { irq_off::pop_forgotten() };
     }
 
     fn is_locked(&self) -> bool {
-        self.next.load(Ordering::Relaxed) != self.serving.load(Ordering::Relaxed)
+        self.locked.load(Ordering::Relaxed)
     }
 }
 

@@ -50,7 +50,12 @@ pub struct FrameAllocator {
     free: u64,
     /// Free frames promised to someone (see [`reserve`]).
     reserved: u64,
+    /// Fill freed frames with [`FREED_POISON`] (tests that hunt stale mappings).
+    poison: bool,
 }
+
+/// The byte freed frames are filled with when poisoning is on.
+pub const FREED_POISON: u8 = 0xfb;
 
 impl FrameAllocator {
     /// An allocator over the usable regions of `regions`.
@@ -87,9 +92,17 @@ impl FrameAllocator {
             in_use,
             free,
             reserved: 0,
+            poison: false,
         };
         frames.enter_region(0);
         frames
+    }
+
+    /// Fills every frame freed from now on with [`FREED_POISON`] (or stops),
+    /// so a CPU that still reaches a freed frame through a stale mapping reads
+    /// poison instead of plausible data.
+    pub fn poison_freed(&mut self, on: bool) {
+        self.poison = on;
     }
 
     /// Frames not handed out (some of them may be reserved).
@@ -121,7 +134,14 @@ impl FrameAllocator {
             .returned
             .map_or(u64::MAX, |next| next.start_address().as_u64());
         // SAFETY: the caller gives the frame up; it is mapped through the window.
-        unsafe { self.link(frame).write(link) };
+        unsafe {
+            if self.poison {
+                self.link(frame)
+                    .cast::<u8>()
+                    .write_bytes(FREED_POISON, FRAME_SIZE as usize);
+            }
+            self.link(frame).write(link);
+        }
         self.returned = Some(frame);
         self.free += 1;
     }

@@ -5,6 +5,8 @@
 //! block's contents before freeing it, so a heap that hands out overlapping
 //! memory fails here and not somewhere later.
 
+pub mod every_cpu;
+
 use crate::memory::window;
 use alloc::boxed::Box;
 use alloc::collections::BTreeMap;

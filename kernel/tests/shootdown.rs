@@ -1,0 +1,114 @@
+//! A trim on one CPU while the others keep using the heap: pages unmapped by
+//! the trim must be forgotten by every CPU's TLB before their frames are used
+//! again. Freed frames are poisoned here, so a CPU that still reached one
+//! through a stale translation would read poison, and a stale write would
+//! land in a frame that now backs someone else's block: both show up as a
+//! block whose pattern changed. Booted with 4 CPUs.
+#![no_std]
+#![no_main]
+#![feature(custom_test_frameworks)]
+#![test_runner(kernel::testing::test_runner)]
+#![reexport_test_harness_main = "test_main"]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use bootloader_api::{entry_point, BootInfo};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use kernel::allocator::HEAP;
+use kernel::memory::{self, MemoryReport, MEMORY};
+use kernel::workload::Rng;
+use kernel::{percpu, smp, timer};
+
+entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
+
+fn main(boot_info: &'static mut BootInfo) -> ! {
+    kernel::init(boot_info);
+    smp::start_all(&boot_info.memory_regions);
+    timer::start();
+    test_main();
+    kernel::hlt_loop()
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    kernel::testing::test_panic_handler(info)
+}
+
+/// Trims the trimming CPU runs while the others churn.
+const TRIMS: u64 = 40;
+
+static DONE: AtomicBool = AtomicBool::new(false);
+static TRIMMED_PAGES: AtomicU64 = AtomicU64::new(0);
+
+/// A block of `words` words in a pattern unique to `owner` and `round`.
+fn filled(words: usize, owner: usize, round: u64) -> Vec<u64> {
+    (0..words as u64)
+        .map(|i| (owner as u64) << 56 | round << 32 | i)
+        .collect()
+}
+
+/// Panics unless `block` still holds what `filled` wrote.
+fn verify(block: &[u64], owner: usize, round: u64) {
+    for (i, &word) in block.iter().enumerate() {
+        let expected = (owner as u64) << 56 | round << 32 | i as u64;
+        assert_eq!(
+            word, expected,
+            "CPU {owner}, round {round}: word {i} of its block changed (a stale mapping?)"
+        );
+    }
+}
+
+#[test_case]
+fn trimming_under_running_cpus_never_uses_a_stale_mapping() {
+    assert!(
+        percpu::online() >= 2,
+        "boot this test with several CPUs (SMP=4)"
+    );
+    MEMORY.lock().as_mut().unwrap().frames.poison_freed(true);
+    DONE.store(false, Ordering::Relaxed);
+    smp::run_on_all(|cpu| {
+        if cpu == 0 {
+            for round in 0..TRIMS {
+                // Touch a large block, free it, and trim: its pages are
+                // unmapped and their frames go back, poisoned.
+                let big = filled(96 * 1024, cpu, round);
+                verify(&big, cpu, round);
+                drop(big);
+                let trimmed = memory::trim();
+                TRIMMED_PAGES.fetch_add(
+                    trimmed.unmapped_top + trimmed.discarded_inside,
+                    Ordering::Relaxed,
+                );
+            }
+            DONE.store(true, Ordering::Release);
+            return;
+        }
+        let mut rng = Rng::new(0x5407 ^ cpu as u64);
+        let mut round = 0;
+        while !DONE.load(Ordering::Acquire) {
+            let words = 512 + rng.below(16 * 1024);
+            let block = filled(words, cpu, round);
+            for _ in 0..4 {
+                verify(&block, cpu, round);
+                core::hint::spin_loop();
+            }
+            drop(block);
+            round += 1;
+        }
+    });
+    MEMORY.lock().as_mut().unwrap().frames.poison_freed(false);
+    assert!(
+        TRIMMED_PAGES.load(Ordering::Relaxed) > TRIMS,
+        "the trims unmapped almost nothing"
+    );
+    memory::trim();
+    if let Err(error) = HEAP.lock().check() {
+        panic!("heap check failed: {error}");
+    }
+    kernel::serial_print!(
+        "({} pages unmapped under load; {}) ",
+        TRIMMED_PAGES.load(Ordering::Relaxed),
+        MemoryReport::now()
+    );
+}
