@@ -69,7 +69,7 @@ bench: toolchain qemu boot
 	cargo build --release -p bench-programs
 	QUICK=$(QUICK) target/release/drive
 	cargo kbuild --release --features bench --bin bench
-	$(BOOT) run --serial-log target/bench/kernel-serial.log $(KERNEL_BENCH)
+	$(BOOT) run --cpus $(SMP) --serial-log target/bench/kernel-serial.log $(KERNEL_BENCH)
 	{ echo workload,param,allocator,metric,value; tr -d '\r' < target/bench/kernel-serial.log | sed -n 's/^bench,//p'; } > target/bench/kernel.csv
 
 boot: toolchain

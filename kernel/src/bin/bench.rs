@@ -10,9 +10,10 @@ use alloc::vec;
 use bootloader_api::{entry_point, BootInfo};
 use core::alloc::Layout;
 use heap::{Heap, NeverGrow, Span};
-use kernel::bench::{latency, random_actions};
+use kernel::bench::{latency, parallel, random_actions};
 use kernel::qemu::{exit_qemu, ExitCode};
 use kernel::serial_println;
+use kernel::smp;
 use kernel::sync::IrqMutex;
 
 entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
@@ -23,6 +24,8 @@ const SEED: u64 = 0x5eed;
 const SIZES: [usize; 3] = [200, 1000, 10_000];
 const OPS: usize = 200_000;
 const SAMPLES: usize = 20_000;
+/// Replace steps per CPU in the parallel throughput run.
+const STEPS: usize = 100_000;
 
 fn main(boot_info: &'static mut BootInfo) -> ! {
     kernel::init(boot_info);
@@ -79,6 +82,24 @@ fn main(boot_info: &'static mut BootInfo) -> ! {
             &metric,
             baseline[i],
             ours[i],
+        );
+    }
+    let started = smp::start_all(&boot_info.memory_regions);
+    serial_println!(
+        "bench,smp_start,{},all,micros,{}",
+        started.online,
+        started.micros
+    );
+    let one = parallel::throughput(1, STEPS);
+    for cpus in [1, 2, 4].into_iter().filter(|&n| n <= started.online) {
+        let ops = parallel::throughput(cpus, STEPS);
+        report(
+            "parallel",
+            cpus,
+            "ours_one_lock",
+            "ops_per_mcycle",
+            ops,
+            one,
         );
     }
     exit_qemu(ExitCode::Success)

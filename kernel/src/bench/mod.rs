@@ -5,6 +5,8 @@
 //! Results go over serial as lines `bench,<workload>,<param>,<allocator>,<metric>,<value>`
 //! that the host (`make bench`) collects into `target/bench/kernel.csv`.
 
+pub mod parallel;
+
 use crate::sync::IrqMutex;
 use crate::workload::Rng;
 use core::alloc::Layout;
