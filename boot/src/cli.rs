@@ -59,6 +59,9 @@ pub struct RunArgs {
     /// Virtual CPUs.
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16))]
     pub cpus: u32,
+    /// Connect the guest's serial port to this terminal's input too (for the console).
+    #[arg(long)]
+    pub interactive: bool,
     /// Also write the serial output to this file.
     #[arg(long, value_name = "FILE")]
     pub serial_log: Option<PathBuf>,

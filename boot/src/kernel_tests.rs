@@ -13,6 +13,7 @@ use crate::accel::Accelerator;
 use crate::cargo::{self, SMOKE_TEST};
 use crate::image::Firmware;
 use crate::qemu;
+use crate::scripted;
 use crate::session::{self, BootRequest};
 use crate::tally::{Failure, Tally};
 use anyhow::Result;
@@ -65,6 +66,11 @@ pub fn run(workspace: &Path, timeout_secs: Option<u64>, tally: &mut Tally) -> Re
                 _ => format!("kernel::{} ({firmware}, {cpus} CPUs)", test.name),
             };
             eprintln!("boot: ==> {name}");
+            let transcript = scripted::is_scripted(&test.name).then(|| {
+                workspace
+                    .join("target")
+                    .join(format!("{}.serial.log", test.name))
+            });
             let request = BootRequest {
                 kernel: test.executable.clone(),
                 firmware,
@@ -74,13 +80,20 @@ pub fn run(workspace: &Path, timeout_secs: Option<u64>, tally: &mut Tally) -> Re
                 gdb_port: None,
                 extra_args: Vec::new(),
                 timeout_secs: Some(timeout),
-                serial_log: None,
+                serial_log: transcript.clone(),
+                input: scripted::input(&test.name),
             };
             let (reason, evidence) = match session::boot(&request) {
                 Ok(outcome) if outcome.verdict.passed() => {
-                    eprintln!("boot: {name}: {}", outcome.verdict);
-                    tally.add_passes(1);
-                    continue;
+                    let said = transcript.map_or(Ok(String::new()), std::fs::read_to_string)?;
+                    match scripted::judge(&test.name, &said) {
+                        Ok(()) => {
+                            eprintln!("boot: {name}: {}", outcome.verdict);
+                            tally.add_passes(1);
+                            continue;
+                        }
+                        Err(missing) => (format!("FAIL — {missing}"), outcome.evidence),
+                    }
                 }
                 Ok(outcome) => (outcome.verdict.to_string(), outcome.evidence),
                 Err(error) => (format!("ERROR — {error:#}"), None),

@@ -19,12 +19,14 @@ mod elf;
 mod heapmap;
 mod host_suite;
 mod image;
+mod input;
 mod kernel_tests;
 mod kvm_probe;
 mod libtest;
 mod ovmf;
 mod qemu;
 mod runner;
+mod scripted;
 mod session;
 mod stream;
 mod suite;
@@ -37,6 +39,7 @@ use anyhow::Result;
 use clap::Parser;
 use cli::{Action, Cli, GdbArgs, RunArgs};
 use image::Firmware;
+use input::Input;
 use session::BootRequest;
 use std::process::ExitCode;
 
@@ -89,6 +92,11 @@ fn run(args: RunArgs) -> Result<u8> {
         extra_args: args.qemu_args,
         timeout_secs: args.timeout,
         serial_log: args.serial_log,
+        input: if args.interactive {
+            Input::Terminal
+        } else {
+            Input::Nothing
+        },
     })
 }
 
@@ -120,6 +128,7 @@ fn gdb(args: GdbArgs) -> Result<u8> {
         extra_args: Vec::new(),
         timeout_secs: None,
         serial_log: None,
+        input: Input::Nothing,
     })
 }
 

@@ -12,6 +12,8 @@
 use crate::accel::Accelerator;
 use crate::cli::RunnerArgs;
 use crate::image::Firmware;
+use crate::input::Input;
+use crate::scripted;
 use crate::session::{BootRequest, DEFAULT_MEMORY_MIB};
 use std::ffi::OsStr;
 use std::path::Path;
@@ -35,6 +37,7 @@ pub fn request(args: RunnerArgs) -> BootRequest {
     } else {
         (None, args.args)
     };
+    let input = test_name(&args.executable).map_or(Input::Nothing, scripted::input);
     BootRequest {
         kernel: args.executable,
         firmware: Firmware::choose(uefi),
@@ -45,7 +48,14 @@ pub fn request(args: RunnerArgs) -> BootRequest {
         extra_args,
         timeout_secs,
         serial_log: None,
+        input,
     }
+}
+
+/// The test a cargo test executable was built from (`deps/<name>-<hash>`).
+fn test_name(executable: &Path) -> Option<&str> {
+    let stem = executable.file_name()?.to_str()?;
+    stem.rsplit_once('-').map(|(name, _)| name)
 }
 
 /// Cargo puts test executables (unit and integration tests) in a `deps/` directory.

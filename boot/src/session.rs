@@ -8,6 +8,7 @@
 
 use crate::accel::Accelerator;
 use crate::image::{self, Firmware};
+use crate::input::Input;
 use crate::ovmf::Ovmf;
 use crate::qemu::{self, QemuSetup};
 use crate::supervise::{supervise, Outcome};
@@ -39,6 +40,8 @@ pub struct BootRequest {
     pub timeout_secs: Option<u64>,
     /// Also write the serial output to this file.
     pub serial_log: Option<PathBuf>,
+    /// What the serial port reads.
+    pub input: Input,
 }
 
 /// Builds the image, finds the firmware, and boots the kernel under [`supervise`].
@@ -76,7 +79,7 @@ pub fn boot(request: &BootRequest) -> Result<Outcome> {
         Some(path) => Some(create_log(path)?),
         None => None,
     };
-    supervise(setup.command(), request.timeout_secs, log)
+    supervise(setup.command(), request.timeout_secs, log, &request.input)
 }
 
 fn create_log(path: &Path) -> Result<File> {

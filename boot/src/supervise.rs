@@ -11,6 +11,7 @@
 //! On a KVM internal error QEMU stops the guest but does not exit, so it is ended here
 //! rather than left to run into the deadline.
 
+use crate::input::{self, Input};
 use crate::qemu;
 use crate::stream::{self, Evidence};
 use crate::verdict::Verdict;
@@ -19,8 +20,8 @@ use std::fs::File;
 use std::io;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::thread;
+use std::sync::{mpsc, Arc};
+use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 /// What QEMU prints on stderr when KVM fails to run the guest (it then pauses the guest).
@@ -35,26 +36,35 @@ pub struct Outcome {
     pub evidence: Option<String>,
 }
 
-/// Runs the QEMU `command` until it exits or `timeout_secs` pass, copying its serial
-/// output to stdout (and `log`), and judges how it ended.
+/// Runs the QEMU `command` until it exits or `timeout_secs` pass, feeding its serial
+/// port `input`, copying its serial output to stdout (and `log`), and judges how it ended.
 pub fn supervise(
     mut command: Command,
     timeout_secs: Option<u64>,
     log: Option<File>,
+    input: &Input,
 ) -> Result<Outcome> {
     let mut child = command
-        .stdin(Stdio::null())
+        .stdin(input.stdin())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .with_context(|| format!("cannot start {}", qemu::QEMU))?;
+    let (ready, on_ready) = mpsc::channel();
+    let feeder = input.feed(&mut child, on_ready);
     let serial = child
         .stdout
         .take()
         .context("QEMU's stdout was not captured")?;
     let reader = thread::spawn(move || {
         let mut evidence = Evidence::default();
-        let copied = stream::pump(serial, io::stdout(), log, |line| evidence.observe(line));
+        let copied = stream::pump(serial, io::stdout(), log, |line| {
+            evidence.observe(line);
+            if line.contains(input::READY) {
+                // The feeder is gone if there is no script: nothing to tell.
+                let _ = ready.send(());
+            }
+        });
         copied.map(|()| evidence.into_line())
     });
     let diagnostics = child
@@ -89,6 +99,8 @@ pub fn supervise(
         }
         thread::sleep(Duration::from_millis(20));
     };
+    // The pipe stays open until QEMU is gone; now it may close.
+    drop(feeder.map(JoinHandle::join));
     let evidence = match reader.join() {
         Ok(copied) => copied.context("cannot copy QEMU's serial output")?,
         Err(_) => bail!("the thread copying QEMU's serial output panicked"),

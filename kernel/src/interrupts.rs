@@ -28,9 +28,7 @@ static IDT: Lazy<InterruptDescriptorTable> = Lazy::new(|| {
     // A masked PIC can still raise a spurious IRQ 7 or 15.
     idt[pic::PIC1_OFFSET + 7].set_handler_fn(spurious_handler);
     idt[pic::PIC2_OFFSET + 7].set_handler_fn(spurious_handler);
-    for gsi in 0..16 {
-        idt[apic::DEVICE_VECTOR_BASE + gsi].set_handler_fn(unhandled_device_handler);
-    }
+    crate::irq::install(&mut idt);
     // SAFETY: both IST slots are set up by `gdt::init` with stacks that are used
     // by nothing else.
     unsafe {
@@ -46,8 +44,6 @@ static IDT: Lazy<InterruptDescriptorTable> = Lazy::new(|| {
 
 /// Spurious interrupts seen (legacy PIC and local APIC).
 static SPURIOUS: AtomicU64 = AtomicU64::new(0);
-/// Device interrupts that arrived on a line no driver handles.
-static UNHANDLED: AtomicU64 = AtomicU64::new(0);
 
 /// Loads the IDT on the running CPU. `gdt::init` must have run first (the IST
 /// stacks).
@@ -58,11 +54,6 @@ pub fn init() {
 /// Spurious interrupts seen so far.
 pub fn spurious() -> u64 {
     SPURIOUS.load(Ordering::Relaxed)
-}
-
-/// Device interrupts no driver handled so far.
-pub fn unhandled() -> u64 {
-    UNHANDLED.load(Ordering::Relaxed)
 }
 
 extern "x86-interrupt" fn breakpoint_handler(frame: InterruptStackFrame) {
@@ -122,9 +113,4 @@ extern "x86-interrupt" fn shootdown_handler(_frame: InterruptStackFrame) {
 /// Spurious interrupts need no end of interrupt.
 extern "x86-interrupt" fn spurious_handler(_frame: InterruptStackFrame) {
     SPURIOUS.fetch_add(1, Ordering::Relaxed);
-}
-
-extern "x86-interrupt" fn unhandled_device_handler(_frame: InterruptStackFrame) {
-    UNHANDLED.fetch_add(1, Ordering::Relaxed);
-    local::end_of_interrupt();
 }

@@ -23,6 +23,7 @@ pub mod boot_info;
 pub mod gdt;
 pub mod heapmap;
 pub mod interrupts;
+pub mod irq;
 pub mod logger;
 pub mod memory;
 pub mod panic;

@@ -59,6 +59,17 @@ pub fn route(line: IsaLine, vector: u8, apic_id: u32) {
     write(registers, REDIRECTION + 2 * input, low);
 }
 
+/// Masks `line` again.
+pub fn mask(line: IsaLine) {
+    let io = IO_APIC.lock();
+    let Some(&(registers, base)) = io.as_ref() else {
+        return;
+    };
+    if let Some(input) = line.gsi.checked_sub(base) {
+        write(registers, REDIRECTION + 2 * input, MASKED);
+    }
+}
+
 fn read(registers: usize, register: u32) -> u32 {
     let base = core::ptr::with_exposed_provenance_mut::<u32>(registers);
     // SAFETY: the select register and the window lie in the mapped page.

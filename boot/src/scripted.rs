@@ -1,0 +1,95 @@
+//! Kernel tests that talk over the serial port: what the runner types into
+//! them and what their answers must contain.
+//!
+//! ```text
+//!   serial_echo  types "hello driver"           expects the kernel's echo of it
+//!   console      types a session of commands    expects each command's answer
+//! ```
+//!
+//! A scripted test passes when the kernel reports success *and* every
+//! expected line appears in its serial output.
+
+use crate::input::Input;
+
+/// One scripted kernel test.
+struct Script {
+    test: &'static str,
+    input: &'static str,
+    expected: &'static [&'static str],
+}
+
+const SCRIPTS: &[Script] = &[
+    Script {
+        test: "serial_echo",
+        input: "hello driver\n",
+        expected: &["echo: hello driver"],
+    },
+    Script {
+        test: "console",
+        input: "help\nalloc 100\nalloc 5000 4096\nfill 1 171\ncheck\nfree 1\nfree 999\nbogus\nalloc 12x\nstats\ntrim\nexit\n",
+        expected: &[
+            "commands:",
+            "block 1: 100 bytes at 0x",
+            "block 2: 5000 bytes at 0x",
+            "filled block 1 with 0xab",
+            "heap check passed",
+            "freed block 1",
+            "error: no block 999",
+            "error: unknown command `bogus`",
+            "error: `12x` is not a number",
+            "allocated bytes",
+            "trim gave back",
+            "bye",
+        ],
+    },
+];
+
+/// The input for the kernel test `test` (nothing for unscripted tests).
+pub fn input(test: &str) -> Input {
+    find(test).map_or(Input::Nothing, |script| {
+        Input::Script(script.input.as_bytes().to_vec())
+    })
+}
+
+/// Checks the serial output of `test`: `Err` names the first expected line missing.
+pub fn judge(test: &str, transcript: &str) -> Result<(), String> {
+    let Some(script) = find(test) else {
+        return Ok(());
+    };
+    match script
+        .expected
+        .iter()
+        .find(|line| !transcript.contains(*line))
+    {
+        Some(missing) => Err(format!("the kernel never printed `{missing}`")),
+        None => Ok(()),
+    }
+}
+
+/// Whether `test` is scripted (its output must be kept to be judged).
+pub fn is_scripted(test: &str) -> bool {
+    find(test).is_some()
+}
+
+fn find(test: &str) -> Option<&'static Script> {
+    SCRIPTS.iter().find(|script| script.test == test)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scripted_test_needs_every_expected_line() {
+        assert!(judge("serial_echo", "boot...\necho: hello driver\n").is_ok());
+        let missing = judge("serial_echo", "boot...\n").unwrap_err();
+        assert!(missing.contains("echo: hello driver"), "{missing}");
+    }
+
+    #[test]
+    fn unscripted_tests_read_nothing_and_always_pass_judgement() {
+        assert_eq!(input("trim"), Input::Nothing);
+        assert!(judge("trim", "").is_ok());
+        assert!(matches!(input("console"), Input::Script(bytes) if bytes.ends_with(b"exit\n")));
+    }
+}
