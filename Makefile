@@ -6,6 +6,7 @@
 #                       the kernel's verdict
 #   make run HEAPMAP=1  the same, and draw the kernel's heap maps into target/heapmap/*.svg
 #   make run DEBUG_HEAP=1  the same with the heap's misuse checks and poisoned frees
+#   make console        the heap console: an interactive prompt over the kernel heap
 #   make test           host tests, stable and Miri runs, lints, kernel tests in QEMU
 #   make gdb [UEFI=1]   QEMU waiting for gdb, with the command line to attach
 #   make doc            rustdoc for the host crates and the kernel (warnings are errors),
@@ -32,13 +33,17 @@ HEAPMAP_LOG := $(if $(filter 1,$(HEAPMAP)),$(HEAPMAP_DIR)/serial.log)
 RUN_FEATURES := $(strip $(if $(HEAPMAP_LOG),heapmap) $(if $(filter 1,$(DEBUG_HEAP)),debug-heap))
 RUN_ENV := $(if $(filter 1,$(DEBUG_HEAP)),CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true)
 
-.PHONY: run test gdb doc bench toolchain qemu boot kernel
+.PHONY: run console test gdb doc bench toolchain qemu boot kernel
 
 run: toolchain qemu boot
 	$(RUN_ENV) cargo kbuild --release $(if $(RUN_FEATURES),--features "$(RUN_FEATURES)")
 	$(if $(HEAPMAP_LOG),mkdir -p $(HEAPMAP_DIR))
 	$(BOOT) run $(BOOT_FLAGS) --cpus $(SMP) $(if $(HEAPMAP_LOG),--serial-log $(HEAPMAP_LOG)) $(KERNEL)
 	$(if $(HEAPMAP_LOG),$(BOOT) heapmap $(HEAPMAP_LOG) --out $(HEAPMAP_DIR))
+
+console: toolchain qemu boot
+	cargo kbuild --release --bin console
+	$(BOOT) run --interactive --cpus $(SMP) target/x86_64-target/release/console
 
 test: toolchain qemu boot
 	$(BOOT) test \

@@ -26,7 +26,8 @@ const SCRIPTS: &[Script] = &[
     },
     Script {
         test: "console",
-        input: "help\nalloc 100\nalloc 5000 4096\nfill 1 171\ncheck\nfree 1\nfree 999\nbogus\nalloc 12x\nstats\ntrim\nexit\n",
+        input: "help\nalloc 100\nalloc 5000 4096\nfill 1 171\ncheck\nfree 1\nfree 999\nbogus\n\
+                alloc 12x\nalloc 16 3\nfree\nstats\nmap\ncommit\nbench\nirq\ncpus\ntrim\nexit\n",
         expected: &[
             "commands:",
             "block 1: 100 bytes at 0x",
@@ -37,7 +38,14 @@ const SCRIPTS: &[Script] = &[
             "error: no block 999",
             "error: unknown command `bogus`",
             "error: `12x` is not a number",
+            "error: no block of 16 bytes aligned to 3",
+            "error: wrong arguments for `free`",
             "allocated bytes",
+            "heap arena 0x",
+            "committed 64 KiB of the 1024 MiB heap window",
+            "allocate+free pairs of 64 bytes",
+            "line  interrupts",
+            "cpu  apic id  timer ticks",
             "trim gave back",
             "bye",
         ],

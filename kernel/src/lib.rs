@@ -20,6 +20,7 @@ pub mod apic;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod boot_info;
+pub mod console;
 pub mod gdt;
 pub mod heapmap;
 pub mod interrupts;

@@ -50,7 +50,7 @@ pub unsafe fn zero_block(ptr: *mut u8, size: usize) {
 
 /// Which of the `pages` (at most 64) pages from `start` are mapped, as bits;
 /// an unmapped one faults in zeroed. One hold of the memory lock for all.
-fn mapped_pages(start: usize, pages: usize) -> u64 {
+pub fn mapped_pages(start: usize, pages: usize) -> u64 {
     let memory = MEMORY.lock();
     let memory = memory.as_ref().expect("alloc_zeroed before memory::init");
     (0..pages)
