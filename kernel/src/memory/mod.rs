@@ -22,6 +22,8 @@
 //!                         │ unused                       │
 //!   0xffff_a080_0000_0000 ├──────────────────────────────┤ ◄─ MMIO_WINDOW_START
 //!                         │ device registers, uncached   │ 321 (2 MiB used)
+//!   0xffff_a080_4000_0000 ├──────────────────────────────┤ ◄─ DMA_WINDOW_START
+//!                         │ DMA buffers (4 MiB)          │
 //!                         ├──────────────────────────────┤
 //!                         │ unused                       │ 322-511
 //!   0xffff_ffff_ffff_ffff └──────────────────────────────┘
@@ -38,6 +40,7 @@
 
 mod commit;
 pub mod counters;
+pub mod dma;
 pub mod fault;
 pub mod frames;
 pub mod grow;

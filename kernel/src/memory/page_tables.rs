@@ -10,8 +10,8 @@
 //!   CR3 ─► level 4 ─[entry 320]─► level 3 ─► level 2 ─► level 1 ─► heap page
 //!                                  (1)        (1)        (one per 2 MiB, up to 512)
 //!
-//!   PAGE_TABLE_BUMP (in the kernel image's .bss, 517 pages: 514 for the heap
-//!   window, 3 for the MMIO window)
+//!   PAGE_TABLE_BUMP (in the kernel image's .bss, 520 pages: 514 for the heap
+//!   window, 3 each for the MMIO and DMA windows)
 //!   | L3 | L2 | L1 | L1 | ... taken in the order the heap first touches memory | free |
 //!                                                                             ^ consumed
 //! ```
@@ -21,6 +21,7 @@
 //! the kernel image's own level-3, 2 and 1 tables, found once at boot, so it
 //! never reads a table that `map_to` is in the middle of changing.
 
+use super::dma::DMA_TABLE_PAGES;
 use super::mmio::MMIO_TABLE_PAGES;
 use super::page_walk::{self, read_entry};
 use super::HEAP_WINDOW_SIZE;
@@ -31,9 +32,12 @@ use x86_64::{PhysAddr, VirtAddr};
 
 /// Tables needed to map the whole heap window with 4 KiB pages (one level-1
 /// table per 2 MiB, one level-2 table per 1 GiB, one level-3 table), and the
-/// MMIO window.
-pub const PAGE_TABLE_PAGES: usize =
-    HEAP_WINDOW_SIZE.div_ceil(1 << 21) + HEAP_WINDOW_SIZE.div_ceil(1 << 30) + 1 + MMIO_TABLE_PAGES;
+/// MMIO and DMA windows.
+pub const PAGE_TABLE_PAGES: usize = HEAP_WINDOW_SIZE.div_ceil(1 << 21)
+    + HEAP_WINDOW_SIZE.div_ceil(1 << 30)
+    + 1
+    + MMIO_TABLE_PAGES
+    + DMA_TABLE_PAGES;
 
 /// Every frame that backs a page table the kernel creates.
 pub static PAGE_TABLE_BUMP: Bump<[Page; PAGE_TABLE_PAGES]> = Bump::uninit();

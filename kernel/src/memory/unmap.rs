@@ -1,4 +1,4 @@
-//! Unmapping heap pages in batches, with the TLB shootdown before the frames
+//! Unmapping pages (of the heap, of DMA buffers) in batches, with the TLB shootdown before the frames
 //! are freed.
 //!
 //! ```text
@@ -69,7 +69,7 @@ impl Unmapped {
         tlb::shoot_down(self.span.clone());
         for frame in self.frames[..self.len].iter_mut().filter_map(Option::take) {
             // SAFETY: the page that mapped the frame is gone from the tables
-            // and from every CPU's TLB; the heap no longer uses the memory.
+            // and from every CPU's TLB; its owner gave the memory up.
             unsafe { frames.deallocate(frame) };
         }
         *self = Self::new();

@@ -1,29 +1,28 @@
 //! Physical frames: a heap-free allocator over the bootloader's usable regions.
 //!
-//! Frames come from two places, both O(1):
+//! One bit per frame up to the end of usable RAM says whether the frame is
+//! taken ([`bitmap`]); everything that is not usable RAM (firmware, the
+//! kernel image, the bitmap itself, the first megabyte) starts out taken, so a
+//! clear bit always means a free frame:
 //!
 //! ```text
-//!   usable regions   [####used####|next ......... end]  [.........]  ...
-//!                                  ▲ carve: take `next`, advance a page
-//!   returned frames  head ──► frame ──► frame ──► none
-//!                    (each free frame stores the next one's physical
-//!                     address in its first 8 bytes, through the
-//!                     physical-memory window)
+//!   frame   0      1 MiB                                         top of RAM
+//!   bits    1111…1 0010000…0000011110000…000111…111000000…000   1 = taken
+//!                  ▲ cursor: allocate takes the next clear bit (next fit)
+//!   allocate_run(n, below): the first run of n clear bits under `below`
 //! ```
 //!
-//! Returned frames are reused first; fresh ones are carved from the regions in
-//! order. Neither path needs the heap, so the page-fault handler can use it.
-//! Frames below [`LOW_MEMORY`] are never handed out: they stay for the SMP
-//! trampoline and legacy DMA. A bitmap of frames in use ([`in_use`]) catches a
-//! frame freed twice; part of the free frames can be promised ahead of time
-//! ([`reserve`]).
+//! Neither path needs the heap, so the page-fault handler can use it. Frames
+//! below [`LOW_MEMORY`] are never handed out: they stay for the SMP
+//! trampoline and legacy DMA. Clearing a bit that is already clear is a frame
+//! freed twice, which panics. Part of the free frames can be promised ahead of
+//! time ([`reserve`]).
 
-mod in_use;
+mod bitmap;
 mod reserve;
 
+use bitmap::Bitmap;
 use bootloader_api::info::{MemoryRegion, MemoryRegionKind};
-use core::ops::Range;
-use in_use::InUse;
 use x86_64::structures::paging::{PhysFrame, Size4KiB};
 use x86_64::{PhysAddr, VirtAddr};
 
@@ -33,20 +32,17 @@ pub use reserve::Shortfall;
 pub const FRAME_SIZE: u64 = 4096;
 /// Physical memory below this address is never handed out.
 pub const LOW_MEMORY: u64 = 1 << 20;
+/// The byte freed frames are filled with when poisoning is on.
+pub const FREED_POISON: u8 = 0xfb;
 
 /// Hands out and takes back 4 KiB frames of usable physical memory.
 pub struct FrameAllocator {
-    regions: &'static [MemoryRegion],
-    /// Index of the region being carved.
-    region: usize,
-    /// The next frame of that region never handed out.
-    next: u64,
-    /// Head of the list of returned frames.
-    returned: Option<PhysFrame>,
-    /// Where physical memory is mapped, to reach the list links and the bitmap.
+    /// Which frames are taken; it lives in the first frames of a usable region.
+    taken: Bitmap,
+    /// Where physical memory is mapped, to reach the frames themselves.
     physical_memory: VirtAddr,
-    /// Which frames are handed out; it lives in the first frames of a usable region.
-    in_use: InUse,
+    /// Where the next search for a free frame starts.
+    cursor: u64,
     free: u64,
     /// Free frames promised to someone (see [`reserve`]).
     reserved: u64,
@@ -54,13 +50,10 @@ pub struct FrameAllocator {
     poison: bool,
 }
 
-/// The byte freed frames are filled with when poisoning is on.
-pub const FREED_POISON: u8 = 0xfb;
-
 impl FrameAllocator {
     /// An allocator over the usable regions of `regions`.
     ///
-    /// Panics if no usable region can hold the in-use bitmap.
+    /// Panics if no usable region can hold the bitmap.
     ///
     /// # Safety
     ///
@@ -68,34 +61,28 @@ impl FrameAllocator {
     /// regions are really unused, that all physical memory is mapped at
     /// `physical_memory`, and that only one allocator is made from the map.
     pub unsafe fn new(regions: &'static [MemoryRegion], physical_memory: VirtAddr) -> Self {
-        let top = regions.iter().map(|r| r.end).max().unwrap_or(0);
-        let bitmap_at = regions
-            .iter()
-            .map(|r| usable(r, 0..0))
-            .find(|r| r.end - r.start >= InUse::bytes_for(top))
+        let frames = usable(regions).map(|(_, end)| end).max().unwrap_or(0) / FRAME_SIZE;
+        let bytes = Bitmap::bytes_for(frames);
+        let at = usable(regions)
+            .find(|(start, end)| end - start >= bytes)
             .expect("no usable region can hold the frame bitmap")
-            .start;
+            .0;
         // SAFETY: the bitmap's frames are usable and unused (the caller's
-        // promise), mapped through the window, and skipped by `usable` from now on.
-        let in_use = unsafe { InUse::new(bitmap_at, top, physical_memory) };
-        let free = regions
-            .iter()
-            .map(|r| usable(r, in_use.frames_range()))
-            .map(|r| (r.end - r.start) / FRAME_SIZE)
-            .sum();
-        let mut frames = Self {
-            regions,
-            region: 0,
-            next: 0,
-            returned: None,
+        // promise) and mapped through the window; they are marked taken below.
+        let mut taken = unsafe { Bitmap::all_taken((physical_memory + at).as_mut_ptr(), frames) };
+        for (start, end) in usable(regions) {
+            taken.clear_range(start / FRAME_SIZE..end / FRAME_SIZE);
+        }
+        taken.set_range(at / FRAME_SIZE..(at + bytes).div_ceil(FRAME_SIZE));
+        let free = taken.clear_count();
+        Self {
+            taken,
             physical_memory,
-            in_use,
+            cursor: LOW_MEMORY / FRAME_SIZE,
             free,
             reserved: 0,
             poison: false,
-        };
-        frames.enter_region(0);
-        frames
+        }
     }
 
     /// Fills every frame freed from now on with [`FREED_POISON`] (or stops),
@@ -115,10 +102,25 @@ impl FrameAllocator {
         (self.available() > 0).then(|| self.take())
     }
 
+    /// Takes `frames` physically contiguous frames that nobody reserved, all
+    /// below physical address `below`; the first of them, or `None` if no such
+    /// run is free.
+    pub fn allocate_run(&mut self, frames: u64, below: u64) -> Option<PhysFrame> {
+        if frames == 0 || frames > self.available() {
+            return None;
+        }
+        let first =
+            self.taken
+                .find_clear_run(LOW_MEMORY / FRAME_SIZE, below / FRAME_SIZE, frames)?;
+        self.taken.set_range(first..first + frames);
+        self.free -= frames;
+        Some(frame_at(first * FRAME_SIZE))
+    }
+
     /// Takes back a frame.
     ///
     /// Panics if the frame is not handed out (freed twice, or never allocated):
-    /// putting it on the list twice would give it to two owners later.
+    /// giving it out again would give it two owners.
     ///
     /// # Safety
     ///
@@ -127,94 +129,50 @@ impl FrameAllocator {
     pub unsafe fn deallocate(&mut self, frame: PhysFrame) {
         let address = frame.start_address().as_u64();
         assert!(
-            self.in_use.clear(address / FRAME_SIZE),
+            self.taken.clear(address / FRAME_SIZE),
             "frame {address:#x} freed twice (or never handed out)"
         );
-        let link = self
-            .returned
-            .map_or(u64::MAX, |next| next.start_address().as_u64());
-        // SAFETY: the caller gives the frame up; it is mapped through the window.
-        unsafe {
-            if self.poison {
-                self.link(frame)
-                    .cast::<u8>()
-                    .write_bytes(FREED_POISON, FRAME_SIZE as usize);
-            }
-            self.link(frame).write(link);
+        if self.poison {
+            let bytes: *mut u8 = (self.physical_memory + address).as_mut_ptr();
+            // SAFETY: the caller gives the frame up; it is mapped through the window.
+            unsafe { bytes.write_bytes(FREED_POISON, FRAME_SIZE as usize) };
         }
-        self.returned = Some(frame);
         self.free += 1;
     }
 
     /// A free frame; the caller has checked that one is there.
     fn take(&mut self) -> PhysFrame {
-        let frame = match self.returned {
-            Some(frame) => {
-                // SAFETY: `frame` is on the returned list, so its first word holds
-                // the link `deallocate` wrote, and the frame is mapped through the
-                // physical-memory window.
-                let link = unsafe { self.link(frame).read() };
-                self.returned = (link != u64::MAX).then(|| frame_at(link));
-                frame
-            }
-            None => self
-                .carve()
-                .expect("the free count says a frame is left, the regions have none"),
-        };
+        let index = self
+            .taken
+            .find_clear(self.cursor)
+            .or_else(|| self.taken.find_clear(LOW_MEMORY / FRAME_SIZE))
+            .expect("the free count says a frame is left, the bitmap has none");
+        self.taken.set(index);
+        self.cursor = index + 1;
         self.free -= 1;
-        self.in_use.set(frame.start_address().as_u64() / FRAME_SIZE);
-        frame
-    }
-
-    /// The first word of `frame`, through the physical-memory window.
-    fn link(&self, frame: PhysFrame) -> *mut u64 {
-        (self.physical_memory + frame.start_address().as_u64()).as_mut_ptr()
-    }
-
-    fn carve(&mut self) -> Option<PhysFrame> {
-        loop {
-            let region = self.regions.get(self.region)?;
-            if self.next + FRAME_SIZE <= usable(region, self.in_use.frames_range()).end {
-                let frame = frame_at(self.next);
-                self.next += FRAME_SIZE;
-                return Some(frame);
-            }
-            self.enter_region(self.region + 1);
-        }
-    }
-
-    fn enter_region(&mut self, index: usize) {
-        self.region = index;
-        self.next = self
-            .regions
-            .get(index)
-            .map_or(0, |r| usable(r, self.in_use.frames_range()).start);
+        frame_at(index * FRAME_SIZE)
     }
 }
 
-/// The page-aligned part of `region` the allocator may hand out: nothing if it
-/// is not usable, nothing below [`LOW_MEMORY`], and nothing up to the end of
-/// `bitmap` if the bitmap starts in it.
-fn usable(region: &MemoryRegion, bitmap: Range<u64>) -> Range<u64> {
-    let end = align_down(region.end);
-    if region.kind != MemoryRegionKind::Usable {
-        return end..end;
-    }
-    let mut start = align_up(region.start.max(LOW_MEMORY));
-    if (start..end).contains(&bitmap.start) {
-        start = bitmap.end;
-    }
-    start.min(end)..end
+/// The usable regions as page-aligned `(start, end)` pairs, none below
+/// [`LOW_MEMORY`].
+fn usable(regions: &[MemoryRegion]) -> impl Iterator<Item = (u64, u64)> + '_ {
+    regions
+        .iter()
+        .filter(|r| r.kind == MemoryRegionKind::Usable)
+        .map(|r| {
+            let end = r.end - r.end % FRAME_SIZE;
+            (
+                r.start
+                    .max(LOW_MEMORY)
+                    .next_multiple_of(FRAME_SIZE)
+                    .min(end),
+                end,
+            )
+        })
+        .filter(|(start, end)| start < end)
 }
 
 fn frame_at(address: u64) -> PhysFrame<Size4KiB> {
     PhysFrame::containing_address(PhysAddr::new(address))
-}
-
-fn align_up(address: u64) -> u64 {
-    address.next_multiple_of(FRAME_SIZE)
-}
-
-fn align_down(address: u64) -> u64 {
-    address - address % FRAME_SIZE
 }

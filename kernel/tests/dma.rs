@@ -1,0 +1,120 @@
+//! DMA buffers: physically contiguous, below the limit asked for, readable by
+//! a device at their physical address, and their frames come back on drop.
+#![no_std]
+#![no_main]
+#![feature(custom_test_frameworks)]
+#![test_runner(kernel::testing::test_runner)]
+#![reexport_test_harness_main = "test_main"]
+
+extern crate alloc;
+
+use alloc::vec::Vec;
+use bootloader_api::{entry_point, BootInfo};
+use kernel::memory::dma::{self, DmaBuffer, DmaError, BELOW_16_MIB, BELOW_4_GIB};
+use kernel::memory::page_walk::translate;
+use kernel::memory::{self, MemoryReport};
+use x86_64::registers::control::Cr3;
+use x86_64::VirtAddr;
+
+entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
+
+fn main(boot_info: &'static mut BootInfo) -> ! {
+    kernel::init(boot_info);
+    test_main();
+    kernel::hlt_loop()
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo) -> ! {
+    kernel::testing::test_panic_handler(info)
+}
+
+/// The physical address the page tables give for `virt`.
+fn physical_of(virt: u64) -> u64 {
+    let level_4 = Cr3::read().0.start_address();
+    // SAFETY: the active tables are live and physical memory is mapped.
+    unsafe { translate(memory::physical_memory(), level_4, 4, VirtAddr::new(virt)) }
+        .expect("a DMA page is mapped")
+        .as_u64()
+}
+
+fn assert_contiguous_below(buffer: &DmaBuffer, below: u64) {
+    let start = buffer.as_ptr().as_ptr().addr() as u64;
+    for offset in (0..buffer.len() as u64).step_by(4096) {
+        assert_eq!(
+            physical_of(start + offset),
+            buffer.physical() + offset,
+            "page {offset:#x} is not contiguous"
+        );
+    }
+    assert!(
+        buffer.physical() + buffer.len() as u64 <= below,
+        "buffer at {:#x} crosses {below:#x}",
+        buffer.physical()
+    );
+    assert_eq!(buffer.physical() % 4096, 0);
+}
+
+#[test_case]
+fn buffers_are_contiguous_and_below_their_limit() {
+    for (bytes, below) in [
+        (1, BELOW_16_MIB),
+        (64 << 10, BELOW_16_MIB),
+        (1 << 20, BELOW_4_GIB),
+        (5000, BELOW_4_GIB),
+    ] {
+        let buffer = dma::allocate(bytes, below).expect("a DMA buffer");
+        assert!(buffer.len() >= bytes);
+        assert_contiguous_below(&buffer, below);
+    }
+}
+
+#[test_case]
+fn a_device_sees_what_the_kernel_wrote() {
+    let buffer = dma::allocate(8192, BELOW_16_MIB).expect("a DMA buffer");
+    // SAFETY: the buffer is 8192 bytes, zeroed.
+    let bytes = unsafe { core::slice::from_raw_parts_mut(buffer.as_ptr().as_ptr(), buffer.len()) };
+    assert!(bytes.iter().all(|&b| b == 0), "a new buffer is zeroed");
+    bytes.iter_mut().enumerate().for_each(|(i, b)| *b = i as u8);
+    let device_view: *const u8 = (memory::physical_memory() + buffer.physical()).as_ptr();
+    // SAFETY: the physical-memory window maps the buffer's frames too.
+    let seen = unsafe { core::slice::from_raw_parts(device_view, buffer.len()) };
+    assert!(seen.iter().enumerate().all(|(i, &b)| b == i as u8));
+}
+
+#[test_case]
+fn frames_come_back_when_buffers_are_dropped() {
+    let before = MemoryReport::now().free_frames;
+    let buffers: Vec<DmaBuffer> = (0..8)
+        .map(|i| dma::allocate(4096 << i, BELOW_4_GIB).expect("a DMA buffer"))
+        .collect();
+    assert_eq!(
+        MemoryReport::now().free_frames,
+        before - 255,
+        "8 buffers of 1..128 pages"
+    );
+    drop(buffers);
+    assert_eq!(
+        MemoryReport::now().free_frames,
+        before,
+        "frames not returned"
+    );
+}
+
+#[test_case]
+fn impossible_requests_are_errors() {
+    assert_eq!(dma::allocate(0, BELOW_16_MIB).unwrap_err(), DmaError::Empty);
+    // Only the megabyte from 1 MiB to 2 MiB lies below 2 MiB and may be handed out.
+    let too_low = dma::allocate(1200 << 10, 2 << 20).unwrap_err();
+    let expected = DmaError::NoContiguousRun {
+        frames: 300,
+        below: 2 << 20,
+    };
+    assert_eq!(too_low, expected, "{too_low}");
+    assert_eq!(
+        dma::allocate(8 << 20, BELOW_4_GIB).unwrap_err(),
+        DmaError::WindowFull
+    );
+    let after = dma::allocate(4096, BELOW_16_MIB).expect("the kernel goes on");
+    assert_contiguous_below(&after, BELOW_16_MIB);
+}
