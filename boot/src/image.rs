@@ -68,9 +68,14 @@ pub fn ensure_image(kernel: &Path, firmware: Firmware) -> Result<PathBuf> {
     let mut partial = image.clone().into_os_string();
     partial.push(format!(".partial-{}", std::process::id()));
     let partial = PathBuf::from(partial);
+    let config = boot_config();
     let built = match firmware {
-        Firmware::Bios => bootloader::BiosBoot::new(kernel).create_disk_image(&partial),
-        Firmware::Uefi => bootloader::UefiBoot::new(kernel).create_disk_image(&partial),
+        Firmware::Bios => bootloader::BiosBoot::new(kernel)
+            .set_boot_config(&config)
+            .create_disk_image(&partial),
+        Firmware::Uefi => bootloader::UefiBoot::new(kernel)
+            .set_boot_config(&config)
+            .create_disk_image(&partial),
     };
     if let Err(error) = built {
         let _ = fs::remove_file(&partial);
@@ -82,6 +87,16 @@ pub fn ensure_image(kernel: &Path, firmware: Firmware) -> Result<PathBuf> {
     fs::rename(&partial, &image)
         .with_context(|| format!("cannot move the new image to {}", image.display()))?;
     Ok(image)
+}
+
+/// The bootloader's own settings: only its warnings and errors on the serial
+/// port (its progress lines would bury the kernel's), nothing drawn on the
+/// framebuffer (nobody sees it, and drawing text is slow under emulation).
+fn boot_config() -> bootloader::BootConfig {
+    let mut config = bootloader::BootConfig::default();
+    config.log_level = bootloader_boot_config::LevelFilter::Warn;
+    config.frame_buffer_logging = false;
+    config
 }
 
 fn is_newer_or_same(image: &Path, kernel: &Path) -> Result<bool> {
