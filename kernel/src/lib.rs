@@ -34,6 +34,7 @@ pub mod platform;
 pub mod qemu;
 pub mod serial;
 pub mod smp;
+pub mod stats;
 pub mod sync;
 pub mod testing;
 pub mod timer;

@@ -13,6 +13,7 @@ use kernel::boot_info::MemorySummary;
 use kernel::heapmap;
 use kernel::memory::{self, MemoryReport};
 use kernel::qemu::{exit_qemu, ExitCode};
+use kernel::stats::{self, Snapshot};
 use kernel::sync::irq_off;
 use kernel::workload::every_cpu;
 use kernel::{percpu, smp, timer};
@@ -39,8 +40,7 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
         started.micros
     );
     timer::start();
-    log::info!("memory at start: {}", MemoryReport::now());
-    log::info!("heap at start: {:?}", HEAP.lock().counters());
+    let at_start = Snapshot::now();
 
     let frames_at_start = frames_in_play();
     let blocks = every_cpu::grow(GROWTH_TARGET);
@@ -58,8 +58,7 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
     let freed = every_cpu::free_half();
     log::info!("every CPU freed half of its neighbour's blocks: {freed} blocks");
     show_heap_map("fragmented");
-    log::info!("memory before trim: {}", MemoryReport::now());
-    log::info!("heap before trim: {:?}", HEAP.lock().counters());
+    let before_trim = Snapshot::now();
     drop(every_cpu::take_all());
     irq_off::reset_longest_off();
     let trimmed = memory::trim();
@@ -72,8 +71,11 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
         trimmed.unmapped_top,
         trimmed.released_bytes / 1024
     );
-    log::info!("memory after trim: {}", MemoryReport::now());
-    log::info!("heap after trim: {:?}", HEAP.lock().counters());
+    stats::print(&[
+        ("start", at_start),
+        ("before trim", before_trim),
+        ("after trim", Snapshot::now()),
+    ]);
     show_heap_map("trimmed");
     if let Err(error) = HEAP.lock().check() {
         panic!("heap invariant broken after the workload: {error}");

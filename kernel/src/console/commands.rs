@@ -160,25 +160,7 @@ fn number(word: &str) -> Result<usize, alloc::string::String> {
 }
 
 fn stats() {
-    let heap = HEAP.lock().counters();
-    let memory = MemoryReport::now();
-    for (name, value) in [
-        ("allocated bytes", heap.allocated_bytes as u64),
-        ("peak allocated bytes", heap.peak_allocated_bytes as u64),
-        ("arena bytes", heap.claimed_bytes as u64),
-        ("free bytes", heap.free_bytes as u64),
-        ("free chunks", heap.free_chunks as u64),
-        ("largest free chunk", heap.largest_free_chunk as u64),
-        ("live blocks", heap.live_allocations as u64),
-        ("allocations so far", heap.total_allocations),
-        ("committed bytes", memory.committed_bytes),
-        ("mapped pages", memory.mapped_pages),
-        ("page faults served", memory.page_faults),
-        ("free frames", memory.free_frames),
-        ("reserved frames", memory.reserved_frames),
-    ] {
-        serial_println!("  {name:<22} {value:>12}");
-    }
+    crate::stats::print(&[("now", crate::stats::Snapshot::now())]);
 }
 
 fn check() -> Result<(), alloc::string::String> {

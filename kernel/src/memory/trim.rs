@@ -28,6 +28,9 @@ use super::{counters, window, MEMORY};
 use crate::allocator::HEAP;
 use heap::{Heap, Span};
 
+/// Pages of free chunks looked at per hold of the heap lock.
+const DISCARD_BATCH: usize = 256;
+
 /// What a trim did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Trimmed {
@@ -41,10 +44,8 @@ pub struct Trimmed {
 
 /// Gives back the free top of the heap arena and the whole free pages inside it.
 pub fn trim() -> Trimmed {
-    let (released_bytes, discarded_inside) = {
-        let mut heap = HEAP.lock();
-        (truncate_top(&mut heap), discard_inside(&heap))
-    };
+    let released_bytes = truncate_top(&mut HEAP.lock());
+    let discarded_inside = discard_inside();
     let unmapped_top = commit::drain();
     counters::trimmed(discarded_inside);
     Trimmed {
@@ -79,30 +80,46 @@ fn truncate_top(heap: &mut Heap<WindowGrow>) -> usize {
 }
 
 /// Unmaps every whole page inside the idle part of a free chunk; returns how
-/// many were mapped. Runs under the heap lock: no chunk may change meanwhile.
-fn discard_inside(heap: &Heap<WindowGrow>) -> u64 {
-    let mut memory = MEMORY.lock();
-    let memory = memory.as_mut().expect("trim before memory::init");
-    let mut taken = Unmapped::new();
+/// many were mapped. A batch of pages per hold of the heap lock (no chunk may
+/// change while its pages go, and the shootdown must be over before another
+/// CPU can allocate there); `cursor` says where the next batch goes on.
+fn discard_inside() -> u64 {
+    let mut cursor = 0;
     let mut discarded = 0;
-    for chunk in heap.chunks() {
-        let idle = chunk.idle();
-        let first = page_top(idle.base() as u64);
-        let end = idle.acme() as u64 & !(FRAME_SIZE - 1);
-        for address in (first..end).step_by(FRAME_SIZE as usize) {
-            if taken.is_full() {
-                taken.finish(&mut memory.frames);
-            }
-            if taken.take(memory, address) {
-                discarded += 1;
+    loop {
+        let heap = HEAP.lock();
+        let mut memory = MEMORY.lock();
+        let memory = memory.as_mut().expect("trim before memory::init");
+        let mut taken = Unmapped::new();
+        let mut looked_at = 0;
+        let mut in_batch = 0;
+        let mut finished = true;
+        'chunks: for chunk in heap.chunks() {
+            let idle = chunk.idle();
+            let first = page_top(idle.base() as u64).max(cursor);
+            let end = idle.acme() as u64 & !(FRAME_SIZE - 1);
+            for address in (first..end).step_by(FRAME_SIZE as usize) {
+                if looked_at == DISCARD_BATCH || taken.is_full() {
+                    cursor = address;
+                    finished = false;
+                    break 'chunks;
+                }
+                looked_at += 1;
+                if taken.take(memory, address) {
+                    in_batch += 1;
+                }
             }
         }
+        taken.finish(&mut memory.frames);
+        // The pages stay committed: each gets its reservation back.
+        memory
+            .frames
+            .reserve(in_batch)
+            .expect("frames just freed can be promised again");
+        discarded += in_batch;
+        drop(heap);
+        if finished {
+            return discarded;
+        }
     }
-    taken.finish(&mut memory.frames);
-    // The pages stay committed: each gets its reservation back.
-    memory
-        .frames
-        .reserve(discarded)
-        .expect("frames just freed can be reserved again");
-    discarded
 }
