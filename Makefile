@@ -12,6 +12,10 @@
 #   make doc            rustdoc for the host crates and the kernel (warnings are errors),
 #                       and the docs/ book into target/book when mdbook is installed
 #   make bench [QUICK=1] benchmarks on the host and in the kernel: tables, CSV, SVG plots
+#
+# The host crate that depends on `bootloader` (boot) is built, linted
+# and documented in the release profile only: the bootloader's build script compiles
+# its BIOS and UEFI stages once per profile, the slowest step of a first build.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -47,10 +51,10 @@ console: toolchain qemu boot
 
 test: toolchain qemu boot
 	$(BOOT) test \
-		--suite 'host=cargo test' \
+		--suite 'host=cargo test -p heap && cargo test --release -p boot' \
 		--suite 'stable=CARGO_TARGET_DIR=target/stable cargo +stable test -p heap' \
 		--suite 'miri=MIRIFLAGS=-Zmiri-strict-provenance cargo miri test -p heap' \
-		--suite 'lint=cargo fmt --all -- --check && cargo clippy --workspace --exclude kernel --all-targets -- -D warnings && cargo kclippy --all-targets --all-features -- -D warnings' \
+		--suite 'lint=cargo fmt --all -- --check && cargo clippy --release --workspace --exclude kernel --all-targets -- -D warnings && cargo kclippy --all-targets --all-features -- -D warnings' \
 		--kernel
 
 gdb: toolchain qemu boot
@@ -58,7 +62,7 @@ gdb: toolchain qemu boot
 	$(BOOT) gdb $(BOOT_FLAGS) $(KERNEL_DEBUG)
 
 doc: toolchain
-	RUSTDOCFLAGS=-Dwarnings cargo doc --workspace --exclude kernel --no-deps
+	RUSTDOCFLAGS=-Dwarnings cargo doc --release --workspace --exclude kernel --no-deps
 	cargo kbuild --release
 	RUSTDOCFLAGS=-Dwarnings cargo doc -p kernel --no-deps --target x86_64-target.json -Zbuild-std=core,alloc,compiler_builtins -Zjson-target-spec
 	@if command -v mdbook >/dev/null; then mdbook build docs; \
@@ -90,4 +94,4 @@ toolchain:
 qemu:
 	@command -v qemu-system-x86_64 >/dev/null && [ -e /usr/share/OVMF/OVMF_CODE_4M.fd ] || { \
 		echo "make: installing qemu-system-x86 and ovmf"; \
-		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q qemu-system-x86 ovmf; }
+		$(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends qemu-system-x86 ovmf; }

@@ -42,6 +42,7 @@ use image::Firmware;
 use input::Input;
 use session::BootRequest;
 use std::process::ExitCode;
+use verdict::Verdict;
 
 /// The exit status when `boot` itself cannot do its job (bad arguments, missing tools).
 const CANNOT_RUN: u8 = 4;
@@ -133,7 +134,21 @@ fn gdb(args: GdbArgs) -> Result<u8> {
 }
 
 fn boot_and_judge(request: BootRequest) -> Result<u8> {
+    let started = std::time::Instant::now();
+    let under_gdb = request.gdb_port.is_some();
     let outcome = session::boot(&request)?;
-    eprintln!("boot: {}", outcome.verdict);
-    Ok(outcome.verdict.exit_code())
+    let seconds = started.elapsed().as_secs_f64();
+    match outcome.verdict {
+        // Quitting gdb kills the guest, which QEMU reports like a reset.
+        Verdict::Unexpected(_) if under_gdb => {
+            eprintln!(
+                "boot: QEMU ended under the debugger ({seconds:.1} s): the debugger quit, or the guest reset"
+            );
+            Ok(0)
+        }
+        verdict => {
+            eprintln!("boot: {verdict} ({seconds:.1} s)");
+            Ok(verdict.exit_code())
+        }
+    }
 }
