@@ -1,11 +1,15 @@
 //! Copying a child's output live to our stdout (and a log file) while reading it line by line.
 //!
 //! ```text
-//!   child stdout ──chunks──▶ echo (our stdout) (as soon as bytes arrive, partial lines too)
+//!   child stdout ──chunks──▶ echo (our stdout) (as soon as bytes arrive, partial lines too;
+//!                     │                        with a log, `heapmap` lines go to the log only)
 //!                     ├────▶ log file          (optional)
 //!                     └────▶ line assembler ──▶ on_line("…")  (complete lines, without \r\n)
 //! ```
 
+mod quiet;
+
+use quiet::QuietFilter;
 use std::fs::File;
 use std::io::{self, Read, Write};
 
@@ -51,6 +55,7 @@ pub fn pump(
 ) -> io::Result<()> {
     let mut chunk = [0u8; 4096];
     let mut pending_line = Vec::new();
+    let mut quiet = QuietFilter::default();
     loop {
         let read = match source.read(&mut chunk) {
             Ok(0) => break,
@@ -59,11 +64,14 @@ pub fn pump(
             Err(error) => return Err(error),
         };
         let bytes = &chunk[..read];
-        echo.write_all(bytes)?;
-        echo.flush()?;
-        if let Some(log) = log.as_mut() {
-            log.write_all(bytes)?;
+        match log.as_mut() {
+            Some(log) => {
+                echo.write_all(&quiet.echo(bytes))?;
+                log.write_all(bytes)?;
+            }
+            None => echo.write_all(bytes)?,
         }
+        echo.flush()?;
         for &byte in bytes {
             if byte == b'\n' {
                 emit_line(&pending_line, &mut on_line);
