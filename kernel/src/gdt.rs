@@ -34,7 +34,7 @@ pub const DOUBLE_FAULT_IST_INDEX: u16 = 0;
 /// IST slot of the page-fault handler's stack.
 pub const PAGE_FAULT_IST_INDEX: u16 = 1;
 
-const PAGE: usize = 4096;
+const PAGE: usize = crate::memory::PAGE_SIZE as usize;
 /// Size of each IST stack.
 const IST_STACK_SIZE: usize = 5 * PAGE;
 /// Size of an application processor's kernel stack.

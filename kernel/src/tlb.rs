@@ -21,6 +21,7 @@
 //! `sync::IrqSpinLock` calls [`poll`] too.
 
 use crate::apic::{self, SHOOTDOWN_VECTOR};
+use crate::memory::PAGE_SIZE;
 use crate::percpu;
 use crate::sync::IrqMutex;
 use core::ops::Range;
@@ -30,7 +31,6 @@ use x86_64::VirtAddr;
 
 /// Above this many pages a CPU flushes its whole TLB instead of page by page.
 const FLUSH_ALL_ABOVE: u64 = 32;
-const PAGE: u64 = 4096;
 
 /// The posted range and its generation.
 static START: AtomicU64 = AtomicU64::new(0);
@@ -83,11 +83,11 @@ pub fn mark_seen() {
 }
 
 fn flush(range: Range<u64>) {
-    if (range.end - range.start) / PAGE > FLUSH_ALL_ABOVE {
+    if (range.end - range.start) / PAGE_SIZE > FLUSH_ALL_ABOVE {
         tlb::flush_all();
         return;
     }
-    for page in (range.start..range.end).step_by(PAGE as usize) {
+    for page in (range.start..range.end).step_by(PAGE_SIZE as usize) {
         tlb::flush(VirtAddr::new(page));
     }
 }

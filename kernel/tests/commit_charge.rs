@@ -29,7 +29,7 @@ fn panic(info: &core::panic::PanicInfo) -> ! {
     kernel::testing::test_panic_handler(info)
 }
 
-const PAGE: usize = 4096;
+const PAGE: usize = memory::PAGE_SIZE as usize;
 const MIB: usize = 1 << 20;
 
 /// Panics with the broken rule if the heap's invariants do not hold.

@@ -4,7 +4,7 @@
 #![no_main]
 
 use bootloader_api::{entry_point, BootInfo};
-use kernel::memory::MEMORY;
+use kernel::memory;
 use kernel::serial_print;
 
 entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
@@ -12,14 +12,14 @@ entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
 fn main(boot_info: &'static mut BootInfo) -> ! {
     kernel::init(boot_info);
     serial_print!("frame_double_free::second_free_panics ... ");
-    let mut memory = MEMORY.lock();
-    let frames = &mut memory.as_mut().unwrap().frames;
-    let frame = frames.allocate().expect("a frame");
-    // SAFETY: not safe at all the second time, on purpose.
-    unsafe {
-        frames.deallocate(frame);
-        frames.deallocate(frame);
-    }
+    let frame = memory::with_frames(|frames| frames.allocate()).expect("a frame");
+    memory::with_frames(|frames| {
+        // SAFETY: not safe at all the second time, on purpose.
+        unsafe {
+            frames.deallocate(frame);
+            frames.deallocate(frame);
+        }
+    });
     kernel::testing::did_not_fail(format_args!("the second free of {frame:?} was accepted"))
 }
 

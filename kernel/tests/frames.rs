@@ -10,8 +10,8 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use bootloader_api::{entry_point, BootInfo};
+use kernel::memory;
 use kernel::memory::frames::LOW_MEMORY;
-use kernel::memory::MEMORY;
 use x86_64::structures::paging::PhysFrame;
 
 entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
@@ -29,7 +29,7 @@ fn panic(info: &core::panic::PanicInfo) -> ! {
 
 #[test_case]
 fn no_frame_below_one_mib_is_ever_handed_out() {
-    let available = MEMORY.lock().as_ref().unwrap().frames.available();
+    let available = memory::with_frames(|frames| frames.available());
     // Room to hold every frame, mapped before the frames run out (which
     // takes some of them).
     let mut taken: Vec<PhysFrame> = Vec::with_capacity(available as usize);
@@ -38,44 +38,45 @@ fn no_frame_below_one_mib_is_ever_handed_out() {
         PhysFrame::containing_address(x86_64::PhysAddr::zero()),
     );
     taken.clear();
-    let mut memory = MEMORY.lock();
-    let frames = &mut memory.as_mut().unwrap().frames;
-    let available = frames.available();
-    while let Some(frame) = frames.allocate() {
-        taken.push(frame);
-    }
-    assert!(
-        taken.len() as u64 >= available,
-        "took {} of {available}",
-        taken.len()
-    );
-    let lowest = taken
-        .iter()
-        .map(|f| f.start_address().as_u64())
-        .min()
-        .unwrap();
-    for &frame in &taken {
-        // SAFETY: taken from this allocator above and never mapped.
-        unsafe { frames.deallocate(frame) };
-    }
+    let lowest = memory::with_frames(|frames| {
+        let available = frames.available();
+        while let Some(frame) = frames.allocate() {
+            taken.push(frame);
+        }
+        assert_eq!(
+            taken.len() as u64,
+            available,
+            "not every available frame was handed out"
+        );
+        let lowest = taken
+            .iter()
+            .map(|f| f.start_address().as_u64())
+            .min()
+            .unwrap();
+        for &frame in &taken {
+            // SAFETY: taken from this allocator above and never mapped.
+            unsafe { frames.deallocate(frame) };
+        }
+        lowest
+    });
     assert!(lowest >= LOW_MEMORY, "frame {lowest:#x} lies below 1 MiB");
 }
 
 #[test_case]
 fn reserved_frames_are_not_handed_out() {
-    let mut memory = MEMORY.lock();
-    let frames = &mut memory.as_mut().unwrap().frames;
-    let available = frames.available();
-    frames.reserve(available).expect("every available frame");
-    assert!(
-        frames.allocate().is_none(),
-        "a reserved frame was handed out"
-    );
-    assert!(frames.reserve(1).is_err());
-    frames.release(available);
-    let frame = frames
-        .allocate()
-        .expect("released frames are available again");
-    // SAFETY: taken from this allocator above and never mapped.
-    unsafe { frames.deallocate(frame) };
+    memory::with_frames(|frames| {
+        let available = frames.available();
+        frames.reserve(available).expect("every available frame");
+        assert!(
+            frames.allocate().is_none(),
+            "a reserved frame was handed out"
+        );
+        assert!(frames.reserve(1).is_err());
+        frames.release(available);
+        let frame = frames
+            .allocate()
+            .expect("released frames are available again");
+        // SAFETY: taken from this allocator above and never mapped.
+        unsafe { frames.deallocate(frame) };
+    });
 }

@@ -8,8 +8,8 @@
 #![reexport_test_harness_main = "test_main"]
 
 use bootloader_api::{entry_point, BootInfo};
+use kernel::memory;
 use kernel::memory::page_walk::{read_entry, translate, NotMapped};
-use kernel::memory::{self, MEMORY};
 use x86_64::registers::control::Cr3;
 use x86_64::structures::paging::{PageTableFlags as Flags, PhysFrame};
 use x86_64::{PhysAddr, VirtAddr};
@@ -62,14 +62,14 @@ fn the_bootloaders_two_mib_mapping_of_physical_memory_translates() {
 /// Three zeroed frames to build tables in: level 3, 2 and 1.
 fn scratch_tables() -> [PhysAddr; 3] {
     let physical_memory = physical_memory();
-    let mut memory = MEMORY.lock();
-    let frames = &mut memory.as_mut().expect("memory::init ran").frames;
-    core::array::from_fn(|_| {
-        let frame = frames.allocate().expect("a frame for a scratch table");
-        let bytes: *mut u8 = (physical_memory + frame.start_address().as_u64()).as_mut_ptr();
-        // SAFETY: the frame was just handed out and is mapped through the window.
-        unsafe { bytes.write_bytes(0, 4096) };
-        frame.start_address()
+    memory::with_frames(|frames| {
+        core::array::from_fn(|_| {
+            let frame = frames.allocate().expect("a frame for a scratch table");
+            let bytes: *mut u8 = (physical_memory + frame.start_address().as_u64()).as_mut_ptr();
+            // SAFETY: the frame was just handed out and is mapped through the window.
+            unsafe { bytes.write_bytes(0, 4096) };
+            frame.start_address()
+        })
     })
 }
 
@@ -115,10 +115,10 @@ fn huge_entries_and_pat_bits_translate_at_every_level() {
     assert_eq!(walk(virt(3, 0, 0, 0)), Err(NotMapped { level: 3 }));
     assert_eq!(walk(virt(2, 7, 0, 0)), Err(NotMapped { level: 2 }));
     assert_eq!(walk(virt(2, 6, 10, 0)), Err(NotMapped { level: 1 }));
-    let mut memory = MEMORY.lock();
-    let frames = &mut memory.as_mut().expect("memory::init ran").frames;
-    for table in [level_3, level_2, level_1] {
-        // SAFETY: the scratch frames came from this allocator and nothing maps them.
-        unsafe { frames.deallocate(PhysFrame::containing_address(table)) };
-    }
+    memory::with_frames(|frames| {
+        for table in [level_3, level_2, level_1] {
+            // SAFETY: the scratch frames came from this allocator and nothing maps them.
+            unsafe { frames.deallocate(PhysFrame::containing_address(table)) };
+        }
+    });
 }

@@ -16,7 +16,7 @@ use alloc::vec::Vec;
 use bootloader_api::{entry_point, BootInfo};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use kernel::allocator::HEAP;
-use kernel::memory::{self, MemoryReport, MEMORY};
+use kernel::memory::{self, MemoryReport};
 use kernel::workload::Rng;
 use kernel::{percpu, smp, timer};
 
@@ -65,7 +65,7 @@ fn trimming_under_running_cpus_never_uses_a_stale_mapping() {
         percpu::online() >= 2,
         "boot this test with several CPUs (SMP=4)"
     );
-    MEMORY.lock().as_mut().unwrap().frames.poison_freed(true);
+    memory::with_frames(|frames| frames.poison_freed(true));
     DONE.store(false, Ordering::Relaxed);
     smp::run_on_all(|cpu| {
         if cpu == 0 {
@@ -97,7 +97,7 @@ fn trimming_under_running_cpus_never_uses_a_stale_mapping() {
             round += 1;
         }
     });
-    MEMORY.lock().as_mut().unwrap().frames.poison_freed(false);
+    memory::with_frames(|frames| frames.poison_freed(false));
     assert!(
         TRIMMED_PAGES.load(Ordering::Relaxed) > TRIMS,
         "the trims unmapped almost nothing"

@@ -12,7 +12,7 @@ use alloc::string::String;
 use alloc::vec;
 use heap::Span;
 
-const PAGE: usize = 4096;
+const PAGE: usize = crate::memory::PAGE_SIZE as usize;
 const PER_LINE: usize = 64;
 
 /// Prints the map of the heap's arena.

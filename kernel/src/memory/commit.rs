@@ -19,8 +19,9 @@
 //! Invariant: every page that is committed or pending is either mapped or has
 //! one reserved frame, never both.
 
-use super::frames::{Shortfall, FRAME_SIZE};
+use super::frames::Shortfall;
 use super::unmap::{Unmapped, BATCH};
+use super::PAGE_SIZE;
 use super::{window, MEMORY};
 use core::ops::Range;
 
@@ -31,7 +32,7 @@ use core::ops::Range;
 pub(super) fn commit(old_end: u64, new_end: u64) -> Result<(), Shortfall> {
     let mut memory = MEMORY.lock();
     let memory = memory.as_mut().expect("commit before memory::init");
-    let new_pages = page_top(new_end).saturating_sub(page_top(old_end)) / FRAME_SIZE;
+    let new_pages = page_top(new_end).saturating_sub(page_top(old_end)) / PAGE_SIZE;
     let still_mapped = overlap(&memory.pending_unmap, page_top(old_end)..page_top(new_end));
     memory.frames.reserve(new_pages - still_mapped)?;
     let pending = &mut memory.pending_unmap;
@@ -64,10 +65,10 @@ pub(super) fn drain() -> u64 {
         }
         let batch = pending
             .end
-            .saturating_sub(BATCH as u64 * FRAME_SIZE)
+            .saturating_sub(BATCH as u64 * PAGE_SIZE)
             .max(pending.start);
         let mut taken = Unmapped::new();
-        for address in (batch..pending.end).step_by(FRAME_SIZE as usize) {
+        for address in (batch..pending.end).step_by(PAGE_SIZE as usize) {
             if taken.take(memory, address) {
                 unmapped += 1;
             } else {
@@ -82,12 +83,12 @@ pub(super) fn drain() -> u64 {
 /// The end of the page that holds the byte below `end` (page-aligned `end`
 /// stays as it is).
 pub(super) fn page_top(end: u64) -> u64 {
-    end.next_multiple_of(FRAME_SIZE)
+    end.next_multiple_of(PAGE_SIZE)
 }
 
 /// Pages of `range` (page-aligned) that also lie in `pending`.
 fn overlap(pending: &Range<u64>, range: Range<u64>) -> u64 {
     let start = range.start.max(pending.start);
     let end = range.end.min(pending.end);
-    end.saturating_sub(start) / FRAME_SIZE
+    end.saturating_sub(start) / PAGE_SIZE
 }

@@ -14,9 +14,9 @@
 //!   0xffff_a080_4000_0000  DMA_WINDOW_START (level-4 entry 321, 4 MiB)
 //! ```
 
-use super::frames::FRAME_SIZE;
 use super::unmap::Unmapped;
 use super::MEMORY;
+use super::PAGE_SIZE;
 use crate::sync::IrqMutex;
 use core::fmt;
 use core::ptr::NonNull;
@@ -90,7 +90,7 @@ impl DmaBuffer {
 
     /// Its size in bytes (whole pages).
     pub fn len(&self) -> usize {
-        self.pages * FRAME_SIZE as usize
+        self.pages * PAGE_SIZE as usize
     }
 
     /// Always false: a buffer has at least one page.
@@ -105,7 +105,7 @@ pub fn allocate(bytes: usize, below: u64) -> Result<DmaBuffer, DmaError> {
     if bytes == 0 {
         return Err(DmaError::Empty);
     }
-    let pages = bytes.div_ceil(FRAME_SIZE as usize);
+    let pages = bytes.div_ceil(PAGE_SIZE as usize);
     let first_page = claim_window(pages + 1).ok_or(DmaError::WindowFull)?;
     let mut memory = MEMORY.lock();
     let memory = memory.as_mut().expect("DMA before memory::init");
@@ -116,11 +116,11 @@ pub fn allocate(bytes: usize, below: u64) -> Result<DmaBuffer, DmaError> {
             below,
         });
     };
-    let virt = DMA_WINDOW_START + (first_page * FRAME_SIZE as usize) as u64;
+    let virt = DMA_WINDOW_START + (first_page * PAGE_SIZE as usize) as u64;
     let flags = PageTableFlags::PRESENT | PageTableFlags::WRITABLE | PageTableFlags::NO_EXECUTE;
     for page in 0..pages as u64 {
-        let at = Page::<Size4KiB>::containing_address(VirtAddr::new(virt + page * FRAME_SIZE));
-        let frame = PhysFrame::containing_address(first.start_address() + page * FRAME_SIZE);
+        let at = Page::<Size4KiB>::containing_address(VirtAddr::new(virt + page * PAGE_SIZE));
+        let frame = PhysFrame::containing_address(first.start_address() + page * PAGE_SIZE);
         // SAFETY: the window pages and the frames were just claimed for this
         // buffer and nothing else maps them.
         match unsafe { memory.mapper.map_to(at, frame, flags, &mut memory.tables) } {
@@ -131,7 +131,7 @@ pub fn allocate(bytes: usize, below: u64) -> Result<DmaBuffer, DmaError> {
     let virt = NonNull::new(core::ptr::with_exposed_provenance_mut::<u8>(virt as usize))
         .expect("the window is not null");
     // SAFETY: the pages were just mapped for this buffer.
-    unsafe { virt.as_ptr().write_bytes(0, pages * FRAME_SIZE as usize) };
+    unsafe { virt.as_ptr().write_bytes(0, pages * PAGE_SIZE as usize) };
     Ok(DmaBuffer {
         virt,
         physical: first.start_address().as_u64(),
@@ -153,14 +153,14 @@ impl Drop for DmaBuffer {
                     taken.finish(&mut memory.frames);
                 }
                 assert!(
-                    taken.take(memory, start + page * FRAME_SIZE),
+                    taken.take(memory, start + page * PAGE_SIZE),
                     "a DMA page was not mapped"
                 );
             }
             taken.finish(&mut memory.frames);
         }
         release_window(
-            ((start - DMA_WINDOW_START) / FRAME_SIZE) as usize,
+            ((start - DMA_WINDOW_START) / PAGE_SIZE) as usize,
             self.pages + 1,
         );
     }

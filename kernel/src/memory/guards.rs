@@ -12,7 +12,7 @@
 //! delivered on that stack's top again, so even the page-fault handler's own
 //! overflow gets reported.
 
-use super::Memory;
+use super::{Memory, PAGE_SIZE};
 use crate::gdt;
 use crate::percpu::MAX_CPUS;
 use crate::sync::IrqMutex;
@@ -20,7 +20,6 @@ use bootloader_api::BootInfo;
 use x86_64::structures::paging::{Mapper, Page, Size4KiB};
 use x86_64::VirtAddr;
 
-const PAGE: u64 = 4096;
 /// Room for every guard page the kernel registers: three stacks per CPU.
 const SLOTS: usize = 3 * MAX_CPUS;
 
@@ -52,7 +51,7 @@ pub(super) fn arm(memory: &mut Memory, boot_info: &BootInfo) {
     }
     let kernel_stack = VirtAddr::new(boot_info.kernel_stack_bottom);
     register(
-        kernel_stack - PAGE,
+        kernel_stack - PAGE_SIZE,
         Guarded {
             stack: "the kernel stack",
             cpu: 0,
@@ -77,6 +76,6 @@ pub fn guarded_by(address: u64) -> Option<Guarded> {
     guards
         .iter()
         .flatten()
-        .find(|(guard, _)| (*guard..*guard + PAGE).contains(&address))
+        .find(|(guard, _)| (*guard..*guard + PAGE_SIZE).contains(&address))
         .map(|&(_, stack)| stack)
 }

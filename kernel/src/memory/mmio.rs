@@ -12,8 +12,8 @@
 //! bootloader maps them write-back, so drivers use this window instead. Its
 //! page tables come from `PAGE_TABLE_BUMP` like the heap window's.
 
-use super::frames::FRAME_SIZE;
 use super::MEMORY;
+use super::PAGE_SIZE;
 use core::sync::atomic::{AtomicU64, Ordering};
 use x86_64::structures::paging::{Mapper, Page, PageTableFlags, PhysFrame, Size4KiB};
 use x86_64::{PhysAddr, VirtAddr};
@@ -38,11 +38,11 @@ static NEXT: AtomicU64 = AtomicU64::new(MMIO_WINDOW_START);
 /// This function is unsafe because the physical range must be device memory
 /// (or memory nothing else uses): the kernel may then read and write it.
 pub unsafe fn map(physical: u64, size: u64) -> *mut u8 {
-    let offset = physical % FRAME_SIZE;
-    let pages = (offset + size).div_ceil(FRAME_SIZE);
-    let start = NEXT.fetch_add(pages * FRAME_SIZE, Ordering::Relaxed);
+    let offset = physical % PAGE_SIZE;
+    let pages = (offset + size).div_ceil(PAGE_SIZE);
+    let start = NEXT.fetch_add(pages * PAGE_SIZE, Ordering::Relaxed);
     assert!(
-        start + pages * FRAME_SIZE <= MMIO_WINDOW_START + MMIO_WINDOW_SIZE,
+        start + pages * PAGE_SIZE <= MMIO_WINDOW_START + MMIO_WINDOW_SIZE,
         "the MMIO window is full: cannot map {size} bytes at {physical:#x}"
     );
     let flags = PageTableFlags::PRESENT
@@ -53,9 +53,9 @@ pub unsafe fn map(physical: u64, size: u64) -> *mut u8 {
     let mut memory = MEMORY.lock();
     let memory = memory.as_mut().expect("mmio::map before memory::init");
     for page in 0..pages {
-        let virt = Page::<Size4KiB>::containing_address(VirtAddr::new(start + page * FRAME_SIZE));
+        let virt = Page::<Size4KiB>::containing_address(VirtAddr::new(start + page * PAGE_SIZE));
         let frame =
-            PhysFrame::containing_address(PhysAddr::new(physical - offset + page * FRAME_SIZE));
+            PhysFrame::containing_address(PhysAddr::new(physical - offset + page * PAGE_SIZE));
         // SAFETY: the window's pages are handed out once, and the caller vouches
         // for the physical range.
         let mapped = unsafe { memory.mapper.map_to(virt, frame, flags, &mut memory.tables) };

@@ -65,23 +65,34 @@ use page_tables::BumpTableFrames;
 use x86_64::structures::paging::OffsetPageTable;
 use x86_64::VirtAddr;
 
+/// The size of a page and of a frame.
+pub const PAGE_SIZE: u64 = 4096;
+
 /// Frames and page tables: everything the page-fault path changes, behind one
 /// lock that an interrupt can never find taken by its own CPU.
 pub struct Memory {
     /// The active page tables.
-    pub mapper: OffsetPageTable<'static>,
+    mapper: OffsetPageTable<'static>,
     /// Where new page tables come from.
-    pub tables: BumpTableFrames,
+    tables: BumpTableFrames,
     /// Where the pages under the heap come from.
-    pub frames: FrameAllocator,
+    frames: FrameAllocator,
     /// Where all physical memory is mapped.
-    pub physical_memory: VirtAddr,
+    physical_memory: VirtAddr,
     /// Heap pages above the committed end still waiting to be unmapped (see `commit`).
     pending_unmap: Range<u64>,
 }
 
 /// The kernel's memory, set by [`init`].
 pub static MEMORY: IrqMutex<Option<Memory>> = IrqMutex::new(None);
+
+/// Runs `f` on the frame allocator, under the memory lock.
+///
+/// Panics before [`init`].
+pub fn with_frames<T>(f: impl FnOnce(&mut FrameAllocator) -> T) -> T {
+    let mut memory = MEMORY.lock();
+    f(&mut memory.as_mut().expect("memory::init ran").frames)
+}
 
 /// Where the bootloader mapped all physical memory (after [`init`]).
 pub fn physical_memory() -> VirtAddr {

@@ -21,9 +21,9 @@
 //! takes pages back, and the next growth reuses them.
 
 use super::commit::{self, page_top};
-use super::frames::FRAME_SIZE;
 use super::grow::WindowGrow;
 use super::unmap::Unmapped;
+use super::PAGE_SIZE;
 use super::{counters, window, MEMORY};
 use crate::allocator::HEAP;
 use heap::{Heap, Span};
@@ -63,7 +63,7 @@ fn truncate_top(heap: &mut Heap<WindowGrow>) -> usize {
     let allocated = heap.allocated_span(arena);
     let floor = arena.base() as usize + window::INITIAL_ARENA;
     let keep_until = (allocated.acme() as usize)
-        .next_multiple_of(FRAME_SIZE as usize)
+        .next_multiple_of(PAGE_SIZE as usize)
         .max(floor);
     if keep_until >= arena.acme() as usize {
         return 0;
@@ -97,8 +97,8 @@ fn discard_inside() -> u64 {
         'chunks: for chunk in heap.chunks() {
             let idle = chunk.idle();
             let first = page_top(idle.base() as u64).max(cursor);
-            let end = idle.acme() as u64 & !(FRAME_SIZE - 1);
-            for address in (first..end).step_by(FRAME_SIZE as usize) {
+            let end = idle.acme() as u64 & !(PAGE_SIZE - 1);
+            for address in (first..end).step_by(PAGE_SIZE as usize) {
                 if looked_at == DISCARD_BATCH || taken.is_full() {
                     cursor = address;
                     finished = false;

@@ -8,7 +8,8 @@
 //!                   frames to the frame allocator
 //! ```
 
-use super::frames::{FrameAllocator, FRAME_SIZE};
+use super::frames::FrameAllocator;
+use super::PAGE_SIZE;
 use super::{counters, Memory};
 use crate::tlb;
 use core::ops::Range;
@@ -50,7 +51,7 @@ impl Unmapped {
         };
         // The shootdown in `finish` flushes every CPU, this one included.
         flush.ignore();
-        let page = address..address + FRAME_SIZE;
+        let page = address..address + PAGE_SIZE;
         self.span = match self.len {
             0 => page,
             _ => self.span.start.min(page.start)..self.span.end.max(page.end),

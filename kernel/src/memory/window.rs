@@ -55,7 +55,7 @@ pub fn committed_bytes() -> u64 {
 ///
 /// Panics if `end` is outside the window: the hook and `trim` compute it from
 /// spans that must lie inside.
-pub fn set_committed_end(end: u64) {
+pub(super) fn set_committed_end(end: u64) {
     assert!(
         (HEAP_WINDOW_START..=window_end()).contains(&end),
         "committed end {end:#x} outside the heap window {HEAP_WINDOW_START:#x}..{:#x}",

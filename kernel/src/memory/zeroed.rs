@@ -10,13 +10,13 @@
 //!   zeroed     yes    mapped? only the mapped ones   yes
 //! ```
 
-use super::frames::FRAME_SIZE;
 use super::MEMORY;
+use super::PAGE_SIZE;
 use x86_64::structures::paging::mapper::Translate;
 use x86_64::VirtAddr;
 
 /// Below this size a block is simply zeroed: looking pages up costs more.
-const LOOK_UP_FROM: usize = 4 * FRAME_SIZE as usize;
+const LOOK_UP_FROM: usize = 4 * PAGE_SIZE as usize;
 
 /// Makes the `size` bytes at `ptr` read as zeros.
 ///
@@ -30,7 +30,7 @@ pub unsafe fn zero_block(ptr: *mut u8, size: usize) {
         unsafe { ptr.write_bytes(0, size) };
         return;
     }
-    let page = FRAME_SIZE as usize;
+    let page = PAGE_SIZE as usize;
     let first_page = ptr.addr().next_multiple_of(page);
     let end = ptr.addr() + size;
     let last_page = end - end % page;
@@ -55,7 +55,7 @@ pub fn mapped_pages(start: usize, pages: usize) -> u64 {
     let memory = memory.as_ref().expect("alloc_zeroed before memory::init");
     (0..pages)
         .filter(|index| {
-            let address = VirtAddr::new((start + index * FRAME_SIZE as usize) as u64);
+            let address = VirtAddr::new((start + index * PAGE_SIZE as usize) as u64);
             memory.mapper.translate_addr(address).is_some()
         })
         .fold(0, |mask, index| mask | 1 << index)

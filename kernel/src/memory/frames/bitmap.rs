@@ -109,7 +109,7 @@ impl Bitmap {
         assert!(
             frame < self.frames,
             "frame {:#x} lies above physical memory",
-            frame * super::FRAME_SIZE
+            frame * super::super::PAGE_SIZE
         );
         self.words.wrapping_add((frame / 64) as usize)
     }

@@ -21,6 +21,7 @@
 mod bitmap;
 mod reserve;
 
+use super::PAGE_SIZE;
 use bitmap::Bitmap;
 use bootloader_api::info::{MemoryRegion, MemoryRegionKind};
 use x86_64::structures::paging::{PhysFrame, Size4KiB};
@@ -28,8 +29,6 @@ use x86_64::{PhysAddr, VirtAddr};
 
 pub use reserve::Shortfall;
 
-/// Size of a frame.
-pub const FRAME_SIZE: u64 = 4096;
 /// Physical memory below this address is never handed out.
 pub const LOW_MEMORY: u64 = 1 << 20;
 /// The byte freed frames are filled with when poisoning is on.
@@ -61,7 +60,7 @@ impl FrameAllocator {
     /// regions are really unused, that all physical memory is mapped at
     /// `physical_memory`, and that only one allocator is made from the map.
     pub unsafe fn new(regions: &'static [MemoryRegion], physical_memory: VirtAddr) -> Self {
-        let frames = usable(regions).map(|(_, end)| end).max().unwrap_or(0) / FRAME_SIZE;
+        let frames = usable(regions).map(|(_, end)| end).max().unwrap_or(0) / PAGE_SIZE;
         let bytes = Bitmap::bytes_for(frames);
         let at = usable(regions)
             .find(|(start, end)| end - start >= bytes)
@@ -71,14 +70,14 @@ impl FrameAllocator {
         // promise) and mapped through the window; they are marked taken below.
         let mut taken = unsafe { Bitmap::all_taken((physical_memory + at).as_mut_ptr(), frames) };
         for (start, end) in usable(regions) {
-            taken.clear_range(start / FRAME_SIZE..end / FRAME_SIZE);
+            taken.clear_range(start / PAGE_SIZE..end / PAGE_SIZE);
         }
-        taken.set_range(at / FRAME_SIZE..(at + bytes).div_ceil(FRAME_SIZE));
+        taken.set_range(at / PAGE_SIZE..(at + bytes).div_ceil(PAGE_SIZE));
         let free = taken.clear_count();
         Self {
             taken,
             physical_memory,
-            cursor: LOW_MEMORY / FRAME_SIZE,
+            cursor: LOW_MEMORY / PAGE_SIZE,
             free,
             reserved: 0,
             poison: false,
@@ -109,12 +108,12 @@ impl FrameAllocator {
         if frames == 0 || frames > self.available() {
             return None;
         }
-        let first =
-            self.taken
-                .find_clear_run(LOW_MEMORY / FRAME_SIZE, below / FRAME_SIZE, frames)?;
+        let first = self
+            .taken
+            .find_clear_run(LOW_MEMORY / PAGE_SIZE, below / PAGE_SIZE, frames)?;
         self.taken.set_range(first..first + frames);
         self.free -= frames;
-        Some(frame_at(first * FRAME_SIZE))
+        Some(frame_at(first * PAGE_SIZE))
     }
 
     /// Takes back a frame.
@@ -129,13 +128,13 @@ impl FrameAllocator {
     pub unsafe fn deallocate(&mut self, frame: PhysFrame) {
         let address = frame.start_address().as_u64();
         assert!(
-            self.taken.clear(address / FRAME_SIZE),
+            self.taken.clear(address / PAGE_SIZE),
             "frame {address:#x} freed twice (or never handed out)"
         );
         if self.poison {
             let bytes: *mut u8 = (self.physical_memory + address).as_mut_ptr();
             // SAFETY: the caller gives the frame up; it is mapped through the window.
-            unsafe { bytes.write_bytes(FREED_POISON, FRAME_SIZE as usize) };
+            unsafe { bytes.write_bytes(FREED_POISON, PAGE_SIZE as usize) };
         }
         self.free += 1;
     }
@@ -145,12 +144,12 @@ impl FrameAllocator {
         let index = self
             .taken
             .find_clear(self.cursor)
-            .or_else(|| self.taken.find_clear(LOW_MEMORY / FRAME_SIZE))
+            .or_else(|| self.taken.find_clear(LOW_MEMORY / PAGE_SIZE))
             .expect("the free count says a frame is left, the bitmap has none");
         self.taken.set(index);
         self.cursor = index + 1;
         self.free -= 1;
-        frame_at(index * FRAME_SIZE)
+        frame_at(index * PAGE_SIZE)
     }
 }
 
@@ -161,12 +160,9 @@ fn usable(regions: &[MemoryRegion]) -> impl Iterator<Item = (u64, u64)> + '_ {
         .iter()
         .filter(|r| r.kind == MemoryRegionKind::Usable)
         .map(|r| {
-            let end = r.end - r.end % FRAME_SIZE;
+            let end = r.end - r.end % PAGE_SIZE;
             (
-                r.start
-                    .max(LOW_MEMORY)
-                    .next_multiple_of(FRAME_SIZE)
-                    .min(end),
+                r.start.max(LOW_MEMORY).next_multiple_of(PAGE_SIZE).min(end),
                 end,
             )
         })
