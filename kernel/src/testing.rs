@@ -97,3 +97,31 @@ fn message_contains(info: &PanicInfo, expected: &str) -> bool {
     let _ = core::fmt::write(&mut finder, format_args!("{}", info.message()));
     finder.found
 }
+
+/// A kernel test (a `harness = false` test binary) that passes only if its
+/// body panics with a message containing `expected`, and fails if the body
+/// returns. It defines the entry point and the panic handler:
+///
+/// ```ignore
+/// kernel::must_panic!("should_panic::failing_assertion", "the assertion that must fail", {
+///     assert_eq!(1, 2, "the assertion that must fail");
+/// });
+/// ```
+#[macro_export]
+macro_rules! must_panic {
+    ($name:literal, $expected:literal, $body:block) => {
+        bootloader_api::entry_point!(must_panic_main, config = &$crate::BOOTLOADER_CONFIG);
+
+        fn must_panic_main(boot_info: &'static mut bootloader_api::BootInfo) -> ! {
+            $crate::init(boot_info);
+            $crate::serial_print!("{} ... ", $name);
+            $body
+            $crate::testing::did_not_fail(format_args!("the test returned without the panic it must raise"))
+        }
+
+        #[panic_handler]
+        fn must_panic_handler(info: &core::panic::PanicInfo) -> ! {
+            $crate::testing::expect_panic(info, $expected)
+        }
+    };
+}

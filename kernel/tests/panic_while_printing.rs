@@ -5,11 +5,7 @@
 #![no_std]
 #![no_main]
 
-use bootloader_api::{entry_point, BootInfo};
 use core::fmt;
-use kernel::serial_print;
-
-entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
 
 /// Panics when formatted, as a buggy driver's `Display` might.
 struct Exploding;
@@ -20,14 +16,10 @@ impl fmt::Display for Exploding {
     }
 }
 
-fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init(boot_info);
-    serial_print!("panic_while_printing::panic_report_does_not_wait_for_the_serial_lock ... ");
-    log::info!("device state: {}", Exploding);
-    kernel::testing::did_not_fail(format_args!("formatting the log line did not panic"))
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    kernel::testing::expect_panic(info, "exploded with the serial lock held")
-}
+kernel::must_panic!(
+    "panic_while_printing::panic_report_does_not_wait_for_the_serial_lock",
+    "exploded with the serial lock held",
+    {
+        log::info!("device state: {}", Exploding);
+    }
+);
