@@ -1,17 +1,10 @@
-//! A frame freed twice would sit on the free list twice and later have two
-//! owners; the allocator must stop the kernel at the second free.
+//! A frame freed twice would be handed out twice later and have two owners;
+//! the allocator must stop the kernel at the second free.
 #![no_std]
 #![no_main]
 
-use bootloader_api::{entry_point, BootInfo};
-use kernel::memory;
-use kernel::serial_print;
-
-entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
-
-fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init(boot_info);
-    serial_print!("frame_double_free::second_free_panics ... ");
+kernel::must_panic!("frame_double_free::second_free_panics", "freed twice", {
+    use kernel::memory;
     let frame = memory::with_frames(|frames| frames.allocate()).expect("a frame");
     memory::with_frames(|frames| {
         // SAFETY: not safe at all the second time, on purpose.
@@ -20,10 +13,4 @@ fn main(boot_info: &'static mut BootInfo) -> ! {
             frames.deallocate(frame);
         }
     });
-    kernel::testing::did_not_fail(format_args!("the second free of {frame:?} was accepted"))
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    kernel::testing::expect_panic(info, "freed twice")
-}
+});
