@@ -33,7 +33,17 @@ impl Grow for NeverGrow {
 
 /// A hook that claims one region the first time the heap runs out, then never again:
 /// handy on hosts and for a `static` heap over a `static` array.
-#[derive(Clone, Copy, Debug)]
+///
+/// The hook owns its region, so it is neither `Copy` nor `Clone`: a copy would hand the same
+/// memory to a second heap. It gives the region away exactly once; if that claim fails (the
+/// region is too small or in the null page), the allocation fails and the region is dropped.
+///
+/// ```compile_fail
+/// # use heap::{ClaimOnFirstUse, Span};
+/// let hook = unsafe { ClaimOnFirstUse::new(Span::empty()) };
+/// let twin = hook.clone(); // error: no method `clone`
+/// ```
+#[derive(Debug)]
 pub struct ClaimOnFirstUse {
     region: Span,
 }

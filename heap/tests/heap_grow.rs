@@ -1,6 +1,7 @@
 //! Tests of the out-of-memory hook: a hook that extends the arena makes the allocation
 //! retry and succeed; one that fails, or succeeds without changing anything, makes the
-//! allocation fail cleanly (once, without looping); `ClaimOnFirstUse` claims its region once.
+//! allocation fail cleanly (once, without looping); `ClaimOnFirstUse` claims its region once
+//! and cannot be duplicated.
 
 mod common {
     pub mod memory;
@@ -8,6 +9,7 @@ mod common {
 
 use common::memory::Memory;
 use core::alloc::Layout;
+use core::marker::PhantomData;
 use heap::{AllocError, ClaimOnFirstUse, Grow, Heap, Span};
 
 /// Extends its arena by `step` bytes per call, up to the end of `room`.
@@ -124,4 +126,34 @@ fn claim_on_first_use_claims_its_region_once() {
         heap.deallocate(ptr, layout);
     }
     heap.check().unwrap();
+}
+
+/// `Duplicable::<T>::COPY` and `CLONE` say whether `T` implements `Copy` and `Clone`: the
+/// inherent constants (declared only where the bound holds) win over the trait's `false`.
+struct Duplicable<T>(PhantomData<T>);
+
+trait NotDuplicable {
+    const COPY: bool = false;
+    const CLONE: bool = false;
+}
+
+impl<T> NotDuplicable for Duplicable<T> {}
+
+#[allow(dead_code, reason = "read only where `T: Copy`")]
+impl<T: Copy> Duplicable<T> {
+    const COPY: bool = true;
+}
+
+#[allow(dead_code, reason = "read only where `T: Clone`")]
+impl<T: Clone> Duplicable<T> {
+    const CLONE: bool = true;
+}
+
+#[test]
+fn claim_on_first_use_cannot_be_copied_or_cloned() {
+    assert!(Duplicable::<heap::NeverGrow>::COPY && Duplicable::<heap::NeverGrow>::CLONE);
+    assert!(
+        !Duplicable::<ClaimOnFirstUse>::COPY && !Duplicable::<ClaimOnFirstUse>::CLONE,
+        "a copy of the hook would hand its region to a second heap"
+    );
 }
