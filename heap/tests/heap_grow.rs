@@ -151,9 +151,18 @@ impl<T: Clone> Duplicable<T> {
 
 #[test]
 fn claim_on_first_use_cannot_be_copied_or_cloned() {
-    assert!(Duplicable::<heap::NeverGrow>::COPY && Duplicable::<heap::NeverGrow>::CLONE);
-    assert!(
-        !Duplicable::<ClaimOnFirstUse>::COPY && !Duplicable::<ClaimOnFirstUse>::CLONE,
+    let never_grow = (
+        Duplicable::<heap::NeverGrow>::COPY,
+        Duplicable::<heap::NeverGrow>::CLONE,
+    );
+    assert_eq!(never_grow, (true, true), "the probe sees a Copy type");
+    let claim_on_first_use = (
+        Duplicable::<ClaimOnFirstUse>::COPY,
+        Duplicable::<ClaimOnFirstUse>::CLONE,
+    );
+    assert_eq!(
+        claim_on_first_use,
+        (false, false),
         "a copy of the hook would hand its region to a second heap"
     );
 }

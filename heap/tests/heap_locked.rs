@@ -142,10 +142,43 @@ fn allocator_backs_a_vec_and_resizes_in_place() {
     assert!(numbers.iter().copied().eq(0..10));
     assert_eq!(heap.lock().counters().live_allocations, 1);
     drop(numbers);
-    let boxed = Box::new_in([7u8; 300], &heap);
-    assert!(boxed.iter().all(|&byte| byte == 7));
-    drop(boxed);
+    {
+        let boxed = Box::new_in([7u8; 300], &heap);
+        assert!(boxed.iter().all(|&byte| byte == 7));
+    }
     let heap = heap.lock();
     heap.check().unwrap();
     assert_eq!(heap.chunks().count(), 1);
+}
+
+/// A value aligned above a word: its block may sit behind a back pointer.
+#[cfg(feature = "nightly")]
+#[repr(align(32))]
+struct Aligned32([u8; 40]);
+
+/// A page-aligned value: its block is carved with a free gap below it.
+#[cfg(feature = "nightly")]
+#[repr(align(4096))]
+struct PageAligned([u8; 100]);
+
+#[cfg(feature = "nightly")]
+#[test]
+fn allocator_boxes_of_every_alignment_are_dropped_into_the_heap() {
+    let memory = Memory::new(1 << 16);
+    let heap = locked_over(&memory, 1 << 16);
+    for round in 0..4u8 {
+        let small = Box::new_in(round, &heap);
+        let array = Box::new_in([round; 300], &heap);
+        let aligned = Box::new_in(Aligned32([round; 40]), &heap);
+        let page = Box::new_in(PageAligned([round; 100]), &heap);
+        assert_eq!(core::ptr::from_ref(&*aligned).addr() % 32, 0);
+        assert_eq!(core::ptr::from_ref(&*page).addr() % 4096, 0);
+        assert_eq!(
+            (*small, array[299], aligned.0[39], page.0[99]),
+            (round, round, round, round)
+        );
+    }
+    let heap = heap.lock();
+    heap.check().unwrap();
+    assert_eq!(heap.counters().live_allocations, 0);
 }

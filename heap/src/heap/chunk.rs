@@ -91,7 +91,8 @@ pub(crate) unsafe fn set_below_free(base: *mut u8, below_free: bool) {
 /// the tag spares the common case from reading the same word twice.
 ///
 /// # Safety
-/// `ptr` must be a pointer this heap returned and that is still allocated.
+/// `ptr` must be a pointer this heap returned and that is still allocated, carrying the
+/// provenance of its arena (see `lookup.rs`), not only the caller's permission for the block.
 #[inline(always)]
 pub(crate) unsafe fn chunk_of(ptr: *mut u8) -> (*mut u8, *mut u8) {
     // SAFETY: the word below a returned pointer is its tag or its back pointer to the base.

@@ -30,11 +30,12 @@ impl<G: Grow> Heap<G> {
             panic!("{operation}: double free or foreign pointer: {ptr:p} lies in the free chunk {span}");
         }
         let gap = below.addr() - chunk.base.addr();
-        // SAFETY: `below` lies inside an allocated chunk, so it is a readable word.
+        // SAFETY: `below` lies inside an allocated chunk, so it is a readable word; it is read
+        // with the arena's provenance, which the chunk's base carries.
         let handed_out = gap == 0
             || (gap <= 2 * WORD
                 && gap.is_multiple_of(WORD)
-                && unsafe { first_word(below) } == chunk.base);
+                && unsafe { first_word(chunk.base.with_addr(below.addr())) } == chunk.base);
         if !handed_out {
             panic!("{operation}: {ptr:p} was never handed out by this heap: it points into the allocated chunk {span}");
         }

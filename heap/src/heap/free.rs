@@ -19,9 +19,12 @@ use core::ptr::NonNull;
 impl<G: Grow> Heap<G> {
     /// Frees the block at `ptr`.
     ///
-    /// With the `debug-checks` feature (in builds with debug assertions), a pointer this heap
-    /// did not hand out, or one already freed, panics with its address instead of corrupting
-    /// the heap.
+    /// The heap reaches the block's tag through its own arena pointer (`lookup.rs`), never
+    /// through `ptr`, so `ptr` needs permission for the block's bytes only (a `Box`'s pointer
+    /// will do). A pointer that lies in no arena panics. With the `debug-checks` feature (in
+    /// builds with debug assertions), a pointer this heap did not hand out, one already
+    /// freed, or a layout the block was not allocated with panics with its address before
+    /// anything changes.
     ///
     /// # Safety
     /// `ptr` must have come from this heap with `layout` and must not be used afterwards.
@@ -29,12 +32,40 @@ impl<G: Grow> Heap<G> {
     pub unsafe fn deallocate(&mut self, ptr: NonNull<u8>, layout: Layout) {
         #[cfg(all(feature = "debug-checks", debug_assertions))]
         self.verify_live(ptr, layout, "deallocate");
-        // SAFETY: `ptr` is a live allocation of this heap, by the caller's contract.
+        match self.in_newest_arena(ptr) {
+            // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
+            Some(block) => unsafe { self.free_block(block, layout.size()) },
+            // SAFETY: as above, by the caller's contract.
+            None => unsafe { self.deallocate_in_older_arena(ptr, layout.size()) },
+        }
+    }
+
+    /// `deallocate` for a block outside the newest arena: out of line and reached by a tail
+    /// call, so that the common case saves no registers for it.
+    ///
+    /// # Safety
+    /// As for `deallocate`.
+    #[cold]
+    #[inline(never)]
+    unsafe fn deallocate_in_older_arena(&mut self, ptr: NonNull<u8>, size: usize) {
+        let block = self.in_older_arena(ptr);
+        // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
+        unsafe { self.free_block(block, size) }
+    }
+
+    /// Frees the live block at `block` (a pointer with its arena's provenance), which was
+    /// allocated with `size` bytes.
+    ///
+    /// # Safety
+    /// `block` must be a live block of this heap, carrying its arena's provenance.
+    #[inline(always)]
+    unsafe fn free_block(&mut self, block: NonNull<u8>, size: usize) {
+        // SAFETY: forwarded contract.
         unsafe {
-            let (base, tag) = chunk_of(ptr.as_ptr());
+            let (base, tag) = chunk_of(block.as_ptr());
             self.free_chunk(base, tag);
         }
-        self.stats.freed(layout.size());
+        self.stats.freed(size);
     }
 
     /// Turns the allocated chunk at `base`, whose tag is `tag`, into free memory, merging

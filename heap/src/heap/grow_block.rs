@@ -35,10 +35,12 @@ impl<G: Grow> Heap<G> {
         new_size: usize,
     ) -> Result<NonNull<u8>, AllocError> {
         self.grown_layout(ptr, old, new_size, "grow_in_place")?;
-        // SAFETY: `ptr` is live, by the caller's contract.
-        if unsafe { self.extend_chunk(ptr.as_ptr(), new_size) } {
+        let block = self.arena_pointer(ptr);
+        // SAFETY: `block` is the live block `ptr`, by the caller's contract, with its arena's
+        // provenance.
+        if unsafe { self.extend_chunk(block.as_ptr(), new_size) } {
             self.stats.resized(old.size(), new_size);
-            Ok(ptr)
+            Ok(block)
         } else {
             Err(AllocError)
         }
@@ -62,17 +64,19 @@ impl<G: Grow> Heap<G> {
         new_size: usize,
     ) -> Result<NonNull<u8>, AllocError> {
         let new = self.grown_layout(ptr, old, new_size, "grow")?;
+        let block = self.arena_pointer(ptr);
         loop {
-            // SAFETY: `ptr` is live, by the caller's contract; a moved block is a different
-            // chunk, so the copy cannot overlap.
+            // SAFETY: `block` is the live block `ptr`, by the caller's contract, with its
+            // arena's provenance; a moved block is a different chunk, so the copy cannot
+            // overlap.
             unsafe {
-                if self.extend_chunk(ptr.as_ptr(), new_size) {
+                if self.extend_chunk(block.as_ptr(), new_size) {
                     self.stats.resized(old.size(), new_size);
-                    return Ok(ptr);
+                    return Ok(block);
                 }
                 if let Some(moved) = self.take_chunk(new) {
-                    copy_nonoverlapping(ptr.as_ptr(), moved.as_ptr(), old.size());
-                    let (base, tag) = chunk_of(ptr.as_ptr());
+                    copy_nonoverlapping(block.as_ptr(), moved.as_ptr(), old.size());
+                    let (base, tag) = chunk_of(block.as_ptr());
                     self.free_chunk(base, tag);
                     self.stats.allocated(new_size);
                     self.stats.freed(old.size());
@@ -87,7 +91,7 @@ impl<G: Grow> Heap<G> {
     /// chunk above; `false` (and no change) if it cannot.
     ///
     /// # Safety
-    /// `ptr` must be a live block of this heap.
+    /// `ptr` must be a live block of this heap, with its arena's provenance.
     unsafe fn extend_chunk(&mut self, ptr: *mut u8, new_size: usize) -> bool {
         let Some(wanted) = ptr.addr().checked_add(round_to_words(new_size)) else {
             return false;

@@ -29,6 +29,7 @@ mod free;
 mod free_chunk;
 mod free_list;
 mod grow_block;
+mod lookup;
 mod resize;
 mod truncate;
 mod walk;

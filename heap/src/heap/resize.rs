@@ -55,16 +55,18 @@ impl<G: Grow> Heap<G> {
         );
         #[cfg(all(feature = "debug-checks", debug_assertions))]
         self.verify_live(ptr, old, "shrink");
-        // SAFETY: `ptr` is live, by the caller's contract.
-        unsafe { self.shrink_chunk(ptr.as_ptr(), new_size) };
+        let block = self.arena_pointer(ptr);
+        // SAFETY: `block` is the live block `ptr`, by the caller's contract, with its arena's
+        // provenance.
+        unsafe { self.shrink_chunk(block.as_ptr(), new_size) };
         self.stats.resized(old.size(), new_size);
-        ptr
+        block
     }
 
     /// Frees the part of the live block's chunk beyond `ptr + new_size` where it can.
     ///
     /// # Safety
-    /// `ptr` must be a live block of this heap.
+    /// `ptr` must be a live block of this heap, with its arena's provenance.
     unsafe fn shrink_chunk(&mut self, ptr: *mut u8, new_size: usize) {
         // SAFETY: the block is live, so its tag and the chunk above are valid.
         unsafe {
