@@ -14,7 +14,8 @@
 //! whole or split.
 
 use super::alloc::round_to_words;
-use super::chunk::{set_below_free, write_back_pointer, write_tag, MIN_CHUNK, WORD};
+use super::block::{block_start, write_back_pointer};
+use super::chunk::{set_below_free, write_tag, MIN_CHUNK, WORD};
 use super::Heap;
 use crate::Grow;
 use core::alloc::Layout;
@@ -54,8 +55,7 @@ impl<G: Grow> Heap<G> {
     /// As for `carve`.
     #[inline(never)]
     unsafe fn carve_aligned(&mut self, base: *mut u8, size: usize, layout: Layout) -> NonNull<u8> {
-        let align = layout.align();
-        let ptr = base.map_addr(|addr| (addr + WORD + align - 1) & !(align - 1));
+        let ptr = block_start(base, layout.align());
         let gap = ptr.addr() - WORD - base.addr();
         // SAFETY: `[base, base + size)` is an unlinked free chunk of at least the search size,
         // which leaves room for the gap and the block; arenas lie above the null page.

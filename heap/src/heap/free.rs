@@ -9,7 +9,8 @@
 //! The chunk below is found through the tag's BELOW_FREE bit and the size word at its top;
 //! the chunk above is the one at the tag's end: free if its first word has bit 0 clear.
 
-use super::chunk::{below_is_free, chunk_of, end_of, first_word, is_allocated, set_below_free};
+use super::block::chunk_of;
+use super::chunk::{below_is_free, end_of, first_word, is_allocated, set_below_free};
 use super::free_chunk::{free_size, free_size_below};
 use super::Heap;
 use crate::Grow;
@@ -30,8 +31,7 @@ impl<G: Grow> Heap<G> {
     /// `ptr` must have come from this heap with `layout` and must not be used afterwards.
     #[inline]
     pub unsafe fn deallocate(&mut self, ptr: NonNull<u8>, layout: Layout) {
-        #[cfg(all(feature = "debug-checks", debug_assertions))]
-        self.verify_live(ptr, layout, "deallocate");
+        self.verify_if_checking(ptr, layout, "deallocate");
         match self.in_newest_arena(ptr) {
             // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
             Some(block) => unsafe { self.free_block(block, layout.size()) },

@@ -15,6 +15,7 @@ mod alloc;
 mod arena;
 mod bins;
 mod bitmap;
+mod block;
 mod carve;
 mod check;
 mod check_arena;
@@ -30,6 +31,10 @@ mod free_chunk;
 mod free_list;
 mod grow_block;
 mod lookup;
+mod preconditions;
+#[cfg(feature = "nightly")]
+mod realign;
+mod relocate;
 mod resize;
 mod truncate;
 mod walk;

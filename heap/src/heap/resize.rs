@@ -9,8 +9,9 @@
 //! goes below `MIN_CHUNK`. Shrinking never moves a block.
 
 use super::alloc::round_to_words;
+use super::block::chunk_of;
 use super::chunk::{
-    below_is_free, chunk_of, end_of, first_word, is_allocated, set_below_free, write_tag, MIN_CHUNK,
+    below_is_free, end_of, first_word, is_allocated, set_below_free, write_tag, MIN_CHUNK,
 };
 use super::errors::AllocError;
 use super::free_chunk::free_size;
@@ -46,20 +47,28 @@ impl<G: Grow> Heap<G> {
     /// `ptr` must be a live block of this heap allocated with `old`.
     ///
     /// # Panics
-    /// If `new_size > old.size()`.
+    /// If `new_size > old.size()`, or if `ptr` lies in no arena; with `debug-checks`, as
+    /// [`Heap::deallocate`] does for a block that is not live with `old`.
     pub unsafe fn shrink(&mut self, ptr: NonNull<u8>, old: Layout, new_size: usize) -> NonNull<u8> {
-        assert!(
-            new_size <= old.size(),
-            "shrink: the new size {new_size} is above the old size {}",
-            old.size()
-        );
-        #[cfg(all(feature = "debug-checks", debug_assertions))]
-        self.verify_live(ptr, old, "shrink");
+        self.check_shrink(ptr, old, new_size);
         let block = self.arena_pointer(ptr);
-        // SAFETY: `block` is the live block `ptr`, by the caller's contract, with its arena's
-        // provenance.
+        // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
+        unsafe { self.shrink_block(block, old.size(), new_size) }
+    }
+
+    /// Shrinks the live block at `block` from `old_size` to `new_size` bytes in place.
+    ///
+    /// # Safety
+    /// `block` must be a live block with its arena's provenance; `new_size <= old_size`.
+    pub(crate) unsafe fn shrink_block(
+        &mut self,
+        block: NonNull<u8>,
+        old_size: usize,
+        new_size: usize,
+    ) -> NonNull<u8> {
+        // SAFETY: forwarded contract.
         unsafe { self.shrink_chunk(block.as_ptr(), new_size) };
-        self.stats.resized(old.size(), new_size);
+        self.stats.resized(old_size, new_size);
         block
     }
 
