@@ -8,7 +8,7 @@
 //! A tail under `MIN_CHUNK` with an allocated chunk above stays in the block; the chunk never
 //! goes below `MIN_CHUNK`. Shrinking never moves a block.
 
-use super::alloc::round_to_words;
+use super::alloc::block_room;
 use super::block::chunk_of;
 use super::chunk::{
     below_is_free, end_of, first_word, is_allocated, set_below_free, write_tag, MIN_CHUNK,
@@ -81,7 +81,7 @@ impl<G: Grow> Heap<G> {
         unsafe {
             let (base, tag) = chunk_of(ptr);
             let end = end_of(tag);
-            let kept = ptr.add(round_to_words(new_size)).max(base.add(MIN_CHUNK));
+            let kept = ptr.add(block_room(new_size));
             let above = first_word(end);
             if !is_allocated(above) {
                 let size = free_size(end);
