@@ -60,12 +60,14 @@ impl<G: Grow> Heap<G> {
     /// `block` must be a live block of this heap, carrying its arena's provenance.
     #[inline(always)]
     unsafe fn free_block(&mut self, block: NonNull<u8>, size: usize) {
+        // The counters first: if they are wrong (a wrong size underflows them in a debug
+        // build), the panic comes before the heap changes.
+        self.stats.freed(size);
         // SAFETY: forwarded contract.
         unsafe {
             let (base, tag) = chunk_of(block.as_ptr());
             self.free_chunk(base, tag);
         }
-        self.stats.freed(size);
     }
 
     /// Turns the allocated chunk at `base`, whose tag is `tag`, into free memory, merging

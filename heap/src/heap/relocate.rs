@@ -38,12 +38,12 @@ impl<G: Grow> Heap<G> {
                     return Ok(block);
                 }
                 if let Some(moved) = self.take_chunk(new) {
+                    self.stats.allocated(new.size());
+                    self.stats.freed(old.size());
                     let kept = old.size().min(new.size());
                     copy_nonoverlapping(block.as_ptr(), moved.as_ptr(), kept);
                     let (base, tag) = chunk_of(block.as_ptr());
                     self.free_chunk(base, tag);
-                    self.stats.allocated(new.size());
-                    self.stats.freed(old.size());
                     return Ok(moved);
                 }
             }
