@@ -4,7 +4,8 @@
 #
 #   make run [UEFI=1]   boot the kernel in QEMU; exits with the kernel's verdict
 #   make run HEAPMAP=1  the same, and draw the kernel's heap maps into target/heapmap/*.svg
-#   make test           host tests, stable and Miri runs, lints, kernel tests in QEMU
+#   make test           host tests (nightly feature, release, stable), Miri runs, lints,
+#                       kernel tests in QEMU
 #   make gdb [UEFI=1]   QEMU waiting for gdb, with the command line to attach
 #   make doc            rustdoc for the host crates and the kernel (warnings are errors),
 #                       and the docs/ book into target/book when mdbook is installed
@@ -33,12 +34,22 @@ run: toolchain qemu boot
 	$(BOOT) run $(BOOT_FLAGS) $(if $(HEAPMAP_LOG),--serial-log $(HEAPMAP_LOG)) $(KERNEL)
 	$(if $(HEAPMAP_LOG),$(BOOT) heapmap $(HEAPMAP_LOG) --out $(HEAPMAP_DIR))
 
+# The heap is tested with its `nightly` feature (the `Allocator` impl) on the pinned nightly,
+# with `debug-checks` on (debug) and off (release), on stable without it, and under Miri:
+# every heap test with Stacked Borrows, and the tests of provenance, boxes and each
+# operation again with Tree Borrows (the slow part; about 3 minutes of Miri in all).
+MIRI_SB := -Zmiri-strict-provenance
+MIRI_TB := -Zmiri-tree-borrows -Zmiri-strict-provenance
+MIRI_TB_TESTS := --test heap_global --test heap_locked --test heap_ops --test heap_debug --test heap_grow --test heap_arena
+
 test: toolchain qemu boot
 	$(BOOT) test \
-		--suite 'host=cargo test' \
+		--suite 'host=cargo test --features heap/nightly' \
+		--suite 'release=cargo test -p heap --features nightly --release' \
 		--suite 'stable=CARGO_TARGET_DIR=target/stable cargo +stable test -p heap' \
-		--suite 'miri=MIRIFLAGS=-Zmiri-strict-provenance cargo miri test -p heap' \
-		--suite 'lint=cargo fmt --all -- --check && cargo clippy --workspace --exclude kernel --all-targets -- -D warnings && cargo kclippy --all-targets --all-features -- -D warnings' \
+		--suite 'miri=MIRIFLAGS="$(MIRI_SB)" cargo miri test -p heap --features nightly' \
+		--suite 'miri-tree=MIRIFLAGS="$(MIRI_TB)" cargo miri test -p heap --features nightly $(MIRI_TB_TESTS)' \
+		--suite 'lint=cargo fmt --all -- --check && cargo clippy --workspace --exclude kernel --all-targets -- -D warnings && cargo clippy -p heap --all-targets --all-features -- -D warnings && cargo kclippy --all-targets --all-features -- -D warnings' \
 		--kernel
 
 gdb: toolchain qemu boot

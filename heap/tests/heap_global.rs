@@ -44,10 +44,27 @@ fn check_global_heap() {
     verdict.unwrap();
 }
 
+/// Runs each check in turn and reports like libtest, so that `boot test` counts them; a
+/// failing check panics, which ends the program with a failure status.
 fn main() {
-    boxes_of_every_alignment_are_dropped_into_the_global_heap();
-    vectors_grow_and_shrink_in_the_global_heap();
-    println!("heap_global: 2 checks passed");
+    let checks: [(&str, fn()); 2] = [
+        (
+            "boxes_of_every_alignment_are_dropped_into_the_global_heap",
+            boxes_of_every_alignment_are_dropped_into_the_global_heap,
+        ),
+        (
+            "vectors_grow_and_shrink_in_the_global_heap",
+            vectors_grow_and_shrink_in_the_global_heap,
+        ),
+    ];
+    for (name, check) in checks {
+        check();
+        println!("test {name} ... ok");
+    }
+    println!(
+        "test result: ok. {} passed; 0 failed; 0 ignored; 0 measured; 0 filtered out",
+        checks.len()
+    );
 }
 
 fn boxes_of_every_alignment_are_dropped_into_the_global_heap() {
