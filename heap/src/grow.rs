@@ -17,7 +17,9 @@ use core::alloc::Layout;
 pub trait Grow: Sized {
     /// Called when no free chunk fits `layout`. Return `Ok` after adding memory (the
     /// allocation is then retried) or `Err` to make it fail. Returning `Ok` without changing
-    /// the heap also makes it fail, so a hook cannot make `allocate` loop forever.
+    /// the heap (no claim, no arena end moved, no block freed or resized) also makes it fail,
+    /// so a hook that does nothing cannot make `allocate` loop; one that changes the heap on
+    /// every call without ever making room would.
     fn grow(heap: &mut Heap<Self>, layout: Layout) -> Result<(), AllocError>;
 }
 

@@ -67,6 +67,9 @@ impl Span {
     }
 
     /// The span covering a raw slice; `const`, so a `static` heap's hook can hold one.
+    ///
+    /// A slice that would wrap around the top of the address space gives a span whose `acme`
+    /// lies below its `base`: empty, like every span with `acme <= base`.
     pub const fn from_slice(slice: *mut [u8]) -> Self {
         let base = slice.cast::<u8>();
         Self {
@@ -85,9 +88,10 @@ impl Span {
         self.acme
     }
 
-    /// Number of bytes covered.
+    /// Number of bytes covered: 0 for an empty span, including one whose `acme` lies below
+    /// its `base` (a `from_slice` that wrapped around the address space).
     pub fn size(self) -> usize {
-        self.acme.addr() - self.base.addr()
+        self.acme.addr().saturating_sub(self.base.addr())
     }
 
     /// Whether the span covers no bytes.
@@ -111,8 +115,16 @@ impl Span {
         !self.fit_within(other).is_empty()
     }
 
-    /// The largest span inside this one whose ends are multiples of `align` (a power of two).
+    /// The largest span inside this one whose ends are multiples of `align` (empty if there
+    /// is none).
+    ///
+    /// # Panics
+    /// If `align` is not a power of two (zero included).
     pub fn align_inward(self, align: usize) -> Self {
+        assert!(
+            align.is_power_of_two(),
+            "Span::align_inward: the alignment {align} is not a power of two"
+        );
         let base = self
             .base
             .addr()

@@ -33,6 +33,28 @@ impl Grow for ExtendBySteps {
     }
 }
 
+/// Moves `step` bytes of claimed memory from the top of one arena to the top of the other
+/// per call: claimed and free bytes stay the same, but the second arena's free chunk grows.
+struct MoveMemory {
+    from: Span,
+    to: Span,
+    step: usize,
+    calls: usize,
+}
+
+impl Grow for MoveMemory {
+    fn grow(heap: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
+        heap.grow.calls += 1;
+        let MoveMemory { from, to, step, .. } = heap.grow;
+        let kept = Span::new(from.base(), from.acme().wrapping_sub(step));
+        let from = heap.truncate(from, kept).map_err(|_| AllocError)?.arena;
+        // SAFETY: the test's memory: `to` may grow into the room above it.
+        let to = unsafe { heap.extend(to, to.extend(0, step)) }.map_err(|_| AllocError)?;
+        (heap.grow.from, heap.grow.to) = (from, to);
+        Ok(())
+    }
+}
+
 /// Counts its calls and answers with `answer`, changing nothing.
 struct Stubborn {
     answer: Result<(), AllocError>,
@@ -165,4 +187,28 @@ fn claim_on_first_use_cannot_be_copied_or_cloned() {
         (false, false),
         "a copy of the hook would hand its region to a second heap"
     );
+}
+
+#[test]
+fn a_hook_that_moves_memory_between_arenas_counts_as_a_change() {
+    let memory = Memory::new(1 << 15);
+    let mut heap = Heap::new(MoveMemory {
+        from: Span::empty(),
+        to: Span::empty(),
+        step: 1024,
+        calls: 0,
+    });
+    // SAFETY: the test's memory: two arenas with room above the second.
+    unsafe {
+        heap.grow.from = heap.claim(memory.span(0, 4096)).unwrap();
+        heap.grow.to = heap.claim(memory.span(8192, 4096)).unwrap();
+        let big = Layout::from_size_align(4500, 8).unwrap();
+        let before = heap.counters();
+        let block = heap.allocate(big).expect("the second arena grew by 1 KiB");
+        assert_eq!(heap.grow.calls, 1);
+        let after = heap.counters();
+        assert_eq!(after.claimed_bytes, before.claimed_bytes);
+        heap.deallocate(block, big);
+    }
+    heap.check().unwrap();
 }

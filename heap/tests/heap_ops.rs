@@ -399,3 +399,26 @@ fn an_over_aligned_request_takes_an_exact_placement_in_a_smaller_chunk() {
     assert_eq!(free_chunks(&heap), vec![4176]);
     heap.check().unwrap();
 }
+
+#[test]
+fn claim_refuses_an_empty_span_as_too_small_and_tests_the_aligned_base() {
+    let memory = Memory::new(4096);
+    let (mut heap, _) = heap_over(&memory, 4096);
+    let low = core::ptr::without_provenance_mut::<u8>(0x801);
+    // SAFETY: both claims are refused, so nothing is written.
+    unsafe {
+        assert_eq!(
+            heap.claim(Span::empty()),
+            Err(ClaimError::TooSmall {
+                size: 0,
+                minimum: 6 * WORD
+            })
+        );
+        assert_eq!(
+            heap.claim(Span::from_base_size(low, 4096)),
+            Err(ClaimError::NullPage { base: 0x808 }),
+            "the base once word-aligned, as extend reports it"
+        );
+    }
+    heap.check().unwrap();
+}

@@ -94,7 +94,7 @@ fuzz_target!(|data: &[u8]| {
                     moving = heap.extend(moving, grown).unwrap();
                 }
                 5 => {
-                    let used = heap.allocated_span(moving);
+                    let used = heap.allocated_span(moving).unwrap();
                     let keep = if used.is_empty() {
                         Span::from_base_size(moving.base(), usize::from(op[1]) * 8)
                             .fit_within(moving)

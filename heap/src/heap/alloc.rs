@@ -51,7 +51,10 @@ fn search_size(layout: Layout) -> usize {
 
 impl<G: Grow> Heap<G> {
     /// Allocates a block for `layout`. When no chunk fits, calls the [`Grow`] hook and
-    /// retries while the hook returns `Ok` and has changed the heap (claimed or freed memory).
+    /// retries while the hook returns `Ok` and has changed the heap (claimed, extended or
+    /// truncated an arena, or freed or resized a block). A hook that returns `Ok` without
+    /// changing anything ends the loop with `AllocError`; one that keeps changing the heap
+    /// without making room keeps it going.
     ///
     /// A zero-size layout gets a minimal chunk (two usable words), like any other request; the
     /// pointer must be deallocated as usual.
@@ -95,18 +98,29 @@ impl<G: Grow> Heap<G> {
         }
     }
 
-    /// Runs the hook once; `Ok` only if it succeeded and changed the heap (claimed bytes or
-    /// free bytes differ). Counting the free bytes walks the bins, O(free chunks), which only
-    /// this out-of-memory path pays.
+    /// Runs the hook once; `Ok` only if it succeeded and changed the heap: claimed, extended
+    /// or truncated an arena, or freed or resized a block (`progress_marks` differ).
     #[cold]
     #[inline(never)]
     pub(crate) fn grow_for(&mut self, layout: Layout) -> Result<(), AllocError> {
-        let before = (self.stats.claimed_bytes, self.free_totals().bytes);
+        let before = self.progress_marks();
         G::grow(self, layout)?;
-        if (self.stats.claimed_bytes, self.free_totals().bytes) == before {
+        if self.progress_marks() == before {
             return Err(AllocError);
         }
         Ok(())
+    }
+
+    /// The running totals a hook changes when it gives the heap memory: any claim, extension
+    /// or truncation, and any free or resize of a block. O(1).
+    fn progress_marks(&self) -> (u64, usize, usize, usize) {
+        let stats = &self.stats;
+        (
+            stats.arena_changes,
+            stats.claimed_bytes,
+            stats.live_allocations,
+            stats.allocated_bytes,
+        )
     }
 
     /// Takes a fitting chunk for `layout` without calling the hook.

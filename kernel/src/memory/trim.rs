@@ -31,7 +31,9 @@ pub struct Trimmed {
 pub fn trim() -> Trimmed {
     let mut heap = HEAP.lock();
     let arena = heap.grow.arena();
-    let allocated = heap.allocated_span(arena);
+    let allocated = heap
+        .allocated_span(arena)
+        .unwrap_or_else(|error| panic!("the heap does not know its own arena: {error}"));
     let floor = arena.base() as usize + window::INITIAL_ARENA;
     let keep_until = (allocated.acme() as usize)
         .next_multiple_of(PAGE)
