@@ -40,7 +40,7 @@ run: toolchain qemu boot
 # operation again with Tree Borrows (the slow part; about 3 minutes of Miri in all).
 MIRI_SB := -Zmiri-strict-provenance
 MIRI_TB := -Zmiri-tree-borrows -Zmiri-strict-provenance
-MIRI_TB_TESTS := --test heap_global --test heap_locked --test heap_ops --test heap_debug --test heap_grow --test heap_arena
+MIRI_TB_TESTS := --test heap_global --test heap_locked --test heap_threads --test heap_ops --test heap_debug --test heap_grow --test heap_arena
 
 test: toolchain qemu boot
 	$(BOOT) test \
