@@ -10,6 +10,8 @@
 #   make doc            rustdoc for the host crates and the kernel (warnings are errors),
 #                       and the docs/ book into target/book when mdbook is installed
 #   make bench [QUICK=1] benchmarks on the host and in the kernel: tables, CSV, SVG plots
+#   make fuzz [FUZZ_SECONDS=600]  the heap's fuzz target for that long (cargo-fuzz), then
+#                       its line coverage of heap/src
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -26,7 +28,7 @@ BOOT_FLAGS := $(if $(UEFI),--uefi)
 HEAPMAP_DIR := target/heapmap
 HEAPMAP_LOG := $(if $(filter 1,$(HEAPMAP)),$(HEAPMAP_DIR)/serial.log)
 
-.PHONY: run test gdb doc bench toolchain qemu boot kernel
+.PHONY: run test gdb doc bench fuzz toolchain qemu boot kernel
 
 run: toolchain qemu boot
 	cargo kbuild --release $(if $(HEAPMAP_LOG),--features heapmap)
@@ -71,6 +73,18 @@ bench: toolchain qemu boot
 	cargo kbuild --release --features bench --bin bench
 	$(BOOT) run --serial-log target/bench/kernel-serial.log $(KERNEL_BENCH)
 	{ echo workload,param,allocator,metric,value; tr -d '\r' < target/bench/kernel-serial.log | sed -n 's/^bench,//p'; } > target/bench/kernel.csv
+
+# The corpus grows in heap/fuzz/corpus across runs; crashes land in heap/fuzz/artifacts.
+FUZZ_SECONDS ?= 600
+FUZZ_COVERAGE := heap/fuzz/coverage/heap_ops/coverage.profdata
+LLVM_BIN := $(shell rustc --print sysroot 2>/dev/null)/lib/rustlib/x86_64-unknown-linux-gnu/bin
+
+fuzz: toolchain
+	@command -v cargo-fuzz >/dev/null || { echo "make: installing cargo-fuzz"; cargo install cargo-fuzz; }
+	cd heap && cargo fuzz run heap_ops -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1
+	cd heap && cargo fuzz coverage heap_ops
+	$(LLVM_BIN)/llvm-cov report heap/fuzz/target/x86_64-unknown-linux-gnu/coverage/x86_64-unknown-linux-gnu/release/heap_ops \
+		-instr-profile=$(FUZZ_COVERAGE) $$(find heap/src -name '*.rs' | sort)
 
 boot: toolchain
 	cargo build --release -p boot
