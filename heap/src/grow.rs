@@ -51,7 +51,8 @@ pub struct ClaimOnFirstUse {
 }
 
 impl ClaimOnFirstUse {
-    /// A hook that will claim `region` on first use.
+    /// A hook that will claim `region` on first use. A region `claim` refuses (too small, in
+    /// the null page) makes that first allocation fail, and every later one.
     ///
     /// # Safety
     /// `region` must satisfy the contract of [`Heap::claim`] for the heap this hook serves.

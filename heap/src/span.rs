@@ -49,7 +49,7 @@ impl Span {
         }
     }
 
-    /// The span `[base, acme)`; empty if `acme <= base`.
+    /// The span `[base, acme)`; [`Span::empty`] if `acme <= base`. Never panics.
     pub fn new(base: *mut u8, acme: *mut u8) -> Self {
         if acme.addr() > base.addr() {
             Self { base, acme }
@@ -59,6 +59,8 @@ impl Span {
     }
 
     /// The span of `size` bytes starting at `base` (keeps `base`'s provenance for both ends).
+    /// A size that would run past the top of the address space stops at `usize::MAX`; a zero
+    /// size gives [`Span::empty`]. Never panics.
     pub fn from_base_size(base: *mut u8, size: usize) -> Self {
         match base.addr().checked_add(size) {
             Some(acme) => Self::new(base, base.with_addr(acme)),
@@ -78,12 +80,12 @@ impl Span {
         }
     }
 
-    /// The first byte (null for the empty span).
+    /// The first byte (null for [`Span::empty`] and every span normalised to it).
     pub fn base(self) -> *mut u8 {
         self.base
     }
 
-    /// One past the last byte (null for the empty span).
+    /// One past the last byte (null for [`Span::empty`] and every span normalised to it).
     pub fn acme(self) -> *mut u8 {
         self.acme
     }
@@ -99,7 +101,7 @@ impl Span {
         self.acme.addr() <= self.base.addr()
     }
 
-    /// Whether the byte at `ptr` lies inside the span.
+    /// Whether the byte at `ptr` lies inside the span (never, for an empty span).
     pub fn contains(self, ptr: *mut u8) -> bool {
         self.base.addr() <= ptr.addr() && ptr.addr() < self.acme.addr()
     }
@@ -139,12 +141,14 @@ impl Span {
         }
     }
 
-    /// The largest span inside this one whose ends are word-aligned.
+    /// The largest span inside this one whose ends are word-aligned (empty if there is none).
+    /// Never panics.
     pub fn word_align_inward(self) -> Self {
         self.align_inward(core::mem::size_of::<usize>())
     }
 
-    /// The part of this span that lies within `other` (their intersection).
+    /// The part of this span that lies within `other` (their intersection; empty if they
+    /// share no byte, or either is empty).
     pub fn fit_within(self, other: Span) -> Self {
         let base = if other.base.addr() > self.base.addr() {
             other.base
@@ -180,7 +184,9 @@ impl Span {
         Self::new(base, acme)
     }
 
-    /// This span moved out by `low` bytes below and `high` bytes above (saturating).
+    /// This span moved out by `low` bytes below and `high` bytes above, stopping at address 0
+    /// and `usize::MAX` instead of wrapping. Never panics. (Moving an empty span's null ends
+    /// gives `[0, high)`.)
     pub fn extend(self, low: usize, high: usize) -> Self {
         Self::new(
             self.base.with_addr(self.base.addr().saturating_sub(low)),

@@ -81,8 +81,9 @@ impl<T> Bump<T> {
     ///
     /// # Errors
     ///
-    /// [`Failure::Exhausted`] if the block would not fit after `level`;
-    /// [`Failure::Mismatch`] with the level observed instead if the allocator moved on.
+    /// [`Failure::Exhausted`] if the block would not fit after `level` (tested first, with
+    /// checked arithmetic, so a level from another `Bump` is only a number and cannot wrap);
+    /// [`Failure::Mismatch`] with the level observed instead if the allocator is elsewhere.
     pub fn alloc_at(&self, layout: Layout, level: Level) -> Result<Allocation, Failure> {
         if layout.size() == 0 {
             let observed = self.level();

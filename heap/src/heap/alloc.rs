@@ -59,6 +59,11 @@ impl<G: Grow> Heap<G> {
     /// A zero-size layout gets a minimal chunk (two usable words), like any other request; the
     /// pointer must be deallocated as usual.
     ///
+    /// # Errors
+    /// [`AllocError`] when no free chunk holds the block and the hook does not help; any
+    /// `Layout` is accepted, alignments up to the largest a `Layout` allows and sizes no memory
+    /// can hold included (they fail). Never panics (unless the hook does).
+    ///
     /// # Safety
     /// The heap's arenas must still be valid (the contract of `claim` and `extend`).
     #[inline]

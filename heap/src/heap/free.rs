@@ -29,6 +29,12 @@ impl<G: Grow> Heap<G> {
     ///
     /// # Safety
     /// `ptr` must have come from this heap with `layout` and must not be used afterwards.
+    ///
+    /// # Panics
+    /// If `ptr` lies in no arena of this heap; with `debug-checks` (in builds with debug
+    /// assertions), if it is not a live block allocated with `layout` (see
+    /// `heap/INTERNALS.md`, "Checking", for what the checks can tell). Without them, any
+    /// other breach of the contract corrupts the heap.
     #[inline]
     pub unsafe fn deallocate(&mut self, ptr: NonNull<u8>, layout: Layout) {
         self.verify_if_checking(ptr, layout, "deallocate");

@@ -22,10 +22,15 @@ use core::ptr::NonNull;
 
 impl<G: Grow> Heap<G> {
     /// Resizes the block at `ptr` to `new_size` bytes: `shrink` or `grow` (which copies only
-    /// if it cannot grow in place). On error the old block is unchanged and still live.
+    /// if it cannot grow in place). On error (no memory, or a size no `Layout` can have) the
+    /// old block is unchanged and still live.
     ///
     /// # Safety
     /// As for [`Heap::grow`].
+    ///
+    /// # Panics
+    /// If `ptr` lies in no arena; with `debug-checks`, as [`Heap::deallocate`] does for a block
+    /// that is not live with `old`.
     pub unsafe fn realloc(
         &mut self,
         ptr: NonNull<u8>,

@@ -19,17 +19,25 @@ use lock_api::RawMutex;
 // what it handed out) and honour the requested layout, resized ones included; moving a
 // `LockedHeap` is impossible while blocks borrow it.
 unsafe impl<R: RawMutex, G: Grow> Allocator for LockedHeap<R, G> {
+    /// [`Heap::allocate`](crate::Heap::allocate): `AllocError` when nothing fits and the hook does not help; the
+    /// slice is exactly `layout.size()` long.
     fn allocate(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {
         // SAFETY: the heap's arenas are valid by the contract of `claim`.
         let ptr = unsafe { self.lock().allocate(layout) }.map_err(|_| AllocError)?;
         Ok(NonNull::slice_from_raw_parts(ptr, layout.size()))
     }
 
+    /// [`Heap::deallocate`](crate::Heap::deallocate): panics for a pointer in no arena (and, with `debug-checks`, for
+    /// one that is not a live block with `layout`).
     unsafe fn deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
         // SAFETY: the Allocator contract: `ptr` is a block of this allocator fitting `layout`.
         unsafe { self.lock().deallocate(ptr, layout) }
     }
 
+    /// In place when the block already sits where `new.align()` puts it and the chunk above
+    /// has room, else moved to a chunk for `new`. `AllocError` leaves the block unchanged and
+    /// live. Panics as [`Heap::grow`](crate::Heap::grow) does (a smaller `new`, a pointer in no arena, and with
+    /// `debug-checks` a block that is not live with `old`).
     unsafe fn grow(
         &self,
         ptr: NonNull<u8>,
@@ -44,6 +52,7 @@ unsafe impl<R: RawMutex, G: Grow> Allocator for LockedHeap<R, G> {
         ))
     }
 
+    /// `grow`, then the bytes past `old.size()` are zeroed.
     unsafe fn grow_zeroed(
         &self,
         ptr: NonNull<u8>,
@@ -61,6 +70,9 @@ unsafe impl<R: RawMutex, G: Grow> Allocator for LockedHeap<R, G> {
         }
     }
 
+    /// In place when the block already sits where `new.align()` puts it, else moved to a
+    /// chunk for `new` (which may fail with `AllocError`, leaving the block unchanged). Panics
+    /// as [`Heap::shrink`](crate::Heap::shrink) does.
     unsafe fn shrink(
         &self,
         ptr: NonNull<u8>,
