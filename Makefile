@@ -82,8 +82,8 @@ LLVM_BIN := $(shell rustc --print sysroot 2>/dev/null)/lib/rustlib/x86_64-unknow
 fuzz: toolchain
 	@command -v cargo-fuzz >/dev/null || { echo "make: installing cargo-fuzz"; cargo install cargo-fuzz; }
 	cd heap && cargo fuzz run heap_ops -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1
-	cd heap && cargo fuzz coverage heap_ops
-	$(LLVM_BIN)/llvm-cov report heap/fuzz/target/x86_64-unknown-linux-gnu/coverage/x86_64-unknown-linux-gnu/release/heap_ops \
+	cd heap && cargo fuzz coverage heap_ops > fuzz/coverage/replay.log 2>&1
+	$(LLVM_BIN)/llvm-cov report heap/target/x86_64-unknown-linux-gnu/coverage/x86_64-unknown-linux-gnu/release/heap_ops \
 		-instr-profile=$(FUZZ_COVERAGE) $$(find heap/src -name '*.rs' | sort)
 
 boot: toolchain

@@ -65,6 +65,9 @@ pub fn claim(heap: &Fuzzed, model: &mut Model, room: &Room, which: ClaimSpan) {
     // every refusal, and a refused claim writes nothing.
     let claimed = unsafe { heap.lock().claim(span) };
     assert_eq!(claimed, expected, "claim {span:?}");
+    if let Err(error) = claimed {
+        assert!(error.to_string().contains("claim"), "{error}");
+    }
     if let Ok(arena) = claimed {
         model.arenas.insert(0, arena);
     }
@@ -134,6 +137,10 @@ pub fn extend(heap: &Fuzzed, model: &mut Model, room: &Room, pick: u8, kind: Ext
             let index = model.arenas.iter().position(|&arena| arena == old).unwrap();
             model.arenas[index] = grown;
         }
-        (result, expected) => assert_eq!(result, expected, "extend {arena:?} to {new:?}"),
+        (result, expected) => {
+            assert_eq!(result, expected, "extend {arena:?} to {new:?}");
+            let error = result.expect_err("a refusal");
+            assert!(error.to_string().contains("extend"), "{error}");
+        }
     }
 }

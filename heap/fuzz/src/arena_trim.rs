@@ -58,11 +58,9 @@ pub fn truncate(heap: &Fuzzed, model: &mut Model, room: &Room, pick: u8, kind: T
     let truncated = match (result, expected) {
         (Ok(truncated), Ok(())) => truncated,
         (result, expected) => {
-            return assert_eq!(
-                result.map(|_| ()),
-                expected,
-                "truncate {arena:?} to {new:?}"
-            )
+            let error = result.map(|_| ()).expect_err("a refusal");
+            assert!(error.to_string().contains("truncate"), "{error}");
+            return assert_eq!(Err(error), expected, "truncate {arena:?} to {new:?}");
         }
     };
     let kept = truncated.arena;

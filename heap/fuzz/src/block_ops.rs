@@ -40,7 +40,10 @@ pub fn allocate(heap: &Fuzzed, model: &mut Model, layout: Layout, via: AllocVia)
             }
             model.add(ptr, layout);
         }
-        None => assert_no_chunk_fits(&locked, layout),
+        None => {
+            assert!(!heap::AllocError.to_string().is_empty());
+            assert_no_chunk_fits(&locked, layout);
+        }
     }
 }
 

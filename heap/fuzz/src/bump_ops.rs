@@ -36,8 +36,8 @@ pub struct Bumps {
 impl Bumps {
     pub fn new() -> Self {
         Bumps {
-            bytes: Bump::uninit(),
-            pages: Bump::uninit(),
+            bytes: Bump::new([0; 512]),
+            pages: Bump::zeroed(),
             level: 0,
             seen: Vec::new(),
             held: Vec::new(),
@@ -68,6 +68,7 @@ impl Bumps {
                     self.hold(start, Layout::new::<u64>());
                 }
             }
+            BumpOp::LeakAt { value, level } => self.leak_at(value, level),
             BumpOp::Reset => {
                 self.bytes.reset();
                 (self.level, self.held) = (0, Vec::new());
@@ -76,6 +77,7 @@ impl Bumps {
                 let left = self.pages.pages_left();
                 let page = self.pages.take_page();
                 assert_eq!(page.is_some(), left > 0, "take_page with {left} pages left");
+                assert!(left <= self.pages.page_capacity());
                 if let Some(page) = page {
                     assert_eq!(page.addr().get() % Page::SIZE, 0);
                     // SAFETY: the page was just handed out, zeroed.
@@ -115,16 +117,45 @@ impl Bumps {
         }
     }
 
-    fn alloc_at(&mut self, size: Size, align: Align, choice: LevelChoice) {
-        let Some(layout) = layout(size.bytes(), align) else {
-            return;
-        };
-        let level = match choice {
+    /// The level `choice` names: the current one, or one observed earlier.
+    fn chosen(&self, choice: LevelChoice) -> Level {
+        match choice {
             LevelChoice::Current => self.bytes.level(),
             LevelChoice::Earlier(back) => {
                 self.seen[self.seen.len() - 1 - usize::from(back) % self.seen.len()]
             }
+        }
+    }
+
+    /// `leak_at`: succeeds exactly when `alloc_at` would; a refusal hands the value back.
+    fn leak_at(&mut self, value: u64, choice: LevelChoice) {
+        let level = self.chosen(choice);
+        let layout = Layout::new::<u64>();
+        let placed = self
+            .place(layout, level.bytes())
+            .filter(|_| level.bytes() == self.level);
+        match self.bytes.leak_at(value, level) {
+            Ok((slot, after)) => {
+                assert_eq!(*slot, value);
+                let (start, end) = placed.expect("leak_at at a stale or full level");
+                let at = core::ptr::from_mut(slot).cast::<u8>();
+                assert_eq!((at, after.bytes()), (self.pointer(start), end));
+                self.level = end;
+                self.hold(start, layout);
+            }
+            Err(error) => {
+                assert!(placed.is_none(), "leak_at refused: {error}");
+                assert!(!format!("{error} {error:?} {}", error.failure()).is_empty());
+                assert_eq!(error.into_value(), value, "the value comes back");
+            }
+        }
+    }
+
+    fn alloc_at(&mut self, size: Size, align: Align, choice: LevelChoice) {
+        let Some(layout) = layout(size.bytes(), align) else {
+            return;
         };
+        let level = self.chosen(choice);
         let placed = self.place(layout, level.bytes());
         let result = self.bytes.alloc_at(layout, level);
         let now = self.bytes.level();

@@ -46,7 +46,7 @@ impl FirstUse {
                 self.blocks.push((ptr, layout));
             }
         }
-        let heap = self.heap.lock();
+        let heap = self.heap.try_lock().expect("nobody else holds the lock");
         heap.check().unwrap();
         let arenas: Vec<Span> = heap.arenas().collect();
         let region = Span::from_base_size(self.memory.as_mut_ptr().cast(), REGION);

@@ -152,6 +152,10 @@ pub enum BumpOp {
         size: Size,
     },
     Leak(u64),
+    LeakAt {
+        value: u64,
+        level: LevelChoice,
+    },
     Reset,
     TakePage,
 }
