@@ -57,6 +57,16 @@ fn a_pointer_into_a_block_panics() {
 }
 
 #[test]
+#[should_panic(expected = "was never handed out by this heap")]
+fn a_pointer_in_no_arena_panics_with_or_without_debug_checks() {
+    let memory = Memory::new(4096);
+    let (mut heap, _) = heap_with_blocks(&memory);
+    let mut outside = [0u64; 4];
+    // SAFETY: deliberately wrong; the arena lookup stops it in every build.
+    unsafe { heap.deallocate(NonNull::from(&mut outside[1]).cast(), layout()) };
+}
+
+#[test]
 #[cfg_attr(
     not(debug_assertions),
     ignore = "the debug checks need debug assertions"

@@ -22,10 +22,7 @@ impl<G: Grow> Heap<G> {
     ///
     /// The heap reaches the block's tag through its own arena pointer (`lookup.rs`), never
     /// through `ptr`, so `ptr` needs permission for the block's bytes only (a `Box`'s pointer
-    /// will do). A pointer that lies in no arena panics. With the `debug-checks` feature (in
-    /// builds with debug assertions), a pointer this heap did not hand out, one already
-    /// freed, or a layout the block was not allocated with panics with its address before
-    /// anything changes.
+    /// will do). Every panic below comes before anything changes.
     ///
     /// # Safety
     /// `ptr` must have come from this heap with `layout` and must not be used afterwards.
