@@ -8,15 +8,16 @@
 //!               ──► the hook, and again from the top while the hook helps
 //! ```
 //!
-//! The bin search asks for `need` bytes (`need + align - WORD` when over-aligned, enough for
-//! any placement of the aligned pointer), so the first non-empty bin always fits. Only when
-//! there is none does the search look through the bins below, whose chunks may or may not
-//! fit: from the bin of `need` up, each chunk is tried at the exact place the block would
-//! start in it, so memory that is there is never reported missing.
+//! The bin search asks for `need` bytes (`need + align - GRANULE` when over-aligned, enough
+//! for any placement of the aligned pointer), so the first non-empty bin always fits. Every
+//! alignment up to `GRANULE` is the natural one (`chunk.rs`), so `malloc`'s 16 costs
+//! nothing. Only when there is no such bin does the search look through the bins below, whose
+//! chunks may or may not fit: from the bin of `need` up, each chunk is tried at the exact
+//! place the block would start in it, so memory that is there is never reported missing.
 
 use super::bins::{bin_of, first_fitting_bin};
 use super::block::block_start;
-use super::chunk::{MIN_CHUNK, WORD};
+use super::chunk::{GRANULE, MIN_CHUNK, WORD};
 use super::errors::AllocError;
 use super::free_chunk::{free_size, next_free};
 use super::Heap;
@@ -24,28 +25,29 @@ use crate::Grow;
 use core::alloc::Layout;
 use core::ptr::NonNull;
 
-/// `size` rounded up to whole words.
+/// The size of the chunk a block of `size` bytes needs: its tag and its bytes, rounded up
+/// to whole granules, and at least `MIN_CHUNK` (room for a free chunk's fields once freed).
+/// `size` must be at most `isize::MAX` (as every `Layout` size is), so nothing overflows.
 #[inline(always)]
-pub(crate) fn round_to_words(size: usize) -> usize {
-    (size + WORD - 1) & !(WORD - 1)
+pub(crate) fn chunk_need(size: usize) -> usize {
+    ((size + WORD + GRANULE - 1) & !(GRANULE - 1)).max(MIN_CHUNK)
 }
 
-/// The bytes a block of `size` keeps above its pointer: whole words, and at least the two a
-/// minimal chunk has above its tag (enough for a free chunk's fields once freed).
+/// The bytes a block of `size` keeps above its pointer: its chunk less the tag.
 #[inline(always)]
 pub(crate) fn block_room(size: usize) -> usize {
-    round_to_words(size).max(MIN_CHUNK - WORD)
+    chunk_need(size) - WORD
 }
 
 /// The chunk size a search must guarantee for `layout`: the block, its tag and, when
 /// over-aligned, room to slide the pointer to any alignment.
 #[inline(always)]
 fn search_size(layout: Layout) -> usize {
-    let need = WORD + block_room(layout.size());
-    if layout.align() <= WORD {
+    let need = chunk_need(layout.size());
+    if layout.align() <= GRANULE {
         need
     } else {
-        need + layout.align() - WORD
+        need + layout.align() - GRANULE
     }
 }
 
@@ -56,7 +58,7 @@ impl<G: Grow> Heap<G> {
     /// changing anything ends the loop with `AllocError`; one that keeps changing the heap
     /// without making room keeps it going.
     ///
-    /// A zero-size layout gets a minimal chunk (two usable words), like any other request; the
+    /// A zero-size layout gets a minimal chunk (three usable words), like any other request; the
     /// pointer must be deallocated as usual.
     ///
     /// # Errors
@@ -150,8 +152,8 @@ impl<G: Grow> Heap<G> {
     /// below it, from the bin of the smallest chunk that could hold the block, and take the
     /// first chunk in which the block fits where it would start (`fits_in_chunk`). Runs
     /// before the heap gives up or calls the hook, so a fitting chunk is never overlooked.
-    /// O(free chunks in those bins): for requests of at most a word's alignment that is the
-    /// one bin `need` falls in.
+    /// O(free chunks in those bins): for requests of at most a granule's alignment that is
+    /// the one bin `need` falls in.
     ///
     /// # Safety
     /// The heap's arenas must be valid.
@@ -159,7 +161,7 @@ impl<G: Grow> Heap<G> {
     #[inline(never)]
     unsafe fn take_from_lower_bins(&mut self, layout: Layout) -> Option<NonNull<u8>> {
         let searched = first_fitting_bin(search_size(layout));
-        let mut bin = bin_of(WORD + block_room(layout.size()));
+        let mut bin = bin_of(chunk_need(layout.size()));
         while let Some(found) = self.bitmap.first_at_or_above(bin) {
             if found >= searched {
                 return None;

@@ -15,11 +15,13 @@ use core::fmt;
 /// The invariant a [`CheckError`] reports as broken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rule {
-    /// Arenas lie above the null page, word-aligned, and do not overlap.
+    /// Arenas lie above the null page, start at a chunk boundary (one word past a multiple
+    /// of 16 bytes), and do not overlap.
     ArenaPlacement,
     /// An arena's end record is a tag ending at the arena's top.
     EndRecord,
-    /// Every chunk is at least three words, word-aligned, and inside its arena.
+    /// Every chunk is at least four words, a whole number of 16-byte granules, and inside
+    /// its arena.
     ChunkBounds,
     /// A free chunk's size word at its base equals the one at its top.
     SizeWordsAgree,

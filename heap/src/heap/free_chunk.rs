@@ -1,12 +1,11 @@
 //! The fields of a free chunk: its two list links and its two size words.
 //!
 //! ```text
-//!   free chunk of n >= 4 words
+//!   free chunk, at least MIN_CHUNK (four words)
 //!   base                                         end
 //!   | next | prev | size | ...unused...  | size |
 //!
-//!   free chunk of 3 words: the two sizes are one word
-//!   | next | prev | size |
+//!   the smallest one: | next | prev | size | size |
 //! ```
 //!
 //! `next` is a word-aligned pointer, so bit 0 of a free chunk's first word is clear: that is
@@ -22,6 +21,10 @@ pub(crate) const NEXT: usize = 0;
 pub(crate) const PREV: usize = WORD;
 /// Offset of the low size word.
 const SIZE: usize = 2 * WORD;
+/// The free-list node at the base of a free chunk: `next`, `prev` and the low size word.
+/// The bytes from here to the top size word are never read or written while the chunk is
+/// free ([`Chunk::idle`](super::Chunk::idle)).
+pub(crate) const NODE: usize = SIZE + WORD;
 
 /// Reads the link at `base + offset` (`NEXT` or `PREV`).
 ///
@@ -36,8 +39,8 @@ unsafe fn link(base: *mut u8, offset: usize) -> *mut u8 {
 /// Writes a whole free chunk's fields: links `next` and `prev`, and `size` at both ends.
 ///
 /// # Safety
-/// `[base, base + size)` must be the heap's to write: inside an arena, unused, word-aligned
-/// and at least `MIN_CHUNK`.
+/// `[base, base + size)` must be the heap's to write: inside an arena, unused, starting at
+/// a chunk boundary, a whole number of granules and at least `MIN_CHUNK`.
 #[inline(always)]
 pub(crate) unsafe fn write_free_chunk(base: *mut u8, size: usize, next: *mut u8, prev: *mut u8) {
     // SAFETY: the caller hands over the range, which holds all four words.

@@ -9,10 +9,14 @@
 //!
 //! Only the free chunks at the two ends can be cut. The arena that remains covers at least
 //! the requested span; it may keep a few words more, because the end record needs three
-//! words and a leftover free piece must be a whole chunk (or nothing).
+//! words, the arena's ends sit on granules (`arena.rs`) and a leftover free piece must be a
+//! whole chunk (or nothing).
 
-use super::arena::{arena_base, arena_span, next_arena, set_arena_base, write_record, RECORD};
-use super::chunk::{below_is_free, first_word, is_allocated, set_below_free, MIN_CHUNK, WORD};
+use super::arena::{
+    arena_base, arena_span, boundary_at_or_below, granule_at_or_above, next_arena, set_arena_base,
+    write_record, RECORD,
+};
+use super::chunk::{below_is_free, first_word, is_allocated, set_below_free, MIN_CHUNK};
 use super::errors::{TruncateError, Truncated};
 use super::free_chunk::{free_size, free_size_below};
 use super::Heap;
@@ -70,9 +74,9 @@ impl<G: Grow> Heap<G> {
                     released_above: Span::empty(),
                 });
             }
-            let wanted_acme = (new.acme().addr() + WORD - 1) & !(WORD - 1);
+            let wanted_acme = granule_at_or_above(new.acme().addr());
             let record = self.truncate_top(previous, record, wanted_acme);
-            self.truncate_bottom(record, new.base().addr() & !(WORD - 1));
+            self.truncate_bottom(record, boundary_at_or_below(new.base().addr()));
             let arena = arena_span(record);
             self.stats.claimed_bytes -= old.size() - arena.size();
             self.stats.arena_changes += u64::from(arena != old);
