@@ -2,7 +2,7 @@
 //!
 //! ```text
 //!   fast path:  request ──► search size ──► first fitting bin ──► first non-empty bin at or
-//!               above it, in the bitmap word that holds it ──► pop its head, carve the
+//!               above it, in the first two bitmap words ──► pop its head, carve the
 //!               block (`carve.rs`)
 //!   slow path:  no such bin ──► the higher bitmap words ──► the request's own bin
 //!               ──► the hook, and again from the top while the hook helps
@@ -71,16 +71,47 @@ impl<G: Grow> Heap<G> {
     #[inline]
     pub unsafe fn allocate(&mut self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
         let first = first_fitting_bin(search_size(layout));
-        // Only the bitmap word holding `first` is searched here; everything else is the slow
-        // path, reached by a tail call. A call that returned here would keep values alive
-        // across it, in registers that every allocation then saves and restores.
+        // Only the bitmap word holding `first` is searched here; everything else is reached
+        // by a tail call. A call that returned here would keep values alive across it, in
+        // registers that every allocation then saves and restores.
         match self.bitmap.first_in_word_at_or_above(first) {
             // SAFETY: a set bitmap bit means a non-empty bin, whose head fits the search.
-            Some(bin) => unsafe {
-                let (base, size) = self.pop_free(bin);
-                self.stats.allocated(layout.size());
-                Ok(self.carve(base, size, layout))
-            },
+            Some(bin) => unsafe { self.allocate_from(bin, layout) },
+            // SAFETY: the arenas are valid, by the caller's contract.
+            None => unsafe { self.allocate_from_later_words(first, layout) },
+        }
+    }
+
+    /// Takes the head of the non-empty bin `bin`, whose chunks all fit `layout`, and carves
+    /// the block from it.
+    ///
+    /// # Safety
+    /// `bin` must be non-empty and at or above `first_fitting_bin(search_size(layout))`.
+    #[inline(always)]
+    unsafe fn allocate_from(&mut self, bin: u8, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let (base, size) = self.pop_free(bin);
+            self.stats.allocated(layout.size());
+            Ok(self.carve(base, size, layout))
+        }
+    }
+
+    /// `allocate` when the bitmap word holding `first` has no fitting bin: the words above
+    /// it, where a growing heap's big free chunk lies (so this is common, not cold), and the
+    /// slow path if they are empty too.
+    ///
+    /// # Safety
+    /// The heap's arenas must be valid; `first` is the first fitting bin for `layout`.
+    #[inline(never)]
+    unsafe fn allocate_from_later_words(
+        &mut self,
+        first: u8,
+        layout: Layout,
+    ) -> Result<NonNull<u8>, AllocError> {
+        match self.bitmap.first_in_later_words(first) {
+            // SAFETY: a set bit above `first` means a non-empty bin whose head fits.
+            Some(bin) => unsafe { self.allocate_from(bin, layout) },
             // SAFETY: the arenas are valid, by the caller's contract.
             None => unsafe { self.allocate_slowly(layout) },
         }

@@ -1,17 +1,18 @@
 //! The availability bitmap: one bit per bin, set exactly when the bin's list is non-empty.
 //!
 //! ```text
-//!   words[0]  bins   0‥63      chunks up to about 90 KiB
-//!   words[1]  bins  64‥127     up to about 8 GiB
+//!   words[0]  bins   0‥63      chunks up to 192 KiB      ┐ searched together by the
+//!   words[1]  bins  64‥127     up to 12 GiB              ┘ allocation fast path
 //!   words[2]  bins 128‥191
-//!   words[3]  bins 192‥255     (bins 253‥255 do not exist)
+//!   words[3]  bins 192‥255     (bins 250‥255 do not exist)
 //! ```
 //!
-//! Finding the first non-empty bin at or above `b` takes one `trailing_zeros` on the word
-//! holding `b`, masked below `b`; only if that word has nothing left does the search look at
-//! the next words, at most three more (a slow path of `allocate`). Real arenas keep the
-//! search in the first two words.
-//! Updates touch one word and never branch.
+//! Finding the first non-empty bin at or above `b` for an allocation takes one masked
+//! `trailing_zeros` over the first two words taken as one `u128` (the big free chunk a
+//! growing heap carves from lies above the first word, so a search of one word sent every
+//! allocation carved from it down the slow path); only requests for more than that, or a
+//! heap whose fitting chunks all lie higher, search the other words (a slow path of
+//! `allocate`). Updates touch one word and never branch.
 
 use super::bins::BIN_SLOTS;
 
@@ -61,15 +62,20 @@ impl Bitmap {
         (here != 0).then(|| first_bin(index, here))
     }
 
+    /// The first non-empty bin in the bitmap words after the one that holds `bin`, if any.
+    #[inline(always)]
+    pub(crate) fn first_in_later_words(&self, bin: u8) -> Option<u8> {
+        (usize::from(bin / 64) + 1..WORDS).find_map(|index| {
+            let word = self.words[index];
+            (word != 0).then(|| first_bin(index, word))
+        })
+    }
+
     /// The first non-empty bin at or above `bin`, if any: the word that holds `bin`, then
     /// the words after it.
     pub(crate) fn first_at_or_above(&self, bin: u8) -> Option<u8> {
-        self.first_in_word_at_or_above(bin).or_else(|| {
-            (usize::from(bin / 64) + 1..WORDS).find_map(|index| {
-                let word = self.words[index];
-                (word != 0).then(|| first_bin(index, word))
-            })
-        })
+        self.first_in_word_at_or_above(bin)
+            .or_else(|| self.first_in_later_words(bin))
     }
 }
 
