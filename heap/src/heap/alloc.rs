@@ -203,7 +203,7 @@ impl<G: Grow> Heap<G> {
                 unsafe {
                     let chunk_size = free_size(chunk);
                     if fits_in_chunk(chunk, chunk_size, layout) {
-                        self.unlink_free(chunk, chunk_size);
+                        self.unlink_free(chunk);
                         return Some(self.carve(chunk, chunk_size, layout));
                     }
                     chunk = next_free(chunk);

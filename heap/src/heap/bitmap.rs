@@ -48,6 +48,13 @@ impl Bitmap {
         *word = (*word & !(1 << bit)) | (u64::from(non_empty) << bit);
     }
 
+    /// Marks `bin` empty if `now_empty`; leaves the bitmap unchanged otherwise (`bin` may then
+    /// be any bin). Without a branch, like `mark`.
+    #[inline(always)]
+    pub(crate) fn clear_if(&mut self, bin: u8, now_empty: bool) {
+        self.words[usize::from(bin / 64)] &= !(u64::from(now_empty) << (bin % 64));
+    }
+
     /// Whether `bin` is marked non-empty.
     pub(crate) fn is_set(&self, bin: u8) -> bool {
         self.words[usize::from(bin / 64)] & (1 << (bin % 64)) != 0

@@ -79,7 +79,7 @@ impl<G: Grow> Heap<G> {
             if below_free {
                 let size = free_size_below(record);
                 start -= size;
-                self.unlink_free(record.sub(size), size);
+                self.unlink_free(record.sub(size));
             }
             let new_record = new.base().with_addr(new.acme().addr() - RECORD);
             self.link_free(new.base().with_addr(start), new_record.addr() - start);
@@ -107,7 +107,7 @@ impl<G: Grow> Heap<G> {
                 set_below_free(old_base, true);
             } else {
                 let size = free_size(old_base);
-                self.unlink_free(old_base, size);
+                self.unlink_free(old_base);
                 self.link_free(new.base(), added + size);
             }
             set_arena_base(record, new.base());

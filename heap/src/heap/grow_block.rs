@@ -101,7 +101,7 @@ impl<G: Grow> Heap<G> {
             if wanted > above_end.addr() {
                 return false;
             }
-            self.unlink_free(end, size);
+            self.unlink_free(end);
             self.place(base, above_end, end.with_addr(wanted), below_is_free(tag));
         }
         true

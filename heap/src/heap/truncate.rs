@@ -63,7 +63,7 @@ impl<G: Grow> Heap<G> {
             if new.is_empty() {
                 let base = arena_base(record);
                 if base != record {
-                    self.unlink_free(base, record.addr() - base.addr());
+                    self.unlink_free(base);
                 }
                 self.set_arena_link(previous, next_arena(record));
                 self.stats.claimed_bytes -= old.size();
@@ -113,7 +113,7 @@ impl<G: Grow> Heap<G> {
                 return record;
             }
             let (base, next) = (arena_base(record), next_arena(record));
-            self.unlink_free(start, size);
+            self.unlink_free(start);
             if kept != 0 {
                 self.link_free(start, kept);
             }
@@ -144,7 +144,7 @@ impl<G: Grow> Heap<G> {
             if kept == size {
                 return;
             }
-            self.unlink_free(base, size);
+            self.unlink_free(base);
             let new_base = end.sub(kept);
             if kept == 0 {
                 set_below_free(end, false);
