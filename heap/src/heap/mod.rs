@@ -36,6 +36,7 @@ mod preconditions;
 mod realign;
 mod relocate;
 mod resize;
+mod search;
 mod truncate;
 mod walk;
 
