@@ -1,0 +1,141 @@
+//! `check`: the heap's own check, then every magazine and every block the cache holds.
+//!
+//! ```text
+//!   heap.check() ──► each magazine: a live heap block with room for a magazine; rounds
+//!   within 0..=M (M in the depot's full lists, 0 in its empty list) ──► each block: a live
+//!   heap block, aligned and with room for its class ──► magazine count ──► no block twice:
+//!   clear every block's mark, then mark each, failing on one already marked
+//! ```
+
+use super::classes::{CACHED_ALIGN, SIZES};
+use super::debug::{is_marked, mark, unmark};
+use super::magazine::Magazine;
+use super::visit::{live_room, Holder};
+use super::{CachedHeap, Cpu};
+use crate::{CheckError, Grow, Rule};
+use core::fmt;
+use core::sync::atomic::Ordering::Relaxed;
+use lock_api::RawMutex;
+
+/// The invariant a [`CacheCheckError`] reports as broken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CacheRule {
+    /// A rule of the heap itself.
+    Heap(Rule),
+    /// Every magazine is a live block of the heap, with room for a magazine.
+    MagazineLive,
+    /// A magazine holds at most `M` blocks; the depot's full ones `M`, its empty ones none.
+    Rounds,
+    /// Every cached block is a live block of the heap.
+    BlockLive,
+    /// Every cached block is aligned to 16 and has room for its class's size.
+    BlockFitsClass,
+    /// No block is held twice.
+    HeldOnce,
+    /// The magazines found are the magazines allocated.
+    MagazineCount,
+}
+
+/// A broken invariant of the cache: which rule, where, and the value that broke it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CacheCheckError {
+    /// The rule broken.
+    pub rule: CacheRule,
+    /// The address of the magazine or block concerned (0 for cache-wide counts).
+    pub address: usize,
+    /// The offending value (a count, a size, an address, depending on the rule).
+    pub value: usize,
+}
+
+impl fmt::Display for CacheCheckError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cache check failed, rule {:?} broken at {:#x} (value {:#x})",
+            self.rule, self.address, self.value
+        )
+    }
+}
+
+impl From<CheckError> for CacheCheckError {
+    fn from(error: CheckError) -> Self {
+        broken(CacheRule::Heap(error.rule), error.address, error.value)
+    }
+}
+
+/// Shorthand for building the error.
+pub(crate) fn broken(rule: CacheRule, address: usize, value: usize) -> CacheCheckError {
+    CacheCheckError {
+        rule,
+        address,
+        value,
+    }
+}
+
+impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap<R, G, C, CPUS, M> {
+    /// Verifies the heap and everything the cache holds; the first broken rule is returned.
+    /// Walks the heap's chunks once per cached block: O(blocks × chunks), for tests.
+    pub fn check(&mut self) -> Result<(), CacheCheckError> {
+        let heap = self.heap.lock();
+        heap.check()?;
+        let mut found = 0;
+        let mut live = |magazine: *mut Magazine<M>, rounds, holder| {
+            found += 1;
+            let room = live_room(&heap, magazine.cast()).unwrap_or(0);
+            if room < Magazine::<M>::LAYOUT.size() {
+                return Err(broken(CacheRule::MagazineLive, magazine.addr(), room));
+            }
+            let (class, fits) = match holder {
+                Holder::Cpu(class) => (class, rounds <= M),
+                Holder::Full(class) => (class, rounds == M),
+                Holder::Empty => (0, rounds == 0),
+            };
+            if !fits {
+                return Err(broken(CacheRule::Rounds, magazine.addr(), rounds));
+            }
+            for block in blocks(magazine, rounds) {
+                let room = live_room(&heap, block).ok_or(broken(
+                    CacheRule::BlockLive,
+                    block.addr(),
+                    class,
+                ))?;
+                if room < SIZES[class] || !block.addr().is_multiple_of(CACHED_ALIGN) {
+                    return Err(broken(CacheRule::BlockFitsClass, block.addr(), room));
+                }
+            }
+            Ok(())
+        };
+        // SAFETY: `&mut self`: no pin is alive inside the cache.
+        unsafe { self.visit(&mut live)? };
+        let allocated = self.magazines.load(Relaxed);
+        if found != allocated {
+            return Err(broken(CacheRule::MagazineCount, 0, found));
+        }
+        // SAFETY: as above; every block was just proved a live block of 16 bytes or more.
+        unsafe {
+            self.visit(&mut |magazine, rounds, _| {
+                blocks(magazine, rounds).for_each(|block| unmark(block));
+                Ok(())
+            })?;
+            self.visit(&mut |magazine, rounds, _| {
+                for block in blocks(magazine, rounds) {
+                    if is_marked(block) {
+                        return Err(broken(CacheRule::HeldOnce, block.addr(), magazine.addr()));
+                    }
+                    mark(block);
+                }
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// The blocks in the first `rounds` slots of `magazine` (a live magazine, `rounds <= M`).
+fn blocks<const M: usize>(
+    magazine: *mut Magazine<M>,
+    rounds: usize,
+) -> impl Iterator<Item = *mut u8> {
+    // SAFETY: the callers proved the magazine live and `rounds <= M`.
+    (0..rounds).map(move |index| unsafe { *Magazine::slot(magazine, index) })
+}
