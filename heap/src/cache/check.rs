@@ -7,7 +7,7 @@
 //!   clear every block's mark, then mark each, failing on one already marked
 //! ```
 
-use super::classes::{CACHED_ALIGN, SIZES};
+use super::classes::{class_size, CACHED_ALIGN};
 use super::debug::{is_marked, mark, unmark};
 use super::magazine::Magazine;
 use super::visit::{live_room, Holder};
@@ -99,7 +99,7 @@ impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap
                     block.addr(),
                     class,
                 ))?;
-                if room < SIZES[class] || !block.addr().is_multiple_of(CACHED_ALIGN) {
+                if room < class_size(class) || !block.addr().is_multiple_of(CACHED_ALIGN) {
                     return Err(broken(CacheRule::BlockFitsClass, block.addr(), room));
                 }
             }

@@ -9,7 +9,7 @@
 //! while other CPUs allocate the figures are a snapshot taken CPU by CPU; with them idle
 //! (or through `&mut`), they are exact.
 
-use super::classes::SIZES;
+use super::classes::class_size;
 use super::{CachedHeap, Cpu};
 use crate::{Counters, Grow};
 use core::sync::atomic::Ordering::Relaxed;
@@ -53,14 +53,14 @@ impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap
             for (class, slot) in cpu.classes.iter().enumerate() {
                 let rounds = slot.loaded.rounds() + slot.previous.rounds();
                 counters.cpu_blocks += rounds;
-                counters.cached_bytes += rounds * SIZES[class];
+                counters.cached_bytes += rounds * class_size(class);
             }
         }
         {
             let depot = self.depot.lock();
             for (class, list) in depot.full.iter().enumerate() {
                 counters.depot_blocks += list.len * M;
-                counters.cached_bytes += list.len * M * SIZES[class];
+                counters.cached_bytes += list.len * M * class_size(class);
             }
         }
         counters.magazines = self.magazines.load(Relaxed);

@@ -23,7 +23,7 @@ use lock_api::RawMutex;
 
 impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap<R, G, C, CPUS, M> {
     /// Blocks a magazine is filled with from the heap when the depot has no full one.
-    const FILL: usize = M.div_ceil(2);
+    const FILL: usize = M.div_ceil(4);
 
     /// Allocates a block of `class` when `slot.loaded` is empty (see the module header).
     ///

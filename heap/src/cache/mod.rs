@@ -2,7 +2,7 @@
 //! (Bonwick and Adams, "Magazines and Vmem", USENIX 2001).
 //!
 //! ```text
-//!   allocate / free of a cached layout (size <= 1024, align <= 16: `classes.rs`)
+//!   allocate / free of a cached layout (size <= 256, align <= 16: `classes.rs`)
 //!     │  pin the CPU (C: Cpu), find its slot: no lock, no atomic read-modify-write
 //!     ▼
 //!   CPU i, class k:  loaded magazine ──► hit: pop / push a block, done (`alloc.rs`)
