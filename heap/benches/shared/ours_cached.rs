@@ -17,22 +17,17 @@ use std::ptr::NonNull;
 pub const CPUS: usize = 16;
 
 /// `heap::CachedHeap` with magazines of `M` blocks, boxed (its per-CPU slots are large).
-pub struct OursCached<const M: usize = 32>(
+pub struct OursCached<const M: usize = 8>(
     Box<CachedHeap<spin::mutex::SpinMutex<()>, NeverGrow, ThreadCpu, CPUS, M>>,
 );
 
 impl<const M: usize> OursCached<M> {
-    /// The cache itself, for benches that share it between threads.
-    pub fn cache(&self) -> &CachedHeap<spin::mutex::SpinMutex<()>, NeverGrow, ThreadCpu, CPUS, M> {
-        &self.0
-    }
-
     /// The name of the variant with magazines of `M` blocks.
     pub const fn name() -> &'static str {
         match M {
-            8 => "ours+cache m8",
+            8 => "ours+cache",
             16 => "ours+cache m16",
-            32 => "ours+cache",
+            32 => "ours+cache m32",
             64 => "ours+cache m64",
             128 => "ours+cache m128",
             _ => "ours+cache m?",

@@ -65,12 +65,12 @@ impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap
     pub unsafe fn deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
         let Some(class) = class_of(layout) else {
             // SAFETY: forwarded contract.
-            return unsafe { self.heap.lock().deallocate(ptr, layout) };
+            return unsafe { self.heap_deallocate(ptr, layout) };
         };
         let pin = C::pin();
         let Some(slot) = self.class(&pin, class) else {
             // SAFETY: a cached layout's block is a block of its class.
-            return unsafe { self.heap.lock().deallocate(ptr, class_layout(class)) };
+            return unsafe { self.heap_deallocate(ptr, class_layout(class)) };
         };
         #[cfg(all(feature = "debug-checks", debug_assertions))]
         self.verify_free(ptr, class);
@@ -78,9 +78,19 @@ impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap
         unsafe {
             debug::enter(ptr.as_ptr());
             if !slot.loaded.push(ptr.as_ptr()) {
-                self.free_miss(&pin, slot, class, ptr.as_ptr());
+                self.free_miss(slot, class, ptr.as_ptr());
             }
         }
+    }
+
+    /// Frees to the heap: out of line, so that the fast path saves no registers for it.
+    ///
+    /// # Safety
+    /// `ptr` must be a live block of the heap allocated with `layout`.
+    #[inline(never)]
+    unsafe fn heap_deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
+        // SAFETY: forwarded contract.
+        unsafe { self.heap.lock().deallocate(ptr, layout) }
     }
 
     /// Allocates from the heap; on failure flushes the cache into it and tries once more.

@@ -88,16 +88,11 @@ impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap
     /// Frees `block` of `class` when `slot.loaded` is full (see the module header).
     ///
     /// # Safety
-    /// `slot` must be the slot `pin` holds; `block` a live block of `class`, given up.
+    /// `slot` must be the slot of the caller's CPU, which the caller keeps pinned; `block` a
+    /// live block of `class`, given up.
     #[cold]
     #[inline(never)]
-    pub(crate) unsafe fn free_miss(
-        &self,
-        _pin: &C::Pin,
-        slot: &Class<M>,
-        class: usize,
-        block: *mut u8,
-    ) {
+    pub(crate) unsafe fn free_miss(&self, slot: &Class<M>, class: usize, block: *mut u8) {
         // SAFETY: the pin makes the slot ours; magazines and blocks are the cache's own.
         unsafe {
             if slot.previous.is_loaded() && slot.previous.rounds() < M {

@@ -58,7 +58,7 @@ use magazine::Stack;
 /// A CPU whose index is `CPUS` or more is served by the heap directly. The heap is reached
 /// through [`CachedHeap::heap`] to claim and extend arenas; allocating from it directly is
 /// fine too, as long as blocks are freed the way they were allocated.
-pub struct CachedHeap<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize = 32> {
+pub struct CachedHeap<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize = 8> {
     heap: LockedHeap<R, G>,
     depot: Mutex<R, Depot<M>>,
     cpus: [PerCpu<M>; CPUS],
