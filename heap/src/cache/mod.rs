@@ -24,6 +24,7 @@
 mod alloc;
 mod backing;
 mod check;
+mod check_error;
 mod classes;
 mod counters;
 mod cpu;
@@ -33,11 +34,12 @@ mod flush;
 mod magazine;
 mod miss;
 mod resize;
+mod stack;
 #[cfg(feature = "std")]
 mod thread;
 mod visit;
 
-pub use check::{CacheCheckError, CacheRule};
+pub use check_error::{CacheCheckError, CacheRule};
 pub use classes::{size_class, CACHED_ALIGN, MAX_CACHED_SIZE};
 pub use counters::CacheCounters;
 pub use cpu::Cpu;
@@ -50,7 +52,7 @@ use core::marker::PhantomData;
 use core::sync::atomic::AtomicUsize;
 use depot::Depot;
 use lock_api::{Mutex, RawMutex};
-use magazine::Stack;
+use stack::Stack;
 
 /// A heap with per-CPU magazine caches: `CPUS` slots for CPUs (indices from `C`), magazines
 /// of `M` blocks, the depot and the heap behind the raw mutex `R`, `G` the heap's hook.
@@ -58,6 +60,44 @@ use magazine::Stack;
 /// A CPU whose index is `CPUS` or more is served by the heap directly. The heap is reached
 /// through [`CachedHeap::heap`] to claim and extend arenas; allocating from it directly is
 /// fine too, as long as blocks are freed the way they were allocated.
+///
+/// A machine with one CPU that nothing interrupts, and a `static` cache over a static array
+/// as its global allocator would be:
+///
+/// ```
+/// use core::alloc::{GlobalAlloc, Layout};
+/// use heap::{ClaimOnFirstUse, Cpu, Span, SpinCachedHeap};
+///
+/// /// The only CPU; nothing interrupts it, so pinning has nothing to do.
+/// struct OneCpu;
+/// // SAFETY: one CPU and one thread, never interrupted: one pin at a time, always index 0.
+/// unsafe impl Cpu for OneCpu {
+///     type Pin = ();
+///     fn pin() {}
+///     fn index(_: &()) -> usize {
+///         0
+///     }
+/// }
+///
+/// static mut ARENA: [u64; 1024] = [0; 1024]; // 8 KiB, word-aligned
+/// const REGION: Span = Span::from_slice(&raw mut ARENA as *mut [u8; 8192]);
+/// // SAFETY: nothing but this heap ever touches `ARENA`.
+/// static HEAP: SpinCachedHeap<ClaimOnFirstUse, OneCpu, 1> =
+///     SpinCachedHeap::new(unsafe { ClaimOnFirstUse::new(REGION) });
+///
+/// let layout = Layout::new::<[u64; 4]>();
+/// // SAFETY: each block is freed once, with its layout.
+/// unsafe {
+///     let block = HEAP.alloc(layout);
+///     HEAP.dealloc(block, layout);
+///     assert_eq!(HEAP.alloc(layout), block, "the magazine hands the block straight back");
+///     HEAP.dealloc(block, layout);
+/// }
+/// let counters = HEAP.counters();
+/// assert_eq!((counters.live_allocations(), counters.cpu_blocks), (0, 2));
+/// HEAP.flush();
+/// assert_eq!(HEAP.counters().heap.live_allocations, 0, "the heap has every block back");
+/// ```
 pub struct CachedHeap<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize = 8> {
     heap: LockedHeap<R, G>,
     depot: Mutex<R, Depot<M>>,

@@ -10,7 +10,7 @@
 //! block), and for no more steps than there are magazines, so a broken list cannot lead the
 //! walk astray.
 
-use super::check::{broken, CacheCheckError, CacheRule};
+use super::check_error::{broken, CacheCheckError, CacheRule};
 use super::magazine::Magazine;
 use super::{CachedHeap, Cpu};
 use crate::{Grow, Heap};
