@@ -6,7 +6,9 @@
 //!        ──spawn──► thread 1 ─┘ barrier ─► body(1) ─► end 1 ┴─► last end - first start
 //! ```
 
+use super::lock::taken;
 use std::alloc::Layout;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Barrier;
 use std::thread;
 use std::time::Instant;
@@ -17,6 +19,18 @@ pub struct Block(pub *mut u8, pub Layout);
 
 // SAFETY: a block is owned by whichever thread holds it; sending it sends that ownership.
 unsafe impl Send for Block {}
+
+/// Runs `body(index)` on `threads` threads started together; the seconds the slowest
+/// window of work took (first start to last finish), and the locks the threads took.
+pub fn timed_locks(threads: usize, body: impl Fn(usize) + Sync) -> (f64, u64) {
+    let locks = AtomicU64::new(0);
+    let seconds = timed(threads, |index| {
+        let before = taken();
+        body(index);
+        locks.fetch_add(taken() - before, Ordering::Relaxed);
+    });
+    (seconds, locks.into_inner())
+}
 
 /// Runs `body(index)` on `threads` threads started together; the seconds the slowest
 /// window of work took (first start to last finish).
@@ -42,6 +56,20 @@ pub fn timed(threads: usize, body: impl Fn(usize) + Sync) -> f64 {
     let first = spans.iter().map(|span| span.0).min().expect("threads ran");
     let last = spans.iter().map(|span| span.1).max().expect("threads ran");
     (last - first).as_secs_f64()
+}
+
+/// Per-thread throughput of a pure compute loop at `threads` threads over that at one: what
+/// the host gives right now (other processes share its cores), the yardstick for the
+/// allocators' keep ratios. Median of `trials`.
+pub fn compute_keep(threads: usize, trials: usize) -> f64 {
+    let spin = |_| {
+        let mut x = 1u64;
+        for _ in 0..20_000_000 {
+            x = std::hint::black_box(x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1));
+        }
+    };
+    let ratios = (0..trials).map(|_| timed(1, spin) / timed(threads, spin));
+    super::shared::stats::median(ratios.collect())
 }
 
 /// Writes the first and last byte of a fresh block, as a program would.

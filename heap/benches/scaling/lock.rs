@@ -9,9 +9,23 @@
 //! with more threads than free cores a pure spin lock's waiters spin away the holder's
 //! time slice instead, which measures the scheduler rather than the allocator. Yielding
 //! keeps that artefact small, and every contender pays the same.
+//!
+//! Each thread counts the locks it takes (a thread-local add, no shared line): locks per
+//! operation is what decides how an allocator scales, and unlike time it does not depend
+//! on what else the host runs.
 
 use lock_api::{GuardSend, RawMutex};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, Ordering};
+
+std::thread_local! {
+    static TAKEN: Cell<u64> = const { Cell::new(0) };
+}
+
+/// How many locks this thread has taken so far.
+pub fn taken() -> u64 {
+    TAKEN.get()
+}
 
 /// A spin-then-yield raw mutex.
 pub struct YieldLock(AtomicBool);
@@ -24,6 +38,7 @@ unsafe impl RawMutex for YieldLock {
     type GuardMarker = GuardSend;
 
     fn lock(&self) {
+        TAKEN.set(TAKEN.get() + 1);
         while !self.try_lock() {
             for _ in 0..64 {
                 std::hint::spin_loop();

@@ -4,16 +4,26 @@
 //!   scaling-pair       cycles per allocate + free pair, by size           (goal: <= 45)
 //!   scaling-<work>     ops/s per thread, by thread count
 //!   scaling-keep       per-thread ops/s at n threads / at 1 thread        (goal: >= 0.8)
+//!   scaling-locks      locks taken per operation, by workload and thread count
 //!   goals              printed: each goal, the figure, met or missed by how much
 //! ```
 
+use super::harness::compute_keep;
 use super::pair::SIZES;
 use super::settings::Settings;
 use super::shared::figures::{Column, Figures, View};
 use super::workloads::Workload;
 
-/// Adds the keep ratios: ops/s per thread at `n` threads over that at one thread.
+/// Adds the keep ratios: ops/s per thread at `n` threads over that at one thread, and the
+/// same for a compute loop (`compute`), which says what the host's cores gave meanwhile.
 pub fn add_keep(figures: &mut Figures, settings: &Settings) {
+    for &threads in &settings.threads[1..] {
+        let keep = compute_keep(threads, settings.trials);
+        for workload in Workload::ALL {
+            let param = format!("{},threads={threads}", workload.name());
+            figures.add("scaling-keep", param, "compute", "per_thread_vs_one", keep);
+        }
+    }
     for workload in Workload::ALL {
         let view = view(workload, settings);
         for allocator in figures.allocators(&view) {
@@ -102,5 +112,31 @@ pub fn views(settings: &Settings) -> Vec<View> {
     let workloads = Workload::ALL
         .iter()
         .map(|&workload| view(workload, settings));
-    [pair].into_iter().chain(workloads).chain([keep]).collect()
+    let locks = locks(settings);
+    [pair]
+        .into_iter()
+        .chain(workloads)
+        .chain([keep, locks])
+        .collect()
+}
+
+/// Locks taken per operation: a column per workload and thread count.
+fn locks(settings: &Settings) -> View {
+    let columns = Workload::ALL.iter().flat_map(|workload| {
+        settings.threads.iter().map(move |threads| {
+            let param = format!("{},threads={threads}", workload.name());
+            let label = format!("{} {threads}", &workload.name()[8..]);
+            Column::new(label, param, "locks_per_op")
+        })
+    });
+    View {
+        workload: "scaling-locks",
+        file: "scaling-locks".to_string(),
+        title: "Locks taken per operation (what decides scaling, whatever else the host runs)"
+            .to_string(),
+        unit: "locks per 1000 allocations and frees",
+        scale: 1e-3,
+        higher_is_better: false,
+        columns: columns.collect(),
+    }
 }

@@ -4,10 +4,11 @@
 //! ```text
 //!   for workload, for threads:  trial 1: ours+cache, ours, talc, rlsf, system
 //!                               trial 2: ours+cache, ours, ...      ──► median per allocator
+//!   figures: ops/s per thread, and locks taken per operation (all threads' locks / all ops)
 //! ```
 
 use super::contenders::Contender;
-use super::harness::timed;
+use super::harness::timed_locks;
 use super::select::{each, OnEach};
 use super::settings::Settings;
 use super::shared::arena::Arena;
@@ -39,25 +40,29 @@ impl Workload {
         }
     }
 
-    /// One trial on a fresh `A` shared by `threads` threads: operations per second per thread.
-    fn trial<A: Contender>(self, arena: &Arena, threads: usize, ops: usize) -> f64 {
+    /// One trial on a fresh `A` shared by `threads` threads: operations per second per
+    /// thread, and locks taken per operation.
+    fn trial<A: Contender>(self, arena: &Arena, threads: usize, ops: usize) -> (f64, f64) {
         // SAFETY: the arena outlives the allocator, which is its only user.
         let heap = unsafe { A::over(arena.region(arena.size())) };
-        let (seconds, done) = match self {
-            Workload::Random => (timed(threads, |i| random::thread(&heap, i, ops)), ops),
+        let ((seconds, locks), done) = match self {
+            Workload::Random => (timed_locks(threads, |i| random::thread(&heap, i, ops)), ops),
             Workload::Xmalloc => {
                 let queues = xmalloc::queues(threads);
-                let seconds = timed(threads, |i| xmalloc::thread(&heap, &queues, i, ops));
-                (seconds, ops / (2 * xmalloc::BATCH) * 2 * xmalloc::BATCH)
+                let run = timed_locks(threads, |i| xmalloc::thread(&heap, &queues, i, ops));
+                (run, ops / (2 * xmalloc::BATCH) * 2 * xmalloc::BATCH)
             }
             Workload::Larson => {
                 let slots = larson::fill(&heap, threads);
-                let seconds = timed(threads, |i| larson::thread(&heap, &slots[i], i, ops));
+                let run = timed_locks(threads, |i| larson::thread(&heap, &slots[i], i, ops));
                 larson::empty(&heap, slots);
-                (seconds, ops / 2 * 2)
+                (run, ops / 2 * 2)
             }
         };
-        done as f64 / seconds
+        (
+            done as f64 / seconds,
+            locks as f64 / (done * threads) as f64,
+        )
     }
 }
 
@@ -67,15 +72,22 @@ struct Trial<'a> {
     arena: &'a Arena,
     threads: usize,
     ops: usize,
-    samples: &'a mut Vec<(&'static str, Vec<f64>)>,
+    samples: &'a mut Vec<(&'static str, Vec<f64>, Vec<f64>)>,
 }
 
 impl OnEach for Trial<'_> {
     fn run<A: Contender>(&mut self) {
-        let rate = self.workload.trial::<A>(self.arena, self.threads, self.ops);
-        match self.samples.iter_mut().find(|(name, _)| *name == A::NAME) {
-            Some((_, samples)) => samples.push(rate),
-            None => self.samples.push((A::NAME, vec![rate])),
+        let (rate, locks) = self.workload.trial::<A>(self.arena, self.threads, self.ops);
+        match self
+            .samples
+            .iter_mut()
+            .find(|(name, _, _)| *name == A::NAME)
+        {
+            Some((_, rates, lock_counts)) => {
+                rates.push(rate);
+                lock_counts.push(locks);
+            }
+            None => self.samples.push((A::NAME, vec![rate], vec![locks])),
         }
     }
 }
@@ -98,10 +110,17 @@ pub fn measure(arena: &Arena, settings: &Settings, figures: &mut Figures) {
                     samples,
                 });
             }
-            for (name, samples) in samples {
+            for (name, rates, locks) in samples {
                 let param = format!("threads={threads}");
-                let rate = median(samples);
-                figures.add(workload.name(), param, name, "ops_per_sec_per_thread", rate);
+                figures.add(
+                    workload.name(),
+                    param,
+                    name,
+                    "ops_per_sec_per_thread",
+                    median(rates),
+                );
+                let param = format!("{},threads={threads}", workload.name());
+                figures.add("scaling-locks", param, name, "locks_per_op", median(locks));
             }
         }
     }
