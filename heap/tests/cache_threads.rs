@@ -13,7 +13,7 @@ mod common {
 use common::memory::Memory;
 use common::rng::Rng;
 use core::alloc::{GlobalAlloc, Layout};
-use heap::{CachedHeap, NeverGrow, ThreadCpu};
+use heap::{CachedHeap, Cpu, NeverGrow, ThreadCpu, THREAD_SLOTS};
 use std::sync::Mutex;
 
 /// Magazines of 8 blocks, so that the depot and its bound are in constant use.
@@ -161,4 +161,49 @@ fn threads_agree_with_the_model() {
     assert_eq!((counters.heap.live_allocations, counters.magazines), (0, 0));
     assert_eq!(counters.heap.free_chunks, 1, "everything merged back");
     assert_eq!(cache.check(), Ok(()));
+}
+
+#[test]
+fn exiting_threads_give_their_index_back() {
+    let threads = if cfg!(miri) { 8 } else { THREAD_SLOTS + 44 };
+    for _ in 0..threads {
+        let index = std::thread::spawn(|| ThreadCpu::index(&ThreadCpu::pin()))
+            .join()
+            .unwrap();
+        assert!(
+            index < THREAD_SLOTS,
+            "a thread got no index ({index}): they are not recycled"
+        );
+    }
+}
+
+#[test]
+fn threads_beyond_the_slots_use_the_heap() {
+    let memory = Memory::new(1 << 20);
+    let mut cache = Box::new(CachedHeap::<
+        spin::mutex::SpinMutex<()>,
+        NeverGrow,
+        ThreadCpu,
+        1,
+    >::new(NeverGrow));
+    // SAFETY: the test's memory, which outlives the cache.
+    unsafe { cache.heap().lock().claim(memory.span(0, 1 << 20)) }.unwrap();
+    std::thread::scope(|scope| {
+        for thread in 0..3 {
+            let cache = &*cache;
+            scope.spawn(move || {
+                let layout = Layout::from_size_align(24 + 8 * thread, 8).unwrap();
+                for _ in 0..STEPS / 10 {
+                    // SAFETY: the arena is valid; each block is freed once with its layout.
+                    unsafe {
+                        let block = cache.alloc(layout);
+                        assert!(!block.is_null());
+                        cache.dealloc(block, layout);
+                    }
+                }
+            });
+        }
+    });
+    assert_eq!(cache.check(), Ok(()));
+    assert_eq!(cache.counters().live_allocations(), 0);
 }
