@@ -6,7 +6,7 @@
 //!   depot has a full one? (lock)               depot takes previous (full)? (lock) and
 //!     previous ─► depot (empty), loaded ─►       gives an empty one; old loaded ─►
 //!     previous, the full one ─► loaded, pop      previous, the empty one ─► loaded, push
-//!   heap (lock): fill half a magazine, pop     refused: drain previous into the heap, it
+//!   heap (lock): fill a quarter magazine, pop  refused: drain previous into the heap, it
 //!   heap out of memory: flush, one more try      becomes loaded; no empty one: the heap
 //!                                              makes one; none at all: free to the heap
 //! ```

@@ -12,7 +12,7 @@
 //!   depot (lock):    full magazines per class, empty magazines (`depot.rs`)
 //!     │ no full one / no room
 //!     ▼
-//!   heap (lock):     fill half a magazine, drain a full one, make a magazine (`backing.rs`)
+//!   heap (lock):     fill a quarter magazine, drain a full one, make one (`backing.rs`)
 //!     │ out of memory
 //!     ▼
 //!   flush the depot and this CPU's magazines into the heap, retry once (`flush.rs`)
