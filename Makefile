@@ -89,6 +89,7 @@ bench: toolchain qemu boot
 	QUICK=$(QUICK) cargo bench -p heap --bench compare
 	QUICK=$(QUICK) cargo bench -p heap --bench bump
 	QUICK=$(QUICK) cargo bench -p heap --bench replay
+	QUICK=$(QUICK) cargo bench -p heap --bench scaling
 	cargo build --release -p bench-programs
 	QUICK=$(QUICK) target/release/drive
 	cargo kbuild --release --features bench --bin bench

@@ -24,8 +24,8 @@ const PLOT_HEIGHT: f64 = 320.0;
 /// Bars taller than this many times ours' tallest are cut at the top of the axis (their
 /// label still gives the value), so that one slow allocator does not flatten the others.
 const CLIP: f64 = 4.0;
-const COLOURS: [&str; 6] = [
-    "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#7f7f7f",
+const COLOURS: [&str; 8] = [
+    "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#7f7f7f", "#8c564b", "#17becf",
 ];
 
 /// The SVG document for `view`.
