@@ -29,7 +29,7 @@ use heap::Span;
 /// `label` names the SVG the host writes (`<label>.svg`), so it should be a
 /// plain word: letters, digits, `-` and `_`.
 pub fn print(label: &str) {
-    let heap = HEAP.lock();
+    let heap = HEAP.heap().lock();
     serial_println!("heapmap begin {label}");
     let mut arena = Span::empty();
     for chunk in heap.chunks() {

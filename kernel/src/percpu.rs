@@ -35,6 +35,9 @@ pub struct PerCpu {
     pub(crate) nesting: Nesting,
     /// The newest TLB shootdown this CPU has carried out (`tlb`).
     pub(crate) shootdown_seen: AtomicU64,
+    /// The newest flush of the heap's per-CPU caches this CPU has carried out
+    /// (`allocator::flush`).
+    pub(crate) flush_seen: AtomicU64,
     /// Timer interrupts this CPU has taken.
     ticks: AtomicU64,
     /// Wake-up IPIs this CPU has taken.
@@ -49,6 +52,7 @@ impl PerCpu {
             apic_id: AtomicU32::new(0),
             nesting: Nesting::new(),
             shootdown_seen: AtomicU64::new(0),
+            flush_seen: AtomicU64::new(0),
             ticks: AtomicU64::new(0),
             wakeups: AtomicU64::new(0),
         }

@@ -40,7 +40,7 @@ fn panic(info: &core::panic::PanicInfo) -> ! {
 }
 
 fn check_heap() {
-    if let Err(error) = HEAP.lock().check() {
+    if let Err(error) = HEAP.heap().lock().check() {
         panic!("heap check failed: {error}");
     }
 }

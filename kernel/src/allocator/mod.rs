@@ -1,9 +1,12 @@
-//! The kernel's global allocator: the boundary-tag heap behind an
-//! interrupt-safe lock, grown through the heap window.
+//! The kernel's global allocator: per-CPU magazines of small blocks in front
+//! of the boundary-tag heap behind an interrupt-safe lock, grown through the
+//! heap window.
 //!
 //! ```text
-//!   Box::new ─► GlobalAlloc::alloc ─► IrqSpinLock (interrupts off)
-//!            ─► Heap::allocate ─► no fit? WindowGrow commits more window
+//!   Box::new ─► GlobalAlloc::alloc ─► small? this CPU's magazine (interrupts off,
+//!            │                        no lock) ─► hit: done
+//!            └─ miss or large ─► IrqSpinLock (interrupts off) ─► Heap::allocate
+//!            ─► no fit? WindowGrow commits more window
 //!            ─► tags written ─► first touch of a new page faults
 //!            ─► memory::fault maps a zeroed frame ─► the write retries
 //! ```
@@ -17,20 +20,25 @@
 //! zeroed anyway), and the copy when `realloc` has to move a block.
 
 use crate::memory::{self, grow::WindowGrow};
+use crate::percpu::MAX_CPUS;
 use crate::sync::IrqSpinLock;
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicUsize, Ordering};
-use heap::LockedHeap;
+use heap::{size_class, CachedHeap};
+use pin::KernelCpu;
 
+pub mod flush;
+mod pin;
 #[cfg(feature = "debug-heap")]
 pub mod poison;
 
-/// The heap, as its own lock type: the kernel's memory code uses it directly.
-pub type KernelHeap = LockedHeap<IrqSpinLock, WindowGrow>;
+/// The heap with its per-CPU caches. The kernel's memory code reaches the
+/// boundary-tag heap itself through [`CachedHeap::heap`].
+pub type KernelHeap = CachedHeap<IrqSpinLock, WindowGrow, KernelCpu, MAX_CPUS>;
 
 /// The one heap every kernel allocation comes from.
-pub static HEAP: KernelHeap = LockedHeap::new(WindowGrow::new());
+pub static HEAP: KernelHeap = CachedHeap::new(WindowGrow::new());
 
 /// The `#[global_allocator]`: forwards to [`HEAP`] and remembers the last
 /// layout it could not serve.
@@ -79,10 +87,16 @@ unsafe impl GlobalAlloc for GlobalHeap {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        let mut heap = HEAP.lock();
         // SAFETY: GlobalAlloc's contract: `ptr` is a live block (so not null)
         // allocated with `layout`.
-        unsafe { heap.deallocate(NonNull::new_unchecked(ptr), layout) };
+        let block = unsafe { NonNull::new_unchecked(ptr) };
+        if size_class(layout).is_some() {
+            // SAFETY: as above; cached layouts go back through the cache.
+            return unsafe { HEAP.deallocate(block, layout) };
+        }
+        let mut heap = HEAP.heap().lock();
+        // SAFETY: as above; other layouts came straight from the heap.
+        unsafe { heap.deallocate(block, layout) };
         #[cfg(feature = "debug-heap")]
         poison::freed(&heap, ptr.addr()..ptr.addr() + layout.size());
     }
@@ -96,8 +110,16 @@ unsafe impl GlobalAlloc for GlobalHeap {
                 Layout::from_size_align_unchecked(new_size, layout.align()),
             )
         };
+        if size_class(layout).is_some() || size_class(new_layout).is_some() {
+            // SAFETY: as above; the cache keeps small blocks in their classes.
+            let resized = unsafe { HEAP.realloc(block, layout, new_size) };
+            return Self::record(
+                new_layout,
+                resized.map_or(core::ptr::null_mut(), NonNull::as_ptr),
+            );
+        }
         {
-            let mut heap = HEAP.lock();
+            let mut heap = HEAP.heap().lock();
             if new_size <= layout.size() {
                 // SAFETY: `block` is live with `layout`, the caller's promise.
                 return unsafe { heap.shrink(block, layout, new_size) }.as_ptr();
@@ -131,7 +153,7 @@ pub fn report_after_panic() {
             layout.align()
         );
     }
-    match HEAP.try_lock() {
+    match HEAP.heap().try_lock() {
         Some(heap) => crate::serial_println!("heap counters: {:?}", heap.counters()),
         None => crate::serial_println!("heap counters: unavailable (the heap lock is held)"),
     }

@@ -108,7 +108,7 @@ impl Session {
             )
         })?;
         // SAFETY: the block is kept in the session and freed with this layout.
-        let block = unsafe { HEAP.lock().allocate(layout) }
+        let block = unsafe { HEAP.heap().lock().allocate(layout) }
             .map_err(|_| alloc::format!("the heap cannot give {size} bytes aligned to {align}"))?;
         self.blocks.push(Some((block, layout)));
         serial_println!(
@@ -122,7 +122,7 @@ impl Session {
     fn free(&mut self, id: usize) -> Result<(), alloc::string::String> {
         let (block, layout) = self.take(id)?;
         // SAFETY: the block came from `alloc` with this layout and leaves the session now.
-        unsafe { HEAP.lock().deallocate(block, layout) };
+        unsafe { HEAP.heap().lock().deallocate(block, layout) };
         serial_println!("freed block {id}");
         Ok(())
     }
@@ -164,7 +164,8 @@ fn stats() {
 }
 
 fn check() -> Result<(), alloc::string::String> {
-    HEAP.lock()
+    HEAP.heap()
+        .lock()
         .check()
         .map(|()| serial_println!("heap check passed"))
         .map_err(|error| alloc::format!("heap check failed: {error}"))
@@ -198,8 +199,8 @@ fn bench() {
     for _ in 0..PAIRS {
         // SAFETY: the block is freed right away with its layout.
         unsafe {
-            let block = HEAP.lock().allocate(layout).expect("64 bytes");
-            HEAP.lock().deallocate(block, layout);
+            let block = HEAP.heap().lock().allocate(layout).expect("64 bytes");
+            HEAP.heap().lock().deallocate(block, layout);
         }
     }
     let cycles = (timer::tsc() - start) / PAIRS;
