@@ -95,7 +95,7 @@ impl Sources {
         }
         if let Some((files, message)) = log_line(line) {
             let found = self.module_formats.iter().any(|(literal, pieces)| {
-                files.iter().any(|file| literal.file == *file) && literals::matches(pieces, message)
+                files.contains(&literal.file) && literals::matches(pieces, message)
             });
             return if found {
                 Ok(())
