@@ -4,10 +4,10 @@
 //! ```text
 //!   exercise ──host──▶ cargo test -p exercises [--features solutions] --test T
 //!            │             score = points × passed / (passed + failed) from libtest's summary
-//!            └kernel─▶ cargo ktest --features exercises|solutions --test T (boots in QEMU)
+//!            └kernel─▶ SMP=n cargo ktest --features exercises|solutions --test T (QEMU)
 //!                          score = points × "[ok]" lines / "running N tests"
 //!   grade: 1a best fit ............ 10/10      one line per exercise, then the first
-//!   grade: total 60/60                         failure of each that lost points
+//!   grade: total 80/80                         failure of each that lost points
 //! ```
 //!
 //! `--solutions` grades the reference solutions, which must score full marks. A check that
@@ -22,8 +22,8 @@ use std::process::Command;
 enum Checks {
     /// An integration test of the `exercises` crate.
     Host(&'static str),
-    /// A kernel test, booted in QEMU.
-    Kernel(&'static str),
+    /// A kernel test, booted in QEMU with this many CPUs.
+    Kernel(&'static str, u32),
 }
 
 /// One graded exercise.
@@ -63,7 +63,21 @@ const EXERCISES: &[Exercise] = &[
         title: "a page-table walk by hand",
         file: "kernel/src/exercises/walk.rs",
         points: 20,
-        checks: Checks::Kernel("exercise_page_walk"),
+        checks: Checks::Kernel("exercise_page_walk", 1),
+    },
+    Exercise {
+        number: "4",
+        title: "a console command",
+        file: "kernel/src/exercises/console.rs",
+        points: 10,
+        checks: Checks::Kernel("exercise_console", 1),
+    },
+    Exercise {
+        number: "5",
+        title: "per-CPU caches flushed on trim",
+        file: "kernel/src/exercises/cpu_cache.rs",
+        points: 10,
+        checks: Checks::Kernel("exercise_cpu_cache", 4),
     },
 ];
 
@@ -88,7 +102,7 @@ pub fn run(workspace: &Path, solutions: bool) -> Result<bool> {
         );
         let outcome = match exercise.checks {
             Checks::Host(test) => host(workspace, test, solutions)?,
-            Checks::Kernel(test) => kernel(workspace, test, solutions)?,
+            Checks::Kernel(test, cpus) => kernel(workspace, test, cpus, solutions)?,
         };
         let points = if outcome.total == 0 {
             0.0
@@ -99,7 +113,7 @@ pub fn run(workspace: &Path, solutions: bool) -> Result<bool> {
         most += exercise.points;
         let label = format!("{} {} ({})", exercise.number, exercise.title, exercise.file);
         println!(
-            "grade: {label:<58} {:>2} of {} checks  {points:>4.1}/{}",
+            "grade: {label:<72} {:>2} of {} checks  {points:>4.1}/{}",
             outcome.passed, outcome.total, exercise.points
         );
         if let Some(failure) = outcome.first_failure {
@@ -158,12 +172,13 @@ fn host_outcome(text: &str) -> Outcome {
     }
 }
 
-/// Builds and boots the kernel test `test` with the exercise feature.
-fn kernel(workspace: &Path, test: &str, solutions: bool) -> Result<Outcome> {
+/// Builds and boots the kernel test `test` with the exercise feature on `cpus` CPUs.
+fn kernel(workspace: &Path, test: &str, cpus: u32, solutions: bool) -> Result<Outcome> {
     let feature = if solutions { "solutions" } else { "exercises" };
     let output = Command::new("cargo")
         .args(["ktest", "--features", feature, "--test", test])
         .current_dir(workspace)
+        .env("SMP", cpus.to_string())
         .output()
         .context("cannot run `cargo ktest`")?;
     let text = format!(

@@ -4,9 +4,15 @@
 //! ```text
 //!   walk.rs        EXERCISE 3: a page-table walk by hand, checked against the mapper
 //!                  by kernel/tests/exercise_page_walk.rs
+//!   console.rs     EXERCISE 4: a console command, `frag`, checked by
+//!                  kernel/tests/exercise_console.rs
+//!   cpu_cache.rs   EXERCISE 5: per-CPU caches flushed on trim, checked on 4 CPUs by
+//!                  kernel/tests/exercise_cpu_cache.rs
 //!   solutions.rs   the reference solution (feature `solutions`)
 //! ```
 
+pub mod console;
+pub mod cpu_cache;
 #[cfg(feature = "solutions")]
 mod solutions;
 pub mod walk;

@@ -1,6 +1,7 @@
 //! The reference solution of the page walk (feature `solutions`).
 
 use super::walk::Walked;
+use alloc::string::String;
 use x86_64::registers::control::Cr3;
 use x86_64::structures::paging::page_table::{PageTableEntry, PageTableFlags};
 use x86_64::{PhysAddr, VirtAddr};
@@ -33,4 +34,29 @@ pub(super) fn walk(virt: VirtAddr) -> Option<Walked> {
         table = entry.addr();
     }
     None
+}
+
+/// The console command `frag`.
+pub(super) fn console_command(name: &str, args: &[&str]) -> Option<Result<String, String>> {
+    if name != "frag" {
+        return None;
+    }
+    if !args.is_empty() {
+        return Some(Err("`frag` takes no arguments".into()));
+    }
+    let counters = crate::allocator::HEAP.lock().counters();
+    let (free, largest) = (counters.free_bytes, counters.largest_free_chunk);
+    let percent = (100 * (free - largest)).checked_div(free).unwrap_or(0);
+    Some(Ok(alloc::format!(
+        "free: {free} bytes in {} chunks; largest: {largest} bytes; external fragmentation: {percent} %",
+        counters.free_chunks
+    )))
+}
+
+/// Every CPU flushes its own cache, then the heap is trimmed.
+pub(super) fn flush_and_trim() -> crate::memory::Trimmed {
+    crate::smp::run_on_all(|_| {
+        super::cpu_cache::flush_this_cpu();
+    });
+    crate::memory::trim()
 }
