@@ -11,10 +11,12 @@
 //! ```
 //!
 //! `--solutions` grades the reference solutions, which must score full marks. A check that
-//! does not build scores nothing and says so.
+//! does not build scores nothing and says so. Each exercise's whole output is kept in
+//! `target/grade/<number>.log`.
 
 use crate::libtest;
 use anyhow::{Context, Result};
+use std::fs;
 use std::path::Path;
 use std::process::Command;
 
@@ -95,15 +97,19 @@ pub fn run(workspace: &Path, solutions: bool) -> Result<bool> {
     let mut score = 0.0;
     let mut most = 0;
     let mut notes = Vec::new();
+    let logs = workspace.join("target/grade");
+    fs::create_dir_all(&logs).with_context(|| format!("cannot create {}", logs.display()))?;
     for exercise in EXERCISES {
         eprintln!(
             "boot: ==> grading exercise {} ({})",
             exercise.number, exercise.title
         );
-        let outcome = match exercise.checks {
+        let (outcome, output) = match exercise.checks {
             Checks::Host(test) => host(workspace, test, solutions)?,
             Checks::Kernel(test, cpus) => kernel(workspace, test, cpus, solutions)?,
         };
+        let log = logs.join(format!("{}.log", exercise.number));
+        fs::write(&log, output).with_context(|| format!("cannot write {}", log.display()))?;
         let points = if outcome.total == 0 {
             0.0
         } else {
@@ -117,7 +123,11 @@ pub fn run(workspace: &Path, solutions: bool) -> Result<bool> {
             outcome.passed, outcome.total, exercise.points
         );
         if let Some(failure) = outcome.first_failure {
-            notes.push(format!("grade: {}: {failure}", exercise.number));
+            notes.push(format!(
+                "grade: {}: {failure} (all of it: {})",
+                exercise.number,
+                log.display()
+            ));
         }
     }
     for note in &notes {
@@ -127,8 +137,8 @@ pub fn run(workspace: &Path, solutions: bool) -> Result<bool> {
     Ok(notes.is_empty() && score == f64::from(most))
 }
 
-/// Runs the host test `test` of the `exercises` crate.
-fn host(workspace: &Path, test: &str, solutions: bool) -> Result<Outcome> {
+/// Runs the host test `test` of the `exercises` crate: what it found, and its output.
+fn host(workspace: &Path, test: &str, solutions: bool) -> Result<(Outcome, String)> {
     let mut command = Command::new("cargo");
     command.args(["test", "-p", "exercises", "--test", test]);
     if solutions {
@@ -146,7 +156,7 @@ fn host(workspace: &Path, test: &str, solutions: bool) -> Result<Outcome> {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    Ok(host_outcome(&text))
+    Ok((host_outcome(&text), text))
 }
 
 /// The counts and first failure of a libtest run's output.
@@ -172,8 +182,9 @@ fn host_outcome(text: &str) -> Outcome {
     }
 }
 
-/// Builds and boots the kernel test `test` with the exercise feature on `cpus` CPUs.
-fn kernel(workspace: &Path, test: &str, cpus: u32, solutions: bool) -> Result<Outcome> {
+/// Builds and boots the kernel test `test` with the exercise feature on `cpus` CPUs: what
+/// it found, and its output.
+fn kernel(workspace: &Path, test: &str, cpus: u32, solutions: bool) -> Result<(Outcome, String)> {
     let feature = if solutions { "solutions" } else { "exercises" };
     let output = Command::new("cargo")
         .args(["ktest", "--features", feature, "--test", test])
@@ -186,7 +197,7 @@ fn kernel(workspace: &Path, test: &str, cpus: u32, solutions: bool) -> Result<Ou
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
-    Ok(kernel_outcome(&text, output.status.success()))
+    Ok((kernel_outcome(&text, output.status.success()), text))
 }
 
 /// The counts and first failure of a kernel test's serial output.
