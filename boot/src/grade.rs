@@ -108,8 +108,9 @@ pub fn run(workspace: &Path, solutions: bool) -> Result<bool> {
             Checks::Host(test) => host(workspace, test, solutions)?,
             Checks::Kernel(test, cpus) => kernel(workspace, test, cpus, solutions)?,
         };
-        let log = logs.join(format!("{}.log", exercise.number));
-        fs::write(&log, output).with_context(|| format!("cannot write {}", log.display()))?;
+        let log = Path::new("target/grade").join(format!("{}.log", exercise.number));
+        fs::write(workspace.join(&log), output)
+            .with_context(|| format!("cannot write {}", log.display()))?;
         let points = if outcome.total == 0 {
             0.0
         } else {
