@@ -72,8 +72,9 @@ doc: toolchain
 	else echo "make: mdbook is not installed, so the docs/ book was not built (cargo install mdbook)"; fi
 
 # mdbook, pinned, built without its web server (`serve`, `watch`) to halve its build, into
-# target/tools. Linked source files are copied beside the book (target/book/kernel/…), so
-# that a chapter's relative link works in the book as it does on GitHub.
+# target/tools. Source files are copied beside the book (target/book/kernel/…), so that a
+# chapter's relative link to one works in the book as it does on GitHub. (A link to a `.md`
+# file outside docs/ would not: mdbook turns it into a link to `.html`; link its directory.)
 MDBOOK_VERSION := 0.5.4
 MDBOOK := target/tools/bin/mdbook
 
@@ -82,7 +83,7 @@ book: toolchain
 		echo "make: installing mdbook $(MDBOOK_VERSION) into target/tools (once; a few minutes)"; \
 		cargo install mdbook --locked --version $(MDBOOK_VERSION) --no-default-features --features search --root target/tools; }
 	$(MDBOOK) build docs
-	git ls-files -z -- '*.rs' '*.toml' '*.md' | xargs -0 cp --parents -t target/book
+	git ls-files -z -- '*.rs' '*.toml' '*.md' ':!:docs/*' | xargs -0 cp --parents -t target/book
 	@echo "make: the book is target/book/docs/index.html"
 
 # The graded exercises: host checks and kernel tests, a score per exercise and a total.
