@@ -49,28 +49,18 @@ impl Sources {
             // A literal printing several lines is one format string per line.
             for (offset, piece) in literal.text.split('\n').enumerate() {
                 let pieces = literals::pieces(piece);
-                let own = pieces
-                    .iter()
-                    .flat_map(|p| p.chars())
-                    .filter(|c| c.is_alphanumeric())
-                    .count();
+                let own = pieces.concat();
                 let line = Literal {
                     line: literal.line + offset,
                     text: piece.to_string(),
                     ..literal.clone()
                 };
-                if own >= MIN_OWN {
+                if own.chars().filter(|c| c.is_alphanumeric()).count() >= MIN_OWN {
                     formats.push((line.clone(), pieces.clone()));
                 }
                 // In its own module a format string may be short, but not empty of text
                 // (`"{separator}{}"` would match any line).
-                if pieces
-                    .concat()
-                    .chars()
-                    .filter(|c| !c.is_whitespace())
-                    .count()
-                    >= 2
-                {
+                if own.chars().filter(|c| !c.is_whitespace()).count() >= 2 {
                     module_formats.push((line.clone(), pieces.clone()));
                 }
                 panic_formats.push((line, pieces));
