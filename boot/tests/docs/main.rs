@@ -12,6 +12,7 @@
 //!                                                               in the sources, or a table
 //!                                                               row of literal labels
 //!   `path/to/file.rs`, [text](link)  ─── the file exists (from the root or the chapter)
+//!   cargo test -p P --test T (sh)    ─── P/tests/T.rs exists (kernel/ for `cargo ktest`)
 //! ```
 //!
 //! A format string matches when its literal pieces appear in order with anything in place
@@ -103,6 +104,36 @@ fn named_files_exist() {
     assert!(
         problems.is_empty(),
         "chapters name files that are not there:\n  {}",
+        problems.join("\n  ")
+    );
+}
+
+#[test]
+fn named_test_targets_exist() {
+    let root = root();
+    let mut problems = Vec::new();
+    for document in documents(&root) {
+        let text = std::fs::read_to_string(&document).expect("a readable chapter");
+        let name = document.strip_prefix(&root).expect("under the root");
+        for (line, package, target) in markdown::test_targets(&text) {
+            let tests = root.join(&package).join("tests");
+            let found = [
+                tests.join(format!("{target}.rs")),
+                tests.join(&target).join("main.rs"),
+            ]
+            .iter()
+            .any(|file| file.exists());
+            if !found {
+                problems.push(format!(
+                    "{}:{line}: `--test {target}`: {package}/tests/ has no such test",
+                    name.display()
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "chapters run tests that are not there:\n  {}",
         problems.join("\n  ")
     );
 }

@@ -117,6 +117,42 @@ fn looks_like_path(word: &str) -> bool {
         && !word.starts_with("target/")
 }
 
+/// The test targets that shell commands name: `(line, package, target)` for each
+/// `cargo … --test NAME` in a `sh` block, the package being `kernel` for `cargo ktest` and
+/// the `-p` argument otherwise. Targets the chapter asks the reader to write (a
+/// backticked `NAME.rs` on a line that says "new test file") are left out.
+pub fn test_targets(text: &str) -> Vec<(usize, String, String)> {
+    let to_write: Vec<String> = text
+        .lines()
+        .filter(|line| line.contains("new test file"))
+        .flat_map(|line| line.split('`').skip(1).step_by(2))
+        .filter_map(|word| word.strip_suffix(".rs"))
+        .map(str::to_string)
+        .collect();
+    let mut targets = Vec::new();
+    for block in blocks(text).iter().filter(|block| block.info == "sh") {
+        for (number, line) in &block.lines {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let after = |flag: &str| {
+                let at = words.iter().position(|word| *word == flag)?;
+                words.get(at + 1).map(|word| word.to_string())
+            };
+            let Some(target) = after("--test") else {
+                continue;
+            };
+            let package = if words.contains(&"ktest") {
+                Some("kernel".to_string())
+            } else {
+                after("-p")
+            };
+            if let Some(package) = package.filter(|_| !to_write.contains(&target)) {
+                targets.push((*number, package, target));
+            }
+        }
+    }
+    targets
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,5 +172,17 @@ mod tests {
                 (1, "03-heap.md".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn finds_test_targets_but_not_the_ones_to_write() {
+        let text = "Write a new test file, `mine.rs`.\n\n```sh\ncargo ktest --test smp\n\
+                    cargo test -p heap --test heap_ops\ncargo test -p heap --test mine\n```\n";
+        let targets = test_targets(text);
+        let named: Vec<(&str, &str)> = targets
+            .iter()
+            .map(|(_, package, target)| (package.as_str(), target.as_str()))
+            .collect();
+        assert_eq!(named, [("kernel", "smp"), ("heap", "heap_ops")]);
     }
 }
