@@ -7,7 +7,8 @@
 #   make run HEAPMAP=1  the same, and draw the kernel's heap maps into target/heapmap/*.svg
 #   make run DEBUG_HEAP=1  the same with the heap's misuse checks and poisoned frees
 #   make console        the heap console: an interactive prompt over the kernel heap
-#   make test           host tests, stable and Miri runs, lints, kernel tests in QEMU
+#   make test           host tests (nightly feature, release, stable), Miri runs, lints,
+#                       a smoke run of the real programs, kernel tests in QEMU
 #   make gdb [UEFI=1]   QEMU waiting for gdb, with the command line to attach
 #   make doc            rustdoc for the host crates and the kernel (warnings are errors),
 #                       and the docs/ book into target/book when mdbook is installed
@@ -15,6 +16,8 @@
 #   make grade [SOLUTIONS=1]  score the graded exercises (docs/11); SOLUTIONS=1 grades the
 #                       reference solutions, which must score full marks
 #   make bench [QUICK=1] benchmarks on the host and in the kernel: tables, CSV, SVG plots
+#   make fuzz [FUZZ_SECONDS=600]  the heap's fuzz target for that long (cargo-fuzz), then
+#                       its line coverage of heap/src
 #
 # The host crate that depends on `bootloader` (boot) is built, linted
 # and documented in the release profile only: the bootloader's build script compiles
@@ -40,7 +43,7 @@ HEAPMAP_LOG := $(if $(filter 1,$(HEAPMAP)),$(HEAPMAP_DIR)/serial.log)
 RUN_FEATURES := $(strip $(if $(HEAPMAP_LOG),heapmap) $(if $(filter 1,$(DEBUG_HEAP)),debug-heap))
 RUN_ENV := $(if $(filter 1,$(DEBUG_HEAP)),CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true)
 
-.PHONY: run console test gdb doc book grade bench toolchain qemu boot kernel
+.PHONY: run console test gdb doc book grade bench fuzz toolchain qemu boot kernel
 
 run: toolchain qemu boot
 	$(RUN_ENV) cargo kbuild --release $(if $(RUN_FEATURES),--features "$(RUN_FEATURES)")
@@ -52,12 +55,23 @@ console: toolchain qemu boot
 	cargo kbuild --release --bin console
 	$(BOOT) run --interactive --cpus $(SMP) target/x86_64-target/release/console
 
+# The heap is tested with its `nightly` feature (the `Allocator` impl) on the pinned nightly,
+# with `debug-checks` on (debug) and off (release), on stable without it, and under Miri:
+# every heap test with Stacked Borrows, and the tests of provenance, boxes and each
+# operation again with Tree Borrows (the slow part; about 3 minutes of Miri in all).
+MIRI_SB := -Zmiri-strict-provenance
+MIRI_TB := -Zmiri-tree-borrows -Zmiri-strict-provenance
+MIRI_TB_TESTS := --test heap_global --test heap_locked --test heap_threads --test heap_ops --test heap_debug --test heap_grow --test heap_arena
+
 test: toolchain qemu boot
 	$(BOOT) test \
-		--suite 'host=cargo test -p heap && cargo test --release -p boot' \
+		--suite 'host=cargo test -p heap --features nightly,mmap && cargo test --release -p boot' \
+		--suite 'release=cargo test -p heap --features nightly --release' \
 		--suite 'stable=CARGO_TARGET_DIR=target/stable cargo +stable test -p heap' \
-		--suite 'miri=MIRIFLAGS=-Zmiri-strict-provenance cargo miri test -p heap' \
-		--suite 'lint=cargo fmt --all -- --check && cargo clippy --release --workspace --exclude kernel --all-targets -- -D warnings && cargo kclippy --all-targets --all-features -- -D warnings' \
+		--suite 'miri=MIRIFLAGS="$(MIRI_SB)" cargo miri test -p heap --features nightly' \
+		--suite 'miri-tree=MIRIFLAGS="$(MIRI_TB)" cargo miri test -p heap --features nightly $(MIRI_TB_TESTS)' \
+		--suite 'programs=cargo build --release -p bench-programs && QUICK=1 target/release/drive' \
+		--suite 'lint=cargo fmt --all -- --check && cargo clippy --release --workspace --exclude kernel --all-targets -- -D warnings && cargo clippy -p heap --all-targets --all-features -- -D warnings && cargo kclippy --all-targets --all-features -- -D warnings' \
 		--kernel
 
 gdb: toolchain qemu boot
@@ -102,6 +116,18 @@ bench: toolchain qemu boot
 	cargo kbuild --release --features bench --bin bench
 	$(BOOT) run --cpus $(SMP) --serial-log target/bench/kernel-serial.log $(KERNEL_BENCH)
 	{ echo workload,param,allocator,metric,value; tr -d '\r' < target/bench/kernel-serial.log | sed -n 's/^bench,//p'; } > target/bench/kernel.csv
+
+# The corpus grows in heap/fuzz/corpus across runs; crashes land in heap/fuzz/artifacts.
+FUZZ_SECONDS ?= 600
+FUZZ_COVERAGE := heap/fuzz/coverage/heap_ops/coverage.profdata
+LLVM_BIN := $(shell rustc --print sysroot 2>/dev/null)/lib/rustlib/x86_64-unknown-linux-gnu/bin
+
+fuzz: toolchain
+	@command -v cargo-fuzz >/dev/null || { echo "make: installing cargo-fuzz"; cargo install cargo-fuzz; }
+	cd heap && cargo fuzz run heap_ops -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1
+	cd heap && cargo fuzz coverage heap_ops > fuzz/coverage/replay.log 2>&1
+	$(LLVM_BIN)/llvm-cov report heap/target/x86_64-unknown-linux-gnu/coverage/x86_64-unknown-linux-gnu/release/heap_ops \
+		-instr-profile=$(FUZZ_COVERAGE) $$(find heap/src -name '*.rs' | sort)
 
 boot: toolchain
 	cargo build --release -p boot

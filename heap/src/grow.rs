@@ -17,7 +17,9 @@ use core::alloc::Layout;
 pub trait Grow: Sized {
     /// Called when no free chunk fits `layout`. Return `Ok` after adding memory (the
     /// allocation is then retried) or `Err` to make it fail. Returning `Ok` without changing
-    /// the heap also makes it fail, so a hook cannot make `allocate` loop forever.
+    /// the heap (no claim, no arena end moved, no block freed or resized) also makes it fail,
+    /// so a hook that does nothing cannot make `allocate` loop; one that changes the heap on
+    /// every call without ever making room would.
     fn grow(heap: &mut Heap<Self>, layout: Layout) -> Result<(), AllocError>;
 }
 
@@ -33,13 +35,24 @@ impl Grow for NeverGrow {
 
 /// A hook that claims one region the first time the heap runs out, then never again:
 /// handy on hosts and for a `static` heap over a `static` array.
-#[derive(Clone, Copy, Debug)]
+///
+/// The hook owns its region, so it is neither `Copy` nor `Clone`: a copy would hand the same
+/// memory to a second heap. It gives the region away exactly once; if that claim fails (the
+/// region is too small or in the null page), the allocation fails and the region is dropped.
+///
+/// ```compile_fail
+/// # use heap::{ClaimOnFirstUse, Span};
+/// let hook = unsafe { ClaimOnFirstUse::new(Span::empty()) };
+/// let twin = hook.clone(); // error: no method `clone`
+/// ```
+#[derive(Debug)]
 pub struct ClaimOnFirstUse {
     region: Span,
 }
 
 impl ClaimOnFirstUse {
-    /// A hook that will claim `region` on first use.
+    /// A hook that will claim `region` on first use. A region `claim` refuses (too small, in
+    /// the null page) makes that first allocation fail, and every later one.
     ///
     /// # Safety
     /// `region` must satisfy the contract of [`Heap::claim`] for the heap this hook serves.

@@ -16,6 +16,11 @@ use lock_api::{Mutex, MutexGuard, RawMutex};
 
 /// A [`Heap`] behind the raw mutex `R`.
 ///
+/// Every method takes the lock once. The lock is not reentrant: a [`Grow`] hook (which runs
+/// with the lock held) must not allocate from the same `LockedHeap`, or it waits for itself
+/// forever. Bad input to the trait methods behaves as for the [`Heap`] methods they call
+/// (listed on each).
+///
 /// A `static` one can be a program's `#[global_allocator]`; here it serves a few blocks from
 /// a static array, which it claims the first time it runs out:
 ///
@@ -70,16 +75,22 @@ impl<R: RawMutex, G: Grow> LockedHeap<R, G> {
 // SAFETY: the lock serialises every use of the heap; `Heap` hands out disjoint blocks that
 // stay valid until freed, and frees only what it handed out.
 unsafe impl<R: RawMutex, G: Grow + Send> GlobalAlloc for LockedHeap<R, G> {
+    /// [`Heap::allocate`]: null when nothing fits and the hook does not help. A zero-size
+    /// layout (which `GlobalAlloc` callers may not pass) gets a real block.
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the heap's arenas are valid by the contract of `claim`.
         unsafe { self.lock().allocate(layout) }.map_or(null_mut(), NonNull::as_ptr)
     }
 
+    /// [`Heap::deallocate`]: panics for a pointer in no arena (and, with `debug-checks`, for
+    /// one that is not a live block with `layout`).
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: GlobalAlloc's contract: `ptr` came from `alloc` with `layout`, so it is not null.
         unsafe { self.lock().deallocate(NonNull::new_unchecked(ptr), layout) }
     }
 
+    /// [`Heap::realloc`]: null, with the block unchanged and still live, when no memory fits
+    /// or `new_size` makes no valid `Layout`; panics as `dealloc` does for a bad pointer.
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: as for `dealloc`.
         unsafe {

@@ -49,7 +49,7 @@ impl Span {
         }
     }
 
-    /// The span `[base, acme)`; empty if `acme <= base`.
+    /// The span `[base, acme)`; [`Span::empty`] if `acme <= base`. Never panics.
     pub fn new(base: *mut u8, acme: *mut u8) -> Self {
         if acme.addr() > base.addr() {
             Self { base, acme }
@@ -59,6 +59,8 @@ impl Span {
     }
 
     /// The span of `size` bytes starting at `base` (keeps `base`'s provenance for both ends).
+    /// A size that would run past the top of the address space stops at `usize::MAX`; a zero
+    /// size gives [`Span::empty`]. Never panics.
     pub fn from_base_size(base: *mut u8, size: usize) -> Self {
         match base.addr().checked_add(size) {
             Some(acme) => Self::new(base, base.with_addr(acme)),
@@ -67,6 +69,9 @@ impl Span {
     }
 
     /// The span covering a raw slice; `const`, so a `static` heap's hook can hold one.
+    ///
+    /// A slice that would wrap around the top of the address space gives a span whose `acme`
+    /// lies below its `base`: empty, like every span with `acme <= base`.
     pub const fn from_slice(slice: *mut [u8]) -> Self {
         let base = slice.cast::<u8>();
         Self {
@@ -75,19 +80,20 @@ impl Span {
         }
     }
 
-    /// The first byte (null for the empty span).
+    /// The first byte (null for [`Span::empty`] and every span normalised to it).
     pub fn base(self) -> *mut u8 {
         self.base
     }
 
-    /// One past the last byte (null for the empty span).
+    /// One past the last byte (null for [`Span::empty`] and every span normalised to it).
     pub fn acme(self) -> *mut u8 {
         self.acme
     }
 
-    /// Number of bytes covered.
+    /// Number of bytes covered: 0 for an empty span, including one whose `acme` lies below
+    /// its `base` (a `from_slice` that wrapped around the address space).
     pub fn size(self) -> usize {
-        self.acme.addr() - self.base.addr()
+        self.acme.addr().saturating_sub(self.base.addr())
     }
 
     /// Whether the span covers no bytes.
@@ -95,7 +101,7 @@ impl Span {
         self.acme.addr() <= self.base.addr()
     }
 
-    /// Whether the byte at `ptr` lies inside the span.
+    /// Whether the byte at `ptr` lies inside the span (never, for an empty span).
     pub fn contains(self, ptr: *mut u8) -> bool {
         self.base.addr() <= ptr.addr() && ptr.addr() < self.acme.addr()
     }
@@ -111,8 +117,16 @@ impl Span {
         !self.fit_within(other).is_empty()
     }
 
-    /// The largest span inside this one whose ends are multiples of `align` (a power of two).
+    /// The largest span inside this one whose ends are multiples of `align` (empty if there
+    /// is none).
+    ///
+    /// # Panics
+    /// If `align` is not a power of two (zero included).
     pub fn align_inward(self, align: usize) -> Self {
+        assert!(
+            align.is_power_of_two(),
+            "Span::align_inward: the alignment {align} is not a power of two"
+        );
         let base = self
             .base
             .addr()
@@ -127,12 +141,14 @@ impl Span {
         }
     }
 
-    /// The largest span inside this one whose ends are word-aligned.
+    /// The largest span inside this one whose ends are word-aligned (empty if there is none).
+    /// Never panics.
     pub fn word_align_inward(self) -> Self {
         self.align_inward(core::mem::size_of::<usize>())
     }
 
-    /// The part of this span that lies within `other` (their intersection).
+    /// The part of this span that lies within `other` (their intersection; empty if they
+    /// share no byte, or either is empty).
     pub fn fit_within(self, other: Span) -> Self {
         let base = if other.base.addr() > self.base.addr() {
             other.base
@@ -168,7 +184,9 @@ impl Span {
         Self::new(base, acme)
     }
 
-    /// This span moved out by `low` bytes below and `high` bytes above (saturating).
+    /// This span moved out by `low` bytes below and `high` bytes above, stopping at address 0
+    /// and `usize::MAX` instead of wrapping. Never panics. (Moving an empty span's null ends
+    /// gives `[0, high)`.)
     pub fn extend(self, low: usize, high: usize) -> Self {
         Self::new(
             self.base.with_addr(self.base.addr().saturating_sub(low)),

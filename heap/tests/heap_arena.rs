@@ -103,11 +103,11 @@ fn allocated_span_and_truncate_release_only_free_ends() {
     unsafe {
         let full = heap.claim(memory.span(0, 1 << 16)).unwrap();
         let arena = full;
-        assert!(heap.allocated_span(arena).is_empty());
+        assert!(heap.allocated_span(arena).unwrap().is_empty());
         let spacer = heap.allocate(layout(1000)).unwrap();
         let kept = heap.allocate(layout(100)).unwrap();
         heap.deallocate(spacer, layout(1000));
-        let used = heap.allocated_span(arena);
+        let used = heap.allocated_span(arena).unwrap();
         assert_eq!(
             used,
             Span::from_base_size(kept.as_ptr().wrapping_sub(WORD), 100 + WORD + 4)
@@ -184,4 +184,47 @@ fn truncate_then_extend_round_trips() {
         let block = heap.allocate(layout(60000)).unwrap();
         heap.deallocate(block, layout(60000));
     }
+}
+
+#[test]
+fn allocated_span_of_an_unknown_arena_is_an_error() {
+    let memory = Memory::new(1 << 14);
+    let mut heap = Heap::new(NeverGrow);
+    // SAFETY: the test's memory.
+    let arena = unsafe { heap.claim(memory.span(4096, 4096)) }.unwrap();
+    let stranger = memory.span(4096, 1000);
+    assert_eq!(
+        heap.allocated_span(stranger),
+        Err(TruncateError::NotAnArena { old: stranger })
+    );
+    assert_eq!(heap.allocated_span(arena), Ok(Span::empty()));
+}
+
+#[test]
+fn truncate_may_leave_a_bare_end_record_that_extends_again() {
+    let memory = Memory::new(1 << 14);
+    let mut heap = Heap::new(NeverGrow);
+    // SAFETY: the test's memory; every span lies inside it.
+    unsafe {
+        let arena = heap.claim(memory.span(4096, 4096)).unwrap();
+        let tiny = memory.span(4096, WORD);
+        let truncated = heap.truncate(arena, tiny).unwrap();
+        assert_eq!(
+            truncated.arena,
+            memory.span(4096, 3 * WORD),
+            "the end record alone"
+        );
+        heap.check().unwrap();
+        assert!(heap.allocate(layout(8)).is_err());
+        let arena = heap
+            .extend(truncated.arena, memory.span(4096, 4096))
+            .unwrap();
+        let block = heap.allocate(layout(4000)).unwrap();
+        heap.check().unwrap();
+        heap.deallocate(block, layout(4000));
+        let gone = heap.truncate(arena, Span::empty()).unwrap();
+        assert_eq!(gone.arena, Span::empty());
+    }
+    assert_eq!(heap.arenas().count(), 0);
+    heap.check().unwrap();
 }

@@ -1,6 +1,7 @@
 //! Tests of the out-of-memory hook: a hook that extends the arena makes the allocation
 //! retry and succeed; one that fails, or succeeds without changing anything, makes the
-//! allocation fail cleanly (once, without looping); `ClaimOnFirstUse` claims its region once.
+//! allocation fail cleanly (once, without looping); `ClaimOnFirstUse` claims its region once
+//! and cannot be duplicated.
 
 mod common {
     pub mod memory;
@@ -8,6 +9,7 @@ mod common {
 
 use common::memory::Memory;
 use core::alloc::Layout;
+use core::marker::PhantomData;
 use heap::{AllocError, ClaimOnFirstUse, Grow, Heap, Span};
 
 /// Extends its arena by `step` bytes per call, up to the end of `room`.
@@ -27,6 +29,28 @@ impl Grow for ExtendBySteps {
         // SAFETY: `room` is the test's memory and holds only this arena.
         let arena = unsafe { heap.extend(old, new) }.map_err(|_| AllocError)?;
         heap.grow.arena = arena;
+        Ok(())
+    }
+}
+
+/// Moves `step` bytes of claimed memory from the top of one arena to the top of the other
+/// per call: claimed and free bytes stay the same, but the second arena's free chunk grows.
+struct MoveMemory {
+    from: Span,
+    to: Span,
+    step: usize,
+    calls: usize,
+}
+
+impl Grow for MoveMemory {
+    fn grow(heap: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
+        heap.grow.calls += 1;
+        let MoveMemory { from, to, step, .. } = heap.grow;
+        let kept = Span::new(from.base(), from.acme().wrapping_sub(step));
+        let from = heap.truncate(from, kept).map_err(|_| AllocError)?.arena;
+        // SAFETY: the test's memory: `to` may grow into the room above it.
+        let to = unsafe { heap.extend(to, to.extend(0, step)) }.map_err(|_| AllocError)?;
+        (heap.grow.from, heap.grow.to) = (from, to);
         Ok(())
     }
 }
@@ -122,6 +146,69 @@ fn claim_on_first_use_claims_its_region_once() {
             Err(AllocError)
         );
         heap.deallocate(ptr, layout);
+    }
+    heap.check().unwrap();
+}
+
+/// `Duplicable::<T>::COPY` and `CLONE` say whether `T` implements `Copy` and `Clone`: the
+/// inherent constants (declared only where the bound holds) win over the trait's `false`.
+struct Duplicable<T>(PhantomData<T>);
+
+trait NotDuplicable {
+    const COPY: bool = false;
+    const CLONE: bool = false;
+}
+
+impl<T> NotDuplicable for Duplicable<T> {}
+
+#[allow(dead_code, reason = "read only where `T: Copy`")]
+impl<T: Copy> Duplicable<T> {
+    const COPY: bool = true;
+}
+
+#[allow(dead_code, reason = "read only where `T: Clone`")]
+impl<T: Clone> Duplicable<T> {
+    const CLONE: bool = true;
+}
+
+#[test]
+fn claim_on_first_use_cannot_be_copied_or_cloned() {
+    let never_grow = (
+        Duplicable::<heap::NeverGrow>::COPY,
+        Duplicable::<heap::NeverGrow>::CLONE,
+    );
+    assert_eq!(never_grow, (true, true), "the probe sees a Copy type");
+    let claim_on_first_use = (
+        Duplicable::<ClaimOnFirstUse>::COPY,
+        Duplicable::<ClaimOnFirstUse>::CLONE,
+    );
+    assert_eq!(
+        claim_on_first_use,
+        (false, false),
+        "a copy of the hook would hand its region to a second heap"
+    );
+}
+
+#[test]
+fn a_hook_that_moves_memory_between_arenas_counts_as_a_change() {
+    let memory = Memory::new(1 << 15);
+    let mut heap = Heap::new(MoveMemory {
+        from: Span::empty(),
+        to: Span::empty(),
+        step: 1024,
+        calls: 0,
+    });
+    // SAFETY: the test's memory: two arenas with room above the second.
+    unsafe {
+        heap.grow.from = heap.claim(memory.span(0, 4096)).unwrap();
+        heap.grow.to = heap.claim(memory.span(8192, 4096)).unwrap();
+        let big = Layout::from_size_align(4500, 8).unwrap();
+        let before = heap.counters();
+        let block = heap.allocate(big).expect("the second arena grew by 1 KiB");
+        assert_eq!(heap.grow.calls, 1);
+        let after = heap.counters();
+        assert_eq!(after.claimed_bytes, before.claimed_bytes);
+        heap.deallocate(block, big);
     }
     heap.check().unwrap();
 }

@@ -142,10 +142,124 @@ fn allocator_backs_a_vec_and_resizes_in_place() {
     assert!(numbers.iter().copied().eq(0..10));
     assert_eq!(heap.lock().counters().live_allocations, 1);
     drop(numbers);
-    let boxed = Box::new_in([7u8; 300], &heap);
-    assert!(boxed.iter().all(|&byte| byte == 7));
-    drop(boxed);
+    {
+        let boxed = Box::new_in([7u8; 300], &heap);
+        assert!(boxed.iter().all(|&byte| byte == 7));
+    }
     let heap = heap.lock();
     heap.check().unwrap();
     assert_eq!(heap.chunks().count(), 1);
+}
+
+/// A value aligned above a word: its block may sit behind a back pointer.
+#[cfg(feature = "nightly")]
+#[repr(align(32))]
+struct Aligned32([u8; 40]);
+
+/// A page-aligned value: its block is carved with a free gap below it.
+#[cfg(feature = "nightly")]
+#[repr(align(4096))]
+struct PageAligned([u8; 100]);
+
+#[cfg(feature = "nightly")]
+#[test]
+fn allocator_boxes_of_every_alignment_are_dropped_into_the_heap() {
+    let memory = Memory::new(1 << 16);
+    let heap = locked_over(&memory, 1 << 16);
+    for round in 0..4u8 {
+        let small = Box::new_in(round, &heap);
+        let array = Box::new_in([round; 300], &heap);
+        let aligned = Box::new_in(Aligned32([round; 40]), &heap);
+        let page = Box::new_in(PageAligned([round; 100]), &heap);
+        assert_eq!(core::ptr::from_ref(&*aligned).addr() % 32, 0);
+        assert_eq!(core::ptr::from_ref(&*page).addr() % 4096, 0);
+        assert_eq!(
+            (*small, array[299], aligned.0[39], page.0[99]),
+            (round, round, round, round)
+        );
+    }
+    let heap = heap.lock();
+    heap.check().unwrap();
+    assert_eq!(heap.counters().live_allocations, 0);
+}
+
+/// Fills `len` bytes at `ptr` with a pattern that depends on `seed` and the offset.
+#[cfg(feature = "nightly")]
+fn fill(ptr: core::ptr::NonNull<u8>, len: usize, seed: u8) {
+    for offset in 0..len {
+        // SAFETY: the caller's block holds `len` bytes.
+        unsafe { ptr.add(offset).write(seed ^ offset as u8) };
+    }
+}
+
+/// Whether the `len` bytes at `ptr` still hold `fill`'s pattern for `seed`.
+#[cfg(feature = "nightly")]
+fn holds_fill(ptr: core::ptr::NonNull<u8>, len: usize, seed: u8) -> bool {
+    // SAFETY: the caller's block holds `len` bytes.
+    (0..len).all(|offset| unsafe { ptr.add(offset).read() } == seed ^ offset as u8)
+}
+
+#[cfg(feature = "nightly")]
+#[test]
+fn allocator_resizes_honour_a_larger_alignment_when_the_block_moves() {
+    use core::alloc::Allocator;
+    let memory = Memory::new(1 << 16);
+    let heap = locked_over(&memory, 1 << 16);
+    let word = Layout::new::<u64>();
+    // A 48-byte block takes a 56-byte chunk at the page-aligned base, so the next block
+    // starts 64 bytes in: aligned to 64 by chance, not by request. A block allocated
+    // right above it keeps it from growing in place.
+    let filler = heap
+        .allocate(Layout::from_size_align(48, 8).unwrap())
+        .unwrap();
+    let ways = [
+        ("grow", 8, 200, 64),
+        ("grow_zeroed", 8, 200, 64),
+        ("shrink", 64, 32, 128),
+    ];
+    for (way, old_size, new_size, new_align) in ways {
+        let old = Layout::from_size_align(old_size, 8).unwrap();
+        let new = Layout::from_size_align(new_size, new_align).unwrap();
+        let block = heap.allocate(old).unwrap().cast::<u8>();
+        let wall = heap.allocate(word).unwrap().cast::<u8>();
+        assert_eq!(block.addr().get() % 64, 0, "the test's layout assumption");
+        fill(block, 8, 0x5a);
+        // SAFETY: `block` is live with `old`; `new` is larger (grow) or smaller (shrink).
+        let resized = unsafe {
+            match way {
+                "grow" => heap.grow(block, old, new),
+                "grow_zeroed" => heap.grow_zeroed(block, old, new),
+                _ => heap.shrink(block, old, new),
+            }
+        }
+        .unwrap()
+        .cast::<u8>();
+        assert_eq!(
+            resized.addr().get() % new_align,
+            0,
+            "{way}: the new layout's alignment"
+        );
+        assert!(
+            holds_fill(resized, 8, 0x5a),
+            "{way}: the bytes moved with the block"
+        );
+        if way == "grow_zeroed" {
+            // SAFETY: the grown block holds `new_size` bytes.
+            let tail =
+                unsafe { core::slice::from_raw_parts(resized.as_ptr().add(8), new_size - 8) };
+            assert!(
+                tail.iter().all(|&byte| byte == 0),
+                "grow_zeroed: a zeroed tail"
+            );
+        }
+        // SAFETY: live blocks with their layouts, freed once.
+        unsafe {
+            heap.deallocate(resized, new);
+            heap.deallocate(wall, word);
+        }
+        heap.lock().check().unwrap();
+    }
+    // SAFETY: a live block with its layout.
+    unsafe { heap.deallocate(filler.cast(), Layout::from_size_align(48, 8).unwrap()) };
+    assert_eq!(heap.lock().counters().live_allocations, 0);
 }

@@ -369,3 +369,56 @@ fn chunks_and_counters_describe_the_heap() {
     );
     heap.check().unwrap();
 }
+
+#[test]
+fn an_over_aligned_request_takes_an_exact_placement_in_a_smaller_chunk() {
+    let memory = Memory::new(3 * 4096);
+    let mut heap = Heap::new(NeverGrow);
+    // One free chunk of 4176 bytes that starts 8 bytes below a page boundary, below its
+    // 24-byte end record: a page-aligned block of 4000 bytes fits with its tag just below
+    // the boundary, although the chunk is smaller than size + alignment.
+    let arena = memory.span(4096 - WORD, 4176 + 3 * WORD);
+    // SAFETY: the test's memory.
+    unsafe { heap.claim(arena) }.unwrap();
+    assert_eq!(free_chunks(&heap), vec![4176]);
+    let page = layout(4000, 4096);
+    // SAFETY: the arena is the test's memory; the block is freed once.
+    unsafe {
+        let ptr = heap
+            .allocate(page)
+            .expect("the memory is there: a placement fits");
+        assert_eq!(ptr.as_ptr(), memory.span(4096, WORD).base());
+        heap.check().unwrap();
+        assert_eq!(
+            heap.allocate(layout(8, 1 << 30)),
+            Err(AllocError),
+            "no placement for 1 GiB alignment"
+        );
+        heap.deallocate(ptr, page);
+    }
+    assert_eq!(free_chunks(&heap), vec![4176]);
+    heap.check().unwrap();
+}
+
+#[test]
+fn claim_refuses_an_empty_span_as_too_small_and_tests_the_aligned_base() {
+    let memory = Memory::new(4096);
+    let (mut heap, _) = heap_over(&memory, 4096);
+    let low = core::ptr::without_provenance_mut::<u8>(0x801);
+    // SAFETY: both claims are refused, so nothing is written.
+    unsafe {
+        assert_eq!(
+            heap.claim(Span::empty()),
+            Err(ClaimError::TooSmall {
+                size: 0,
+                minimum: 6 * WORD
+            })
+        );
+        assert_eq!(
+            heap.claim(Span::from_base_size(low, 4096)),
+            Err(ClaimError::NullPage { base: 0x808 }),
+            "the base once word-aligned, as extend reports it"
+        );
+    }
+    heap.check().unwrap();
+}

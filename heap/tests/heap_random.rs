@@ -157,7 +157,7 @@ impl Run {
     }
 
     fn truncate(&mut self) {
-        let used = self.heap.allocated_span(self.moving);
+        let used = self.heap.allocated_span(self.moving).unwrap();
         let (low, high) = if used.is_empty() {
             (self.moving.base(), self.moving.base())
         } else {

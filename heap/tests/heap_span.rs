@@ -44,3 +44,24 @@ fn alignment_fitting_and_extension() {
     assert_eq!(span(5, 10).extend(10, 0), span(0, 10));
     assert_eq!(format!("{}", span(16, 32)), "[0x10, 0x20)");
 }
+
+#[test]
+fn a_wrapped_span_from_a_slice_is_empty() {
+    let near_top = core::ptr::without_provenance_mut::<u8>(usize::MAX - 3);
+    let wrapped = Span::from_slice(core::ptr::slice_from_raw_parts_mut(near_top, 10));
+    assert!(wrapped.is_empty());
+    assert_eq!(wrapped.size(), 0, "not the wrapped difference of its ends");
+    assert!(!wrapped.contains(near_top) && !wrapped.overlaps(span(0, usize::MAX)));
+}
+
+#[test]
+#[should_panic(expected = "Span::align_inward: the alignment 0 is not a power of two")]
+fn align_inward_to_zero_panics_with_a_message() {
+    span(8, 64).align_inward(0);
+}
+
+#[test]
+#[should_panic(expected = "Span::align_inward: the alignment 24 is not a power of two")]
+fn align_inward_to_a_non_power_of_two_panics() {
+    span(8, 64).align_inward(24);
+}

@@ -102,6 +102,7 @@ extern "x86-interrupt" fn timer_handler(_frame: InterruptStackFrame) {
 
 /// Only wakes the CPU from `hlt`: its idle loop then looks for posted work.
 extern "x86-interrupt" fn wake_handler(_frame: InterruptStackFrame) {
+    crate::percpu::current().count_wakeup();
     local::end_of_interrupt();
 }
 

@@ -1,7 +1,7 @@
 //! The adapter for `buddy_system_allocator`: a `Heap` with 32 orders (blocks up to 2 GiB)
 //! initialised with the whole region. It has no reallocation, so resizing moves the block.
 
-use super::subject::{move_block, Subject};
+use super::subject::Subject;
 use std::alloc::Layout;
 use std::ptr::NonNull;
 
@@ -28,15 +28,5 @@ impl Subject for Buddy {
     unsafe fn deallocate(&mut self, ptr: NonNull<u8>, layout: Layout) {
         // SAFETY: forwarded contract.
         unsafe { self.0.dealloc(ptr, layout) }
-    }
-
-    unsafe fn reallocate(
-        &mut self,
-        ptr: NonNull<u8>,
-        layout: Layout,
-        new_size: usize,
-    ) -> Option<NonNull<u8>> {
-        // SAFETY: forwarded contract.
-        unsafe { move_block(self, ptr, layout, new_size) }
     }
 }

@@ -6,7 +6,7 @@
 //!   reallocate     ──► allocate, copy, deallocate
 //! ```
 
-use super::subject::{growth_step, move_block, Growing, Subject};
+use super::subject::{growth_step, Growing, Subject};
 use std::alloc::Layout;
 use std::ptr::NonNull;
 
@@ -42,16 +42,6 @@ impl Subject for LinkedList {
     unsafe fn deallocate(&mut self, ptr: NonNull<u8>, layout: Layout) {
         // SAFETY: forwarded contract.
         unsafe { self.heap.deallocate(ptr, layout) }
-    }
-
-    unsafe fn reallocate(
-        &mut self,
-        ptr: NonNull<u8>,
-        layout: Layout,
-        new_size: usize,
-    ) -> Option<NonNull<u8>> {
-        // SAFETY: forwarded contract.
-        unsafe { move_block(self, ptr, layout, new_size) }
     }
 }
 

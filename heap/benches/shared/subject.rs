@@ -44,7 +44,8 @@ pub trait Subject: Send + Sized {
     unsafe fn deallocate(&mut self, ptr: NonNull<u8>, layout: Layout);
 
     /// Resizes a block to `new_size` bytes (never zero), keeping its alignment; on `None` the
-    /// old block is still live.
+    /// old block is still live. Allocators without a resize of their own keep this default:
+    /// allocate, copy, free ([`move_block`]).
     ///
     /// # Safety
     /// As for [`Subject::deallocate`].
@@ -53,7 +54,10 @@ pub trait Subject: Send + Sized {
         ptr: NonNull<u8>,
         layout: Layout,
         new_size: usize,
-    ) -> Option<NonNull<u8>>;
+    ) -> Option<NonNull<u8>> {
+        // SAFETY: forwarded contract.
+        unsafe { move_block(self, ptr, layout, new_size) }
+    }
 }
 
 /// An allocator that can start small and extend its arena from its out-of-memory hook.
@@ -76,7 +80,7 @@ pub fn growth_step(layout: Layout, room: usize) -> usize {
     need.div_ceil(STEP).saturating_mul(STEP).min(room)
 }
 
-/// `reallocate` for allocators without one: allocate, copy, free.
+/// `reallocate` by moving: allocate, copy, free.
 ///
 /// # Safety
 /// As for [`Subject::reallocate`].

@@ -57,15 +57,33 @@ impl<T> Bump<T> {
     }
 
     /// Allocates a block for `layout` right after `level` (plus alignment padding), but only if
-    /// the allocator is still at `level`: nothing was allocated or given back since.
+    /// the allocator's level is `level` now.
     ///
     /// Chaining the returned [`Allocation::level`] lays blocks out contiguously. A zero-size
     /// layout gets an aligned dangling pointer and leaves the level as it is.
     ///
+    /// A level is a byte count, not a version: if blocks were allocated and then given back
+    /// down to `level` since it was read, the level is `level` again and the call succeeds.
+    /// The block still follows the bytes below `level` directly, which is what chaining needs.
+    ///
+    /// ```
+    /// use core::alloc::{GlobalAlloc, Layout};
+    /// use heap::Bump;
+    ///
+    /// static BUMP: Bump<[u64; 64]> = Bump::uninit();
+    /// let word = Layout::new::<u64>();
+    /// let level = BUMP.level();
+    /// let block = BUMP.alloc(word).unwrap();
+    /// // SAFETY: the last block, given back with its own layout.
+    /// unsafe { BUMP.dealloc(block.as_ptr(), word) };
+    /// assert!(BUMP.alloc_at(word, level).is_ok(), "the level came back to where it was");
+    /// ```
+    ///
     /// # Errors
     ///
-    /// [`Failure::Exhausted`] if the block would not fit after `level`;
-    /// [`Failure::Mismatch`] with the level observed instead if the allocator moved on.
+    /// [`Failure::Exhausted`] if the block would not fit after `level` (tested first, with
+    /// checked arithmetic, so a level from another `Bump` is only a number and cannot wrap);
+    /// [`Failure::Mismatch`] with the level observed instead if the allocator is elsewhere.
     pub fn alloc_at(&self, layout: Layout, level: Level) -> Result<Allocation, Failure> {
         if layout.size() == 0 {
             let observed = self.level();

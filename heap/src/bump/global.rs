@@ -28,6 +28,9 @@ unsafe impl<T> GlobalAlloc for Bump<T> {
     }
 
     /// Gives the block's bytes back if it is the most recent block; leaks it otherwise.
+    ///
+    /// `GlobalAlloc`'s contract makes `block` a block of this bump; a foreign pointer or a
+    /// wrong layout may give back bytes that are still in use.
     unsafe fn dealloc(&self, block: *mut u8, layout: Layout) {
         if layout.size() == 0 {
             return;

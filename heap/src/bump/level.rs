@@ -14,7 +14,8 @@ use core::ptr::NonNull;
 /// A consumed-byte count of one `Bump`: the offset of its first free byte.
 ///
 /// Read one with [`Bump::level`](super::Bump::level); pass it to
-/// [`Bump::alloc_at`](super::Bump::alloc_at) to allocate only if nothing was allocated since.
+/// [`Bump::alloc_at`](super::Bump::alloc_at) to allocate only if the level is still (or
+/// again) the same.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Level(pub(super) usize);
 
@@ -42,7 +43,8 @@ pub struct Allocation {
 pub enum Failure {
     /// The layout does not fit in the region after the requested level.
     Exhausted,
-    /// Something was allocated or given back since the requested level.
+    /// The level is not the requested one: something was allocated or given back since it
+    /// was read (and not given back down to it again).
     Mismatch {
         /// The level the allocator was at when the request was refused.
         observed: Level,

@@ -10,10 +10,12 @@
 //!
 //! The bin search asks for `need` bytes (`need + align - WORD` when over-aligned, enough for
 //! any placement of the aligned pointer), so the first non-empty bin always fits. Only when
-//! there is none does the search look through the request's own bin, whose chunks may be too
-//! small.
+//! there is none does the search look through the bins below, whose chunks may or may not
+//! fit: from the bin of `need` up, each chunk is tried at the exact place the block would
+//! start in it, so memory that is there is never reported missing.
 
 use super::bins::{bin_of, first_fitting_bin};
+use super::block::block_start;
 use super::chunk::{MIN_CHUNK, WORD};
 use super::errors::AllocError;
 use super::free_chunk::{free_size, next_free};
@@ -28,11 +30,18 @@ pub(crate) fn round_to_words(size: usize) -> usize {
     (size + WORD - 1) & !(WORD - 1)
 }
 
+/// The bytes a block of `size` keeps above its pointer: whole words, and at least the two a
+/// minimal chunk has above its tag (enough for a free chunk's fields once freed).
+#[inline(always)]
+pub(crate) fn block_room(size: usize) -> usize {
+    round_to_words(size).max(MIN_CHUNK - WORD)
+}
+
 /// The chunk size a search must guarantee for `layout`: the block, its tag and, when
 /// over-aligned, room to slide the pointer to any alignment.
 #[inline(always)]
 fn search_size(layout: Layout) -> usize {
-    let need = (WORD + round_to_words(layout.size())).max(MIN_CHUNK);
+    let need = WORD + block_room(layout.size());
     if layout.align() <= WORD {
         need
     } else {
@@ -42,10 +51,18 @@ fn search_size(layout: Layout) -> usize {
 
 impl<G: Grow> Heap<G> {
     /// Allocates a block for `layout`. When no chunk fits, calls the [`Grow`] hook and
-    /// retries while the hook returns `Ok` and has changed the heap (claimed or freed memory).
+    /// retries while the hook returns `Ok` and has changed the heap (claimed, extended or
+    /// truncated an arena, or freed or resized a block). A hook that returns `Ok` without
+    /// changing anything ends the loop with `AllocError`; one that keeps changing the heap
+    /// without making room keeps it going.
     ///
     /// A zero-size layout gets a minimal chunk (two usable words), like any other request; the
     /// pointer must be deallocated as usual.
+    ///
+    /// # Errors
+    /// [`AllocError`] when no free chunk holds the block and the hook does not help; any
+    /// `Layout` is accepted, alignments up to the largest a `Layout` allows and sizes no memory
+    /// can hold included (they fail). Never panics (unless the hook does).
     ///
     /// # Safety
     /// The heap's arenas must still be valid (the contract of `claim` and `extend`).
@@ -86,18 +103,29 @@ impl<G: Grow> Heap<G> {
         }
     }
 
-    /// Runs the hook once; `Ok` only if it succeeded and changed the heap (claimed bytes or
-    /// free bytes differ). Counting the free bytes walks the bins, O(free chunks), which only
-    /// this out-of-memory path pays.
+    /// Runs the hook once; `Ok` only if it succeeded and changed the heap: claimed, extended
+    /// or truncated an arena, or freed or resized a block (`progress_marks` differ).
     #[cold]
     #[inline(never)]
     pub(crate) fn grow_for(&mut self, layout: Layout) -> Result<(), AllocError> {
-        let before = (self.stats.claimed_bytes, self.free_totals().bytes);
+        let before = self.progress_marks();
         G::grow(self, layout)?;
-        if (self.stats.claimed_bytes, self.free_totals().bytes) == before {
+        if self.progress_marks() == before {
             return Err(AllocError);
         }
         Ok(())
+    }
+
+    /// The running totals a hook changes when it gives the heap memory: any claim, extension
+    /// or truncation, and any free or resize of a block. O(1).
+    fn progress_marks(&self) -> (u64, usize, usize, usize) {
+        let stats = &self.stats;
+        (
+            stats.arena_changes,
+            stats.claimed_bytes,
+            stats.live_allocations,
+            stats.allocated_bytes,
+        )
     }
 
     /// Takes a fitting chunk for `layout` without calling the hook.
@@ -114,32 +142,54 @@ impl<G: Grow> Heap<G> {
                 Some(self.carve(base, size, layout))
             },
             // SAFETY: the arenas are valid, by the caller's contract.
-            None => unsafe { self.take_from_lower_bin(layout) },
+            None => unsafe { self.take_from_lower_bins(layout) },
         }
     }
 
-    /// The slow path when no bin above holds a chunk that surely fits: look through the bin
-    /// that the search size itself falls in, whose chunks may or may not fit. Runs before the
-    /// heap gives up or calls the hook, so a fitting chunk is never overlooked.
+    /// The slow path when no bin above holds a chunk that surely fits: look through the bins
+    /// below it, from the bin of the smallest chunk that could hold the block, and take the
+    /// first chunk in which the block fits where it would start (`fits_in_chunk`). Runs
+    /// before the heap gives up or calls the hook, so a fitting chunk is never overlooked.
+    /// O(free chunks in those bins): for requests of at most a word's alignment that is the
+    /// one bin `need` falls in.
     ///
     /// # Safety
     /// The heap's arenas must be valid.
     #[cold]
     #[inline(never)]
-    unsafe fn take_from_lower_bin(&mut self, layout: Layout) -> Option<NonNull<u8>> {
-        let size = search_size(layout);
-        let mut chunk = self.bins[usize::from(bin_of(size))];
-        while !chunk.is_null() {
-            // SAFETY: every node of a bin list is a linked free chunk.
-            unsafe {
-                let chunk_size = free_size(chunk);
-                if chunk_size >= size {
-                    self.unlink_free(chunk, chunk_size);
-                    return Some(self.carve(chunk, chunk_size, layout));
-                }
-                chunk = next_free(chunk);
+    unsafe fn take_from_lower_bins(&mut self, layout: Layout) -> Option<NonNull<u8>> {
+        let searched = first_fitting_bin(search_size(layout));
+        let mut bin = bin_of(WORD + block_room(layout.size()));
+        while let Some(found) = self.bitmap.first_at_or_above(bin) {
+            if found >= searched {
+                return None;
             }
+            let mut chunk = self.bins[usize::from(found)];
+            while !chunk.is_null() {
+                // SAFETY: every node of a bin list is a linked free chunk.
+                unsafe {
+                    let chunk_size = free_size(chunk);
+                    if fits_in_chunk(chunk, chunk_size, layout) {
+                        self.unlink_free(chunk, chunk_size);
+                        return Some(self.carve(chunk, chunk_size, layout));
+                    }
+                    chunk = next_free(chunk);
+                }
+            }
+            bin = found + 1;
         }
         None
     }
+}
+
+/// Whether a block for `layout` fits in the free chunk `[base, base + size)` at the place it
+/// would start there (`block_start`), with its room above it. Checked arithmetic: the chunk
+/// may lie too close to the top of the address space for a large alignment.
+fn fits_in_chunk(base: *mut u8, size: usize, layout: Layout) -> bool {
+    let end = base.addr() + size;
+    base.addr().checked_add(WORD + layout.align() - 1).is_some()
+        && block_start(base, layout.align())
+            .addr()
+            .checked_add(block_room(layout.size()))
+            .is_some_and(|top| top <= end)
 }

@@ -13,8 +13,9 @@
 //! chunk. `place` is shared with growing in place, which also ends with a chunk to keep
 //! whole or split.
 
-use super::alloc::round_to_words;
-use super::chunk::{set_below_free, write_back_pointer, write_tag, MIN_CHUNK, WORD};
+use super::alloc::block_room;
+use super::block::{block_start, write_back_pointer};
+use super::chunk::{set_below_free, write_tag, MIN_CHUNK, WORD};
 use super::Heap;
 use crate::Grow;
 use core::alloc::Layout;
@@ -25,8 +26,9 @@ impl<G: Grow> Heap<G> {
     /// `layout`, giving back what it does not need; returns the block's pointer.
     ///
     /// # Safety
-    /// The chunk must be an unlinked free chunk of at least the search size for `layout`
-    /// (`alloc.rs`).
+    /// The chunk must be an unlinked free chunk in which the block for `layout` fits at the
+    /// place it starts (`block::block_start`); every chunk of the search size for `layout`
+    /// does (`alloc.rs`).
     #[inline(always)]
     pub(crate) unsafe fn carve(
         &mut self,
@@ -38,7 +40,7 @@ impl<G: Grow> Heap<G> {
             // SAFETY: forwarded contract.
             return unsafe { self.carve_aligned(base, size, layout) };
         }
-        let need = (WORD + round_to_words(layout.size())).max(MIN_CHUNK);
+        let need = WORD + block_room(layout.size());
         // SAFETY: `[base, base + size)` is an unlinked free chunk of at least `need` bytes;
         // arenas lie above the null page, so no chunk pointer is null.
         unsafe {
@@ -54,11 +56,10 @@ impl<G: Grow> Heap<G> {
     /// As for `carve`.
     #[inline(never)]
     unsafe fn carve_aligned(&mut self, base: *mut u8, size: usize, layout: Layout) -> NonNull<u8> {
-        let align = layout.align();
-        let ptr = base.map_addr(|addr| (addr + WORD + align - 1) & !(align - 1));
+        let ptr = block_start(base, layout.align());
         let gap = ptr.addr() - WORD - base.addr();
-        // SAFETY: `[base, base + size)` is an unlinked free chunk of at least the search size,
-        // which leaves room for the gap and the block; arenas lie above the null page.
+        // SAFETY: `[base, base + size)` is an unlinked free chunk with room for the gap and
+        // the block; arenas lie above the null page.
         unsafe {
             let (chunk, below_free) = if gap >= MIN_CHUNK {
                 self.link_free(base, gap);
@@ -69,9 +70,7 @@ impl<G: Grow> Heap<G> {
                 }
                 (base, false)
             };
-            let used_end = ptr
-                .add(round_to_words(layout.size()))
-                .max(chunk.add(MIN_CHUNK));
+            let used_end = ptr.add(block_room(layout.size()));
             self.place(chunk, base.add(size), used_end, below_free);
             NonNull::new_unchecked(ptr)
         }

@@ -1,4 +1,5 @@
-//! Chunk words: the tag of an allocated chunk and the back pointer of an over-aligned one.
+//! Chunk words: the tag of an allocated chunk, and the first word that tells allocated from
+//! free. Where a block sits in its chunk is `block.rs`.
 //!
 //! Every chunk is a whole number of words (`WORD` = 8 bytes on x86_64), at least three.
 //! Its first word tells the chunk below whether it is allocated:
@@ -7,18 +8,11 @@
 //!   allocated chunk                          tag = end | BELOW_FREE | ALLOCATED
 //!   base                                  end          bit 1        bit 0
 //!   | tag | user bytes ...                |
-//!         ^ pointer returned (align <= WORD)
-//!
-//!   over-aligned allocation with a gap of one or two words below the pointer
-//!   base
-//!   | tag | (gap) | back | user bytes ... |      back = base (bit 0 clear)
-//!                        ^ pointer returned, aligned to the layout
 //! ```
 //!
 //! A free chunk starts with its `next` link instead (bit 0 clear; see `free_list.rs`), so
-//! bit 0 of a chunk's first word says "allocated". The word below a returned pointer is
-//! either the tag (bit 0 set) or the back pointer to it (bit 0 clear). All words are stored
-//! as pointers so that they keep the provenance of the arena they point into.
+//! bit 0 of a chunk's first word says "allocated". All words are stored as pointers so that
+//! they keep the provenance of the arena they point into.
 
 /// Bytes per word: the granularity of every chunk.
 pub(crate) const WORD: usize = core::mem::size_of::<usize>();
@@ -82,36 +76,4 @@ pub(crate) unsafe fn set_below_free(base: *mut u8, below_free: bool) {
         let tag = first_word(base);
         write_tag(base, end_of(tag), below_free);
     }
-}
-
-/// The base of the chunk holding the allocation that starts at `ptr`, and its tag.
-///
-/// For most blocks the word just below `ptr` is the tag itself; only an over-aligned block
-/// with a small gap has its back pointer there, and its tag is one more load away. Returning
-/// the tag spares the common case from reading the same word twice.
-///
-/// # Safety
-/// `ptr` must be a pointer this heap returned and that is still allocated.
-#[inline(always)]
-pub(crate) unsafe fn chunk_of(ptr: *mut u8) -> (*mut u8, *mut u8) {
-    // SAFETY: the word below a returned pointer is its tag or its back pointer to the base.
-    unsafe {
-        let below = ptr.sub(WORD);
-        let word = first_word(below);
-        if is_allocated(word) {
-            (below, word)
-        } else {
-            (word, first_word(word))
-        }
-    }
-}
-
-/// Records, just below `ptr`, that its chunk starts at `base` (for over-aligned pointers).
-///
-/// # Safety
-/// `ptr - WORD` must be a writable word inside the chunk at `base`, above its tag.
-#[inline(always)]
-pub(crate) unsafe fn write_back_pointer(ptr: *mut u8, base: *mut u8) {
-    // SAFETY: the caller guarantees the word is inside the chunk and writable.
-    unsafe { ptr.sub(WORD).cast::<*mut u8>().write(base) }
 }

@@ -16,9 +16,10 @@ impl<G: Grow> Heap<G> {
     /// Adds the memory of `arena` to the heap; returns the span actually used (the part of
     /// `arena` whose ends are word-aligned). Any number of disjoint arenas may be claimed.
     ///
-    /// Errors, with nothing written: the arena reaches below address 4096
-    /// ([`ClaimError::NullPage`]), is smaller than six words once aligned
-    /// ([`ClaimError::TooSmall`]), or overlaps an arena of this heap
+    /// Errors, with nothing written, tested in this order on `arena` aligned inward to words:
+    /// it is smaller than six words ([`ClaimError::TooSmall`]; an empty span too), it reaches
+    /// below address 4096 ([`ClaimError::NullPage`], with the aligned base, as
+    /// [`Heap::extend`] reports it), or it overlaps an arena of this heap
     /// ([`ClaimError::Overlaps`]).
     ///
     /// # Safety
@@ -28,15 +29,15 @@ impl<G: Grow> Heap<G> {
     /// memory the arena may grow into).
     pub unsafe fn claim(&mut self, arena: Span) -> Result<Span, ClaimError> {
         let span = arena.word_align_inward();
-        if arena.base().addr() < NULL_PAGE_END {
-            return Err(ClaimError::NullPage {
-                base: arena.base().addr(),
-            });
-        }
         if span.size() < MIN_ARENA {
             return Err(ClaimError::TooSmall {
                 size: span.size(),
                 minimum: MIN_ARENA,
+            });
+        }
+        if span.base().addr() < NULL_PAGE_END {
+            return Err(ClaimError::NullPage {
+                base: span.base().addr(),
             });
         }
         if let Some(existing) = self.overlapping_arena(span, Span::empty()) {
@@ -54,6 +55,7 @@ impl<G: Grow> Heap<G> {
         }
         self.arenas = record;
         self.stats.claimed_bytes += span.size();
+        self.stats.arena_changes += 1;
         Ok(span)
     }
 }

@@ -24,6 +24,10 @@ pub(crate) struct Stats {
     pub(crate) claimed_bytes: usize,
     pub(crate) live_allocations: usize,
     pub(crate) total_allocations: u64,
+    /// Claims, and extensions and truncations that moved an end of an arena: how the
+    /// out-of-memory loop tells that a hook rearranged the arenas even when the claimed
+    /// bytes came out the same.
+    pub(crate) arena_changes: u64,
 }
 
 impl Stats {
@@ -35,6 +39,7 @@ impl Stats {
             claimed_bytes: 0,
             live_allocations: 0,
             total_allocations: 0,
+            arena_changes: 0,
         }
     }
 

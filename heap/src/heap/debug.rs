@@ -1,15 +1,26 @@
-//! `debug-checks`: before a block is freed or resized, prove that the heap handed it out.
+//! `debug-checks`: before a block is freed or resized, prove that the heap handed it out with
+//! the layout the caller names.
 //!
 //! ```text
-//!   | tag | user ... |            ptr - WORD is the chunk's base, or
-//!   | tag | .. | back | user ... |  ptr - WORD holds a back pointer to a base one or two words below
+//!   | tag | user ... |                ptr = base + WORD, or for an over-aligned layout
+//!   | tag | .. | back | user ... |     ptr = block_start(base, align), back = base
+//!         |<-- room: block_room(size) .. block_room(size) + 2 WORD -->| chunk end
 //! ```
 //!
 //! The proof walks the arena's chunks from its base to the chunk that holds `ptr - WORD`
 //! (O(chunks) per call, which is why it is a feature), then checks that the chunk is
-//! allocated, that `ptr` is exactly where that chunk's block starts, and that the layout
-//! fits the block. Any failure panics with the pointer and what is wrong with it.
+//! allocated, that `ptr` is exactly where a block of the layout's alignment starts in it
+//! (`block::block_start`; with its back pointer when there is a gap), that the room above
+//! `ptr` is what a block of the layout's size gets (its words, plus a tail of at most two
+//! words too small to be a chunk of its own), and that the size is not more than the live
+//! blocks hold. Any failure panics with the pointer and what is wrong with it, before
+//! anything changes.
+//!
+//! The heap does not store requested sizes, so a size that rounds to the same room (within
+//! the two-word tail and the rounding to words) cannot be told apart from the right one.
 
+use super::alloc::block_room;
+use super::block::block_start;
 use super::chunk::{first_word, WORD};
 use super::Heap;
 use crate::Grow;
@@ -18,7 +29,7 @@ use core::ptr::NonNull;
 
 impl<G: Grow> Heap<G> {
     /// Panics, naming `operation` and the address, unless `ptr` is a live block of this heap
-    /// that fits `layout`.
+    /// allocated with `layout`, as far as the chunk's shape can tell.
     pub(crate) fn verify_live(&self, ptr: NonNull<u8>, layout: Layout, operation: &str) {
         let ptr = ptr.as_ptr();
         let below = ptr.wrapping_sub(WORD);
@@ -29,21 +40,28 @@ impl<G: Grow> Heap<G> {
         if !chunk.allocated {
             panic!("{operation}: double free or foreign pointer: {ptr:p} lies in the free chunk {span}");
         }
-        let gap = below.addr() - chunk.base.addr();
-        // SAFETY: `below` lies inside an allocated chunk, so it is a readable word.
-        let handed_out = gap == 0
-            || (gap <= 2 * WORD
-                && gap.is_multiple_of(WORD)
-                && unsafe { first_word(below) } == chunk.base);
-        if !handed_out {
-            panic!("{operation}: {ptr:p} was never handed out by this heap: it points into the allocated chunk {span}");
+        let start = block_start(chunk.base, layout.align());
+        // SAFETY: `below` lies inside an allocated chunk, so it is a readable word; it is read
+        // with the arena's provenance, which the chunk's base carries.
+        let back = unsafe { first_word(chunk.base.with_addr(below.addr())) };
+        if start != ptr || (below != chunk.base && back != chunk.base) {
+            panic!("{operation}: {ptr:p} was never handed out by this heap: a block aligned to {} starts at {start:p} in the allocated chunk {span}", layout.align());
         }
         let room = span.acme().addr() - ptr.addr();
-        if !ptr.addr().is_multiple_of(layout.align()) || room < layout.size() {
+        let expected = block_room(layout.size());
+        if room < expected || room > expected + 2 * WORD {
             panic!(
-                "{operation}: the layout (size {}, align {}) does not fit the block at {ptr:p} ({room} bytes in chunk {span})",
+                "{operation}: the layout (size {}, align {}) does not fit the block at {ptr:p}: it has {room} bytes in chunk {span}, and a block of that size has {expected} to {} bytes",
                 layout.size(),
-                layout.align()
+                layout.align(),
+                expected + 2 * WORD
+            );
+        }
+        if layout.size() > self.stats.allocated_bytes {
+            panic!(
+                "{operation}: the block at {ptr:p} cannot have size {}: the live blocks hold {} bytes in all",
+                layout.size(),
+                self.stats.allocated_bytes
             );
         }
     }

@@ -19,10 +19,10 @@ impl fmt::Display for AllocError {
 pub enum ClaimError {
     /// The arena reaches into the null page (addresses below 4096).
     NullPage {
-        /// The arena's base address.
+        /// The arena's base address, aligned up to a word.
         base: usize,
     },
-    /// After word alignment the arena is smaller than the smallest arena.
+    /// After word alignment the arena is smaller than the smallest arena (or empty).
     TooSmall {
         /// The aligned arena's size in bytes.
         size: usize,
@@ -67,7 +67,8 @@ pub enum ExtendError {
     },
 }
 
-/// Why [`Heap::truncate`](super::Heap::truncate) refused. Nothing was written.
+/// Why [`Heap::truncate`](super::Heap::truncate) (or
+/// [`Heap::allocated_span`](super::Heap::allocated_span)) refused. Nothing was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TruncateError {
     /// `old` is not one of the heap's arenas.

@@ -53,6 +53,7 @@ impl<G: Grow> Heap<G> {
             arena_span(record)
         };
         self.stats.claimed_bytes += arena.size() - old.size();
+        self.stats.arena_changes += u64::from(arena != old);
         Ok(arena)
     }
 

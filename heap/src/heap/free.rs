@@ -9,7 +9,8 @@
 //! The chunk below is found through the tag's BELOW_FREE bit and the size word at its top;
 //! the chunk above is the one at the tag's end: free if its first word has bit 0 clear.
 
-use super::chunk::{below_is_free, chunk_of, end_of, first_word, is_allocated, set_below_free};
+use super::block::chunk_of;
+use super::chunk::{below_is_free, end_of, first_word, is_allocated, set_below_free};
 use super::free_chunk::{free_size, free_size_below};
 use super::Heap;
 use crate::Grow;
@@ -19,22 +20,57 @@ use core::ptr::NonNull;
 impl<G: Grow> Heap<G> {
     /// Frees the block at `ptr`.
     ///
-    /// With the `debug-checks` feature (in builds with debug assertions), a pointer this heap
-    /// did not hand out, or one already freed, panics with its address instead of corrupting
-    /// the heap.
+    /// The heap reaches the block's tag through its own arena pointer (`lookup.rs`), never
+    /// through `ptr`, so `ptr` needs permission for the block's bytes only (a `Box`'s pointer
+    /// will do). Every panic below comes before anything changes.
     ///
     /// # Safety
     /// `ptr` must have come from this heap with `layout` and must not be used afterwards.
+    ///
+    /// # Panics
+    /// If `ptr` lies in no arena of this heap; with `debug-checks` (in builds with debug
+    /// assertions), if it is not a live block allocated with `layout` (see
+    /// `heap/INTERNALS.md`, "Checking", for what the checks can tell). Without them, any
+    /// other breach of the contract corrupts the heap.
     #[inline]
     pub unsafe fn deallocate(&mut self, ptr: NonNull<u8>, layout: Layout) {
-        #[cfg(all(feature = "debug-checks", debug_assertions))]
-        self.verify_live(ptr, layout, "deallocate");
-        // SAFETY: `ptr` is a live allocation of this heap, by the caller's contract.
+        self.verify_if_checking(ptr, layout, "deallocate");
+        match self.in_newest_arena(ptr) {
+            // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
+            Some(block) => unsafe { self.free_block(block, layout.size()) },
+            // SAFETY: as above, by the caller's contract.
+            None => unsafe { self.deallocate_in_older_arena(ptr, layout.size()) },
+        }
+    }
+
+    /// `deallocate` for a block outside the newest arena: out of line and reached by a tail
+    /// call, so that the common case saves no registers for it.
+    ///
+    /// # Safety
+    /// As for `deallocate`.
+    #[cold]
+    #[inline(never)]
+    unsafe fn deallocate_in_older_arena(&mut self, ptr: NonNull<u8>, size: usize) {
+        let block = self.in_older_arena(ptr);
+        // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
+        unsafe { self.free_block(block, size) }
+    }
+
+    /// Frees the live block at `block` (a pointer with its arena's provenance), which was
+    /// allocated with `size` bytes.
+    ///
+    /// # Safety
+    /// `block` must be a live block of this heap, carrying its arena's provenance.
+    #[inline(always)]
+    unsafe fn free_block(&mut self, block: NonNull<u8>, size: usize) {
+        // The counters first: if they are wrong (a wrong size underflows them in a debug
+        // build), the panic comes before the heap changes.
+        self.stats.freed(size);
+        // SAFETY: forwarded contract.
         unsafe {
-            let (base, tag) = chunk_of(ptr.as_ptr());
+            let (base, tag) = chunk_of(block.as_ptr());
             self.free_chunk(base, tag);
         }
-        self.stats.freed(layout.size());
     }
 
     /// Turns the allocated chunk at `base`, whose tag is `tag`, into free memory, merging

@@ -7,16 +7,18 @@
 //!
 //! What is left of the absorbed chunk goes back to the bins if it can hold a chunk (else it
 //! stays in the block). `grow` copies only when growing in place fails, and after the hook
-//! has run it tries in place again, so an arena extended right above the block is used.
+//! has run it tries in place again, so an arena extended right above the block is used. The
+//! `Allocator`'s grow, which may change the alignment, is `relocate.rs`.
 
 use super::alloc::round_to_words;
-use super::chunk::{below_is_free, chunk_of, end_of, first_word, is_allocated};
+use super::block::chunk_of;
+use super::chunk::{below_is_free, end_of, first_word, is_allocated};
 use super::errors::AllocError;
 use super::free_chunk::free_size;
 use super::Heap;
 use crate::Grow;
 use core::alloc::Layout;
-use core::ptr::{copy_nonoverlapping, NonNull};
+use core::ptr::NonNull;
 
 impl<G: Grow> Heap<G> {
     /// Grows the block at `ptr` to `new_size` bytes without moving it, if the chunk above is
@@ -27,18 +29,21 @@ impl<G: Grow> Heap<G> {
     /// `ptr` must be a live block of this heap allocated with `old`.
     ///
     /// # Panics
-    /// If `new_size < old.size()`.
+    /// If `new_size < old.size()`, or if `ptr` lies in no arena; with `debug-checks`, as
+    /// [`Heap::deallocate`] does for a block that is not live with `old`.
     pub unsafe fn grow_in_place(
         &mut self,
         ptr: NonNull<u8>,
         old: Layout,
         new_size: usize,
     ) -> Result<NonNull<u8>, AllocError> {
-        self.grown_layout(ptr, old, new_size, "grow_in_place")?;
-        // SAFETY: `ptr` is live, by the caller's contract.
-        if unsafe { self.extend_chunk(ptr.as_ptr(), new_size) } {
+        self.check_grow(ptr, old, new_size, "grow_in_place");
+        Layout::from_size_align(new_size, old.align()).map_err(|_| AllocError)?;
+        let block = self.arena_pointer(ptr);
+        // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
+        if unsafe { self.extend_chunk(block.as_ptr(), new_size) } {
             self.stats.resized(old.size(), new_size);
-            Ok(ptr)
+            Ok(block)
         } else {
             Err(AllocError)
         }
@@ -47,48 +52,35 @@ impl<G: Grow> Heap<G> {
     /// Grows the block at `ptr` to `new_size` bytes: in place if possible, otherwise by
     /// allocating, copying `old.size()` bytes and freeing the old block. When neither works
     /// the hook runs and both are tried again (so an extended arena is grown into in place).
-    /// On error the old block is unchanged and still live.
+    /// On error (no memory, or a size that overflows a `Layout`) the old block is unchanged
+    /// and still live.
     ///
     /// # Safety
     /// `ptr` must be a live block of this heap allocated with `old`; on success, only the
     /// returned pointer may be used.
     ///
     /// # Panics
-    /// If `new_size < old.size()`.
+    /// As [`Heap::grow_in_place`].
     pub unsafe fn grow(
         &mut self,
         ptr: NonNull<u8>,
         old: Layout,
         new_size: usize,
     ) -> Result<NonNull<u8>, AllocError> {
-        let new = self.grown_layout(ptr, old, new_size, "grow")?;
-        loop {
-            // SAFETY: `ptr` is live, by the caller's contract; a moved block is a different
-            // chunk, so the copy cannot overlap.
-            unsafe {
-                if self.extend_chunk(ptr.as_ptr(), new_size) {
-                    self.stats.resized(old.size(), new_size);
-                    return Ok(ptr);
-                }
-                if let Some(moved) = self.take_chunk(new) {
-                    copy_nonoverlapping(ptr.as_ptr(), moved.as_ptr(), old.size());
-                    let (base, tag) = chunk_of(ptr.as_ptr());
-                    self.free_chunk(base, tag);
-                    self.stats.allocated(new_size);
-                    self.stats.freed(old.size());
-                    return Ok(moved);
-                }
-            }
-            self.grow_for(new)?;
-        }
+        let new = Layout::from_size_align(new_size, old.align()).map_err(|_| AllocError)?;
+        self.check_grow(ptr, old, new_size, "grow");
+        let block = self.arena_pointer(ptr);
+        // SAFETY: `block` is the live block `ptr`, with its arena's provenance; it sits where
+        // its own alignment puts it, so it may grow in place.
+        unsafe { self.resize_or_move(block, old, new, true) }
     }
 
     /// Makes the chunk of the live block at `ptr` reach `ptr + new_size` by absorbing the free
     /// chunk above; `false` (and no change) if it cannot.
     ///
     /// # Safety
-    /// `ptr` must be a live block of this heap.
-    unsafe fn extend_chunk(&mut self, ptr: *mut u8, new_size: usize) -> bool {
+    /// `ptr` must be a live block of this heap, with its arena's provenance.
+    pub(crate) unsafe fn extend_chunk(&mut self, ptr: *mut u8, new_size: usize) -> bool {
         let Some(wanted) = ptr.addr().checked_add(round_to_words(new_size)) else {
             return false;
         };
@@ -112,27 +104,5 @@ impl<G: Grow> Heap<G> {
             self.place(base, above_end, end.with_addr(wanted), below_is_free(tag));
         }
         true
-    }
-
-    /// The checks `grow` and `grow_in_place` share: the size only grows (else a panic
-    /// naming `operation`), the block is live (with `debug-checks`), and the new layout
-    /// is valid (else `AllocError`). Returns the new layout.
-    fn grown_layout(
-        &self,
-        ptr: NonNull<u8>,
-        old: Layout,
-        new_size: usize,
-        operation: &str,
-    ) -> Result<Layout, AllocError> {
-        assert!(
-            new_size >= old.size(),
-            "{operation}: the new size {new_size} is below the old size {}",
-            old.size()
-        );
-        #[cfg(all(feature = "debug-checks", debug_assertions))]
-        self.verify_live(ptr, old, operation);
-        #[cfg(not(all(feature = "debug-checks", debug_assertions)))]
-        let _ = ptr;
-        Layout::from_size_align(new_size, old.align()).map_err(|_| AllocError)
     }
 }

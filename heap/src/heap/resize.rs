@@ -8,9 +8,10 @@
 //! A tail under `MIN_CHUNK` with an allocated chunk above stays in the block; the chunk never
 //! goes below `MIN_CHUNK`. Shrinking never moves a block.
 
-use super::alloc::round_to_words;
+use super::alloc::block_room;
+use super::block::chunk_of;
 use super::chunk::{
-    below_is_free, chunk_of, end_of, first_word, is_allocated, set_below_free, write_tag, MIN_CHUNK,
+    below_is_free, end_of, first_word, is_allocated, set_below_free, write_tag, MIN_CHUNK,
 };
 use super::errors::AllocError;
 use super::free_chunk::free_size;
@@ -21,10 +22,15 @@ use core::ptr::NonNull;
 
 impl<G: Grow> Heap<G> {
     /// Resizes the block at `ptr` to `new_size` bytes: `shrink` or `grow` (which copies only
-    /// if it cannot grow in place). On error the old block is unchanged and still live.
+    /// if it cannot grow in place). On error (no memory, or a size no `Layout` can have) the
+    /// old block is unchanged and still live.
     ///
     /// # Safety
     /// As for [`Heap::grow`].
+    ///
+    /// # Panics
+    /// If `ptr` lies in no arena; with `debug-checks`, as [`Heap::deallocate`] does for a block
+    /// that is not live with `old`.
     pub unsafe fn realloc(
         &mut self,
         ptr: NonNull<u8>,
@@ -46,31 +52,41 @@ impl<G: Grow> Heap<G> {
     /// `ptr` must be a live block of this heap allocated with `old`.
     ///
     /// # Panics
-    /// If `new_size > old.size()`.
+    /// If `new_size > old.size()`, or if `ptr` lies in no arena; with `debug-checks`, as
+    /// [`Heap::deallocate`] does for a block that is not live with `old`.
     pub unsafe fn shrink(&mut self, ptr: NonNull<u8>, old: Layout, new_size: usize) -> NonNull<u8> {
-        assert!(
-            new_size <= old.size(),
-            "shrink: the new size {new_size} is above the old size {}",
-            old.size()
-        );
-        #[cfg(all(feature = "debug-checks", debug_assertions))]
-        self.verify_live(ptr, old, "shrink");
-        // SAFETY: `ptr` is live, by the caller's contract.
-        unsafe { self.shrink_chunk(ptr.as_ptr(), new_size) };
-        self.stats.resized(old.size(), new_size);
-        ptr
+        self.check_shrink(ptr, old, new_size);
+        let block = self.arena_pointer(ptr);
+        // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
+        unsafe { self.shrink_block(block, old.size(), new_size) }
+    }
+
+    /// Shrinks the live block at `block` from `old_size` to `new_size` bytes in place.
+    ///
+    /// # Safety
+    /// `block` must be a live block with its arena's provenance; `new_size <= old_size`.
+    pub(crate) unsafe fn shrink_block(
+        &mut self,
+        block: NonNull<u8>,
+        old_size: usize,
+        new_size: usize,
+    ) -> NonNull<u8> {
+        // SAFETY: forwarded contract.
+        unsafe { self.shrink_chunk(block.as_ptr(), new_size) };
+        self.stats.resized(old_size, new_size);
+        block
     }
 
     /// Frees the part of the live block's chunk beyond `ptr + new_size` where it can.
     ///
     /// # Safety
-    /// `ptr` must be a live block of this heap.
+    /// `ptr` must be a live block of this heap, with its arena's provenance.
     unsafe fn shrink_chunk(&mut self, ptr: *mut u8, new_size: usize) {
         // SAFETY: the block is live, so its tag and the chunk above are valid.
         unsafe {
             let (base, tag) = chunk_of(ptr);
             let end = end_of(tag);
-            let kept = ptr.add(round_to_words(new_size)).max(base.add(MIN_CHUNK));
+            let kept = ptr.add(block_room(new_size));
             let above = first_word(end);
             if !is_allocated(above) {
                 let size = free_size(end);

@@ -22,19 +22,24 @@ impl<G: Grow> Heap<G> {
     /// The smallest span covering every allocated chunk of `arena` (empty if none): the
     /// arena may be truncated down to it. O(1): it looks only at the two end chunks.
     ///
-    /// # Panics
-    /// If `arena` is not an arena of this heap (as `claim`, `extend` or `truncate` returned it).
-    pub fn allocated_span(&self, arena: Span) -> Span {
+    /// Fails with [`TruncateError::NotAnArena`] if `arena` is not an arena of this heap (as
+    /// `claim`, `extend` or `truncate` returned it), as `truncate` itself would.
+    pub fn allocated_span(&self, arena: Span) -> Result<Span, TruncateError> {
         let Some((_, record)) = self.find_arena(arena) else {
-            panic!("allocated_span: {arena} is not an arena of this heap");
+            return Err(TruncateError::NotAnArena { old: arena });
         };
         // SAFETY: `record` is a live arena's end record.
-        unsafe { used_span(record) }
+        Ok(unsafe { used_span(record) })
     }
 
     /// Shrinks the arena `old` to (at least) `new`, which must lie within it and contain
     /// every allocated chunk. An empty `new` releases the whole arena if nothing in it is
     /// allocated. Reports the arena that remains and the released memory at each end.
+    ///
+    /// The arena kept may be as small as its three-word end record, below what `claim`
+    /// accepts, when `new` is a few bytes at the arena's base: it then holds no chunk (every
+    /// allocation passes it by) until `extend` grows it again; truncating it to an empty span
+    /// releases it.
     ///
     /// Errors, with nothing changed: `old` is not an arena, `new` is not within `old`, or
     /// `new` would cut allocated memory (see [`Heap::allocated_span`]).
@@ -58,6 +63,7 @@ impl<G: Grow> Heap<G> {
                 }
                 self.set_arena_link(previous, next_arena(record));
                 self.stats.claimed_bytes -= old.size();
+                self.stats.arena_changes += 1;
                 return Ok(Truncated {
                     arena: Span::empty(),
                     released_below: old,
@@ -69,6 +75,7 @@ impl<G: Grow> Heap<G> {
             self.truncate_bottom(record, new.base().addr() & !(WORD - 1));
             let arena = arena_span(record);
             self.stats.claimed_bytes -= old.size() - arena.size();
+            self.stats.arena_changes += u64::from(arena != old);
             Ok(Truncated {
                 arena,
                 released_below: Span::new(old.base(), arena.base()),

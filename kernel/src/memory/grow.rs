@@ -59,7 +59,9 @@ impl Grow for WindowGrow {
         if old.is_empty() {
             return Err(heap::AllocError);
         }
-        let used = heap.allocated_span(old);
+        let used = heap
+            .allocated_span(old)
+            .expect("the hook's arena is an arena of its heap");
         let free_top = if used.is_empty() {
             old.size()
         } else {

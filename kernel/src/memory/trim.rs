@@ -60,7 +60,9 @@ pub fn trim() -> Trimmed {
 /// the arena gave up. The pages are unmapped later, by `commit::drain`.
 fn truncate_top(heap: &mut Heap<WindowGrow>) -> usize {
     let arena = heap.grow.arena();
-    let allocated = heap.allocated_span(arena);
+    let allocated = heap
+        .allocated_span(arena)
+        .unwrap_or_else(|error| panic!("the heap does not know its own arena: {error}"));
     let floor = arena.base() as usize + window::INITIAL_ARENA;
     let keep_until = (allocated.acme() as usize)
         .next_multiple_of(PAGE_SIZE as usize)

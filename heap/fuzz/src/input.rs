@@ -1,0 +1,215 @@
+//! The operations the fuzzer's bytes decode into (`arbitrary`), and how their fields become
+//! sizes, alignments and spans, hostile ones included.
+//!
+//! ```text
+//!   bytes ──► Op::arbitrary ──► lib.rs dispatches ──► heap_ops / arena_ops / bump_ops / span_ops
+//! ```
+
+use arbitrary::Arbitrary;
+
+/// A requested size: mostly small, sometimes large, sometimes beyond any memory.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum Size {
+    Tiny(u8),
+    Small(u16),
+    Large(u32),
+    /// Within 64 KiB of `isize::MAX` (a valid `Layout` for small alignments, never memory).
+    NearIsizeMax(u16),
+    /// Within 64 KiB of `usize::MAX` (no valid `Layout`).
+    NearUsizeMax(u16),
+}
+
+impl Size {
+    pub fn bytes(self) -> usize {
+        match self {
+            Size::Tiny(size) => usize::from(size),
+            Size::Small(size) => usize::from(size) % 4097,
+            Size::Large(size) => size as usize % (1 << 17),
+            Size::NearIsizeMax(below) => isize::MAX as usize - usize::from(below),
+            Size::NearUsizeMax(below) => usize::MAX - usize::from(below),
+        }
+    }
+}
+
+/// An alignment from 1 to 1 GiB.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub struct Align(u8);
+
+impl Align {
+    pub fn bytes(self) -> usize {
+        let log = match self.0 % 8 {
+            0..=5 => self.0 % 7,
+            _ => self.0 % 31,
+        };
+        1 << log
+    }
+}
+
+/// How a block is allocated.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum AllocVia {
+    Heap,
+    Global,
+    GlobalZeroed,
+    Allocator,
+    AllocatorZeroed,
+}
+
+/// How a block is freed.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum FreeVia {
+    Heap,
+    Global,
+    Allocator,
+}
+
+/// How a block is resized.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum ResizeVia {
+    HeapGrow,
+    HeapGrowInPlace,
+    HeapShrink,
+    HeapRealloc,
+    GlobalRealloc,
+    AllocatorGrow,
+    AllocatorGrowZeroed,
+    AllocatorShrink,
+}
+
+/// A span to claim: inside the fuzz room, or hostile (each hostile kind must be refused).
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum ClaimSpan {
+    InRoom { offset: u32, size: u32 },
+    Empty,
+    NullPage { base: u16, size: u16 },
+    NearTop { size: u8 },
+}
+
+/// How `extend` is called on an arena.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum ExtendKind {
+    /// Grow by the given bytes (unaligned) at each end, kept inside the room.
+    Grow { below: u16, above: u16 },
+    /// A span that is not an arena.
+    Stranger { shift: u8 },
+    /// A new span that does not contain the arena.
+    Smaller { cut: u16 },
+    /// Down into the null page.
+    NullPage { base: u16 },
+    /// Up to the top of the address space, over another arena.
+    NearTop,
+}
+
+/// How `truncate` is called on an arena.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum TruncateKind {
+    /// Keep `[base + from, base + from + len)` (clamped to the arena, unaligned).
+    Keep { from: u32, len: u32 },
+    /// Keep nothing: release the arena if nothing in it is allocated.
+    Release,
+    /// A span reaching outside the arena.
+    Outside { by: u16 },
+    /// A span that is not an arena.
+    Stranger { shift: u8 },
+    /// Exactly the allocated span (what the kernel's trim does).
+    ToAllocated,
+}
+
+/// What the out-of-memory hook does on its next calls.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum HookMode {
+    Refuse,
+    OkWithoutChange,
+    Claim { offset: u32, size: u32 },
+    Extend { pick: u8, bytes: u16 },
+}
+
+/// Which level `Bump::alloc_at` is asked for (levels cannot be made up, only observed).
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum LevelChoice {
+    Current,
+    /// A level observed this many steps ago.
+    Earlier(u8),
+}
+
+/// One operation on a `Bump`.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum BumpOp {
+    Alloc {
+        size: Size,
+        align: Align,
+    },
+    AllocAt {
+        size: Size,
+        align: Align,
+        level: LevelChoice,
+    },
+    Dealloc {
+        pick: u16,
+    },
+    Realloc {
+        pick: u16,
+        size: Size,
+    },
+    Leak(u64),
+    LeakAt {
+        value: u64,
+        level: LevelChoice,
+    },
+    Reset,
+    TakePage,
+}
+
+/// Raw span ends for the `Span` arithmetic (no memory behind them).
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub struct RawSpan {
+    pub base: u64,
+    pub acme: u64,
+    pub near_top: bool,
+}
+
+/// One fuzzed step.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum Op {
+    Allocate {
+        size: Size,
+        align: Align,
+        via: AllocVia,
+    },
+    Free {
+        pick: u16,
+        via: FreeVia,
+    },
+    Resize {
+        pick: u16,
+        size: Size,
+        align: Align,
+        via: ResizeVia,
+    },
+    Claim(ClaimSpan),
+    Extend {
+        pick: u8,
+        kind: ExtendKind,
+    },
+    Truncate {
+        pick: u8,
+        kind: TruncateKind,
+    },
+    AllocatedSpan {
+        pick: u8,
+        stranger: bool,
+    },
+    Hook(HookMode),
+    Bump(BumpOp),
+    Spans {
+        a: RawSpan,
+        b: RawSpan,
+        align: u8,
+        low: u16,
+        high: u16,
+    },
+    FirstUse {
+        size: u16,
+        free: bool,
+    },
+}

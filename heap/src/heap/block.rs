@@ -1,0 +1,58 @@
+//! Where a block sits in its chunk: right above the tag, or (over-aligned) at the first
+//! aligned address above it, with a back pointer to the tag when the gap is too small to be
+//! a free chunk of its own.
+//!
+//! ```text
+//!   align <= WORD, or gap = 0            | tag | user bytes ...                |
+//!                                              ^ block = base + WORD
+//!   gap of one or two words              | tag | (gap) | back | user bytes ... |
+//!                                                             ^ block, aligned; back = base
+//!   gap >= MIN_CHUNK: the gap is a free chunk and the block's chunk starts at block - WORD
+//! ```
+//!
+//! The word below a block is its tag (bit 0 set) or the back pointer (bit 0 clear). Every
+//! live block sits at `block_start(base, align)` of its chunk for its layout's alignment:
+//! `carve` puts it there, resizing in place keeps it, the `Allocator` methods move a block
+//! whose new alignment would put it elsewhere, and the debug checks rely on it.
+
+use super::chunk::{first_word, is_allocated, WORD};
+
+/// Where a block aligned to `align` starts in a chunk at `base`: the first multiple of
+/// `align` at or above `base + WORD` (so `base + WORD` for every `align <= WORD`).
+#[inline(always)]
+pub(crate) fn block_start(base: *mut u8, align: usize) -> *mut u8 {
+    base.map_addr(|addr| (addr + WORD + align - 1) & !(align - 1))
+}
+
+/// The base of the chunk holding the block that starts at `ptr`, and its tag.
+///
+/// For most blocks the word just below `ptr` is the tag itself; only an over-aligned block
+/// with a small gap has its back pointer there, and its tag is one more load away. Returning
+/// the tag spares the common case from reading the same word twice.
+///
+/// # Safety
+/// `ptr` must be a pointer this heap returned and that is still allocated, carrying the
+/// provenance of its arena (see `lookup.rs`), not only the caller's permission for the block.
+#[inline(always)]
+pub(crate) unsafe fn chunk_of(ptr: *mut u8) -> (*mut u8, *mut u8) {
+    // SAFETY: the word below a returned pointer is its tag or its back pointer to the base.
+    unsafe {
+        let below = ptr.sub(WORD);
+        let word = first_word(below);
+        if is_allocated(word) {
+            (below, word)
+        } else {
+            (word, first_word(word))
+        }
+    }
+}
+
+/// Records, just below `ptr`, that its chunk starts at `base` (for over-aligned pointers).
+///
+/// # Safety
+/// `ptr - WORD` must be a writable word inside the chunk at `base`, above its tag.
+#[inline(always)]
+pub(crate) unsafe fn write_back_pointer(ptr: *mut u8, base: *mut u8) {
+    // SAFETY: the caller guarantees the word is inside the chunk and writable.
+    unsafe { ptr.sub(WORD).cast::<*mut u8>().write(base) }
+}
