@@ -21,6 +21,8 @@ pub mod apic;
 pub mod bench;
 pub mod boot_info;
 pub mod console;
+#[cfg(feature = "exercises")]
+pub mod exercises;
 pub mod gdt;
 pub mod heapmap;
 pub mod interrupts;

@@ -1,10 +1,10 @@
 //! The availability bitmap: one bit per bin, set exactly when the bin's list is non-empty.
 //!
 //! ```text
-//!   words[0]  bins   0‥63      chunks up to about 90 KiB
-//!   words[1]  bins  64‥127     up to about 8 GiB
-//!   words[2]  bins 128‥191
-//!   words[3]  bins 192‥255     (bins 253‥255 do not exist)
+//!   words[0]  bins   0‥63      chunks under 112 KiB (bin 64 starts at 14336 words)
+//!   words[1]  bins  64‥127     chunks under 7 GiB
+//!   words[2]  bins 128‥191     chunks under 448 TiB
+//!   words[3]  bins 192‥255     the rest (bins 253‥255 do not exist)
 //! ```
 //!
 //! Finding the first non-empty bin at or above `b` takes one `trailing_zeros` on the word

@@ -94,7 +94,8 @@ impl Session {
             ) => Err(alloc::format!(
                 "wrong arguments for `{command}` (see `help`)"
             )),
-            _ => Err(alloc::format!("unknown command `{command}` (see `help`)")),
+            _ => exercise(command, &args)
+                .unwrap_or_else(|| Err(alloc::format!("unknown command `{command}` (see `help`)"))),
         };
         if let Err(error) = answer {
             serial_println!("error: {error}");
@@ -148,6 +149,20 @@ impl Session {
         self.block(id)?;
         Ok(self.blocks[id - 1].take().expect("checked above"))
     }
+}
+
+/// A command of the graded exercises (the `exercises` feature: `docs/11`), tried
+/// before a command is called unknown; `None` if it is not one either.
+#[cfg(feature = "exercises")]
+fn exercise(command: &str, args: &[&str]) -> Option<Result<(), alloc::string::String>> {
+    let answer = crate::exercises::console::command(command, args)?;
+    Some(answer.map(|line| serial_println!("{line}")))
+}
+
+/// Without the `exercises` feature there are no exercise commands.
+#[cfg(not(feature = "exercises"))]
+fn exercise(_command: &str, _args: &[&str]) -> Option<Result<(), alloc::string::String>> {
+    None
 }
 
 /// A decimal or `0x` hexadecimal number.
