@@ -82,8 +82,8 @@ doc: toolchain
 	RUSTDOCFLAGS=-Dwarnings cargo doc --release --workspace --exclude kernel --no-deps
 	cargo kbuild --release
 	RUSTDOCFLAGS=-Dwarnings cargo doc -p kernel --no-deps --target x86_64-target.json -Zbuild-std=core,alloc,compiler_builtins -Zjson-target-spec
-	@if command -v mdbook >/dev/null; then mdbook build docs; \
-	else echo "make: mdbook is not installed, so the docs/ book was not built (cargo install mdbook)"; fi
+	@if $(MDBOOK) --version >/dev/null 2>&1; then $(MAKE) --no-print-directory book; \
+	else echo "make: mdbook is not installed, so the docs/ book was not built (make book installs it)"; fi
 
 # mdbook, pinned, built without its web server (`serve`, `watch`) to halve its build, into
 # target/tools. Source files are copied beside the book (target/book/kernel/…), so that a

@@ -43,7 +43,7 @@ fn frag_reports_the_free_memory_and_its_fragmentation() {
     for block in blocks.iter_mut().step_by(2) {
         *block = None;
     }
-    let counters = HEAP.lock().counters();
+    let counters = HEAP.heap().lock().counters();
     // Asked before the expected line is formatted: formatting allocates.
     let answer = frag(&[]);
     let (free, largest) = (counters.free_bytes, counters.largest_free_chunk);

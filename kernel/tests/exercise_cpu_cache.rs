@@ -61,7 +61,7 @@ fn trim_leaves_every_cache_empty() {
             "CPU {cpu} still caches blocks after trim: did every CPU flush its own cache?"
         );
     }
-    if let Err(error) = HEAP.lock().check() {
+    if let Err(error) = HEAP.heap().lock().check() {
         panic!("heap check failed: {error}");
     }
 }

@@ -6,7 +6,7 @@
 //! ```
 //!
 //! where `F`, `N` and `L` are the heap's free bytes, free chunks and largest free chunk
-//! (`Heap::counters`, under `HEAP.lock()`), and `P = 100 * (F - L) / F` rounded down (0
+//! (`Heap::counters`, under `HEAP.heap().lock()`), and `P = 100 * (F - L) / F` rounded down (0
 //! when nothing is free): the share of the free memory that a single request can *not*
 //! get. `frag` with arguments is an error: `Some(Err(..))`.
 //!

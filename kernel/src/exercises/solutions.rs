@@ -44,7 +44,7 @@ pub(super) fn console_command(name: &str, args: &[&str]) -> Option<Result<String
     if !args.is_empty() {
         return Some(Err("`frag` takes no arguments".into()));
     }
-    let counters = crate::allocator::HEAP.lock().counters();
+    let counters = crate::allocator::HEAP.heap().lock().counters();
     let (free, largest) = (counters.free_bytes, counters.largest_free_chunk);
     let percent = (100 * (free - largest)).checked_div(free).unwrap_or(0);
     Some(Ok(alloc::format!(
