@@ -15,6 +15,11 @@
 //! error. An infallible one then panics (Rust's allocation-error path); the
 //! panic handler prints the failed layout, recorded here, and the counters.
 //!
+//! With `debug-heap` the magazines are bypassed, as Linux's `slub_debug` turns
+//! off the per-CPU fast path: every free then reaches the heap, whose checks
+//! see it and whose idle bytes are poisoned, including the first words that a
+//! magazine would mark.
+//!
 //! Two things happen outside the heap lock, because the lock keeps interrupts
 //! off: zeroing for `alloc_zeroed` (which skips pages that will fault in
 //! zeroed anyway), and the copy when `realloc` has to move a block.
@@ -50,6 +55,11 @@ static GLOBAL: GlobalHeap = GlobalHeap;
 static FAILED_SIZE: AtomicUsize = AtomicUsize::new(0);
 static FAILED_ALIGN: AtomicUsize = AtomicUsize::new(0);
 
+/// Whether blocks of `layout` go through the per-CPU magazines.
+fn cached(layout: Layout) -> bool {
+    !cfg!(feature = "debug-heap") && size_class(layout).is_some()
+}
+
 impl GlobalHeap {
     fn record(layout: Layout, ptr: *mut u8) -> *mut u8 {
         if ptr.is_null() {
@@ -72,7 +82,14 @@ pub fn last_failure() -> Option<Layout> {
 unsafe impl GlobalAlloc for GlobalHeap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded with the caller's guarantees.
-        Self::record(layout, unsafe { HEAP.alloc(layout) })
+        let ptr = unsafe {
+            if cached(layout) {
+                HEAP.alloc(layout)
+            } else {
+                HEAP.heap().alloc(layout)
+            }
+        };
+        Self::record(layout, ptr)
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
@@ -90,7 +107,7 @@ unsafe impl GlobalAlloc for GlobalHeap {
         // SAFETY: GlobalAlloc's contract: `ptr` is a live block (so not null)
         // allocated with `layout`.
         let block = unsafe { NonNull::new_unchecked(ptr) };
-        if size_class(layout).is_some() {
+        if cached(layout) {
             // SAFETY: as above; cached layouts go back through the cache.
             return unsafe { HEAP.deallocate(block, layout) };
         }
@@ -110,7 +127,7 @@ unsafe impl GlobalAlloc for GlobalHeap {
                 Layout::from_size_align_unchecked(new_size, layout.align()),
             )
         };
-        if size_class(layout).is_some() || size_class(new_layout).is_some() {
+        if cached(layout) || cached(new_layout) {
             // SAFETY: as above; the cache keeps small blocks in their classes.
             let resized = unsafe { HEAP.realloc(block, layout, new_size) };
             return Self::record(
