@@ -12,6 +12,9 @@
 #   make gdb [UEFI=1]   QEMU waiting for gdb, with the command line to attach
 #   make doc            rustdoc for the host crates and the kernel (warnings are errors),
 #                       and the docs/ book into target/book when mdbook is installed
+#   make book           the docs/ book into target/book/docs (installs mdbook when missing)
+#   make grade [SOLUTIONS=1]  score the graded exercises (docs/11); SOLUTIONS=1 grades the
+#                       reference solutions, which must score full marks
 #   make bench [QUICK=1] benchmarks on the host and in the kernel: tables, CSV, SVG plots
 #   make fuzz [FUZZ_SECONDS=600]  the heap's fuzz target for that long (cargo-fuzz), then
 #                       its line coverage of heap/src
@@ -40,7 +43,7 @@ HEAPMAP_LOG := $(if $(filter 1,$(HEAPMAP)),$(HEAPMAP_DIR)/serial.log)
 RUN_FEATURES := $(strip $(if $(HEAPMAP_LOG),heapmap) $(if $(filter 1,$(DEBUG_HEAP)),debug-heap))
 RUN_ENV := $(if $(filter 1,$(DEBUG_HEAP)),CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true)
 
-.PHONY: run console test gdb doc bench fuzz toolchain qemu boot kernel
+.PHONY: run console test gdb doc book grade bench fuzz toolchain qemu boot kernel
 
 run: toolchain qemu boot
 	$(RUN_ENV) cargo kbuild --release $(if $(RUN_FEATURES),--features "$(RUN_FEATURES)")
@@ -79,8 +82,27 @@ doc: toolchain
 	RUSTDOCFLAGS=-Dwarnings cargo doc --release --workspace --exclude kernel --no-deps
 	cargo kbuild --release
 	RUSTDOCFLAGS=-Dwarnings cargo doc -p kernel --no-deps --target x86_64-target.json -Zbuild-std=core,alloc,compiler_builtins -Zjson-target-spec
-	@if command -v mdbook >/dev/null; then mdbook build docs; \
-	else echo "make: mdbook is not installed, so the docs/ book was not built (cargo install mdbook)"; fi
+	@if $(MDBOOK) --version >/dev/null 2>&1; then $(MAKE) --no-print-directory book; \
+	else echo "make: mdbook is not installed, so the docs/ book was not built (make book installs it)"; fi
+
+# mdbook, pinned, built without its web server (`serve`, `watch`) to halve its build, into
+# target/tools. Source files are copied beside the book (target/book/kernel/…), so that a
+# chapter's relative link to one works in the book as it does on GitHub. (A link to a `.md`
+# file outside docs/ would not: mdbook turns it into a link to `.html`; link its directory.)
+MDBOOK_VERSION := 0.5.4
+MDBOOK := target/tools/bin/mdbook
+
+book: toolchain
+	@$(MDBOOK) --version 2>/dev/null | grep -qx "mdbook v$(MDBOOK_VERSION)" || { \
+		echo "make: installing mdbook $(MDBOOK_VERSION) into target/tools (once; a few minutes)"; \
+		cargo install mdbook --locked --version $(MDBOOK_VERSION) --no-default-features --features search --root target/tools; }
+	$(MDBOOK) build docs
+	git ls-files -z -- '*.rs' '*.toml' '*.md' ':!:docs/*' | xargs -0 cp --parents -t target/book
+	@echo "make: the book is target/book/docs/index.html"
+
+# The graded exercises: host checks and kernel tests, a score per exercise and a total.
+grade: toolchain qemu boot
+	$(BOOT) grade $(if $(filter 1,$(SOLUTIONS)),--solutions)
 
 # `compare` writes target/bench/host.csv fresh; the benches after it (bump; replay: traces
 # of real programs; drive: real Rust programs on each global allocator) append their rows.
@@ -89,6 +111,7 @@ bench: toolchain qemu boot
 	QUICK=$(QUICK) cargo bench -p heap --bench compare
 	QUICK=$(QUICK) cargo bench -p heap --bench bump
 	QUICK=$(QUICK) cargo bench -p heap --bench replay
+	QUICK=$(QUICK) cargo bench -p heap --bench scaling
 	cargo build --release -p bench-programs
 	QUICK=$(QUICK) target/release/drive
 	cargo kbuild --release --features bench --bin bench

@@ -50,7 +50,10 @@ pub fn workspace_root() -> Result<PathBuf> {
 
 /// Kernel tests that need a feature of their own, built in a second `cargo ktest` run
 /// (building every test with the feature would slow them all down).
-const FEATURE_TESTS: &[(&str, &str)] = &[("debug-heap", "debug_heap")];
+const FEATURE_TESTS: &[(&str, &str)] = &[
+    ("debug-heap", "debug_heap"),
+    ("debug-heap", "use_after_free"),
+];
 
 /// Builds the kernel tests without running them; the smoke test comes first, then by name.
 /// Fails when a build fails or produces no test executable.

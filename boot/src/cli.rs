@@ -38,6 +38,8 @@ pub enum Action {
     Runner(RunnerArgs),
     /// Run host test suites and the kernel tests, then print failures and `N passed, N failed`.
     Test(TestArgs),
+    /// Grade the exercises of docs/11-graded-exercises.md: a score per exercise and a total.
+    Grade(GradeArgs),
     /// Draw the heap maps in a serial log (`heapmap begin` … `heapmap end`) as one SVG each.
     Heapmap(HeapmapArgs),
 }
@@ -108,6 +110,14 @@ pub struct TestArgs {
     /// Per-boot timeout for kernel tests (default: 120 s under KVM, 300 s under TCG).
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<u64>,
+}
+
+/// Options of `boot grade`.
+#[derive(Debug, Args)]
+pub struct GradeArgs {
+    /// Grade the reference solutions (the `solutions` feature) instead of the stubs.
+    #[arg(long)]
+    pub solutions: bool,
 }
 
 /// Options of `boot heapmap`.

@@ -7,6 +7,7 @@
 //!   boot runner <ELF>  ─┘
 //!   boot test          ───▶ suite::run_all (host suites + kernel tests) ─▶ exit 0/1
 //!   boot heapmap <LOG> ───▶ heapmap::render_log ─▶ <DIR>/<label>.svg per map ─▶ exit 0
+//!   boot grade         ───▶ grade::run (each exercise's checks) ─▶ scores ─▶ exit 0/1
 //! ```
 //!
 //! Build it with `cargo build --release -p boot` and run `target/release/boot` directly: it calls
@@ -16,6 +17,7 @@ mod accel;
 mod cargo;
 mod cli;
 mod elf;
+mod grade;
 mod heapmap;
 mod host_suite;
 mod image;
@@ -72,6 +74,10 @@ fn execute(action: Action) -> Result<u8> {
         Action::Test(args) => {
             let all_passed = suite::run_all(&args.suites, args.kernel, args.timeout)?;
             Ok(if all_passed { 0 } else { 1 })
+        }
+        Action::Grade(args) => {
+            let full_marks = grade::run(&cargo::workspace_root()?, args.solutions)?;
+            Ok(if full_marks { 0 } else { 1 })
         }
         Action::Heapmap(args) => {
             for svg in heapmap::render_log(&args.log, &args.out)? {

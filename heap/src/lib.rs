@@ -8,6 +8,9 @@
 //!   LockedHeap<R, G>   a Heap behind a lock_api mutex: a GlobalAlloc (and, with the
 //!                      `nightly` feature, an Allocator)
 //!   Span               a byte range [base, acme) as two pointers, how arenas are named
+//!   CachedHeap<R, G, C, CPUS>  per-CPU magazines of small blocks in front of a locked
+//!                      Heap (C: Cpu says which CPU runs); also a GlobalAlloc
+//!   ThreadCpu          (feature `std`) every host thread its own CPU, for tests and benches
 //!   MmapGrow           (feature `mmap`) a Grow hook over an mmap reservation, so that a
 //!                      hosted program can use the heap as its global allocator
 //! ```
@@ -17,9 +20,13 @@
 #![no_std]
 #![cfg_attr(feature = "nightly", feature(allocator_api))]
 
+#[cfg(feature = "std")]
+extern crate std;
+
 pub mod bump;
 pub use bump::{Allocation, Bump, Failure, LeakError, Level, Page};
 
+mod cache;
 mod grow;
 mod heap;
 mod locked;
@@ -27,6 +34,12 @@ mod locked;
 mod mmap;
 mod span;
 
+pub use cache::{
+    size_class, CacheCheckError, CacheCounters, CacheRule, CachedHeap, Cpu, SpinCachedHeap,
+    CACHED_ALIGN, MAX_CACHED_SIZE,
+};
+#[cfg(feature = "std")]
+pub use cache::{ThreadCpu, ThreadPin, THREAD_SLOTS};
 pub use grow::{ClaimOnFirstUse, Grow, NeverGrow};
 pub use heap::{
     AllocError, Arenas, CheckError, Chunk, Chunks, ClaimError, Counters, ExtendError, Heap, Rule,

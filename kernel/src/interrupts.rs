@@ -24,6 +24,7 @@ static IDT: Lazy<InterruptDescriptorTable> = Lazy::new(|| {
     idt[apic::TIMER_VECTOR].set_handler_fn(timer_handler);
     idt[apic::WAKE_VECTOR].set_handler_fn(wake_handler);
     idt[apic::SHOOTDOWN_VECTOR].set_handler_fn(shootdown_handler);
+    idt[apic::FLUSH_VECTOR].set_handler_fn(flush_handler);
     idt[apic::SPURIOUS_VECTOR].set_handler_fn(spurious_handler);
     // A masked PIC can still raise a spurious IRQ 7 or 15.
     idt[pic::PIC1_OFFSET + 7].set_handler_fn(spurious_handler);
@@ -102,11 +103,18 @@ extern "x86-interrupt" fn timer_handler(_frame: InterruptStackFrame) {
 
 /// Only wakes the CPU from `hlt`: its idle loop then looks for posted work.
 extern "x86-interrupt" fn wake_handler(_frame: InterruptStackFrame) {
+    crate::percpu::current().count_wakeup();
     local::end_of_interrupt();
 }
 
 extern "x86-interrupt" fn shootdown_handler(_frame: InterruptStackFrame) {
     tlb::poll();
+    local::end_of_interrupt();
+}
+
+/// It arrived with interrupts on, so this CPU holds no lock: it may flush.
+extern "x86-interrupt" fn flush_handler(_frame: InterruptStackFrame) {
+    crate::allocator::flush::answer();
     local::end_of_interrupt();
 }
 

@@ -21,6 +21,8 @@ pub mod apic;
 pub mod bench;
 pub mod boot_info;
 pub mod console;
+#[cfg(feature = "exercises")]
+pub mod exercises;
 pub mod gdt;
 pub mod heapmap;
 pub mod interrupts;
@@ -64,7 +66,7 @@ pub fn init(boot_info: &'static bootloader_api::BootInfo) {
 }
 
 /// Prints `PANIC: <message>` and what the heap and memory counters say, then
-/// exits QEMU with the failure code: the end of every kernel panic (see [`panic`]).
+/// exits QEMU with the failure code: the end of every kernel panic (see [`mod@panic`]).
 pub fn fail(info: &core::panic::PanicInfo) -> ! {
     panic::fail(info)
 }

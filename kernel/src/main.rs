@@ -77,7 +77,7 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
         ("after trim", Snapshot::now()),
     ]);
     show_heap_map("trimmed");
-    if let Err(error) = HEAP.lock().check() {
+    if let Err(error) = HEAP.heap().lock().check() {
         panic!("heap invariant broken after the workload: {error}");
     }
     let frames_at_end = frames_in_play();

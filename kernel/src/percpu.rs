@@ -35,8 +35,13 @@ pub struct PerCpu {
     pub(crate) nesting: Nesting,
     /// The newest TLB shootdown this CPU has carried out (`tlb`).
     pub(crate) shootdown_seen: AtomicU64,
+    /// The newest flush of the heap's per-CPU caches this CPU has carried out
+    /// (`allocator::flush`).
+    pub(crate) flush_seen: AtomicU64,
     /// Timer interrupts this CPU has taken.
     ticks: AtomicU64,
+    /// Wake-up IPIs this CPU has taken.
+    wakeups: AtomicU64,
 }
 
 impl PerCpu {
@@ -47,7 +52,9 @@ impl PerCpu {
             apic_id: AtomicU32::new(0),
             nesting: Nesting::new(),
             shootdown_seen: AtomicU64::new(0),
+            flush_seen: AtomicU64::new(0),
             ticks: AtomicU64::new(0),
+            wakeups: AtomicU64::new(0),
         }
     }
 
@@ -69,6 +76,16 @@ impl PerCpu {
     /// Counts a timer interrupt on this CPU.
     pub(crate) fn count_tick(&self) {
         self.ticks.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Wake-up IPIs this CPU has taken.
+    pub fn wakeups(&self) -> u64 {
+        self.wakeups.load(Ordering::Relaxed)
+    }
+
+    /// Counts a wake-up IPI on this CPU.
+    pub(crate) fn count_wakeup(&self) {
+        self.wakeups.fetch_add(1, Ordering::Relaxed);
     }
 }
 

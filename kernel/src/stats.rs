@@ -16,21 +16,23 @@ use heap::Counters;
 #[derive(Debug, Clone, Copy)]
 pub struct Snapshot {
     heap: Counters,
+    cached_blocks: usize,
     memory: MemoryReport,
 }
 
 impl Snapshot {
     /// The counters now (takes the heap and memory locks briefly).
     pub fn now() -> Self {
-        let heap = HEAP.lock().counters();
+        let heap = HEAP.heap().lock().counters();
         Self {
             heap,
+            cached_blocks: HEAP.counters().cached_blocks(),
             memory: MemoryReport::now(),
         }
     }
 
     /// Every counter with its name, in table order.
-    fn rows(&self) -> [(&'static str, u64); 16] {
+    fn rows(&self) -> [(&'static str, u64); 17] {
         let (h, m) = (&self.heap, &self.memory);
         [
             ("allocated bytes", h.allocated_bytes as u64),
@@ -40,6 +42,7 @@ impl Snapshot {
             ("free chunks", h.free_chunks as u64),
             ("largest free chunk", h.largest_free_chunk as u64),
             ("live blocks", h.live_allocations as u64),
+            ("blocks in CPU caches", self.cached_blocks as u64),
             ("allocations so far", h.total_allocations),
             ("committed bytes", m.committed_bytes),
             ("mapped pages", m.mapped_pages),

@@ -34,7 +34,7 @@ const MIB: usize = 1 << 20;
 
 /// Panics with the broken rule if the heap's invariants do not hold.
 fn check_heap() {
-    if let Err(error) = HEAP.lock().check() {
+    if let Err(error) = HEAP.heap().lock().check() {
         panic!("heap check failed: {error}");
     }
 }

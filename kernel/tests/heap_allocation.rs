@@ -32,7 +32,7 @@ fn panic(info: &core::panic::PanicInfo) -> ! {
 
 /// Panics with the broken rule if the heap's invariants do not hold.
 fn check_heap() {
-    if let Err(error) = HEAP.lock().check() {
+    if let Err(error) = HEAP.heap().lock().check() {
         panic!("heap check failed: {error}");
     }
 }
@@ -55,13 +55,13 @@ fn large_vec() {
 
 #[test_case]
 fn many_boxes_reuse_memory() {
-    let claimed = HEAP.lock().counters().claimed_bytes;
+    let claimed = HEAP.heap().lock().counters().claimed_bytes;
     for i in 0..10_000 {
         let x = Box::new(i);
         assert_eq!(*x, i);
     }
     assert_eq!(
-        HEAP.lock().counters().claimed_bytes,
+        HEAP.heap().lock().counters().claimed_bytes,
         claimed,
         "short-lived boxes grew the heap"
     );
@@ -70,7 +70,7 @@ fn many_boxes_reuse_memory() {
 
 #[test_case]
 fn long_lived_boxes_force_reuse() {
-    let claimed = HEAP.lock().counters().claimed_bytes;
+    let claimed = HEAP.heap().lock().counters().claimed_bytes;
     let long_lived: Vec<Box<u64>> = (0..200).map(Box::new).collect();
     for i in 0..10_000u64 {
         let x = Box::new(i);
@@ -78,7 +78,7 @@ fn long_lived_boxes_force_reuse() {
     }
     assert!(long_lived.iter().enumerate().all(|(i, b)| **b == i as u64));
     assert_eq!(
-        HEAP.lock().counters().claimed_bytes,
+        HEAP.heap().lock().counters().claimed_bytes,
         claimed,
         "the churn did not reuse freed chunks"
     );

@@ -28,7 +28,7 @@ fn panic(info: &core::panic::PanicInfo) -> ! {
 #[test_case]
 fn releasing_the_outer_lock_first_keeps_interrupts_off() {
     interrupts::enable();
-    let heap = HEAP.lock();
+    let heap = HEAP.heap().lock();
     let memory = MEMORY.lock();
     drop(heap);
     assert!(
@@ -47,7 +47,7 @@ fn releasing_the_outer_lock_first_keeps_interrupts_off() {
 #[test_case]
 fn locks_taken_with_interrupts_off_leave_them_off() {
     interrupts::disable();
-    let first = HEAP.lock();
+    let first = HEAP.heap().lock();
     let second = MEMORY.lock();
     drop(first);
     drop(second);

@@ -103,7 +103,7 @@ fn trimming_under_running_cpus_never_uses_a_stale_mapping() {
         "the trims unmapped almost nothing"
     );
     memory::trim();
-    if let Err(error) = HEAP.lock().check() {
+    if let Err(error) = HEAP.heap().lock().check() {
         panic!("heap check failed: {error}");
     }
     kernel::serial_print!(

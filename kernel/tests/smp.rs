@@ -40,7 +40,7 @@ fn panic(info: &core::panic::PanicInfo) -> ! {
 }
 
 fn check_heap() {
-    if let Err(error) = HEAP.lock().check() {
+    if let Err(error) = HEAP.heap().lock().check() {
         panic!("heap check failed: {error}");
     }
 }
@@ -94,6 +94,31 @@ fn posted_work_reaches_every_cpu() {
         all,
         "the wake-up IPI missed a CPU"
     );
+}
+
+#[test_case]
+fn an_ipi_sent_to_one_cpu_reaches_that_cpu_only() {
+    use kernel::apic::{local, WAKE_VECTOR};
+    for target in 1..percpu::online() {
+        let before: Vec<u64> = (0..percpu::online())
+            .map(|i| percpu::cpu(i).unwrap().wakeups())
+            .collect();
+        local::send(percpu::cpu(target).unwrap().apic_id(), WAKE_VECTOR);
+        let target_cpu = percpu::cpu(target).unwrap();
+        let mut waited = 0;
+        while target_cpu.wakeups() == before[target] {
+            assert!(waited < 1000, "CPU {target} never took the IPI");
+            delay_us(1000);
+            waited += 1;
+        }
+        for (index, count) in before.iter().enumerate().filter(|&(i, _)| i != target) {
+            assert_eq!(
+                percpu::cpu(index).unwrap().wakeups(),
+                *count,
+                "CPU {index} took CPU {target}'s IPI"
+            );
+        }
+    }
 }
 
 #[test_case]

@@ -33,7 +33,7 @@ const PAGE: usize = memory::PAGE_SIZE as usize;
 
 /// Panics with the broken rule if the heap's invariants do not hold.
 fn check_heap(when: &str) {
-    if let Err(error) = HEAP.lock().check() {
+    if let Err(error) = HEAP.heap().lock().check() {
         panic!("heap check failed {when}: {error}");
     }
 }
@@ -47,7 +47,7 @@ fn frames_in_play(report: MemoryReport) -> u64 {
 /// exactly `below` bytes under a page boundary; returns it and its layout.
 /// Chunks end one word past a 16-byte boundary, so `below` must be 8 mod 16.
 fn top_block_ending_below_a_page(below: usize) -> (NonNull<u8>, Layout) {
-    let mut heap = HEAP.lock();
+    let mut heap = HEAP.heap().lock();
     // Larger than the whole trimmed arena, so it comes from the grown top.
     let layout = Layout::from_size_align(256 * 1024, 8).unwrap();
     // SAFETY: the heap is the kernel's; the block is freed by the caller.
@@ -83,7 +83,7 @@ fn trim_keeps_the_page_of_the_new_end_record_at_every_offset() {
             "top block lost its contents"
         );
         // SAFETY: allocated by `top_block_ending_below_a_page` with `layout`.
-        unsafe { HEAP.lock().deallocate(block, layout) };
+        unsafe { HEAP.heap().lock().deallocate(block, layout) };
         memory::trim();
         check_heap("after freeing the top block");
         assert_eq!(
@@ -100,7 +100,7 @@ fn a_dma_ring_at_the_top_survives_trim() {
     let filler: Vec<u8> = alloc::vec![1; 512 * 1024];
     let ring = Layout::from_size_align(PAGE, PAGE).unwrap();
     // SAFETY: the heap is the kernel's; the ring is freed below.
-    let ring_ptr = unsafe { HEAP.lock().allocate(ring) }.expect("a page-aligned page");
+    let ring_ptr = unsafe { HEAP.heap().lock().allocate(ring) }.expect("a page-aligned page");
     // SAFETY: the ring has a page of bytes.
     unsafe { ring_ptr.as_ptr().write_bytes(0xab, PAGE) };
     drop(filler);
@@ -113,7 +113,7 @@ fn a_dma_ring_at_the_top_survives_trim() {
         "the ring lost its contents"
     );
     // SAFETY: allocated above with `ring`.
-    unsafe { HEAP.lock().deallocate(ring_ptr, ring) };
+    unsafe { HEAP.heap().lock().deallocate(ring_ptr, ring) };
     check_heap("after freeing the ring");
 }
 

@@ -30,7 +30,7 @@ fn panic(info: &core::panic::PanicInfo) -> ! {
 
 /// Panics with the broken rule if the heap's invariants do not hold.
 fn check_heap() {
-    if let Err(error) = HEAP.lock().check() {
+    if let Err(error) = HEAP.heap().lock().check() {
         panic!("heap check failed: {error}");
     }
 }

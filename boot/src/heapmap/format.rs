@@ -5,6 +5,8 @@
 //!   heapmap begin <label>                 a map starts; <label>.svg is its file
 //!   heapmap arena <base> <acme>           an arena; the chunks after it are its own
 //!   heapmap chunk <base> <size> used|free chunks in address order, each where the last ended
+//!   heapmap mapped <start> <end>          a run of pages with a frame behind them, after
+//!                                         the arena's chunks, in address order
 //!   heapmap end                           the map is complete
 //! ```
 //!
@@ -32,7 +34,13 @@ pub struct Arena {
     /// Its chunks; they start at `base`, follow each other without gaps and end below `acme`
     /// (the end record covers the rest).
     pub chunks: Vec<Chunk>,
+    /// The runs of its pages that have a frame behind them, `[start, end)`, page-aligned and
+    /// in address order (empty in a log from a kernel that does not print them).
+    pub mapped: Vec<(u64, u64)>,
 }
+
+/// The page size of `mapped` runs.
+pub const PAGE: u64 = 4096;
 
 /// One chunk of an arena.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +102,9 @@ pub fn parse(log: &str) -> Result<Vec<HeapMap>, FormatError> {
                 let chunk = chunk(number(base), number(size), state).map_err(fail)?;
                 append(map, chunk).map_err(fail)?;
             }
+            (["mapped", start, end], Some((_, map))) => {
+                mapped(map, number(start), number(end)).map_err(fail)?;
+            }
             (["end"], Some(_)) => maps.extend(open.take().map(|(_, map)| map)),
             (_, None) => return Err(fail(format!("`{record}` outside a map"))),
             _ => return Err(fail(format!("malformed record `{record}`"))),
@@ -152,6 +163,7 @@ fn arena(base: Result<u64, String>, acme: Result<u64, String>) -> Result<Arena, 
         base,
         acme,
         chunks: Vec::new(),
+        mapped: Vec::new(),
     })
 }
 
@@ -174,6 +186,34 @@ fn chunk(
         size: size?,
         used,
     })
+}
+
+/// Adds the run of mapped pages `[start, end)` to the map's last arena: page-aligned,
+/// inside the arena's pages, after the previous run.
+fn mapped(
+    map: &mut HeapMap,
+    start: Result<u64, String>,
+    end: Result<u64, String>,
+) -> Result<(), String> {
+    let (start, end) = (start?, end?);
+    let Some(arena) = map.arenas.last_mut() else {
+        return Err(format!("mapped pages at {start:#x} before any arena"));
+    };
+    let (first, last) = (arena.base / PAGE * PAGE, arena.acme.next_multiple_of(PAGE));
+    let after = arena.mapped.last().map_or(first, |&(_, end)| end);
+    if start % PAGE != 0 || end % PAGE != 0 || start >= end {
+        return Err(format!(
+            "mapped pages {start:#x}..{end:#x} are not a run of whole pages"
+        ));
+    }
+    if start < after || end > last {
+        return Err(format!(
+            "mapped pages {start:#x}..{end:#x} should lie in {after:#x}..{last:#x}, the arena's \
+             pages after the previous run"
+        ));
+    }
+    arena.mapped.push((start, end));
+    Ok(())
 }
 
 /// Adds `chunk` to the map's last arena, where the previous chunk ended.

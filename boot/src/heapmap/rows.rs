@@ -88,6 +88,7 @@ mod tests {
             base: 0xffff_a000_0000_0000,
             acme: 0xffff_a000_0000_0000 + size,
             chunks: Vec::new(),
+            mapped: Vec::new(),
         }
     }
 

@@ -13,6 +13,7 @@
 pub mod arena;
 pub mod figures;
 pub mod ours;
+pub mod ours_cached;
 pub mod output;
 pub mod peer_buddy;
 pub mod peer_dlmalloc;

@@ -11,6 +11,7 @@
 //! (comma-separated, e.g. `ALLOCATORS=ours,talc` for a profile of just those two).
 
 use super::ours::{self, Ours};
+use super::ours_cached::OursCached;
 use super::{peer_buddy, peer_dlmalloc, peer_linked_list, peer_rlsf, peer_talc};
 use heap::NeverGrow;
 use std::alloc::Layout;
@@ -140,6 +141,7 @@ impl<M: OnEachGrowing> Selected<'_, M> {
 pub fn each_subject(measurement: &mut impl OnEach) {
     let mut each = Selected(measurement);
     each.run::<Ours<NeverGrow>>();
+    each.run::<OursCached>();
     each.run::<peer_talc::Talc<::talc::source::Manual>>();
     each.run::<peer_rlsf::Tlsf>();
     each.run::<peer_buddy::Buddy>();

@@ -1,6 +1,7 @@
 //! Draws a view as a grouped bar chart in hand-written SVG: one group per column, one bar
 //! per allocator, the value printed above each bar. The axis reaches at most `CLIP` times
-//! ours' tallest bar; taller bars are cut there.
+//! ours' tallest bar; taller bars are cut there. Its ticks are round numbers (whole ones
+//! once the axis reaches 5), at a step of 1, 2 or 5 times a power of ten.
 //!
 //! ```text
 //!         title (unit, higher/lower is better)
@@ -24,8 +25,8 @@ const PLOT_HEIGHT: f64 = 320.0;
 /// Bars taller than this many times ours' tallest are cut at the top of the axis (their
 /// label still gives the value), so that one slow allocator does not flatten the others.
 const CLIP: f64 = 4.0;
-const COLOURS: [&str; 6] = [
-    "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#7f7f7f",
+const COLOURS: [&str; 8] = [
+    "#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#7f7f7f", "#8c564b", "#17becf",
 ];
 
 /// The SVG document for `view`.
@@ -55,7 +56,7 @@ pub fn chart(figures: &Figures, view: &View) -> String {
     } else {
         largest
     };
-    let top = nice_ceiling(shown * 1.3);
+    let (step, top) = axis(shown * 1.3);
     let y = |value: f64| TOP + PLOT_HEIGHT * (1.0 - value.min(top) / top);
     let better = if view.higher_is_better {
         "higher"
@@ -81,14 +82,15 @@ pub fn chart(figures: &Figures, view: &View) -> String {
         width / 2.0,
         escape(view.unit)
     );
-    for tick in 0..=5 {
-        let value = top * f64::from(tick) / 5.0;
+    let ticks = (top / step).round() as u32;
+    for tick in 0..=ticks {
+        let value = step * f64::from(tick);
         let (right, level, label_x) = (width - 20.0, y(value), LEFT - 6.0);
         let _ = writeln!(
             svg,
             r##"<line x1="{LEFT}" x2="{right}" y1="{level:.1}" y2="{level:.1}" stroke="#ddd"/><text x="{label_x}" y="{:.1}" text-anchor="end">{}</text>"##,
             level + 4.0,
-            number(value)
+            tick_label(value, step)
         );
     }
     let middle = TOP + PLOT_HEIGHT / 2.0;
@@ -155,17 +157,31 @@ pub fn chart(figures: &Figures, view: &View) -> String {
     svg
 }
 
-/// The smallest 1, 2 or 5 times a power of ten at or above `value` (1 for nothing).
-fn nice_ceiling(value: f64) -> f64 {
+/// The value axis for values up to `value`: a round step (1, 2 or 5 times a power of ten)
+/// that gives at most five ticks above zero, and the top, the first multiple of the step at
+/// or above `value`. Ticks are then whole numbers whenever the axis reaches 5 or more.
+fn axis(value: f64) -> (f64, f64) {
     if value <= 0.0 || !value.is_finite() {
-        return 1.0;
+        return (0.2, 1.0);
     }
-    let power = 10f64.powf(value.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
+    let rough = value / 5.0;
+    let power = 10f64.powf(rough.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
         .into_iter()
-        .map(|step| step * power)
-        .find(|&ceiling| ceiling >= value)
-        .unwrap_or(10.0 * power)
+        .map(|multiple| multiple * power)
+        .find(|&step| step >= rough)
+        .unwrap_or(10.0 * power);
+    (step, (value / step).ceil() * step)
+}
+
+/// A tick's label: no decimals for a step of 1 or more, else as many as the step has.
+fn tick_label(value: f64, step: f64) -> String {
+    let decimals = if step >= 1.0 {
+        0
+    } else {
+        (-step.log10().floor()) as usize
+    };
+    format!("{value:.decimals$}")
 }
 
 /// `text` with the characters XML reserves escaped.

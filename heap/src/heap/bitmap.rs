@@ -1,18 +1,17 @@
 //! The availability bitmap: one bit per bin, set exactly when the bin's list is non-empty.
 //!
 //! ```text
-//!   words[0]  bins   0‥63      chunks up to 192 KiB      ┐ searched together by the
-//!   words[1]  bins  64‥127     up to 12 GiB              ┘ allocation fast path
-//!   words[2]  bins 128‥191
-//!   words[3]  bins 192‥255     (bins 250‥255 do not exist)
+//!   words[0]  bins   0‥63      chunks under 192 KiB (bin 64 starts at 12288 granules)
+//!   words[1]  bins  64‥127     chunks under 12 GiB
+//!   words[2]  bins 128‥191     chunks under 768 TiB
+//!   words[3]  bins 192‥255     the rest (bins 250‥255 do not exist)
 //! ```
 //!
-//! Finding the first non-empty bin at or above `b` for an allocation takes one masked
-//! `trailing_zeros` over the first two words taken as one `u128` (the big free chunk a
-//! growing heap carves from lies above the first word, so a search of one word sent every
-//! allocation carved from it down the slow path); only requests for more than that, or a
-//! heap whose fitting chunks all lie higher, search the other words (a slow path of
-//! `allocate`). Updates touch one word and never branch.
+//! Finding the first non-empty bin at or above `b` takes one `trailing_zeros` on the word
+//! holding `b`, masked below `b`. Only if that word has nothing left does the search look at
+//! the later words, at most three more: the allocation fast path tail-calls that search
+//! itself, because a growing heap carves most blocks from one big free chunk whose bin lies
+//! above the first word. Updates touch one word and never branch.
 
 use super::bins::BIN_SLOTS;
 

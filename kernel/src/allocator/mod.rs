@@ -1,9 +1,12 @@
-//! The kernel's global allocator: the boundary-tag heap behind an
-//! interrupt-safe lock, grown through the heap window.
+//! The kernel's global allocator: per-CPU magazines of small blocks in front
+//! of the boundary-tag heap behind an interrupt-safe lock, grown through the
+//! heap window.
 //!
 //! ```text
-//!   Box::new ─► GlobalAlloc::alloc ─► IrqSpinLock (interrupts off)
-//!            ─► Heap::allocate ─► no fit? WindowGrow commits more window
+//!   Box::new ─► GlobalAlloc::alloc ─► small? this CPU's magazine (interrupts off,
+//!            │                        no lock) ─► hit: done
+//!            └─ miss or large ─► IrqSpinLock (interrupts off) ─► Heap::allocate
+//!            ─► no fit? WindowGrow commits more window
 //!            ─► tags written ─► first touch of a new page faults
 //!            ─► memory::fault maps a zeroed frame ─► the write retries
 //! ```
@@ -12,25 +15,35 @@
 //! error. An infallible one then panics (Rust's allocation-error path); the
 //! panic handler prints the failed layout, recorded here, and the counters.
 //!
+//! With `debug-heap` the magazines are bypassed, as Linux's `slub_debug` turns
+//! off the per-CPU fast path: every free then reaches the heap, whose checks
+//! see it and whose idle bytes are poisoned, including the first words that a
+//! magazine would mark.
+//!
 //! Two things happen outside the heap lock, because the lock keeps interrupts
 //! off: zeroing for `alloc_zeroed` (which skips pages that will fault in
 //! zeroed anyway), and the copy when `realloc` has to move a block.
 
 use crate::memory::{self, grow::WindowGrow};
+use crate::percpu::MAX_CPUS;
 use crate::sync::IrqSpinLock;
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicUsize, Ordering};
-use heap::LockedHeap;
+use heap::{size_class, CachedHeap};
+use pin::KernelCpu;
 
+pub mod flush;
+mod pin;
 #[cfg(feature = "debug-heap")]
 pub mod poison;
 
-/// The heap, as its own lock type: the kernel's memory code uses it directly.
-pub type KernelHeap = LockedHeap<IrqSpinLock, WindowGrow>;
+/// The heap with its per-CPU caches. The kernel's memory code reaches the
+/// boundary-tag heap itself through [`CachedHeap::heap`].
+pub type KernelHeap = CachedHeap<IrqSpinLock, WindowGrow, KernelCpu, MAX_CPUS>;
 
 /// The one heap every kernel allocation comes from.
-pub static HEAP: KernelHeap = LockedHeap::new(WindowGrow::new());
+pub static HEAP: KernelHeap = CachedHeap::new(WindowGrow::new());
 
 /// The `#[global_allocator]`: forwards to [`HEAP`] and remembers the last
 /// layout it could not serve.
@@ -41,6 +54,11 @@ static GLOBAL: GlobalHeap = GlobalHeap;
 
 static FAILED_SIZE: AtomicUsize = AtomicUsize::new(0);
 static FAILED_ALIGN: AtomicUsize = AtomicUsize::new(0);
+
+/// Whether blocks of `layout` go through the per-CPU magazines.
+fn cached(layout: Layout) -> bool {
+    !cfg!(feature = "debug-heap") && size_class(layout).is_some()
+}
 
 impl GlobalHeap {
     fn record(layout: Layout, ptr: *mut u8) -> *mut u8 {
@@ -64,7 +82,14 @@ pub fn last_failure() -> Option<Layout> {
 unsafe impl GlobalAlloc for GlobalHeap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded with the caller's guarantees.
-        Self::record(layout, unsafe { HEAP.alloc(layout) })
+        let ptr = unsafe {
+            if cached(layout) {
+                HEAP.alloc(layout)
+            } else {
+                HEAP.heap().alloc(layout)
+            }
+        };
+        Self::record(layout, ptr)
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
@@ -79,10 +104,16 @@ unsafe impl GlobalAlloc for GlobalHeap {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        let mut heap = HEAP.lock();
         // SAFETY: GlobalAlloc's contract: `ptr` is a live block (so not null)
         // allocated with `layout`.
-        unsafe { heap.deallocate(NonNull::new_unchecked(ptr), layout) };
+        let block = unsafe { NonNull::new_unchecked(ptr) };
+        if cached(layout) {
+            // SAFETY: as above; cached layouts go back through the cache.
+            return unsafe { HEAP.deallocate(block, layout) };
+        }
+        let mut heap = HEAP.heap().lock();
+        // SAFETY: as above; other layouts came straight from the heap.
+        unsafe { heap.deallocate(block, layout) };
         #[cfg(feature = "debug-heap")]
         poison::freed(&heap, ptr.addr()..ptr.addr() + layout.size());
     }
@@ -96,8 +127,16 @@ unsafe impl GlobalAlloc for GlobalHeap {
                 Layout::from_size_align_unchecked(new_size, layout.align()),
             )
         };
+        if cached(layout) || cached(new_layout) {
+            // SAFETY: as above; the cache keeps small blocks in their classes.
+            let resized = unsafe { HEAP.realloc(block, layout, new_size) };
+            return Self::record(
+                new_layout,
+                resized.map_or(core::ptr::null_mut(), NonNull::as_ptr),
+            );
+        }
         {
-            let mut heap = HEAP.lock();
+            let mut heap = HEAP.heap().lock();
             if new_size <= layout.size() {
                 // SAFETY: `block` is live with `layout`, the caller's promise.
                 return unsafe { heap.shrink(block, layout, new_size) }.as_ptr();
@@ -131,7 +170,7 @@ pub fn report_after_panic() {
             layout.align()
         );
     }
-    match HEAP.try_lock() {
+    match HEAP.heap().try_lock() {
         Some(heap) => crate::serial_println!("heap counters: {:?}", heap.counters()),
         None => crate::serial_println!("heap counters: unavailable (the heap lock is held)"),
     }

@@ -9,6 +9,7 @@
 //!   48-63    I/O APIC lines, DEVICE_VECTOR_BASE + GSI (masked until routed)
 //!   0xf0     IPI: wake from `hlt` (an idle CPU then runs posted work, `smp`)
 //!   0xf1     IPI: TLB shootdown (`tlb`)
+//!   0xf2     IPI: flush the heap's per-CPU caches (`allocator::flush`)
 //!   0xff     local APIC spurious interrupt
 //! ```
 
@@ -26,6 +27,8 @@ pub const DEVICE_VECTOR_BASE: u8 = 48;
 pub const WAKE_VECTOR: u8 = 0xf0;
 /// IPI: invalidate the posted TLB range.
 pub const SHOOTDOWN_VECTOR: u8 = 0xf1;
+/// IPI: flush the heap's per-CPU caches.
+pub const FLUSH_VECTOR: u8 = 0xf2;
 /// The local APIC's spurious-interrupt vector.
 pub const SPURIOUS_VECTOR: u8 = 0xff;
 

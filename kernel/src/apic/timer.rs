@@ -91,8 +91,3 @@ pub(super) fn start(vector: u8) {
     local::write(LVT_TIMER, PERIODIC | u32::from(vector));
     local::write(INITIAL_COUNT, (per_ms * 1000 / TIMER_HZ).max(1));
 }
-
-/// APIC timer ticks per millisecond, as calibrated.
-pub fn ticks_per_ms() -> u32 {
-    TICKS_PER_MS.load(Ordering::Relaxed)
-}

@@ -17,12 +17,12 @@ const PER_LINE: usize = 64;
 
 /// Prints the map of the heap's arena.
 pub fn print() {
-    let arena = HEAP.lock().grow.arena();
+    let arena = HEAP.heap().lock().grow.arena();
     let pages = arena.size().div_ceil(PAGE);
     // Counted before the heap is locked again: nothing may allocate under it.
     let mut used = vec![0u16; pages];
     {
-        let heap = HEAP.lock();
+        let heap = HEAP.heap().lock();
         for chunk in heap.chunks().filter(|chunk| chunk.allocated) {
             add_used(&mut used, arena, chunk.span());
         }

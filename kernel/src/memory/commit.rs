@@ -7,10 +7,10 @@
 //! keeps interrupts off for the whole range:
 //!
 //! ```text
-//!   window  [ committed: mapped or reserved | pending unmap: still mapped | .... ]
-//!           START              committed end ▲    ▲ page-aligned        ▲ end of pending
+//!   window  [ committed: mapped or reserved | pending unmap: the same | .... ]
+//!           START              committed end ▲    ▲ page-aligned     ▲ end of pending
 //!   commit:    pages above the end get a reservation, except pending pages,
-//!              which are still mapped and are taken back as they are
+//!              which are still accounted for and are taken back as they are
 //!   decommit:  lowers the end; every whole page above it becomes pending
 //!   drain:     unmaps pending pages from the top (frame freed after a TLB
 //!              shootdown), or drops the reservation of those never mapped
@@ -26,15 +26,15 @@ use super::{window, MEMORY};
 use core::ops::Range;
 
 /// Raises the committed end from `old_end` to `new_end`, reserving a frame for
-/// every newly committed page that is not still mapped from before.
+/// every newly committed page that is not still pending (and so accounted for).
 ///
 /// Errors, with nothing changed, when the free frames cannot cover the pages.
 pub(super) fn commit(old_end: u64, new_end: u64) -> Result<(), Shortfall> {
     let mut memory = MEMORY.lock();
     let memory = memory.as_mut().expect("commit before memory::init");
     let new_pages = page_top(new_end).saturating_sub(page_top(old_end)) / PAGE_SIZE;
-    let still_mapped = overlap(&memory.pending_unmap, page_top(old_end)..page_top(new_end));
-    memory.frames.reserve(new_pages - still_mapped)?;
+    let accounted = overlap(&memory.pending_unmap, page_top(old_end)..page_top(new_end));
+    memory.frames.reserve(new_pages - accounted)?;
     let pending = &mut memory.pending_unmap;
     pending.start = pending.start.max(page_top(new_end)).min(pending.end);
     window::set_committed_end(new_end);

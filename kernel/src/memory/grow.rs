@@ -111,7 +111,7 @@ pub(super) fn claim_initial_arena() {
     let span = Span::from_base_size(base, window::INITIAL_ARENA);
     commit::commit(window::HEAP_WINDOW_START, span.acme() as u64)
         .unwrap_or_else(|short| panic!("no frames for the initial heap arena: {short}"));
-    let mut heap = HEAP.lock();
+    let mut heap = HEAP.heap().lock();
     assert!(heap.grow.arena.is_empty(), "the heap already has an arena");
     // SAFETY: the window is reserved for the heap, unused (checked by
     // `memory::init`), and committed, so its pages fault in on first touch.

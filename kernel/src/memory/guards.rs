@@ -7,7 +7,7 @@
 //!       the page-fault handler's stack ran into its guard page"
 //! ```
 //!
-//! The bootloader leaves one below the kernel stack; [`arm`] unmaps the one
+//! The bootloader leaves one below the kernel stack; `arm` unmaps the one
 //! reserved below each IST stack (`gdt`). A page fault on an IST stack is
 //! delivered on that stack's top again, so even the page-fault handler's own
 //! overflow gets reported.

@@ -48,6 +48,7 @@ pub mod guards;
 pub mod mmio;
 pub mod page_tables;
 pub mod page_walk;
+pub mod translate;
 pub mod trim;
 mod unmap;
 pub mod window;

@@ -42,9 +42,13 @@ pub struct Trimmed {
     pub discarded_inside: u64,
 }
 
-/// Gives back the free top of the heap arena and the whole free pages inside it.
+/// Gives back the free top of the heap arena and the whole free pages inside
+/// it, after every CPU has returned its cached blocks to the heap.
+///
+/// Panics if the calling CPU holds a lock (the other CPUs' flushes may need it).
 pub fn trim() -> Trimmed {
-    let released_bytes = truncate_top(&mut HEAP.lock());
+    crate::allocator::flush::flush_everywhere();
+    let released_bytes = truncate_top(&mut HEAP.heap().lock());
     let discarded_inside = discard_inside();
     let unmapped_top = commit::drain();
     counters::trimmed(discarded_inside);
@@ -89,7 +93,7 @@ fn discard_inside() -> u64 {
     let mut cursor = 0;
     let mut discarded = 0;
     loop {
-        let heap = HEAP.lock();
+        let heap = HEAP.heap().lock();
         let mut memory = MEMORY.lock();
         let memory = memory.as_mut().expect("trim before memory::init");
         let mut taken = Unmapped::new();

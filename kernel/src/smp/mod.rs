@@ -20,7 +20,7 @@
 mod trampoline;
 mod work;
 
-pub use work::run_on_all;
+pub use work::{relax, run_on_all};
 
 use crate::apic::{self, local, timer::delay_us};
 use crate::percpu::{self, MAX_CPUS};

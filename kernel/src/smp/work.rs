@@ -26,7 +26,7 @@ pub fn run_on_all(work: fn(usize)) {
         .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
         .is_err()
     {
-        core::hint::spin_loop();
+        relax();
     }
     let others = percpu::online() - 1;
     DONE.store(0, Ordering::Relaxed);
@@ -37,9 +37,20 @@ pub fn run_on_all(work: fn(usize)) {
     }
     work(percpu::current().index());
     while DONE.load(Ordering::Acquire) < others {
-        core::hint::spin_loop();
+        relax();
     }
     POSTING.store(false, Ordering::Release);
+}
+
+/// One step of a wait for other CPUs: answer what they may be waiting for
+/// from this one (a TLB shootdown; a cache flush, if this CPU holds no lock),
+/// then pause.
+pub fn relax() {
+    crate::tlb::poll();
+    if crate::sync::irq_off::depth() == 0 {
+        crate::allocator::flush::answer();
+    }
+    core::hint::spin_loop();
 }
 
 /// An application processor's life after start-up: run posted work, sleep.

@@ -8,6 +8,7 @@ heapmap begin grown
 heapmap arena 0xffffa00000000000 0xffffa00000000060
 heapmap chunk 0xffffa00000000000 24 used
 heapmap chunk 0xffffa00000000018 48 free
+heapmap mapped 0xffffa00000000000 0xffffa00000001000
 heapmap end
 INFO  kernel: freed 812 random blocks
 heapmap begin trimmed\r
@@ -46,7 +47,16 @@ fn reads_every_map_and_skips_the_rest_of_the_log() {
             },
         ]
     );
+    assert_eq!(
+        arena.mapped,
+        [(0xffff_a000_0000_0000, 0xffff_a000_0000_1000)]
+    );
     assert_eq!(maps[1].label, "trimmed");
+    assert_eq!(
+        maps[1].arenas[0].mapped,
+        [],
+        "a map may have no mapped pages"
+    );
     assert_eq!(
         maps[1].arenas[0].chunks,
         [Chunk {
@@ -114,4 +124,35 @@ fn malformed_fields_are_named() {
     assert!(empty.problem.contains("is empty"), "{empty}");
     let short = error(&format!("{open}heapmap chunk 0x1000 24\n"));
     assert_eq!(short.problem, "malformed record `chunk 0x1000 24`");
+}
+
+#[test]
+fn mapped_runs_are_whole_pages_of_the_arena_in_order() {
+    let open = "heapmap begin a\nheapmap arena 0x10000 0x13000\nheapmap chunk 0x10000 24 used\n";
+    let maps = parse(&format!(
+        "{open}heapmap mapped 0x10000 0x11000\nheapmap mapped 0x12000 0x13000\nheapmap end\n"
+    ))
+    .unwrap();
+    assert_eq!(
+        maps[0].arenas[0].mapped,
+        [(0x10000, 0x11000), (0x12000, 0x13000)]
+    );
+    let ragged = error(&format!("{open}heapmap mapped 0x10000 0x10800\n"));
+    assert!(
+        ragged.problem.contains("not a run of whole pages"),
+        "{ragged}"
+    );
+    let outside = error(&format!("{open}heapmap mapped 0x12000 0x14000\n"));
+    assert!(
+        outside.problem.contains("should lie in 0x10000..0x13000"),
+        "{outside}"
+    );
+    let backwards = error(&format!(
+        "{open}heapmap mapped 0x12000 0x13000\nheapmap mapped 0x10000 0x11000\n"
+    ));
+    assert_eq!(backwards.line, 5);
+    assert!(
+        backwards.problem.contains("after the previous run"),
+        "{backwards}"
+    );
 }

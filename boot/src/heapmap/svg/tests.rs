@@ -13,6 +13,16 @@ heapmap chunk 0x10d0 24 used
 heapmap end
 ";
 
+const MAPPED_LOG: &str = "\
+heapmap begin grown
+heapmap arena 0x10000 0x14000
+heapmap chunk 0x10000 8192 used
+heapmap chunk 0x12000 8168 free
+heapmap mapped 0x10000 0x12000
+heapmap mapped 0x13000 0x14000
+heapmap end
+";
+
 fn rendered() -> String {
     render(&parse(MAP).unwrap()[0])
 }
@@ -57,7 +67,7 @@ fn the_header_gives_the_totals_and_the_legend() {
     let svg = rendered();
     assert!(svg.contains("heap map: fragmented"));
     assert!(svg.contains("4 chunks: 3 used (72 B), 1 free (160 B); largest free chunk 160 B"));
-    for entry in ["used chunk", "free chunk", "no chunk (end record)"] {
+    for entry in ["allocated block", "free space", "the heap's end marker"] {
         assert!(
             svg.contains(&format!(">{entry}</text>")),
             "legend lacks {entry}"
@@ -65,9 +75,38 @@ fn the_header_gives_the_totals_and_the_legend() {
     }
     assert!(svg.contains("arena 0x1000..0x1100 (256 B): 32 rows of 8 B"));
     assert!(
-        svg.contains(">+0x0</text>") && svg.contains(">+0x20</text>"),
+        svg.contains(">0 B</text>") && svg.contains(">32 B</text>"),
         "row offsets"
     );
+    assert!(
+        !svg.contains("memory behind"),
+        "no page bands without mapped records"
+    );
+}
+
+#[test]
+fn page_bands_show_which_pages_have_memory_behind_them() {
+    let svg = render(&parse(MAPPED_LOG).unwrap()[0]);
+    assert!(
+        svg.contains("; 3 of 4 pages have memory behind them"),
+        "{svg}"
+    );
+    assert!(svg.contains(">memory behind the page (mapped)</text>"));
+    let bands = |colour: &str| {
+        svg.lines()
+            .filter(|line| line.contains("height=\"2\"") && line.contains(colour))
+            .count()
+    };
+    // 16 KiB in rows of 256 B: the unmapped band covers all 64 rows, the mapped runs 48.
+    assert_eq!((bands(UNMAPPED), bands(MAPPED)), (64, 48));
+}
+
+#[test]
+fn row_offsets_are_whole_numbers() {
+    assert_eq!(whole(0), "0 B");
+    assert_eq!(whole(576 << 10), "576 KiB");
+    assert_eq!(whole(2 << 20), "2 MiB");
+    assert_eq!(whole(1536), "1536 B");
 }
 
 #[test]

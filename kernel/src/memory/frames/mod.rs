@@ -1,7 +1,7 @@
 //! Physical frames: a heap-free allocator over the bootloader's usable regions.
 //!
 //! One bit per frame up to the end of usable RAM says whether the frame is
-//! taken ([`bitmap`]); everything that is not usable RAM (firmware, the
+//! taken (`bitmap.rs`); everything that is not usable RAM (firmware, the
 //! kernel image, the bitmap itself, the first megabyte) starts out taken, so a
 //! clear bit always means a free frame:
 //!
@@ -16,7 +16,7 @@
 //! below [`LOW_MEMORY`] are never handed out: they stay for the SMP
 //! trampoline and legacy DMA. Clearing a bit that is already clear is a frame
 //! freed twice, which panics. Part of the free frames can be promised ahead of
-//! time ([`reserve`]).
+//! time (`reserve.rs`).
 
 mod bitmap;
 mod reserve;
@@ -43,7 +43,7 @@ pub struct FrameAllocator {
     /// Where the next search for a free frame starts.
     cursor: u64,
     free: u64,
-    /// Free frames promised to someone (see [`reserve`]).
+    /// Free frames promised to someone (see `reserve.rs`).
     reserved: u64,
     /// Fill freed frames with [`FREED_POISON`] (tests that hunt stale mappings).
     poison: bool,

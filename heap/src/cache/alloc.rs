@@ -1,0 +1,132 @@
+//! The entry points: `allocate`, `deallocate`, `realloc` and `GlobalAlloc`. A cached layout
+//! takes the fast path; the rest is `miss.rs` (cached, slow) or the heap (not cached).
+//!
+//! ```text
+//!   allocate:  class_of ─► pin ─► slot ─► loaded.pop ──► hit ──► block
+//!                 │ None      │ no slot       │ empty
+//!                 ▼           ▼               ▼
+//!              heap        heap (class     allocate_miss
+//!              (layout)    layout)
+//!   free:      the same with loaded.push and free_miss
+//! ```
+//!
+//! A cached layout always gets a block of its class, even from the heap when the CPU has
+//! no slot, so that any CPU may later put it in a magazine of that class.
+
+use super::classes::{class_layout, class_of};
+use super::debug;
+use super::{CachedHeap, Cpu};
+use crate::{AllocError, Grow};
+use core::alloc::{GlobalAlloc, Layout};
+use core::ptr::{null_mut, NonNull};
+use lock_api::RawMutex;
+
+impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap<R, G, C, CPUS, M> {
+    /// Allocates a block for `layout`: from this CPU's magazine when the layout is cached,
+    /// else from the heap. When the heap runs out, the depot and this CPU's magazines are
+    /// flushed into it and the request is tried once more before `AllocError`.
+    ///
+    /// A zero-size layout gets the smallest class's block, which must be deallocated.
+    ///
+    /// # Safety
+    /// The heap's arenas must still be valid (the contract of `claim` and `extend`).
+    #[inline]
+    pub unsafe fn allocate(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        let Some(class) = class_of(layout) else {
+            // SAFETY: forwarded contract.
+            return unsafe { self.heap_allocate(layout) };
+        };
+        let pin = C::pin();
+        let Some(slot) = self.class(&pin, class) else {
+            // SAFETY: forwarded contract.
+            return unsafe { self.heap_allocate(class_layout(class)) };
+        };
+        // SAFETY: the pin makes this CPU's slot ours.
+        match unsafe { slot.loaded.pop() } {
+            // SAFETY: magazines hold only blocks of their class, which are not null.
+            Some(block) => unsafe {
+                debug::leave(block);
+                Ok(NonNull::new_unchecked(block))
+            },
+            // SAFETY: pinned, and the arenas are valid by the caller's contract.
+            None => unsafe { self.allocate_miss(&pin, slot, class) },
+        }
+    }
+
+    /// Frees the block at `ptr`: into this CPU's magazine when the layout is cached (wherever
+    /// the block came from), else to the heap.
+    ///
+    /// With `debug-checks` (in builds with debug assertions) a pointer the heap did not hand
+    /// out, or one freed twice (into a magazine or into the heap), panics with its address.
+    ///
+    /// # Safety
+    /// `ptr` must have come from this cache with `layout` and must not be used afterwards.
+    #[inline]
+    pub unsafe fn deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
+        let Some(class) = class_of(layout) else {
+            // SAFETY: forwarded contract.
+            return unsafe { self.heap_deallocate(ptr, layout) };
+        };
+        let pin = C::pin();
+        let Some(slot) = self.class(&pin, class) else {
+            // SAFETY: a cached layout's block is a block of its class.
+            return unsafe { self.heap_deallocate(ptr, class_layout(class)) };
+        };
+        #[cfg(all(feature = "debug-checks", debug_assertions))]
+        self.verify_free(ptr, class);
+        // SAFETY: the pin makes the slot ours; the block is a live block of its class.
+        unsafe {
+            debug::enter(ptr.as_ptr());
+            if !slot.loaded.push(ptr.as_ptr()) {
+                self.free_miss(slot, class, ptr.as_ptr());
+            }
+        }
+    }
+
+    /// Frees to the heap: out of line, so that the fast path saves no registers for it.
+    ///
+    /// # Safety
+    /// `ptr` must be a live block of the heap allocated with `layout`.
+    #[inline(never)]
+    unsafe fn heap_deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
+        // SAFETY: forwarded contract.
+        unsafe { self.heap.lock().deallocate(ptr, layout) }
+    }
+
+    /// Allocates from the heap; on failure flushes the cache into it and tries once more.
+    ///
+    /// # Safety
+    /// As for [`CachedHeap::allocate`].
+    #[inline(never)]
+    pub(crate) unsafe fn heap_allocate(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        // SAFETY: forwarded contract.
+        let first = unsafe { self.heap.lock().allocate(layout) };
+        first.or_else(|_| {
+            self.flush();
+            // SAFETY: as above.
+            unsafe { self.heap.lock().allocate(layout) }
+        })
+    }
+}
+
+// SAFETY: blocks come from the heap, which hands out disjoint blocks; a block sits in at most
+// one magazine (or is live, or free in the heap), so no block is handed out twice.
+unsafe impl<R: RawMutex + Sync, G: Grow + Send, C: Cpu, const CPUS: usize, const M: usize>
+    GlobalAlloc for CachedHeap<R, G, C, CPUS, M>
+{
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the heap's arenas are valid by the contract of `claim`.
+        unsafe { self.allocate(layout) }.map_or(null_mut(), NonNull::as_ptr)
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: GlobalAlloc's contract: `ptr` came from `alloc` with `layout`, so it is not null.
+        unsafe { self.deallocate(NonNull::new_unchecked(ptr), layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: as for `dealloc`.
+        unsafe { self.realloc(NonNull::new_unchecked(ptr), layout, new_size) }
+            .map_or(null_mut(), NonNull::as_ptr)
+    }
+}

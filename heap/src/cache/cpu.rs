@@ -1,0 +1,39 @@
+//! `Cpu`: what the cache needs to know about where it runs, so that one implementation
+//! serves a kernel (a CPU found through its GS base, interrupts off while pinned) and a host
+//! program (every thread its own "CPU": see `thread.rs`).
+//!
+//! ```text
+//!   let pin = C::pin();          interrupts / preemption off: nothing else runs here
+//!   let i = C::index(&pin);      this CPU's slot; i >= CPUS ──► the cache is bypassed
+//!   … loads and stores on slot i, no lock, no atomic read-modify-write …
+//!   drop(pin);                   interrupts / preemption back as they were
+//! ```
+
+/// The CPU the caller runs on, and a way to stay on it undisturbed.
+///
+/// # Safety
+///
+/// For every cache, the slot of index `i` is used only while a pin answering `i` is alive, so
+/// an implementation must guarantee, for every index below the largest `CPUS` of any cache
+/// it serves:
+///
+/// - `index` returns the same value for the whole life of a pin;
+/// - while a pin answering `i` is alive, no other thread holds a pin answering `i`, and
+///   nothing that could use a cache interrupts the pinned code on its own thread (a kernel
+///   turns interrupts or preemption off; a host thread is its own CPU and signal handlers
+///   must not allocate); pins taken again by the pinned code itself are allowed;
+/// - when index `i` passes from one thread to another, everything the first did while
+///   pinned happens before everything the second does (a release/acquire handover).
+///
+/// An index at or above a cache's `CPUS` is allowed: that cache then serves the caller from
+/// its heap directly.
+pub unsafe trait Cpu {
+    /// Proof that the caller stays on this CPU undisturbed until it is dropped.
+    type Pin;
+
+    /// Pins the caller to its CPU (turns interrupts or preemption off) until the pin drops.
+    fn pin() -> Self::Pin;
+
+    /// The index of the CPU `pin` holds; the same for the pin's whole life.
+    fn index(pin: &Self::Pin) -> usize;
+}

@@ -1,0 +1,85 @@
+//! Flushing: every cached block and every magazine goes back to the heap, so that its free
+//! memory can merge and be trimmed, or serve a request that failed.
+//!
+//! ```text
+//!   flush():       depot lists ──┐ (swapped out under the depot lock)
+//!                  this CPU's ───┼──► taken: lists per class ──► heap lock:
+//!                  magazines     │        drain every magazine, free every magazine
+//!   flush_all():   every CPU's ──┘ (exclusive: &mut self)
+//! ```
+//!
+//! A CPU's magazines can only be flushed by that CPU (or with the cache borrowed mutably):
+//! a kernel that wants everything back asks every CPU to call `flush` (an IPI), as trim does.
+//! The out-of-memory path flushes the depot and the failing CPU's magazines, then retries.
+
+use super::depot::Depot;
+use super::{CachedHeap, Cpu, PerCpu};
+use crate::Grow;
+use lock_api::RawMutex;
+
+impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap<R, G, C, CPUS, M> {
+    /// Returns the depot's magazines and the calling CPU's to the heap, with every block in
+    /// them. Other CPUs keep their loaded and previous magazines (at most `2 M` blocks per
+    /// class each): each must call `flush` itself, or use [`CachedHeap::flush_all`].
+    pub fn flush(&self) {
+        let pin = C::pin();
+        self.flush_pinned(&pin);
+    }
+
+    /// Returns every magazine of every CPU and of the depot to the heap, with every block
+    /// in them; the cache then holds nothing.
+    pub fn flush_all(&mut self) {
+        let mut taken = core::mem::replace(self.depot.get_mut(), Depot::new());
+        for cpu in &self.cpus {
+            // SAFETY: `&mut self`: no pin of any CPU is alive inside the cache.
+            unsafe { Self::gather(cpu, &mut taken) };
+        }
+        self.release(taken);
+    }
+
+    /// `flush` for a caller that holds the pin already.
+    pub(crate) fn flush_pinned(&self, pin: &C::Pin) {
+        let mut taken = core::mem::replace(&mut *self.depot.lock(), Depot::new());
+        if let Some(cpu) = self.cpus.get(C::index(pin)) {
+            // SAFETY: the pin makes this CPU's slot ours.
+            unsafe { Self::gather(cpu, &mut taken) };
+        }
+        self.release(taken);
+    }
+
+    /// Moves the magazines of `cpu` onto the lists of `taken`, by class.
+    ///
+    /// # Safety
+    /// The caller must hold the pin of `cpu`, or borrow the cache mutably.
+    unsafe fn gather(cpu: &PerCpu<M>, taken: &mut Depot<M>) {
+        for (class, slot) in cpu.classes.iter().enumerate() {
+            for stack in [&slot.loaded, &slot.previous] {
+                // SAFETY: by the caller's contract the stacks are ours; a taken magazine is
+                // live and now belongs to the list alone.
+                unsafe {
+                    if let Some((magazine, rounds)) = stack.take() {
+                        taken.full[class].push(magazine, rounds);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Drains every magazine of `taken` into the heap and frees it, under one heap lock.
+    fn release(&self, mut taken: Depot<M>) {
+        let mut heap = self.heap.lock();
+        for (class, list) in taken.full.iter_mut().enumerate() {
+            while let Some((magazine, rounds)) = list.pop() {
+                // SAFETY: the list held the magazine and its `rounds` blocks of `class` alone.
+                unsafe {
+                    Self::drain(&mut heap, magazine, rounds, class);
+                    self.free_magazine(&mut heap, magazine);
+                }
+            }
+        }
+        while let Some((magazine, _)) = taken.empty.pop() {
+            // SAFETY: an empty magazine the list held alone.
+            unsafe { self.free_magazine(&mut heap, magazine) };
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! The slow paths of a cached layout: the loaded magazine is empty (allocate) or full (free).
+//!
+//! ```text
+//!   allocate_miss                              free_miss
+//!   previous has blocks? swap, pop             previous has room? swap, push
+//!   depot has a full one? (lock)               depot takes previous (full)? (lock) and
+//!     previous ─► depot (empty), loaded ─►       gives an empty one; old loaded ─►
+//!     previous, the full one ─► loaded, pop      previous, the empty one ─► loaded, push
+//!   heap (lock): fill a quarter magazine, pop  refused: drain previous into the heap, it
+//!   heap out of memory: flush, one more try      becomes loaded; no empty one: the heap
+//!                                              makes one; none at all: free to the heap
+//! ```
+//!
+//! Locks are taken one at a time, never nested.
+
+use super::classes::class_layout;
+use super::debug;
+use super::magazine::Magazine;
+use super::{CachedHeap, Class, Cpu};
+use crate::{AllocError, Grow};
+use core::ptr::NonNull;
+use lock_api::RawMutex;
+
+impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap<R, G, C, CPUS, M> {
+    /// Blocks a magazine is filled with from the heap when the depot has no full one.
+    const FILL: usize = M.div_ceil(4);
+
+    /// Allocates a block of `class` when `slot.loaded` is empty (see the module header).
+    ///
+    /// # Safety
+    /// `slot` must be the slot `pin` holds; the heap's arenas must be valid.
+    #[cold]
+    #[inline(never)]
+    pub(crate) unsafe fn allocate_miss(
+        &self,
+        pin: &C::Pin,
+        slot: &Class<M>,
+        class: usize,
+    ) -> Result<NonNull<u8>, AllocError> {
+        // SAFETY: the pin makes the slot ours; magazines and blocks are the cache's own.
+        unsafe {
+            if slot.previous.rounds() == 0 {
+                let mut depot = self.depot.lock();
+                if let Some((full, rounds)) = depot.full[class].pop() {
+                    let surplus = slot.previous.take().filter(|&(m, _)| !depot.give_empty(m));
+                    drop(depot);
+                    slot.previous.load(full, rounds);
+                    if let Some((magazine, _)) = surplus {
+                        self.free_magazine(&mut self.heap.lock(), magazine);
+                    }
+                } else {
+                    let bare = !slot.loaded.is_loaded() && !slot.previous.is_loaded();
+                    let spare = if bare { depot.empty.pop() } else { None };
+                    drop(depot);
+                    self.refill(slot, class, spare.map(|(magazine, _)| magazine));
+                }
+            }
+            slot.loaded.swap(&slot.previous);
+            if let Some(block) = slot.previous.pop().or_else(|| slot.loaded.pop()) {
+                debug::leave(block);
+                return Ok(NonNull::new_unchecked(block));
+            }
+            self.flush_pinned(pin);
+            self.heap.lock().allocate(class_layout(class))
+        }
+    }
+
+    /// Fills a magazine with blocks of `class` from the heap and makes it `slot.previous`
+    /// (the caller swaps it in): the one previous, else the one loaded, else `spare`, else a
+    /// new one. Nothing happens if the heap has no room for a magazine.
+    ///
+    /// # Safety
+    /// As for [`CachedHeap::allocate_miss`]; both stacks of `slot` are empty, and `spare` is
+    /// an empty magazine of the cache's, only given when neither stack holds one.
+    unsafe fn refill(&self, slot: &Class<M>, class: usize, spare: Option<*mut Magazine<M>>) {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let mut heap = self.heap.lock();
+            let magazine = slot.previous.take().or_else(|| slot.loaded.take());
+            let magazine = magazine.map(|(magazine, _)| magazine).or(spare);
+            if let Some(magazine) = magazine.or_else(|| self.new_magazine(&mut heap)) {
+                let rounds = Self::fill(&mut heap, magazine, 0, Self::FILL, class);
+                slot.previous.load(magazine, rounds);
+            }
+        }
+    }
+
+    /// Frees `block` of `class` when `slot.loaded` is full (see the module header).
+    ///
+    /// # Safety
+    /// `slot` must be the slot of the caller's CPU, which the caller keeps pinned; `block` a
+    /// live block of `class`, given up.
+    #[cold]
+    #[inline(never)]
+    pub(crate) unsafe fn free_miss(&self, slot: &Class<M>, class: usize, block: *mut u8) {
+        // SAFETY: the pin makes the slot ours; magazines and blocks are the cache's own.
+        unsafe {
+            if slot.previous.is_loaded() && slot.previous.rounds() < M {
+                slot.loaded.swap(&slot.previous);
+                slot.loaded.push(block);
+                return;
+            }
+            let full = slot.previous.take();
+            let mut depot = self.depot.lock();
+            let refused = full.filter(|&(m, _)| !depot.give_full(class, m));
+            let spare = if refused.is_none() {
+                depot.empty.pop()
+            } else {
+                None
+            };
+            drop(depot);
+            let empty = match (refused, spare) {
+                (Some((magazine, rounds)), _) => {
+                    Self::drain(&mut self.heap.lock(), magazine, rounds, class);
+                    Some(magazine)
+                }
+                (None, Some((magazine, _))) => Some(magazine),
+                (None, None) => self.new_magazine(&mut self.heap.lock()),
+            };
+            slot.previous.swap(&slot.loaded);
+            if let Some(magazine) = empty {
+                slot.loaded.load(magazine, 0);
+                slot.loaded.push(block);
+            } else {
+                debug::leave(block);
+                let layout = class_layout(class);
+                self.heap
+                    .lock()
+                    .deallocate(NonNull::new_unchecked(block), layout);
+            }
+        }
+    }
+}

@@ -1,0 +1,420 @@
+//! Tests of `CachedHeap` driven from one thread that plays several CPUs (`Switch`): the fast
+//! path, cross-CPU frees, the depot and its bound, flushing, the out-of-memory retry,
+//! layouts that fall through to the heap, `realloc`, counters and `check`.
+
+mod common {
+    pub mod cpus;
+    pub mod memory;
+}
+
+use common::cpus::Switch;
+use common::memory::Memory;
+use core::alloc::{GlobalAlloc, Layout};
+use core::ptr::NonNull;
+use heap::{size_class, CacheRule, CachedHeap, NeverGrow, Rule};
+
+/// Four CPUs, magazines of 4 blocks (small, so that tests reach the depot quickly).
+type Cache = CachedHeap<spin::mutex::SpinMutex<()>, NeverGrow, Switch, 4, 4>;
+
+fn cache_over(memory: &Memory, size: usize) -> Box<Cache> {
+    Switch::set(0);
+    let cache = Box::new(Cache::new(NeverGrow));
+    // SAFETY: the test's memory, which outlives the cache.
+    unsafe { cache.heap().lock().claim(memory.span(0, size)) }.unwrap();
+    cache
+}
+
+fn layout(size: usize) -> Layout {
+    Layout::from_size_align(size, 8).unwrap()
+}
+
+/// Allocates `count` blocks of `layout` on the current CPU.
+fn allocate(cache: &Cache, layout: Layout, count: usize) -> Vec<NonNull<u8>> {
+    // SAFETY: the test's memory is valid.
+    (0..count)
+        .map(|_| unsafe { cache.allocate(layout) }.unwrap())
+        .collect()
+}
+
+/// Frees `blocks` (of `layout`) on the current CPU.
+fn free(cache: &Cache, blocks: &[NonNull<u8>], layout: Layout) {
+    for &block in blocks {
+        // SAFETY: live blocks of this cache with this layout, freed once.
+        unsafe { cache.deallocate(block, layout) };
+    }
+}
+
+#[test]
+fn size_classes_follow_the_table() {
+    let class = |size, align| size_class(Layout::from_size_align(size, align).unwrap());
+    let sizes = [
+        (0, 16),
+        (1, 16),
+        (9, 16),
+        (16, 16),
+        (17, 24),
+        (100, 104),
+        (255, 256),
+    ];
+    for (size, block) in sizes.into_iter().chain([(256, 256)]) {
+        assert_eq!(class(size, 8), Some(block), "size {size}");
+    }
+    assert_eq!(class(257, 8), None, "above MAX_CACHED_SIZE");
+    assert_eq!(class(64, 16), Some(64), "align 16 is cached");
+    assert_eq!(class(64, 32), None, "align above CACHED_ALIGN");
+}
+
+#[test]
+fn a_freed_block_is_the_next_one_handed_out() {
+    let memory = Memory::new(1 << 16);
+    let mut cache = cache_over(&memory, 1 << 16);
+    let [a] = allocate(&cache, layout(40), 1)[..] else {
+        unreachable!()
+    };
+    free(&cache, &[a], layout(40));
+    assert_eq!(
+        cache.counters().cpu_blocks,
+        1,
+        "a miss fills a quarter of a magazine (1 of 4), hands it out, and it comes back"
+    );
+    let again = allocate(&cache, layout(33), 1)[0];
+    assert_eq!(
+        again, a,
+        "33 and 40 bytes share the 40-byte class; last in, first out"
+    );
+    assert_eq!(cache.check(), Ok(()));
+    free(&cache, &[again], layout(33));
+}
+
+#[test]
+fn a_block_freed_on_another_cpu_stays_there() {
+    let memory = Memory::new(1 << 16);
+    let mut cache = cache_over(&memory, 1 << 16);
+    let blocks = allocate(&cache, layout(24), 2);
+    Switch::set(1);
+    free(&cache, &blocks, layout(24));
+    assert_eq!(
+        cache.counters().cpu_blocks,
+        2,
+        "CPU 0 handed out both blocks it filled; CPU 1 holds them"
+    );
+    let again = allocate(&cache, layout(24), 2);
+    assert_eq!(
+        again,
+        [blocks[1], blocks[0]],
+        "CPU 1 hands out what was freed on it"
+    );
+    free(&cache, &again, layout(24));
+    assert_eq!(cache.check(), Ok(()));
+}
+
+#[test]
+fn full_magazines_travel_through_the_depot() {
+    let memory = Memory::new(1 << 16);
+    let mut cache = cache_over(&memory, 1 << 16);
+    let blocks = allocate(&cache, layout(64), 12);
+    Switch::set(1);
+    free(&cache, &blocks, layout(64));
+    let counters = cache.counters();
+    assert_eq!(
+        counters.depot_blocks, 4,
+        "loaded and previous full, one magazine in the depot"
+    );
+    assert_eq!((counters.cpu_blocks, counters.cached_bytes), (8, 64 * 12));
+    Switch::set(2);
+    let taken = allocate(&cache, layout(64), 4);
+    assert_eq!(
+        cache.counters().depot_blocks,
+        0,
+        "CPU 2 took the full magazine"
+    );
+    assert!(taken.iter().all(|block| blocks.contains(block)));
+    free(&cache, &taken, layout(64));
+    assert_eq!(cache.check(), Ok(()));
+}
+
+#[test]
+fn the_depot_keeps_a_bounded_number_of_full_magazines() {
+    let memory = Memory::new(1 << 18);
+    let mut cache = cache_over(&memory, 1 << 18);
+    let blocks = allocate(&cache, layout(100), 200);
+    free(&cache, &blocks, layout(100));
+    let counters = cache.counters();
+    assert_eq!(
+        counters.depot_blocks,
+        4 * 4,
+        "four full magazines of a class, no more"
+    );
+    assert!(
+        counters.cpu_blocks <= 8,
+        "{} blocks on the CPU",
+        counters.cpu_blocks
+    );
+    assert_eq!(counters.live_allocations(), 0);
+    assert_eq!(cache.check(), Ok(()));
+}
+
+#[test]
+fn flush_returns_the_depot_and_this_cpus_blocks() {
+    let memory = Memory::new(1 << 16);
+    let mut cache = cache_over(&memory, 1 << 16);
+    let blocks = allocate(&cache, layout(48), 20);
+    let (on_0, on_1) = blocks.split_at(10);
+    free(&cache, on_0, layout(48));
+    Switch::set(1);
+    free(&cache, on_1, layout(48));
+    Switch::set(0);
+    cache.flush();
+    let counters = cache.counters();
+    assert_eq!(
+        (counters.depot_blocks, counters.cpu_blocks),
+        (0, 6),
+        "CPU 1 keeps its own six"
+    );
+    assert_eq!(cache.check(), Ok(()));
+    cache.flush_all();
+    let counters = cache.counters();
+    assert_eq!((counters.cached_blocks(), counters.magazines), (0, 0));
+    assert_eq!(
+        counters.heap.live_allocations, 0,
+        "the heap has everything back"
+    );
+    assert_eq!(
+        counters.heap.free_chunks, 1,
+        "and it merged into one free chunk"
+    );
+    assert_eq!(cache.check(), Ok(()));
+}
+
+#[test]
+fn running_out_flushes_this_cpu_and_retries() {
+    let memory = Memory::new(1 << 14);
+    let mut cache = cache_over(&memory, 1 << 14);
+    let big = Layout::from_size_align(12 << 10, 8).unwrap();
+    let blocks = allocate(&cache, layout(200), 40);
+    free(&cache, &blocks, layout(200));
+    assert!(
+        cache.counters().cached_bytes >= 4096,
+        "the cache holds the memory"
+    );
+    // SAFETY: the test's memory is valid.
+    let block = unsafe { cache.allocate(big) }.expect("the flush made room");
+    assert_eq!(cache.counters().cached_blocks(), 0);
+    // SAFETY: allocated just above with `big`.
+    unsafe { cache.deallocate(block, big) };
+    assert_eq!(cache.check(), Ok(()));
+}
+
+#[test]
+fn running_out_leaves_other_cpus_magazines_alone() {
+    let memory = Memory::new(4096);
+    let cache = cache_over(&memory, 4096);
+    let blocks = allocate(&cache, layout(256), 8);
+    Switch::set(1);
+    free(&cache, &blocks, layout(256));
+    Switch::set(0);
+    let big = Layout::from_size_align(3000, 8).unwrap();
+    // SAFETY: the test's memory is valid.
+    assert!(
+        unsafe { cache.alloc(big) }.is_null(),
+        "GlobalAlloc fails with null"
+    );
+    assert_eq!(
+        cache.counters().cpu_blocks,
+        8,
+        "CPU 1's blocks were not taken"
+    );
+}
+
+#[test]
+fn a_realloc_that_runs_out_flushes_and_retries() {
+    let memory = Memory::new(1 << 14);
+    let mut cache = cache_over(&memory, 1 << 14);
+    let [block] = allocate(&cache, layout(300), 1)[..] else {
+        unreachable!()
+    };
+    let blocks = allocate(&cache, layout(200), 40);
+    free(&cache, &blocks, layout(200));
+    // SAFETY: a live block of this cache with its layout.
+    let grown =
+        unsafe { cache.realloc(block, layout(300), 12 << 10) }.expect("the flush made room");
+    assert_eq!(cache.counters().cached_blocks(), 0);
+    free(&cache, &[grown], layout(12 << 10));
+    assert_eq!(cache.check(), Ok(()));
+}
+
+#[test]
+fn a_cached_allocation_fails_only_when_nothing_fits() {
+    let memory = Memory::new(4096);
+    let mut cache = cache_over(&memory, 4096);
+    let mut blocks = Vec::new();
+    // SAFETY: the test's memory is valid.
+    while let Ok(block) = unsafe { cache.allocate(layout(16)) } {
+        blocks.push(block);
+    }
+    assert!(
+        blocks.len() >= 4096 / 32 - 4,
+        "only {} blocks of 16 bytes fit",
+        blocks.len()
+    );
+    assert_eq!(cache.counters().cached_blocks(), 0, "nothing is held back");
+    free(&cache, &blocks, layout(16));
+    assert_eq!(cache.check(), Ok(()));
+}
+
+#[test]
+fn layouts_beyond_the_classes_go_to_the_heap() {
+    let memory = Memory::new(1 << 16);
+    let mut cache = cache_over(&memory, 1 << 16);
+    for layout in [
+        layout(1025),
+        Layout::from_size_align(64, 32).unwrap(),
+        Layout::from_size_align(8, 4096).unwrap(),
+    ] {
+        let [block] = allocate(&cache, layout, 1)[..] else {
+            unreachable!()
+        };
+        assert!(block.as_ptr().addr().is_multiple_of(layout.align()));
+        assert_eq!(
+            cache.counters().heap.live_allocations,
+            1,
+            "{layout:?} is the heap's"
+        );
+        free(&cache, &[block], layout);
+        assert_eq!(
+            cache.counters().heap.live_allocations,
+            0,
+            "and goes straight back"
+        );
+    }
+    assert_eq!(cache.check(), Ok(()));
+}
+
+#[test]
+fn zero_sizes_get_the_smallest_class() {
+    let memory = Memory::new(1 << 16);
+    let mut cache = cache_over(&memory, 1 << 16);
+    let blocks = allocate(&cache, layout(0), 3);
+    assert!(
+        blocks.windows(2).all(|pair| pair[0] != pair[1]),
+        "distinct blocks"
+    );
+    // SAFETY: a zero-size block still has its class's 16 bytes.
+    unsafe { blocks[0].as_ptr().write_bytes(0xee, 16) };
+    free(&cache, &blocks, layout(0));
+    assert_eq!(
+        cache.counters().cached_bytes,
+        3 * 16,
+        "three 16-byte blocks come back"
+    );
+    assert_eq!(cache.check(), Ok(()));
+}
+
+#[test]
+fn a_cpu_without_a_slot_uses_the_heap() {
+    let memory = Memory::new(1 << 16);
+    let mut cache = cache_over(&memory, 1 << 16);
+    Switch::set(4);
+    let blocks = allocate(&cache, layout(30), 3);
+    assert_eq!(cache.counters().cached_blocks(), 0);
+    Switch::set(0);
+    free(&cache, &blocks, layout(30));
+    assert_eq!(
+        cache.counters().cpu_blocks,
+        3,
+        "its blocks are class blocks: CPU 0 caches them"
+    );
+    assert_eq!(cache.check(), Ok(()));
+    Switch::set(7);
+    free(&cache, &allocate(&cache, layout(30), 1), layout(30));
+    cache.flush();
+    assert_eq!(
+        cache.counters().depot_blocks,
+        0,
+        "flush from a CPU without a slot empties the depot"
+    );
+}
+
+#[test]
+fn realloc_keeps_the_block_within_its_class_and_the_bytes_across() {
+    let memory = Memory::new(1 << 16);
+    let mut cache = cache_over(&memory, 1 << 16);
+    // SAFETY: live blocks of this cache, each resized with its current layout.
+    unsafe {
+        let block = cache.allocate(layout(20)).unwrap();
+        block.as_ptr().write_bytes(7, 20);
+        assert_eq!(
+            cache.realloc(block, layout(20), 24),
+            Ok(block),
+            "17..=24 share a class"
+        );
+        let moved = cache.realloc(block, layout(24), 500).unwrap();
+        assert_ne!(moved, block);
+        let big = cache.realloc(moved, layout(500), 3000).unwrap();
+        let bigger = cache.realloc(big, layout(3000), 3500).unwrap();
+        assert_eq!(bigger, big, "the heap grew it in place");
+        let back = cache.realloc(bigger, layout(3500), 10).unwrap();
+        assert_eq!(core::slice::from_raw_parts(back.as_ptr(), 10), [7; 10]);
+        assert!(
+            cache.realloc(back, layout(10), usize::MAX).is_err(),
+            "an impossible size"
+        );
+        let raw = GlobalAlloc::realloc(&*cache, back.as_ptr(), layout(10), 12);
+        assert_eq!(raw, back.as_ptr());
+        cache.dealloc(raw, layout(12));
+    }
+    assert_eq!(cache.counters().live_allocations(), 0);
+    assert_eq!(cache.check(), Ok(()));
+}
+
+#[test]
+fn check_reports_a_cached_block_the_heap_took_back() {
+    let memory = Memory::new(1 << 16);
+    let mut cache = cache_over(&memory, 1 << 16);
+    let [block] = allocate(&cache, layout(64), 1)[..] else {
+        unreachable!()
+    };
+    free(&cache, &[block], layout(64));
+    let class = Layout::from_size_align(64, 16).unwrap();
+    // SAFETY: deliberately wrong: the block belongs to the cache now.
+    unsafe { cache.heap().lock().deallocate(block, class) };
+    let error = cache.check().unwrap_err();
+    assert_eq!(
+        (error.rule, error.address),
+        (CacheRule::BlockLive, block.as_ptr().addr())
+    );
+}
+
+#[test]
+fn check_reports_a_block_held_twice() {
+    let memory = Memory::new(1 << 16);
+    let mut cache = cache_over(&memory, 1 << 16);
+    let [block] = allocate(&cache, layout(64), 1)[..] else {
+        unreachable!()
+    };
+    free(&cache, &[block], layout(64));
+    // SAFETY: deliberately wrong: a use after free wipes the mark, then a second free on
+    // another CPU, which the debug checks cannot tell from a first one.
+    unsafe { block.as_ptr().write_bytes(0, 64) };
+    Switch::set(1);
+    free(&cache, &[block], layout(64));
+    let error = cache.check().unwrap_err();
+    assert_eq!(
+        (error.rule, error.address),
+        (CacheRule::HeldOnce, block.as_ptr().addr())
+    );
+}
+
+#[test]
+fn check_reports_the_heaps_own_errors() {
+    let memory = Memory::new(1 << 16);
+    let mut cache = cache_over(&memory, 1 << 16);
+    let [block] = allocate(&cache, layout(1500), 1)[..] else {
+        unreachable!()
+    };
+    // SAFETY: deliberately wrong: overwrite the chunk's tag.
+    unsafe { block.as_ptr().sub(8).write_bytes(0, 8) };
+    let error = cache.check().unwrap_err();
+    assert!(matches!(error.rule, CacheRule::Heap(_)), "{error}");
+    let _ = Rule::ChunkBounds;
+}
