@@ -92,15 +92,15 @@ pub(crate) fn first_fitting_bin(size: usize) -> u8 {
 ///   EXACT_BINS + 4 (log - log2(GRANULE) - FIRST_SPLIT_LOG) + top - 4  =  4 log + top - SPLIT_BIAS
 /// ```
 ///
-/// which compiles to one bit scan, one shift and one `lea`. The right-hand form never goes
-/// below zero, even for the small sizes whose value is thrown away.
+/// which compiles to one bit scan, one shift and one `lea`. For the small sizes whose value
+/// is thrown away the subtraction may wrap (with fewer exact bins it does), which is harmless.
 #[inline(always)]
 fn split_bin(size: usize) -> usize {
     // `| 1` changes no log of a multiple of GRANULE, and tells the compiler that the argument
     // is not zero, so `ilog2` needs no zero check.
     let log = (size | 1).ilog2();
     let top = size >> (log - 2);
-    4 * log as usize + top - SPLIT_BIAS
+    (4 * log as usize + top).wrapping_sub(SPLIT_BIAS)
 }
 
 #[cfg(test)]
