@@ -8,8 +8,9 @@
 //!                                                                        └─► target/bench/*.svg
 //! ```
 //!
-//! Workloads: random actions (with and without realloc), latency (rdtsc percentiles), heap
-//! efficiency, high alignment, threads, growth. `QUICK=1` runs each briefly. This bench
+//! Workloads: random actions (with and without realloc), sizes as the traced programs ask
+//! (align 8, 16 and both), latency (rdtsc percentiles), heap efficiency, high alignment,
+//! threads, growth. `QUICK=1` runs each briefly. This bench
 //! writes `host.csv` fresh; the `bump` and `replay` benches, run after it, append their rows.
 //! The allocators' adapters, the arena, timing and output are in `shared/`, which the
 //! `replay` bench uses too.
@@ -22,6 +23,8 @@ mod efficiency;
 mod growth;
 #[path = "compare/latency.rs"]
 mod latency;
+#[path = "compare/patterns.rs"]
+mod patterns;
 #[path = "compare/random.rs"]
 mod random;
 #[path = "../tests/common/rng.rs"]
@@ -33,6 +36,8 @@ mod settings;
 mod shared;
 #[path = "compare/threads.rs"]
 mod threads;
+#[path = "compare/trace_sizes.rs"]
+mod trace_sizes;
 
 use settings::Settings;
 use shared::arena::Arena;
@@ -46,12 +51,14 @@ fn main() -> std::io::Result<()> {
     let arena = Arena::new(ARENA_BYTES);
     let mut figures = figures::Figures::default();
     random::measure(&arena, &settings, &mut figures);
+    patterns::measure(&arena, &settings, &mut figures);
     latency::measure(&arena, &settings, &mut figures);
     efficiency::measure(&arena, &settings, &mut figures);
     threads::measure(&arena, &settings, &mut figures);
     growth::measure(&arena, &settings, &mut figures);
     let views: Vec<_> = [
         random::views(),
+        patterns::views(),
         latency::views(),
         efficiency::views(),
         threads::views(),

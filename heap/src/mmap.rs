@@ -38,6 +38,8 @@ pub struct MmapGrow {
     reserved: Span,
     /// Bytes committed from the reservation's base.
     committed: usize,
+    /// The heap's arena, as `claim` or `extend` last returned it (empty before first use).
+    arena: Span,
 }
 
 /// The host's page size: commits are whole pages.
@@ -57,6 +59,7 @@ impl MmapGrow {
             reserve,
             reserved: Span::empty(),
             committed: 0,
+            arena: Span::empty(),
         }
     }
 
@@ -65,9 +68,15 @@ impl MmapGrow {
         self.reserved
     }
 
-    /// The committed part of the reservation, which is the heap's arena.
+    /// The committed part of the reservation, which the heap's arena covers (less the word
+    /// below the first 16-byte boundary; see [`Heap::claim`]).
     pub fn committed(&self) -> Span {
         Span::from_base_size(self.reserved.base(), self.committed)
+    }
+
+    /// The heap's arena, as the heap last reported it (empty before first use).
+    pub fn arena(&self) -> Span {
+        self.arena
     }
 
     /// Reserves the address space unless it is already reserved.
@@ -90,8 +99,8 @@ impl MmapGrow {
         Ok(())
     }
 
-    /// Commits the next step for `layout`; returns the span committed before and after.
-    fn commit(&mut self, layout: Layout) -> Result<(Span, Span), AllocError> {
+    /// Commits the next step for `layout`; returns the span committed now.
+    fn commit(&mut self, layout: Layout) -> Result<Span, AllocError> {
         self.reserve()?;
         let room = self.reserved.size() - self.committed;
         let need = layout
@@ -100,7 +109,6 @@ impl MmapGrow {
             .saturating_add(SLACK);
         let step = need.max(Self::STEP).checked_next_multiple_of(PAGE);
         let step = step.filter(|&step| step <= room).ok_or(AllocError)?;
-        let old = self.committed();
         let start = self.reserved.base().wrapping_add(self.committed).cast();
         let prot = libc::PROT_READ | libc::PROT_WRITE;
         // SAFETY: `[start, start + step)` lies in our reservation, which nothing else uses.
@@ -108,13 +116,14 @@ impl MmapGrow {
             return Err(AllocError);
         }
         self.committed += step;
-        Ok((old, self.committed()))
+        Ok(self.committed())
     }
 }
 
 impl Grow for MmapGrow {
     fn grow(heap: &mut Heap<Self>, layout: Layout) -> Result<(), AllocError> {
-        let (old, new) = heap.grow.commit(layout)?;
+        let new = heap.grow.commit(layout)?;
+        let old = heap.grow.arena;
         // SAFETY: `new` is committed, readable and writable memory of our own reservation,
         // used by nothing but this heap; its base pointer comes from `mmap`, so it carries
         // the provenance of the whole reservation.
@@ -125,7 +134,12 @@ impl Grow for MmapGrow {
                 heap.extend(old, new).map_err(|_| AllocError)?
             }
         };
-        debug_assert_eq!(arena, new, "the committed span is word-aligned");
+        debug_assert_eq!(
+            arena.acme(),
+            new.acme(),
+            "the committed span ends on a page"
+        );
+        heap.grow.arena = arena;
         Ok(())
     }
 }

@@ -48,19 +48,19 @@ fn free(cache: &Cache, blocks: &[NonNull<u8>], layout: Layout) {
 fn size_classes_follow_the_table() {
     let class = |size, align| size_class(Layout::from_size_align(size, align).unwrap());
     let sizes = [
-        (0, 16),
-        (1, 16),
-        (9, 16),
-        (16, 16),
-        (17, 24),
+        (0, 24),
+        (1, 24),
+        (9, 24),
+        (24, 24),
+        (25, 40),
         (100, 104),
-        (255, 256),
+        (249, 264),
     ];
-    for (size, block) in sizes.into_iter().chain([(256, 256)]) {
+    for (size, block) in sizes.into_iter().chain([(256, 264)]) {
         assert_eq!(class(size, 8), Some(block), "size {size}");
     }
     assert_eq!(class(257, 8), None, "above MAX_CACHED_SIZE");
-    assert_eq!(class(64, 16), Some(64), "align 16 is cached");
+    assert_eq!(class(64, 16), Some(72), "align 16 is cached");
     assert_eq!(class(64, 32), None, "align above CACHED_ALIGN");
 }
 
@@ -112,24 +112,24 @@ fn a_block_freed_on_another_cpu_stays_there() {
 fn full_magazines_travel_through_the_depot() {
     let memory = Memory::new(1 << 16);
     let mut cache = cache_over(&memory, 1 << 16);
-    let blocks = allocate(&cache, layout(64), 12);
+    let blocks = allocate(&cache, layout(72), 12);
     Switch::set(1);
-    free(&cache, &blocks, layout(64));
+    free(&cache, &blocks, layout(72));
     let counters = cache.counters();
     assert_eq!(
         counters.depot_blocks, 4,
         "loaded and previous full, one magazine in the depot"
     );
-    assert_eq!((counters.cpu_blocks, counters.cached_bytes), (8, 64 * 12));
+    assert_eq!((counters.cpu_blocks, counters.cached_bytes), (8, 72 * 12));
     Switch::set(2);
-    let taken = allocate(&cache, layout(64), 4);
+    let taken = allocate(&cache, layout(72), 4);
     assert_eq!(
         cache.counters().depot_blocks,
         0,
         "CPU 2 took the full magazine"
     );
     assert!(taken.iter().all(|block| blocks.contains(block)));
-    free(&cache, &taken, layout(64));
+    free(&cache, &taken, layout(72));
     assert_eq!(cache.check(), Ok(()));
 }
 
@@ -299,13 +299,13 @@ fn zero_sizes_get_the_smallest_class() {
         blocks.windows(2).all(|pair| pair[0] != pair[1]),
         "distinct blocks"
     );
-    // SAFETY: a zero-size block still has its class's 16 bytes.
-    unsafe { blocks[0].as_ptr().write_bytes(0xee, 16) };
+    // SAFETY: a zero-size block still has its class's 24 bytes.
+    unsafe { blocks[0].as_ptr().write_bytes(0xee, 24) };
     free(&cache, &blocks, layout(0));
     assert_eq!(
         cache.counters().cached_bytes,
-        3 * 16,
-        "three 16-byte blocks come back"
+        3 * 24,
+        "three 24-byte blocks come back"
     );
     assert_eq!(cache.check(), Ok(()));
 }
@@ -346,7 +346,7 @@ fn realloc_keeps_the_block_within_its_class_and_the_bytes_across() {
         assert_eq!(
             cache.realloc(block, layout(20), 24),
             Ok(block),
-            "17..=24 share a class"
+            "9..=24 share a class"
         );
         let moved = cache.realloc(block, layout(24), 500).unwrap();
         assert_ne!(moved, block);

@@ -11,6 +11,12 @@ use heap::{ExtendError, Heap, NeverGrow, Span, TruncateError, Truncated};
 
 const WORD: usize = size_of::<usize>();
 
+/// The arena `claim` makes of `memory.span(offset, size)` when both are multiples of 16: it
+/// starts one word in, so that every block above a one-word tag is 16-aligned.
+fn claimed(memory: &Memory, offset: usize, size: usize) -> Span {
+    memory.span(offset + WORD, size - WORD)
+}
+
 fn layout(size: usize) -> Layout {
     Layout::from_size_align(size, 8).unwrap()
 }
@@ -25,15 +31,15 @@ fn extend_grows_either_end_and_merges_free_memory() {
         let block = heap.allocate(layout(4000)).unwrap();
         assert!(heap.allocate(layout(4000)).is_err());
         let arena = heap.extend(arena, memory.span(8192, 8192)).unwrap();
-        assert_eq!(arena, memory.span(8192, 8192));
+        assert_eq!(arena, claimed(&memory, 8192, 8192));
         heap.check().unwrap();
         let second = heap.allocate(layout(4000)).unwrap();
         let arena = heap.extend(arena, memory.span(4096, 12288)).unwrap();
-        assert_eq!(arena, memory.span(4096, 12288));
+        assert_eq!(arena, claimed(&memory, 4096, 12288));
         heap.check().unwrap();
         let third = heap.allocate(layout(4000)).unwrap();
         assert!(third < block, "the new low memory is used");
-        assert_eq!(heap.counters().claimed_bytes, 12288);
+        assert_eq!(heap.counters().claimed_bytes, 12288 - WORD);
         for ptr in [block, second, third] {
             heap.deallocate(ptr, layout(4000));
         }
@@ -55,26 +61,27 @@ fn extend_refuses_bad_spans_and_skips_slivers() {
             heap.extend(stranger, memory.span(0, 20000)),
             Err(ExtendError::NotAnArena { old: stranger })
         );
-        let smaller = memory.span(8192, 2048);
+        assert_eq!(arena, claimed(&memory, 8192, 4096));
         assert_eq!(
-            heap.extend(arena, smaller),
+            heap.extend(arena, memory.span(8192, 2048)),
             Err(ExtendError::DoesNotContain {
                 old: arena,
-                new: smaller
-            })
+                new: claimed(&memory, 8192, 2048)
+            }),
+            "the error reports the span aligned inward"
         );
         let over = memory.span(8192, 10000);
         assert_eq!(
             heap.extend(arena, over),
             Err(ExtendError::Overlaps {
-                new: over,
+                new: claimed(&memory, 8192, 10000),
                 existing: other
             })
         );
         let low = Span::new(core::ptr::without_provenance_mut(16), arena.acme());
         assert_eq!(
             heap.extend(arena, low),
-            Err(ExtendError::NullPage { base: 16 })
+            Err(ExtendError::NullPage { base: 16 + WORD })
         );
         assert!(heap
             .extend(arena, over)
@@ -89,7 +96,7 @@ fn extend_refuses_bad_spans_and_skips_slivers() {
         assert_eq!(
             heap.extend(arena, sliver),
             Ok(arena),
-            "two words below an allocated chunk are left unused"
+            "two words (one granule) below an allocated chunk are left unused"
         );
         heap.check().unwrap();
     }
@@ -143,8 +150,8 @@ fn allocated_span_and_truncate_release_only_free_ends() {
         heap.check().unwrap();
         assert!(arena.contains_span(used));
         assert!(
-            arena.size() <= used.size() + 3 * WORD + 3 * WORD,
-            "keeps at most a record and a chunk more"
+            arena.size() <= used.size() + 3 * WORD + 4 * WORD,
+            "keeps at most a record and a minimal chunk more"
         );
         assert_eq!(released_below, Span::new(full.base(), arena.base()));
         assert_eq!(released_above, Span::new(arena.acme(), full.acme()));
@@ -172,7 +179,11 @@ fn truncate_then_extend_round_trips() {
     unsafe {
         let full = heap.claim(memory.span(0, 1 << 16)).unwrap();
         let small = heap.truncate(full, memory.span(8192, 4096)).unwrap().arena;
-        assert_eq!(small, memory.span(8192, 4096));
+        assert_eq!(
+            small,
+            memory.span(8192 - WORD, 4096 + WORD),
+            "the base goes down to a chunk boundary"
+        );
         heap.check().unwrap();
         let tiny = heap.truncate(small, memory.span(10000, 8)).unwrap().arena;
         heap.check().unwrap();
@@ -207,11 +218,11 @@ fn truncate_may_leave_a_bare_end_record_that_extends_again() {
     // SAFETY: the test's memory; every span lies inside it.
     unsafe {
         let arena = heap.claim(memory.span(4096, 4096)).unwrap();
-        let tiny = memory.span(4096, WORD);
+        let tiny = memory.span(4096 + WORD, WORD);
         let truncated = heap.truncate(arena, tiny).unwrap();
         assert_eq!(
             truncated.arena,
-            memory.span(4096, 3 * WORD),
+            memory.span(4096 + WORD, 3 * WORD),
             "the end record alone"
         );
         heap.check().unwrap();

@@ -12,6 +12,8 @@ use core::alloc::Layout;
 use core::marker::PhantomData;
 use heap::{AllocError, ClaimOnFirstUse, Grow, Heap, Span};
 
+const WORD: usize = size_of::<usize>();
+
 /// Extends its arena by `step` bytes per call, up to the end of `room`.
 struct ExtendBySteps {
     arena: Span,
@@ -100,7 +102,11 @@ fn a_hook_that_extends_makes_the_allocation_retry_and_succeed() {
         );
         heap.deallocate(grown, Layout::from_size_align(30_000, 8).unwrap());
     }
-    assert_eq!(heap.grow.arena, room);
+    assert_eq!(
+        heap.grow.arena,
+        Span::new(room.base().wrapping_add(WORD), room.acme()),
+        "all the room but the word below the first 16-byte boundary"
+    );
     heap.check().unwrap();
 }
 
@@ -139,7 +145,8 @@ fn claim_on_first_use_claims_its_region_once() {
         let ptr = heap.allocate(layout).unwrap();
         assert_eq!(
             heap.arenas().collect::<Vec<_>>(),
-            vec![memory.span(0, 4096)]
+            vec![memory.span(WORD, 4096 - WORD)],
+            "the region but the word below the first 16-byte boundary"
         );
         assert_eq!(
             heap.allocate(Layout::from_size_align(4000, 8).unwrap()),

@@ -11,6 +11,18 @@ use core::ptr::NonNull;
 use heap::{AllocError, ClaimError, Heap, NeverGrow, Span};
 
 const WORD: usize = size_of::<usize>();
+/// The free chunk of a fresh arena over page-aligned memory of `size` bytes: the first word
+/// lies below the first chunk boundary (one word past a 16-byte boundary, so that blocks are
+/// 16-aligned) and the end record takes three words.
+const fn fresh(size: usize) -> usize {
+    size - 4 * WORD
+}
+
+/// The chunk a block of `size` bytes takes: its tag and bytes in whole 16-byte granules, and
+/// at least four words.
+fn chunk_for(size: usize) -> usize {
+    (size + WORD).next_multiple_of(16).max(4 * WORD)
+}
 
 fn layout(size: usize, align: usize) -> Layout {
     Layout::from_size_align(size, align).unwrap()
@@ -35,9 +47,13 @@ fn free_chunks(heap: &Heap<NeverGrow>) -> Vec<usize> {
 fn a_claimed_arena_is_one_free_chunk_below_its_end_record() {
     let memory = Memory::new(4096);
     let (heap, arena) = heap_over(&memory, 4096);
-    assert_eq!(arena, memory.span(0, 4096));
+    assert_eq!(
+        arena,
+        memory.span(WORD, 4096 - WORD),
+        "blocks one word above chunk boundaries are 16-aligned"
+    );
     assert_eq!(heap.arenas().collect::<Vec<_>>(), vec![arena]);
-    assert_eq!(free_chunks(&heap), vec![4096 - 3 * WORD]);
+    assert_eq!(free_chunks(&heap), vec![fresh(4096)]);
     let counters = heap.counters();
     assert_eq!(
         (
@@ -45,9 +61,9 @@ fn a_claimed_arena_is_one_free_chunk_below_its_end_record() {
             counters.free_bytes,
             counters.free_chunks
         ),
-        (4096, 4096 - 3 * WORD, 1)
+        (4096 - WORD, fresh(4096), 1)
     );
-    assert_eq!(counters.largest_free_chunk, 4096 - 3 * WORD);
+    assert_eq!(counters.largest_free_chunk, fresh(4096));
 }
 
 #[test]
@@ -58,28 +74,32 @@ fn claim_aligns_inward_and_refuses_bad_arenas() {
     // SAFETY: every refused claim writes nothing; the accepted one is the test's memory.
     unsafe {
         let null = Span::from_base_size(core::ptr::without_provenance_mut(0x800), 4096);
-        assert_eq!(heap.claim(null), Err(ClaimError::NullPage { base: 0x800 }));
+        assert_eq!(
+            heap.claim(null),
+            Err(ClaimError::NullPage { base: 0x800 + WORD })
+        );
         let tiny = memory.span(4096, 5 * WORD);
         assert_eq!(
             heap.claim(tiny),
             Err(ClaimError::TooSmall {
-                size: 5 * WORD,
-                minimum: 6 * WORD
-            })
+                size: 3 * WORD,
+                minimum: 7 * WORD
+            }),
+            "one word is lost at the base, one at the top"
         );
         let overlapping = memory.span(4000, 1000);
         let error = heap.claim(overlapping).unwrap_err();
         assert_eq!(
             error,
             ClaimError::Overlaps {
-                arena: memory.span(4000, 1000),
+                arena: memory.span(4000 + WORD, 1000 - 2 * WORD),
                 existing: arena
             }
         );
         assert!(error.to_string().contains("overlaps"), "{error}");
         assert_eq!(heap.counters(), before);
         let unaligned = memory.span(4099, 1000);
-        assert_eq!(heap.claim(unaligned), Ok(memory.span(4104, 992)));
+        assert_eq!(heap.claim(unaligned), Ok(memory.span(4104, 984)));
     }
     assert_eq!(heap.arenas().count(), 2);
     heap.check().unwrap();
@@ -131,7 +151,7 @@ fn allocations_are_aligned_disjoint_and_freed_back_into_one_chunk() {
         }
         heap.check().unwrap();
     }
-    assert_eq!(free_chunks(&heap), vec![(1 << 16) - 3 * WORD]);
+    assert_eq!(free_chunks(&heap), vec![fresh(1 << 16)]);
     assert_eq!(heap.counters().allocated_bytes, 0);
 }
 
@@ -145,7 +165,7 @@ fn a_zero_size_allocation_takes_a_minimal_chunk() {
         let chunk = heap.chunks().find(|chunk| chunk.allocated).unwrap();
         assert_eq!(
             (chunk.base.addr() + WORD, chunk.size),
-            (ptr.as_ptr().addr(), 3 * WORD)
+            (ptr.as_ptr().addr(), 4 * WORD)
         );
         heap.deallocate(ptr, layout(0, 1));
     }
@@ -186,11 +206,11 @@ fn free_merges_with_both_neighbours() {
         heap.check().unwrap();
         assert_eq!(
             free_chunks(&heap),
-            vec![3 * (64 + WORD), 4096 - 3 * WORD - 4 * (64 + WORD)]
+            vec![3 * chunk_for(64), fresh(4096) - 4 * chunk_for(64)]
         );
         heap.deallocate(d, block);
     }
-    assert_eq!(free_chunks(&heap), vec![4096 - 3 * WORD]);
+    assert_eq!(free_chunks(&heap), vec![fresh(4096)]);
     heap.check().unwrap();
 }
 
@@ -235,7 +255,7 @@ fn grow_in_place_absorbs_the_free_chunk_above_or_fails_unchanged() {
         heap.check().unwrap();
         heap.deallocate(a, layout(2000, 8));
     }
-    assert_eq!(free_chunks(&heap), vec![4096 - 3 * WORD]);
+    assert_eq!(free_chunks(&heap), vec![fresh(4096)]);
 }
 
 #[test]
@@ -288,7 +308,7 @@ fn shrink_gives_back_the_tail_and_merges_it() {
         heap.check().unwrap();
         heap.deallocate(a, layout(0, 8));
     }
-    assert_eq!(free_chunks(&heap), vec![4096 - 3 * WORD]);
+    assert_eq!(free_chunks(&heap), vec![fresh(4096)]);
 }
 
 #[test]
@@ -330,7 +350,7 @@ fn chunks_and_counters_describe_the_heap() {
     assert_eq!(chunks.iter().filter(|chunk| chunk.allocated).count(), 2);
     assert_eq!(
         chunks.iter().map(|chunk| chunk.size).sum::<usize>(),
-        8192 - 6 * WORD
+        2 * fresh(4096)
     );
     assert!(chunks
         .iter()
@@ -365,7 +385,7 @@ fn chunks_and_counters_describe_the_heap() {
             .filter(|c| !c.allocated)
             .map(|c| c.size)
             .sum::<usize>()
-            + 3 * WORD
+            + chunk_for(10)
     );
     heap.check().unwrap();
 }
@@ -411,13 +431,13 @@ fn claim_refuses_an_empty_span_as_too_small_and_tests_the_aligned_base() {
             heap.claim(Span::empty()),
             Err(ClaimError::TooSmall {
                 size: 0,
-                minimum: 6 * WORD
+                minimum: 7 * WORD
             })
         );
         assert_eq!(
             heap.claim(Span::from_base_size(low, 4096)),
             Err(ClaimError::NullPage { base: 0x808 }),
-            "the base once word-aligned, as extend reports it"
+            "the base once aligned to a chunk boundary, as extend reports it"
         );
     }
     heap.check().unwrap();

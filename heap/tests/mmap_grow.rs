@@ -5,7 +5,7 @@
 #![cfg(all(feature = "mmap", not(miri)))]
 
 use core::alloc::Layout;
-use heap::{Heap, MmapGrow};
+use heap::{Heap, MmapGrow, Span};
 use std::ptr::NonNull;
 
 fn layout(size: usize, align: usize) -> Layout {
@@ -52,7 +52,13 @@ fn the_arena_is_reserved_on_first_use_and_grows_a_step_at_a_time() {
         0,
         "whole steps of small requests"
     );
-    assert_eq!(heap.counters().claimed_bytes, committed.size());
+    let word = size_of::<usize>();
+    assert_eq!(
+        heap.grow.arena(),
+        Span::new(committed.base().wrapping_add(word), committed.acme()),
+        "the arena covers the committed pages but their first word"
+    );
+    assert_eq!(heap.counters().claimed_bytes, committed.size() - word);
     assert_eq!(heap.arenas().count(), 1, "one arena, extended in place");
     for (n, block) in blocks.into_iter().enumerate() {
         assert!(

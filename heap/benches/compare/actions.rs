@@ -5,12 +5,14 @@
 //!   live < min_live ──► allocate
 //!   otherwise      ──► weights [allocate, free, reallocate], e.g. [1, 1, 1] steady,
 //!                      [1, 1, 0] without realloc, [2, 1, 1] filling up
-//!   size  uniform in 1..=max_size
-//!   align Mixed: 8 nine times in ten, else 16, 32, ... 4096 (equally likely); Fixed(a): a
+//!   size  Uniform(max): uniform in 1..=max;  Traces: as the traced programs ask
+//!   align Mixed: 8 nine times in ten, else 16, 32, ... 4096 (equally likely); Fixed(a): a;
+//!         Malloc: 8 or 16, equally likely (Rust types and C's malloc)
 //! ```
 
 use super::rng::Rng;
 use super::subject::{Locked, Subject};
+use super::trace_sizes;
 use std::alloc::Layout;
 use std::ptr::NonNull;
 
@@ -21,13 +23,42 @@ pub enum Align {
     Mixed,
     /// Always this alignment.
     Fixed(usize),
+    /// 8 or 16, equally likely: what real programs ask (`malloc` promises 16).
+    Malloc,
+}
+
+/// How request sizes are drawn.
+#[derive(Clone, Copy)]
+pub enum Sizes {
+    /// Uniform in `1..=max`.
+    Uniform(usize),
+    /// From the distribution of the traced programs' requests (`trace_sizes.rs`).
+    Traces,
+}
+
+impl Sizes {
+    /// A random size.
+    pub fn draw(self, rng: &mut Rng) -> usize {
+        match self {
+            Sizes::Uniform(max) => 1 + rng.below(max),
+            Sizes::Traces => trace_sizes::draw(rng).max(1),
+        }
+    }
+
+    /// A name for messages and figures: `max_size=N` or `sizes=traces`.
+    pub fn param(self) -> String {
+        match self {
+            Sizes::Uniform(max) => format!("max_size={max}"),
+            Sizes::Traces => "sizes=traces".to_string(),
+        }
+    }
 }
 
 /// The shape of a random-action sequence.
 #[derive(Clone, Copy)]
 pub struct Mix {
-    /// Sizes are uniform in `1..=max_size`.
-    pub max_size: usize,
+    /// How sizes are drawn (allocations and reallocations alike).
+    pub sizes: Sizes,
     /// Relative weights of allocate, free and reallocate once `min_live` blocks are live.
     pub weights: [usize; 3],
     /// How alignments are drawn.
@@ -65,9 +96,10 @@ impl Live {
 impl Mix {
     /// A random layout of this mix.
     pub fn layout(&self, rng: &mut Rng) -> Layout {
-        let size = 1 + rng.below(self.max_size);
+        let size = self.sizes.draw(rng);
         let align = match self.align {
             Align::Fixed(align) => align,
+            Align::Malloc => 8 << rng.below(2),
             Align::Mixed if rng.below(10) != 0 => 8,
             Align::Mixed => 16 << rng.below(9),
         };
@@ -92,7 +124,7 @@ impl Mix {
             unsafe { heap.lock().deallocate(ptr, layout) };
         } else {
             let index = rng.below(live.len());
-            let new_size = 1 + rng.below(self.max_size);
+            let new_size = self.sizes.draw(rng);
             let (ptr, layout) = live.take(index);
             // SAFETY: a live block of this allocator with its layout.
             match unsafe { heap.lock().reallocate(ptr, layout, new_size) } {

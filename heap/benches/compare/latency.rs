@@ -10,9 +10,9 @@
 //! The lock is taken once per trial, outside the timed regions: the figures are the
 //! allocator's own cost, without the (identical) uncontended lock.
 
-use super::actions::{Align, Live, Mix};
+use super::actions::{Align, Live, Mix, Sizes};
 use super::figures::{Column, Figures, View};
-use super::random::steady;
+use super::random::steady_sizes;
 use super::rng::Rng;
 use super::settings::Settings;
 use super::stats::percentile;
@@ -20,8 +20,17 @@ use super::subject::{each_subject, Locked, OnEach, Subject};
 use super::timing::{begin, end, Clock};
 use super::Arena;
 
-/// The largest request sizes, one table each.
-const MAX_SIZES: [usize; 2] = [1000, 10_000];
+/// The size distributions, one table each (with their titles): uniform up to a maximum,
+/// with the usual alignment mix, and as the traced programs ask, with align 8 or 16.
+const TABLES: [(&str, Sizes, Align); 3] = [
+    ("sizes up to 1000 B", Sizes::Uniform(1000), Align::Mixed),
+    ("sizes up to 10000 B", Sizes::Uniform(10_000), Align::Mixed),
+    (
+        "sizes as the traced programs ask, align 8/16",
+        Sizes::Traces,
+        Align::Malloc,
+    ),
+];
 /// The percentiles reported, with their metric names.
 const PERCENTILES: [(usize, &str); 5] = [
     (1, "p1_cycles"),
@@ -87,8 +96,8 @@ impl Latency<'_> {
 
 impl OnEach for Latency<'_> {
     fn run<A: Subject>(&mut self) {
-        for max_size in MAX_SIZES {
-            let mix = steady(max_size, false, Align::Mixed);
+        for (_, sizes, align) in TABLES {
+            let mix = steady_sizes(sizes, false, align);
             let mut samples = Vec::with_capacity(self.settings.trials * self.settings.pairs);
             for _ in 0..self.settings.trials {
                 self.trial::<A>(&mix, &mut samples);
@@ -96,38 +105,30 @@ impl OnEach for Latency<'_> {
             samples.sort_unstable();
             for (percent, metric) in PERCENTILES {
                 let cycles = percentile(&samples, percent) as f64;
-                self.figures.add(
-                    "latency",
-                    format!("max_size={max_size}"),
-                    A::NAME,
-                    metric,
-                    cycles,
-                );
+                self.figures
+                    .add("latency", sizes.param(), A::NAME, metric, cycles);
             }
         }
     }
 }
 
-/// One table and plot per size limit.
+/// One table and plot per size distribution.
 pub fn views() -> Vec<View> {
-    MAX_SIZES
+    TABLES
         .iter()
-        .map(|max_size| View {
+        .map(|(what, sizes, _)| View {
             workload: "latency",
-            file: format!("latency-{max_size}"),
-            title: format!("Latency of an allocate + free pair, sizes up to {max_size} B"),
+            file: format!(
+                "latency-{}",
+                sizes.param().replace("max_size=", "").replace("sizes=", "")
+            ),
+            title: format!("Latency of an allocate + free pair, {what}"),
             unit: "cycles",
             scale: 1.0,
             higher_is_better: false,
             columns: PERCENTILES
                 .iter()
-                .map(|(percent, metric)| {
-                    Column::new(
-                        format!("p{percent}"),
-                        format!("max_size={max_size}"),
-                        metric,
-                    )
-                })
+                .map(|(percent, metric)| Column::new(format!("p{percent}"), sizes.param(), metric))
                 .collect(),
         })
         .collect()

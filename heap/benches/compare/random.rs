@@ -7,7 +7,7 @@
 //!          each through the spin lock ──► ops / elapsed;   figure = median of trials
 //! ```
 
-use super::actions::{Align, Live, Mix};
+use super::actions::{Align, Live, Mix, Sizes};
 use super::figures::{Column, Figures, View};
 use super::rng::Rng;
 use super::settings::Settings;
@@ -27,8 +27,13 @@ const SEED: u64 = 0x5eed_0001;
 
 /// The steady mix: at least 300 live blocks, then equal odds for each action.
 pub fn steady(max_size: usize, realloc: bool, align: Align) -> Mix {
+    steady_sizes(Sizes::Uniform(max_size), realloc, align)
+}
+
+/// The steady mix with sizes drawn from `sizes`.
+pub fn steady_sizes(sizes: Sizes, realloc: bool, align: Align) -> Mix {
     Mix {
-        max_size,
+        sizes,
         weights: [1, 1, usize::from(realloc)],
         align,
         min_live: 300,
@@ -48,9 +53,9 @@ pub fn ops_per_sec<A: Subject>(arena: &Arena, mix: &Mix, settings: &Settings) ->
         let seconds = started.elapsed().as_secs_f64();
         if failures > 0 {
             eprintln!(
-                "note: {} ran out of memory {failures} times (max size {})",
+                "note: {} ran out of memory {failures} times ({})",
                 A::NAME,
-                mix.max_size
+                mix.sizes.param()
             );
         }
         settings.ops as f64 / seconds

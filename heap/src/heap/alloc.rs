@@ -1,51 +1,50 @@
 //! `allocate`: find a chunk for a request in the bins, or get one from the out-of-memory hook.
 //!
 //! ```text
-//!   fast path:  request ──► search size ──► first fitting bin ──► first non-empty bin at or
-//!               above it, in the bitmap word that holds it ──► pop its head, carve the
+//!   fast path:  align <= GRANULE ──► need ──► first fitting bin ──► first non-empty bin at
+//!               or above it, in the bitmap word that holds it ──► pop its head, carve the
 //!               block (`carve.rs`)
-//!   slow path:  no such bin ──► the higher bitmap words ──► the request's own bin
-//!               ──► the hook, and again from the top while the hook helps
+//!   tail calls: the later bitmap words (a growing heap's big free chunk lies there)
+//!               over-aligned requests (search size need + align - GRANULE)
+//!               the slow path (`search.rs`): the request's own bin, then the hook
 //! ```
 //!
-//! The bin search asks for `need` bytes (`need + align - WORD` when over-aligned, enough for
-//! any placement of the aligned pointer), so the first non-empty bin always fits. Only when
-//! there is none does the search look through the bins below, whose chunks may or may not
-//! fit: from the bin of `need` up, each chunk is tried at the exact place the block would
-//! start in it, so memory that is there is never reported missing.
+//! The bin search asks for `need` bytes (`need + align - GRANULE` when over-aligned, enough
+//! for any placement of the aligned pointer), so the first non-empty bin always fits. Every
+//! alignment up to `GRANULE` is the natural one (`chunk.rs`), so `malloc`'s 16 costs
+//! nothing.
 
-use super::bins::{bin_of, first_fitting_bin};
-use super::block::block_start;
-use super::chunk::{MIN_CHUNK, WORD};
+use super::bins::first_fitting_bin;
+use super::chunk::{GRANULE, MIN_CHUNK, WORD};
 use super::errors::AllocError;
-use super::free_chunk::{free_size, next_free};
 use super::Heap;
 use crate::Grow;
 use core::alloc::Layout;
 use core::ptr::NonNull;
 
-/// `size` rounded up to whole words.
+/// The size of the chunk a block of `size` bytes needs: its tag and its bytes, rounded up
+/// to whole granules, and at least `MIN_CHUNK` (room for a free chunk's fields once freed).
+/// `size` must be at most `isize::MAX` (as every `Layout` size is), so nothing overflows.
 #[inline(always)]
-pub(crate) fn round_to_words(size: usize) -> usize {
-    (size + WORD - 1) & !(WORD - 1)
+pub(crate) fn chunk_need(size: usize) -> usize {
+    ((size + WORD + GRANULE - 1) & !(GRANULE - 1)).max(MIN_CHUNK)
 }
 
-/// The bytes a block of `size` keeps above its pointer: whole words, and at least the two a
-/// minimal chunk has above its tag (enough for a free chunk's fields once freed).
+/// The bytes a block of `size` keeps above its pointer: its chunk less the tag.
 #[inline(always)]
 pub(crate) fn block_room(size: usize) -> usize {
-    round_to_words(size).max(MIN_CHUNK - WORD)
+    chunk_need(size) - WORD
 }
 
 /// The chunk size a search must guarantee for `layout`: the block, its tag and, when
 /// over-aligned, room to slide the pointer to any alignment.
 #[inline(always)]
-fn search_size(layout: Layout) -> usize {
-    let need = WORD + block_room(layout.size());
-    if layout.align() <= WORD {
+pub(crate) fn search_size(layout: Layout) -> usize {
+    let need = chunk_need(layout.size());
+    if layout.align() <= GRANULE {
         need
     } else {
-        need + layout.align() - WORD
+        need + layout.align() - GRANULE
     }
 }
 
@@ -56,7 +55,7 @@ impl<G: Grow> Heap<G> {
     /// changing anything ends the loop with `AllocError`; one that keeps changing the heap
     /// without making room keeps it going.
     ///
-    /// A zero-size layout gets a minimal chunk (two usable words), like any other request; the
+    /// A zero-size layout gets a minimal chunk (three usable words), like any other request; the
     /// pointer must be deallocated as usual.
     ///
     /// # Errors
@@ -68,128 +67,73 @@ impl<G: Grow> Heap<G> {
     /// The heap's arenas must still be valid (the contract of `claim` and `extend`).
     #[inline]
     pub unsafe fn allocate(&mut self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
-        let first = first_fitting_bin(search_size(layout));
-        // Only the bitmap word holding `first` is searched here; everything else is the slow
-        // path, reached by a tail call. A call that returned here would keep values alive
-        // across it, in registers that every allocation then saves and restores.
+        if layout.align() > GRANULE {
+            // SAFETY: the arenas are valid, by the caller's contract.
+            return unsafe { self.allocate_aligned(layout) };
+        }
+        let first = first_fitting_bin(chunk_need(layout.size()));
+        // Only the bitmap word holding `first` is searched here; everything else is reached
+        // by a tail call. A call that returned here would keep values alive across it, in
+        // registers that every allocation then saves and restores.
         match self.bitmap.first_in_word_at_or_above(first) {
             // SAFETY: a set bitmap bit means a non-empty bin, whose head fits the search.
-            Some(bin) => unsafe {
-                let (base, size) = self.pop_free(bin);
-                self.stats.allocated(layout.size());
-                Ok(self.carve(base, size, layout))
-            },
+            Some(bin) => unsafe { self.allocate_from(bin, layout) },
+            // SAFETY: the arenas are valid, by the caller's contract.
+            None => unsafe { self.allocate_from_later_words(first, layout) },
+        }
+    }
+
+    /// `allocate` for an alignment above `GRANULE` (rare: `malloc` and most Rust types ask
+    /// at most 16): out of line, so that the common case neither computes nor tests the
+    /// room for sliding the block to its alignment.
+    ///
+    /// # Safety
+    /// As for `allocate`.
+    #[inline(never)]
+    unsafe fn allocate_aligned(&mut self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        match self
+            .bitmap
+            .first_at_or_above(first_fitting_bin(search_size(layout)))
+        {
+            // SAFETY: a set bitmap bit means a non-empty bin, whose head fits the search.
+            Some(bin) => unsafe { self.allocate_from(bin, layout) },
             // SAFETY: the arenas are valid, by the caller's contract.
             None => unsafe { self.allocate_slowly(layout) },
         }
     }
 
-    /// The rest of `allocate` when the bitmap word it searched has no fitting bin: search
-    /// everywhere, then run the hook and retry, repeating while the hook helps. Out of line,
-    /// like every slow path here, so that the fast path saves fewer registers.
+    /// Takes the head of the non-empty bin `bin`, whose chunks all fit `layout`, and carves
+    /// the block from it.
     ///
     /// # Safety
-    /// The heap's arenas must be valid.
-    #[cold]
-    #[inline(never)]
-    unsafe fn allocate_slowly(&mut self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
-        loop {
-            // SAFETY: the arenas are valid, by the caller's contract.
-            if let Some(ptr) = unsafe { self.take_chunk(layout) } {
-                self.stats.allocated(layout.size());
-                return Ok(ptr);
-            }
-            self.grow_for(layout)?;
-        }
-    }
-
-    /// Runs the hook once; `Ok` only if it succeeded and changed the heap: claimed, extended
-    /// or truncated an arena, or freed or resized a block (`progress_marks` differ).
-    #[cold]
-    #[inline(never)]
-    pub(crate) fn grow_for(&mut self, layout: Layout) -> Result<(), AllocError> {
-        let before = self.progress_marks();
-        G::grow(self, layout)?;
-        if self.progress_marks() == before {
-            return Err(AllocError);
-        }
-        Ok(())
-    }
-
-    /// The running totals a hook changes when it gives the heap memory: any claim, extension
-    /// or truncation, and any free or resize of a block. O(1).
-    fn progress_marks(&self) -> (u64, usize, usize, usize) {
-        let stats = &self.stats;
-        (
-            stats.arena_changes,
-            stats.claimed_bytes,
-            stats.live_allocations,
-            stats.allocated_bytes,
-        )
-    }
-
-    /// Takes a fitting chunk for `layout` without calling the hook.
-    ///
-    /// # Safety
-    /// The heap's arenas must be valid.
+    /// `bin` must be non-empty and at or above `first_fitting_bin(search_size(layout))`.
     #[inline(always)]
-    pub(crate) unsafe fn take_chunk(&mut self, layout: Layout) -> Option<NonNull<u8>> {
-        let first = first_fitting_bin(search_size(layout));
-        match self.bitmap.first_at_or_above(first) {
-            // SAFETY: a set bitmap bit means a non-empty bin, whose head fits the search.
-            Some(bin) => unsafe {
-                let (base, size) = self.pop_free(bin);
-                Some(self.carve(base, size, layout))
-            },
-            // SAFETY: the arenas are valid, by the caller's contract.
-            None => unsafe { self.take_from_lower_bins(layout) },
+    unsafe fn allocate_from(&mut self, bin: u8, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let (base, size) = self.pop_free(bin);
+            self.stats.allocated(layout.size());
+            Ok(self.carve(base, size, layout))
         }
     }
 
-    /// The slow path when no bin above holds a chunk that surely fits: look through the bins
-    /// below it, from the bin of the smallest chunk that could hold the block, and take the
-    /// first chunk in which the block fits where it would start (`fits_in_chunk`). Runs
-    /// before the heap gives up or calls the hook, so a fitting chunk is never overlooked.
-    /// O(free chunks in those bins): for requests of at most a word's alignment that is the
-    /// one bin `need` falls in.
+    /// `allocate` when the bitmap word holding `first` has no fitting bin: the words above
+    /// it, where a growing heap's big free chunk lies (so this is common, not cold), and the
+    /// slow path if they are empty too.
     ///
     /// # Safety
-    /// The heap's arenas must be valid.
-    #[cold]
+    /// The heap's arenas must be valid; `first` is the first fitting bin for `layout`.
     #[inline(never)]
-    unsafe fn take_from_lower_bins(&mut self, layout: Layout) -> Option<NonNull<u8>> {
-        let searched = first_fitting_bin(search_size(layout));
-        let mut bin = bin_of(WORD + block_room(layout.size()));
-        while let Some(found) = self.bitmap.first_at_or_above(bin) {
-            if found >= searched {
-                return None;
-            }
-            let mut chunk = self.bins[usize::from(found)];
-            while !chunk.is_null() {
-                // SAFETY: every node of a bin list is a linked free chunk.
-                unsafe {
-                    let chunk_size = free_size(chunk);
-                    if fits_in_chunk(chunk, chunk_size, layout) {
-                        self.unlink_free(chunk, chunk_size);
-                        return Some(self.carve(chunk, chunk_size, layout));
-                    }
-                    chunk = next_free(chunk);
-                }
-            }
-            bin = found + 1;
+    unsafe fn allocate_from_later_words(
+        &mut self,
+        first: u8,
+        layout: Layout,
+    ) -> Result<NonNull<u8>, AllocError> {
+        match self.bitmap.first_in_later_words(first) {
+            // SAFETY: a set bit above `first` means a non-empty bin whose head fits.
+            Some(bin) => unsafe { self.allocate_from(bin, layout) },
+            // SAFETY: the arenas are valid, by the caller's contract.
+            None => unsafe { self.allocate_slowly(layout) },
         }
-        None
     }
-}
-
-/// Whether a block for `layout` fits in the free chunk `[base, base + size)` at the place it
-/// would start there (`block_start`), with its room above it. Checked arithmetic: the chunk
-/// may lie too close to the top of the address space for a large alignment.
-fn fits_in_chunk(base: *mut u8, size: usize, layout: Layout) -> bool {
-    let end = base.addr() + size;
-    base.addr().checked_add(WORD + layout.align() - 1).is_some()
-        && block_start(base, layout.align())
-            .addr()
-            .checked_add(block_room(layout.size()))
-            .is_some_and(|top| top <= end)
 }

@@ -4,6 +4,7 @@
 //!   base                                                          acme
 //!   | chunk | chunk | ... | chunk |  tag  | base  | next  |
 //!                                 |<---- end record ----->|  three words
+//!   ^ WORD mod GRANULE            ^ WORD mod GRANULE      ^ multiple of GRANULE
 //!
 //!   tag   end = acme, ALLOCATED, BELOW_FREE when the last chunk is free
 //!   base  the arena's first byte
@@ -14,9 +15,11 @@
 //!
 //! The record looks like an allocated chunk to the chunk below it, so no operation ever
 //! merges past the top of an arena; the first chunk of an arena never has BELOW_FREE set,
-//! so nothing looks below the base. The heap needs no fixed table of arenas.
+//! so nothing looks below the base. The heap needs no fixed table of arenas. An arena's base
+//! is a chunk boundary (one word past a multiple of `GRANULE`), so its top, three words past
+//! the record's start, is a multiple of `GRANULE`.
 
-use super::chunk::{write_tag, MIN_CHUNK, WORD};
+use super::chunk::{write_tag, GRANULE, MIN_CHUNK, WORD};
 use super::Heap;
 use crate::{Grow, Span};
 
@@ -26,6 +29,30 @@ pub(crate) const RECORD: usize = 3 * WORD;
 pub(crate) const MIN_ARENA: usize = MIN_CHUNK + RECORD;
 /// Arenas must lie entirely at or above this address (the null page is never heap memory).
 pub(crate) const NULL_PAGE_END: usize = 4096;
+
+/// The largest span inside `span` that an arena can cover: from the first chunk boundary
+/// (one word past a multiple of `GRANULE`) to the last multiple of `GRANULE`; empty if there
+/// is none. Never panics.
+pub(crate) fn arena_align_inward(span: Span) -> Span {
+    let Some(base) = span.base().addr().checked_add(GRANULE - 1) else {
+        return Span::empty();
+    };
+    Span::new(
+        span.base().with_addr(boundary_at_or_below(base)),
+        span.acme().map_addr(|acme| acme & !(GRANULE - 1)),
+    )
+}
+
+/// The highest chunk boundary at or below `addr` (`addr >= WORD`).
+pub(crate) fn boundary_at_or_below(addr: usize) -> usize {
+    ((addr - WORD) & !(GRANULE - 1)) + WORD
+}
+
+/// The lowest multiple of `GRANULE` at or above `addr` (`addr` not within a granule of the
+/// top of the address space).
+pub(crate) fn granule_at_or_above(addr: usize) -> usize {
+    (addr + GRANULE - 1) & !(GRANULE - 1)
+}
 
 /// The base of the arena whose end record is at `record`.
 ///
@@ -59,7 +86,7 @@ pub(crate) unsafe fn arena_span(record: *mut u8) -> Span {
 /// Writes a complete end record at `record`.
 ///
 /// # Safety
-/// `[record, record + RECORD)` must be writable arena memory, word-aligned.
+/// `[record, record + RECORD)` must be writable arena memory, at a chunk boundary.
 pub(crate) unsafe fn write_record(record: *mut u8, base: *mut u8, next: *mut u8, below_free: bool) {
     // SAFETY: the caller hands over the three words.
     unsafe {

@@ -1,31 +1,36 @@
 //! Size classes: which bin a free chunk of a given size belongs to.
 //!
-//! Sizes are counted in words (`w = size / WORD`, at least 3). Small chunks get one bin per
-//! word; from 32 words up, every power of two is split into four equal bins:
+//! Sizes are counted in granules (`g = size / GRANULE`, 16 bytes on x86_64, at least 2).
+//! Small chunks get one bin per granule; from 32 granules (512 bytes) up, every power of two
+//! is split into four equal bins:
 //!
 //! ```text
-//!   words     3   4   5  …  31 | 32‥39 40‥47 48‥55 56‥63 | 64‥79 80‥95 … | …
-//!   bin       0   1   2  …  28 |  29    30    31    32   |  33    34   … | … 252
+//!   granules  2   3   4  …  31 | 32‥39 40‥47 48‥55 56‥63 | 64‥79 80‥95 … | …
+//!   bin       0   1   2  …  29 |  30    31    32    33   |  34    35   … | … 249
 //!
-//!   w < 32:   bin = w - 3
-//!   w >= 32:  k = log2(w), quarter = (w >> (k - 2)) & 3, bin = 29 + 4 (k - 5) + quarter
+//!   g < 32:   bin = g - 2
+//!   g >= 32:  k = log2(g), quarter = (g >> (k - 2)) & 3, bin = 30 + 4 (k - 5) + quarter
 //! ```
 //!
-//! Every chunk in bin `b` is at least `bin_floor(b)`. To allocate `n` words, round `n` up
+//! Every chunk in bin `b` is at least `bin_floor(b)`. To allocate `n` bytes, round `n` up
 //! to the next bin floor: every chunk from that bin on fits, so the first non-empty bin at
 //! or above it (one bitmap search) always holds a chunk that fits.
 
-use super::chunk::WORD;
+use super::chunk::GRANULE;
 use core::hint::select_unpredictable;
 
-/// Chunks below this many words each have a bin of their own.
-const EXACT_WORDS: usize = 32;
-/// Number of one-word bins (sizes 3 to 31 words).
-const EXACT_BINS: usize = EXACT_WORDS - 3;
-/// `log2(EXACT_WORDS)`: the first power of two that is split into quarters.
-const FIRST_SPLIT_LOG: u32 = EXACT_WORDS.trailing_zeros();
-/// Largest `log2` of a size in words that a `usize` byte count can reach.
-const LAST_LOG: u32 = usize::BITS - 1 - WORD.trailing_zeros();
+/// Chunks below this many granules each have a bin of their own.
+const EXACT_GRANULES: usize = 32;
+/// The smallest chunk, in granules (`MIN_CHUNK`).
+const MIN_GRANULES: usize = 2;
+/// Number of one-granule bins (sizes 2 to 31 granules).
+const EXACT_BINS: usize = EXACT_GRANULES - MIN_GRANULES;
+/// Chunks below this many bytes have an exact bin.
+const EXACT_BYTES: usize = EXACT_GRANULES * GRANULE;
+/// `log2(EXACT_GRANULES)`: the first power of two that is split into quarters.
+const FIRST_SPLIT_LOG: u32 = EXACT_GRANULES.trailing_zeros();
+/// Largest `log2` of a size in granules that a `usize` byte count can reach.
+const LAST_LOG: u32 = usize::BITS - 1 - GRANULE.trailing_zeros();
 
 /// Number of bins: enough for every chunk size a `usize` can express.
 pub(crate) const BIN_COUNT: usize = EXACT_BINS + 4 * (LAST_LOG - FIRST_SPLIT_LOG + 1) as usize;
@@ -40,56 +45,62 @@ const _: () = assert!(
 );
 
 /// What `split_bin` subtracts so that it needs one shift and one add (see there).
-const SPLIT_BIAS: usize = 4 * (FIRST_SPLIT_LOG + WORD.trailing_zeros()) as usize + 4 - EXACT_BINS;
+const SPLIT_BIAS: usize =
+    4 * (FIRST_SPLIT_LOG + GRANULE.trailing_zeros()) as usize + 4 - EXACT_BINS;
 
-/// The bin that holds a free chunk of `size` bytes (`size >= MIN_CHUNK`, a multiple of WORD).
+/// The bin that holds a free chunk of `size` bytes (`size >= MIN_CHUNK`, a multiple of
+/// GRANULE).
 #[inline(always)]
 pub(crate) fn bin_of(size: usize) -> u8 {
     // Both candidates are computed and one is picked without a branch: mixed request sizes
-    // fall on either side of `EXACT_WORDS` at random, so a branch here would often be
+    // fall on either side of `EXACT_BYTES` at random, so a branch here would often be
     // mispredicted. `split_bin` is cheap and harmless for small sizes.
-    let bin = select_unpredictable(size < EXACT_WORDS * WORD, size / WORD - 3, split_bin(size));
+    let bin = select_unpredictable(
+        size < EXACT_BYTES,
+        size / GRANULE - MIN_GRANULES,
+        split_bin(size),
+    );
     // Lossless: every bin number is below `BIN_COUNT`, which is below 256.
     bin as u8
 }
 
 /// The first bin whose every chunk is at least `size` bytes (`size >= MIN_CHUNK`, a
-/// multiple of WORD; may be `BIN_COUNT` for sizes no chunk can have).
+/// multiple of GRANULE; may be `BIN_COUNT` for sizes no chunk can have).
 ///
-/// Above the exact bins this is the bin of `size - WORD`, plus one: if `size` is the
-/// smallest size of its bin, `size - WORD` lies in the bin below and the next bin is that of
-/// `size`; otherwise `size - WORD` shares the bin of `size` (which may hold smaller chunks)
-/// and the next bin holds only larger ones.
+/// Above the exact bins this is the bin of `size - GRANULE`, plus one: if `size` is the
+/// smallest size of its bin, `size - GRANULE` lies in the bin below and the next bin is that
+/// of `size`; otherwise `size - GRANULE` shares the bin of `size` (which may hold smaller
+/// chunks) and the next bin holds only larger ones.
 #[inline(always)]
 pub(crate) fn first_fitting_bin(size: usize) -> u8 {
     let bin = select_unpredictable(
-        size <= EXACT_WORDS * WORD,
-        size / WORD - 3,
-        split_bin(size - WORD) + 1,
+        size <= EXACT_BYTES,
+        size / GRANULE - MIN_GRANULES,
+        split_bin(size - GRANULE) + 1,
     );
     // Lossless: at most `BIN_COUNT`, which is below 256.
     bin as u8
 }
 
-/// The bin of a chunk of `size >= EXACT_WORDS * WORD` bytes; for smaller sizes (at least
-/// two words), a meaningless value (the callers compute it anyway, to pick without a branch).
+/// The bin of a chunk of `size >= EXACT_BYTES` bytes; for smaller sizes (at least one
+/// granule), a meaningless value (the callers compute it anyway, to pick without a branch).
 ///
 /// Written on bytes, `log = log2(size)`, the top three bits of `size` are
 /// `top = size >> (log - 2)`, that is `4 + quarter`, and the bin is
 ///
 /// ```text
-///   EXACT_BINS + 4 (log - log2(WORD) - FIRST_SPLIT_LOG) + top - 4  =  4 log + top - SPLIT_BIAS
+///   EXACT_BINS + 4 (log - log2(GRANULE) - FIRST_SPLIT_LOG) + top - 4  =  4 log + top - SPLIT_BIAS
 /// ```
 ///
-/// which compiles to one bit scan, one shift and one `lea`. The right-hand form never goes
-/// below zero, even for the small sizes whose value is thrown away.
+/// which compiles to one bit scan, one shift and one `lea`. For the small sizes whose value
+/// is thrown away the subtraction may wrap (with fewer exact bins it does), which is harmless.
 #[inline(always)]
 fn split_bin(size: usize) -> usize {
-    // `| 1` changes no log of a multiple of WORD, and tells the compiler that the argument
+    // `| 1` changes no log of a multiple of GRANULE, and tells the compiler that the argument
     // is not zero, so `ilog2` needs no zero check.
     let log = (size | 1).ilog2();
     let top = size >> (log - 2);
-    4 * log as usize + top - SPLIT_BIAS
+    (4 * log as usize + top).wrapping_sub(SPLIT_BIAS)
 }
 
 #[cfg(test)]
@@ -99,11 +110,11 @@ mod tests {
     /// The smallest chunk size, in bytes, that bin `bin` holds.
     fn bin_floor(bin: usize) -> usize {
         if bin < EXACT_BINS {
-            (bin + 3) * WORD
+            (bin + MIN_GRANULES) * GRANULE
         } else {
             let log = (bin - EXACT_BINS) / 4 + FIRST_SPLIT_LOG as usize;
             let quarter = (bin - EXACT_BINS) % 4;
-            ((4 + quarter) << (log - 2)) * WORD
+            ((4 + quarter) << (log - 2)) * GRANULE
         }
     }
 
@@ -111,22 +122,27 @@ mod tests {
     fn bins_partition_sizes_in_order() {
         let mut previous = 0;
         let last = if cfg!(miri) { 5_000 } else { 100_000 };
-        for words in 3..last {
-            let bin = usize::from(bin_of(words * WORD));
+        for granules in MIN_GRANULES..last {
+            let size = granules * GRANULE;
+            let bin = usize::from(bin_of(size));
             assert!(
                 bin == previous || bin == previous + 1,
-                "{words} words: bin {bin}"
+                "{size} B: bin {bin}"
             );
-            assert!(bin_floor(bin) <= words * WORD);
-            assert!(
-                words * WORD < bin_floor(bin + 1),
-                "{words} words: bin {bin}"
-            );
-            let fitting = usize::from(first_fitting_bin(words * WORD));
+            assert!(bin_floor(bin) <= size);
+            assert!(size < bin_floor(bin + 1), "{size} B: bin {bin}");
+            let fitting = usize::from(first_fitting_bin(size));
             assert!(fitting >= bin);
-            assert!(bin_floor(fitting) >= words * WORD);
+            assert!(bin_floor(fitting) >= size);
+            assert!(
+                fitting == bin || bin_floor(fitting - 1) < size,
+                "{size} B: bin {fitting} is not the first"
+            );
             previous = bin;
         }
-        assert_eq!(usize::from(bin_of(usize::MAX & !(WORD - 1))), BIN_COUNT - 1);
+        assert_eq!(
+            usize::from(bin_of(usize::MAX & !(GRANULE - 1))),
+            BIN_COUNT - 1
+        );
     }
 }

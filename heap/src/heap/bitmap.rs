@@ -1,17 +1,17 @@
 //! The availability bitmap: one bit per bin, set exactly when the bin's list is non-empty.
 //!
 //! ```text
-//!   words[0]  bins   0‥63      chunks under 112 KiB (bin 64 starts at 14336 words)
-//!   words[1]  bins  64‥127     chunks under 7 GiB
-//!   words[2]  bins 128‥191     chunks under 448 TiB
-//!   words[3]  bins 192‥255     the rest (bins 253‥255 do not exist)
+//!   words[0]  bins   0‥63      chunks under 192 KiB (bin 64 starts at 12288 granules)
+//!   words[1]  bins  64‥127     chunks under 12 GiB
+//!   words[2]  bins 128‥191     chunks under 768 TiB
+//!   words[3]  bins 192‥255     the rest (bins 250‥255 do not exist)
 //! ```
 //!
 //! Finding the first non-empty bin at or above `b` takes one `trailing_zeros` on the word
-//! holding `b`, masked below `b`; only if that word has nothing left does the search look at
-//! the next words, at most three more (a slow path of `allocate`). Real arenas keep the
-//! search in the first two words.
-//! Updates touch one word and never branch.
+//! holding `b`, masked below `b`. Only if that word has nothing left does the search look at
+//! the later words, at most three more: the allocation fast path tail-calls that search
+//! itself, because a growing heap carves most blocks from one big free chunk whose bin lies
+//! above the first word. Updates touch one word and never branch.
 
 use super::bins::BIN_SLOTS;
 
@@ -47,6 +47,13 @@ impl Bitmap {
         *word = (*word & !(1 << bit)) | (u64::from(non_empty) << bit);
     }
 
+    /// Marks `bin` empty if `now_empty`; leaves the bitmap unchanged otherwise (`bin` may then
+    /// be any bin). Without a branch, like `mark`.
+    #[inline(always)]
+    pub(crate) fn clear_if(&mut self, bin: u8, now_empty: bool) {
+        self.words[usize::from(bin / 64)] &= !(u64::from(now_empty) << (bin % 64));
+    }
+
     /// Whether `bin` is marked non-empty.
     pub(crate) fn is_set(&self, bin: u8) -> bool {
         self.words[usize::from(bin / 64)] & (1 << (bin % 64)) != 0
@@ -61,15 +68,20 @@ impl Bitmap {
         (here != 0).then(|| first_bin(index, here))
     }
 
+    /// The first non-empty bin in the bitmap words after the one that holds `bin`, if any.
+    #[inline(always)]
+    pub(crate) fn first_in_later_words(&self, bin: u8) -> Option<u8> {
+        (usize::from(bin / 64) + 1..WORDS).find_map(|index| {
+            let word = self.words[index];
+            (word != 0).then(|| first_bin(index, word))
+        })
+    }
+
     /// The first non-empty bin at or above `bin`, if any: the word that holds `bin`, then
     /// the words after it.
     pub(crate) fn first_at_or_above(&self, bin: u8) -> Option<u8> {
-        self.first_in_word_at_or_above(bin).or_else(|| {
-            (usize::from(bin / 64) + 1..WORDS).find_map(|index| {
-                let word = self.words[index];
-                (word != 0).then(|| first_bin(index, word))
-            })
-        })
+        self.first_in_word_at_or_above(bin)
+            .or_else(|| self.first_in_later_words(bin))
     }
 }
 

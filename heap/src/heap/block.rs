@@ -3,22 +3,23 @@
 //! a free chunk of its own.
 //!
 //! ```text
-//!   align <= WORD, or gap = 0            | tag | user bytes ...                |
-//!                                              ^ block = base + WORD
-//!   gap of one or two words              | tag | (gap) | back | user bytes ... |
+//!   align <= GRANULE, or gap = 0         | tag | user bytes ...                |
+//!                                              ^ block = base + WORD, a multiple of GRANULE
+//!   gap of one granule                   | tag | (gap) | back | user bytes ... |
 //!                                                             ^ block, aligned; back = base
 //!   gap >= MIN_CHUNK: the gap is a free chunk and the block's chunk starts at block - WORD
 //! ```
 //!
-//! The word below a block is its tag (bit 0 set) or the back pointer (bit 0 clear). Every
-//! live block sits at `block_start(base, align)` of its chunk for its layout's alignment:
-//! `carve` puts it there, resizing in place keeps it, the `Allocator` methods move a block
-//! whose new alignment would put it elsewhere, and the debug checks rely on it.
+//! Chunks start one word past a granule boundary, so every gap is a whole number of
+//! granules. The word below a block is its tag (bit 0 set) or the back pointer (bit 0
+//! clear). Every live block sits at `block_start(base, align)` of its chunk for its layout's
+//! alignment: `carve` puts it there, resizing in place keeps it, the `Allocator` methods move
+//! a block whose new alignment would put it elsewhere, and the debug checks rely on it.
 
 use super::chunk::{first_word, is_allocated, WORD};
 
 /// Where a block aligned to `align` starts in a chunk at `base`: the first multiple of
-/// `align` at or above `base + WORD` (so `base + WORD` for every `align <= WORD`).
+/// `align` at or above `base + WORD` (so `base + WORD` for every `align <= GRANULE`).
 #[inline(always)]
 pub(crate) fn block_start(base: *mut u8, align: usize) -> *mut u8 {
     base.map_addr(|addr| (addr + WORD + align - 1) & !(align - 1))

@@ -2,20 +2,20 @@
 //! giving back what the block does not need.
 //!
 //! ```text
-//!   align <= WORD                       over-aligned, gap >= MIN_CHUNK
+//!   align <= GRANULE                    over-aligned, gap >= MIN_CHUNK
 //!   | tag | user ...  | free tail |     | free gap | tag | user ...  | free tail |
 //!   ^base      used_end^         ^end                      ^ aligned pointer
 //!
-//!   over-aligned, gap of one or two words: | tag | .. | back | user ... | free tail |
+//!   over-aligned, gap of one granule: | tag | .. | back | user ... | free tail |
 //! ```
 //!
-//! A tail or gap of at least `MIN_CHUNK` goes back to the bins; a smaller one stays in the
-//! chunk. `place` is shared with growing in place, which also ends with a chunk to keep
+//! A tail or gap of at least `MIN_CHUNK` goes back to the bins; a smaller one (one granule)
+//! stays in the chunk. `place` is shared with growing in place, which also ends with a chunk to keep
 //! whole or split.
 
-use super::alloc::block_room;
+use super::alloc::{block_room, chunk_need};
 use super::block::{block_start, write_back_pointer};
-use super::chunk::{set_below_free, write_tag, MIN_CHUNK, WORD};
+use super::chunk::{set_below_free, write_tag, GRANULE, MIN_CHUNK, WORD};
 use super::Heap;
 use crate::Grow;
 use core::alloc::Layout;
@@ -36,11 +36,11 @@ impl<G: Grow> Heap<G> {
         size: usize,
         layout: Layout,
     ) -> NonNull<u8> {
-        if layout.align() > WORD {
+        if layout.align() > GRANULE {
             // SAFETY: forwarded contract.
             return unsafe { self.carve_aligned(base, size, layout) };
         }
-        let need = WORD + block_room(layout.size());
+        let need = chunk_need(layout.size());
         // SAFETY: `[base, base + size)` is an unlinked free chunk of at least `need` bytes;
         // arenas lie above the null page, so no chunk pointer is null.
         unsafe {
@@ -80,7 +80,7 @@ impl<G: Grow> Heap<G> {
     /// `[base, used_end)` and gives the tail back if it can hold a chunk.
     ///
     /// # Safety
-    /// `[base, end)` must be an unlinked former free chunk; `used_end` word-aligned, in it.
+    /// `[base, end)` must be an unlinked former free chunk; `used_end` a chunk boundary in it.
     #[inline(always)]
     pub(crate) unsafe fn place(
         &mut self,

@@ -7,7 +7,7 @@
 use super::bins::bin_of;
 use super::check_arena::Totals;
 use super::chunk::{first_word, is_allocated};
-use super::free_chunk::{free_size, next_free, prev_free};
+use super::free_chunk::{bin_mark, free_size, next_free, prev_free};
 use super::Heap;
 use crate::Grow;
 use core::fmt;
@@ -15,11 +15,13 @@ use core::fmt;
 /// The invariant a [`CheckError`] reports as broken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Rule {
-    /// Arenas lie above the null page, word-aligned, and do not overlap.
+    /// Arenas lie above the null page, start at a chunk boundary (one word past a multiple
+    /// of 16 bytes), and do not overlap.
     ArenaPlacement,
     /// An arena's end record is a tag ending at the arena's top.
     EndRecord,
-    /// Every chunk is at least three words, word-aligned, and inside its arena.
+    /// Every chunk is at least four words, a whole number of 16-byte granules, and inside
+    /// its arena.
     ChunkBounds,
     /// A free chunk's size word at its base equals the one at its top.
     SizeWordsAgree,
@@ -31,8 +33,8 @@ pub enum Rule {
     Bitmap,
     /// Every free chunk is in the bin its size belongs to.
     RightBin,
-    /// List links are consistent (`next.prev` is the node, the head's `prev` is null) and
-    /// every listed node is a free chunk inside an arena.
+    /// List links are consistent (`next.prev` is the node, the head's `prev` is its bin's
+    /// mark) and every listed node is a free chunk inside an arena.
     ListLinks,
     /// The bins hold exactly the free chunks the walk found.
     BinsHoldAllFree,
@@ -80,7 +82,7 @@ impl<G: Grow> Heap<G> {
             if self.bitmap.is_set(bin) == head.is_null() {
                 return Err(broken(Rule::Bitmap, head.addr(), usize::from(bin)));
             }
-            let (mut previous, mut node) = (core::ptr::null_mut(), head);
+            let (mut previous, mut node) = (bin_mark(bin), head);
             while !node.is_null() {
                 if listed.free_chunks == walked.free_chunks
                     || !self.arenas().any(|arena| arena.contains(node))

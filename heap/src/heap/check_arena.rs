@@ -1,8 +1,8 @@
 //! The arena half of `check`: walk every chunk of every arena and verify its shape.
 //!
 //! ```text
-//!   | chunk | chunk | ... | record |      each chunk: >= 3 words, word-aligned, inside;
-//!   ^ arena base >= 4096                 free: size words agree, no free neighbour below;
+//!   | chunk | chunk | ... | record |      each chunk: >= MIN_CHUNK, whole granules, inside;
+//!   ^ arena base >= 4096, a boundary     free: size words agree, no free neighbour below;
 //!                                        allocated: BELOW_FREE bit == chunk below is free
 //! ```
 //!
@@ -11,7 +11,9 @@
 
 use super::arena::{arena_base, next_arena, NULL_PAGE_END, RECORD};
 use super::check::{broken, CheckError, Rule};
-use super::chunk::{below_is_free, end_of, first_word, is_allocated, MIN_CHUNK, WORD};
+use super::chunk::{
+    below_is_free, end_of, first_word, is_allocated, is_chunk_boundary, GRANULE, MIN_CHUNK, WORD,
+};
 use super::free_chunk::{free_size, free_size_below};
 use super::Heap;
 use crate::Grow;
@@ -36,7 +38,7 @@ impl<G: Grow> Heap<G> {
             let base = unsafe { arena_base(record) };
             let arena = crate::Span::new(base, record.wrapping_add(RECORD));
             let misplaced = base.addr() < NULL_PAGE_END
-                || !base.addr().is_multiple_of(WORD)
+                || !is_chunk_boundary(base.addr())
                 || base.addr() > record.addr();
             if misplaced || self.arenas().filter(|other| other.overlaps(arena)).count() != 1 {
                 return Err(broken(Rule::ArenaPlacement, base.addr(), record.addr()));
@@ -67,7 +69,7 @@ impl<G: Grow> Heap<G> {
             if room < MIN_CHUNK {
                 return Err(broken(Rule::ChunkBounds, at.addr(), room));
             }
-            // SAFETY: `at` is a word-aligned address with at least three words below the record.
+            // SAFETY: `at` is a chunk boundary with at least `MIN_CHUNK` bytes below the record.
             let first = unsafe { first_word(at) };
             let size = if is_allocated(first) {
                 let size = end_of(first).addr().wrapping_sub(at.addr());
@@ -87,7 +89,7 @@ impl<G: Grow> Heap<G> {
                 totals.free_bytes += size;
                 size
             };
-            if size < MIN_CHUNK || !size.is_multiple_of(WORD) || size > room {
+            if size < MIN_CHUNK || !size.is_multiple_of(GRANULE) || size > room {
                 return Err(broken(Rule::ChunkBounds, at.addr(), size));
             }
             below_free = !is_allocated(first);

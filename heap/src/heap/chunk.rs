@@ -1,23 +1,36 @@
 //! Chunk words: the tag of an allocated chunk, and the first word that tells allocated from
 //! free. Where a block sits in its chunk is `block.rs`.
 //!
-//! Every chunk is a whole number of words (`WORD` = 8 bytes on x86_64), at least three.
-//! Its first word tells the chunk below whether it is allocated:
+//! Every chunk is a whole number of granules (`GRANULE` = two words, 16 bytes on x86_64),
+//! at least two, and starts one word past a granule boundary, so that the block right above
+//! its one-word tag is granule-aligned: every alignment up to `GRANULE` (what `malloc`
+//! promises, and what most Rust types ask) costs nothing. Its first word tells the chunk
+//! below whether it is allocated:
 //!
 //! ```text
 //!   allocated chunk                          tag = end | BELOW_FREE | ALLOCATED
 //!   base                                  end          bit 1        bit 0
 //!   | tag | user bytes ...                |
+//!   ^ WORD mod GRANULE                    ^ WORD mod GRANULE
+//!         ^ block: a multiple of GRANULE
 //! ```
 //!
 //! A free chunk starts with its `next` link instead (bit 0 clear; see `free_list.rs`), so
 //! bit 0 of a chunk's first word says "allocated". All words are stored as pointers so that
 //! they keep the provenance of the arena they point into.
 
-/// Bytes per word: the granularity of every chunk.
+/// Bytes per word: the size of a tag, a link or a size field.
 pub(crate) const WORD: usize = core::mem::size_of::<usize>();
-/// The smallest chunk: a free chunk needs `next`, `prev` and its size.
-pub(crate) const MIN_CHUNK: usize = 3 * WORD;
+/// The granularity of every chunk, and the alignment of every block right above its tag.
+pub(crate) const GRANULE: usize = 2 * WORD;
+/// The smallest chunk: a free chunk needs `next`, `prev` and its size at both ends.
+pub(crate) const MIN_CHUNK: usize = 2 * GRANULE;
+
+/// Whether `addr` is where a chunk may start: one word past a multiple of `GRANULE`.
+#[inline(always)]
+pub(crate) fn is_chunk_boundary(addr: usize) -> bool {
+    addr % GRANULE == WORD
+}
 
 const ALLOCATED: usize = 1;
 const BELOW_FREE: usize = 2;
@@ -26,7 +39,8 @@ const FLAGS: usize = ALLOCATED | BELOW_FREE;
 /// Reads the first word of the chunk at `base` (a tag, or a free chunk's `next` link).
 ///
 /// # Safety
-/// `base` must be a word-aligned address inside an arena, valid for reads.
+/// `base` must be a chunk boundary (or any word-aligned address) inside an arena, valid
+/// for reads.
 #[inline(always)]
 pub(crate) unsafe fn first_word(base: *mut u8) -> *mut u8 {
     // SAFETY: the caller guarantees a readable, aligned word.

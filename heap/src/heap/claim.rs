@@ -1,23 +1,26 @@
 //! `claim`: giving the heap a new arena.
 //!
 //! ```text
-//!   span (word-aligned inward)
+//!   span (aligned inward: base one word past a multiple of GRANULE, top a multiple of it)
 //!   base                                           acme
 //!   |            one free chunk           | record |
 //!                                          ^ tag has BELOW_FREE; next = previous list head
 //! ```
 
-use super::arena::{write_record, MIN_ARENA, NULL_PAGE_END, RECORD};
+use super::arena::{arena_align_inward, write_record, MIN_ARENA, NULL_PAGE_END, RECORD};
 use super::errors::ClaimError;
 use super::Heap;
 use crate::{Grow, Span};
 
 impl<G: Grow> Heap<G> {
-    /// Adds the memory of `arena` to the heap; returns the span actually used (the part of
-    /// `arena` whose ends are word-aligned). Any number of disjoint arenas may be claimed.
+    /// Adds the memory of `arena` to the heap; returns the span actually used: the part of
+    /// `arena` from one word past a multiple of 16 bytes (two words; so that every block's
+    /// tag sits one word below a 16-byte boundary and every block is 16-aligned) to a multiple
+    /// of 16 bytes. A page-aligned `arena` loses its first word. Any number of disjoint arenas
+    /// may be claimed.
     ///
-    /// Errors, with nothing written, tested in this order on `arena` aligned inward to words:
-    /// it is smaller than six words ([`ClaimError::TooSmall`]; an empty span too), it reaches
+    /// Errors, with nothing written, tested in this order on `arena` aligned inward so: it is
+    /// smaller than seven words ([`ClaimError::TooSmall`]; an empty span too), it reaches
     /// below address 4096 ([`ClaimError::NullPage`], with the aligned base, as
     /// [`Heap::extend`] reports it), or it overlaps an arena of this heap
     /// ([`ClaimError::Overlaps`]).
@@ -28,7 +31,7 @@ impl<G: Grow> Heap<G> {
     /// base pointer must carry the provenance of all of it (and, for a later `extend`, of the
     /// memory the arena may grow into).
     pub unsafe fn claim(&mut self, arena: Span) -> Result<Span, ClaimError> {
-        let span = arena.word_align_inward();
+        let span = arena_align_inward(arena);
         if span.size() < MIN_ARENA {
             return Err(ClaimError::TooSmall {
                 size: span.size(),

@@ -4,28 +4,31 @@
 //! ```text
 //!   | tag | user ... |                ptr = base + WORD, or for an over-aligned layout
 //!   | tag | .. | back | user ... |     ptr = block_start(base, align), back = base
-//!         |<-- room: block_room(size) .. block_room(size) + 2 WORD -->| chunk end
+//!         |<-- room: block_room(size) .. block_room(size) + GRANULE -->| chunk end
 //! ```
 //!
 //! The proof walks the arena's chunks from its base to the chunk that holds `ptr - WORD`
 //! (O(chunks) per call, which is why it is a feature), then checks that the chunk is
 //! allocated, that `ptr` is exactly where a block of the layout's alignment starts in it
 //! (`block::block_start`; with its back pointer when there is a gap), that the room above
-//! `ptr` is what a block of the layout's size gets (its words, plus a tail of at most two
-//! words too small to be a chunk of its own), and that the size is not more than the live
+//! `ptr` is what a block of the layout's size gets (its granules, plus a tail of one granule,
+//! too small to be a chunk of its own), and that the size is not more than the live
 //! blocks hold. Any failure panics with the pointer and what is wrong with it, before
 //! anything changes.
 //!
 //! The heap does not store requested sizes, so a size that rounds to the same room (within
-//! the two-word tail and the rounding to words) cannot be told apart from the right one.
+//! the one-granule tail and the rounding to granules) cannot be told apart from the right one.
 
 use super::alloc::block_room;
 use super::block::block_start;
-use super::chunk::{first_word, WORD};
+use super::chunk::{first_word, GRANULE, MIN_CHUNK, WORD};
 use super::Heap;
 use crate::Grow;
 use core::alloc::Layout;
 use core::ptr::NonNull;
+
+/// The largest tail a block keeps above its room: one too small to be a chunk of its own.
+const LARGEST_KEPT_TAIL: usize = MIN_CHUNK - GRANULE;
 
 impl<G: Grow> Heap<G> {
     /// Panics, naming `operation` and the address, unless `ptr` is a live block of this heap
@@ -49,12 +52,12 @@ impl<G: Grow> Heap<G> {
         }
         let room = span.acme().addr() - ptr.addr();
         let expected = block_room(layout.size());
-        if room < expected || room > expected + 2 * WORD {
+        if room < expected || room > expected + LARGEST_KEPT_TAIL {
             panic!(
                 "{operation}: the layout (size {}, align {}) does not fit the block at {ptr:p}: it has {room} bytes in chunk {span}, and a block of that size has {expected} to {} bytes",
                 layout.size(),
                 layout.align(),
-                expected + 2 * WORD
+                expected + LARGEST_KEPT_TAIL
             );
         }
         if layout.size() > self.stats.allocated_bytes {

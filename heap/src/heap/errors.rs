@@ -19,19 +19,19 @@ impl fmt::Display for AllocError {
 pub enum ClaimError {
     /// The arena reaches into the null page (addresses below 4096).
     NullPage {
-        /// The arena's base address, aligned up to a word.
+        /// The arena's base address, aligned up as `claim` aligns it.
         base: usize,
     },
-    /// After word alignment the arena is smaller than the smallest arena (or empty).
+    /// Once aligned inward (see `claim`) the arena is smaller than the smallest arena (or empty).
     TooSmall {
         /// The aligned arena's size in bytes.
         size: usize,
-        /// The smallest arena in bytes (six words).
+        /// The smallest arena in bytes (seven words: a minimal chunk and the end record).
         minimum: usize,
     },
     /// The arena overlaps one the heap already has.
     Overlaps {
-        /// The arena asked for (word-aligned).
+        /// The arena asked for (aligned inward).
         arena: Span,
         /// The arena it overlaps.
         existing: Span,
@@ -50,7 +50,7 @@ pub enum ExtendError {
     DoesNotContain {
         /// The arena.
         old: Span,
-        /// The span asked for (word-aligned).
+        /// The span asked for (aligned inward).
         new: Span,
     },
     /// The new span reaches into the null page (addresses below 4096).
@@ -60,7 +60,7 @@ pub enum ExtendError {
     },
     /// The new span overlaps another arena.
     Overlaps {
-        /// The span asked for (word-aligned).
+        /// The span asked for (aligned inward).
         new: Span,
         /// The arena it overlaps.
         existing: Span,

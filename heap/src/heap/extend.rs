@@ -12,7 +12,8 @@
 //! chunk, next to an allocated chunk, is left unused; the returned span says what was used.
 
 use super::arena::{
-    arena_base, arena_span, next_arena, set_arena_base, write_record, NULL_PAGE_END, RECORD,
+    arena_align_inward, arena_base, arena_span, next_arena, set_arena_base, write_record,
+    NULL_PAGE_END, RECORD,
 };
 use super::chunk::{below_is_free, first_word, is_allocated, set_below_free, MIN_CHUNK};
 use super::errors::ExtendError;
@@ -24,7 +25,10 @@ impl<G: Grow> Heap<G> {
     /// Grows the arena `old` (as `claim`, `extend` or `truncate` returned it) to `new`, which
     /// must contain it; returns the arena now. Either end or both may move.
     ///
-    /// Errors, with nothing written: `old` is not an arena of this heap, `new` (word-aligned
+    /// `new` is first aligned inward as [`Heap::claim`] aligns an arena: its base up to one
+    /// word past a multiple of 16 bytes, its end down to a multiple of 16 bytes.
+    ///
+    /// Errors, with nothing written: `old` is not an arena of this heap, `new` (aligned
     /// inward) does not contain `old`, reaches below address 4096, or overlaps another arena.
     ///
     /// # Safety
@@ -34,7 +38,7 @@ impl<G: Grow> Heap<G> {
         let Some((previous, record)) = self.find_arena(old) else {
             return Err(ExtendError::NotAnArena { old });
         };
-        let new = new.word_align_inward();
+        let new = arena_align_inward(new);
         if !new.contains_span(old) {
             return Err(ExtendError::DoesNotContain { old, new });
         }
@@ -75,7 +79,7 @@ impl<G: Grow> Heap<G> {
             if below_free {
                 let size = free_size_below(record);
                 start -= size;
-                self.unlink_free(record.sub(size), size);
+                self.unlink_free(record.sub(size));
             }
             let new_record = new.base().with_addr(new.acme().addr() - RECORD);
             self.link_free(new.base().with_addr(start), new_record.addr() - start);
@@ -103,7 +107,7 @@ impl<G: Grow> Heap<G> {
                 set_below_free(old_base, true);
             } else {
                 let size = free_size(old_base);
-                self.unlink_free(old_base, size);
+                self.unlink_free(old_base);
                 self.link_free(new.base(), added + size);
             }
             set_arena_base(record, new.base());

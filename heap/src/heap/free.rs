@@ -87,14 +87,14 @@ impl<G: Grow> Heap<G> {
             if below_is_free(tag) {
                 let below = free_size_below(base);
                 start = base.sub(below);
-                self.unlink_free(start, below);
+                self.unlink_free(start);
             }
             let above = first_word(end);
             if is_allocated(above) {
                 set_below_free(end, true);
             } else {
                 let size = free_size(end);
-                self.unlink_free(end, size);
+                self.unlink_free(end);
                 end = end.add(size);
             }
             self.link_free(start, end.addr() - start.addr());

@@ -1,26 +1,30 @@
 //! The doubly linked lists that hold the free chunks, one list per bin.
 //!
 //! ```text
-//!   bins[b] ──► A ⇄ B ⇄ C ──► null      next/prev hold chunk bases; A.prev is null
+//!   bins[b] ──► A ⇄ B ⇄ C ──► null      next/prev hold chunk bases; A.prev is b's mark
 //! ```
 //!
-//! The fields of a free chunk are in `free_chunk.rs`. Every link and unlink keeps the bitmap
-//! in step, and none of them branches on whether a list is or becomes empty (that changes from call to
-//! call, so such branches were often mispredicted): a link that would go to a missing
-//! neighbour is written to `Heap::link_sink` instead, a word nobody reads.
+//! The fields of a free chunk are in `free_chunk.rs`. A bin's first chunk holds the bin's
+//! mark (its number, tagged with bit 0) as its `prev` link, so unlinking any chunk finds the
+//! word that points at it without working out its bin from its size. Every link and unlink
+//! keeps the bitmap in step, and none of them branches on whether a list is or becomes empty
+//! (that changes from call to call, so such branches were often mispredicted): a link that
+//! would go to a missing neighbour is written to `Heap::link_sink` instead, a word nobody
+//! reads.
 //!
 //! ```text
 //!   unlink B from  A ⇄ B ⇄ C:   A.next = C     C.prev = A
-//!   unlink A from  A ⇄ B:       bins[b] = B    B.prev = null
-//!   unlink A from  A:           bins[b] = null sink = null     bit b cleared
+//!   unlink A from  A ⇄ B:       bins[b] = B    B.prev = mark(b)
+//!   unlink A from  A:           bins[b] = null sink = mark(b)  bit b cleared
 //! ```
 
 use super::bins::bin_of;
-use super::free_chunk::{free_size, next_free, prev_free, write_free_chunk, NEXT, PREV};
+use super::free_chunk::{
+    bin_mark, free_size, next_free, prev_free, read_mark, write_free_chunk, NEXT, PREV,
+};
 use super::Heap;
 use crate::Grow;
 use core::hint::select_unpredictable;
-use core::ptr::null_mut;
 
 /// Sets the `prev` link of `node` to `to`, or writes `to` into `sink` if `node` is null.
 ///
@@ -46,42 +50,43 @@ impl<G: Grow> Heap<G> {
     /// Turns `[base, base + size)` into a free chunk at the head of its bin.
     ///
     /// # Safety
-    /// The range must be inside an arena, unused, word-aligned and at least `MIN_CHUNK`.
+    /// The range must be inside an arena, unused, start at a chunk boundary, and be a whole
+    /// number of granules, at least `MIN_CHUNK`.
     #[inline(always)]
     pub(crate) unsafe fn link_free(&mut self, base: *mut u8, size: usize) {
         let bin = bin_of(size);
         let head = self.bins[usize::from(bin)];
         // SAFETY: the caller hands over the range; `head` is a free chunk when not null.
         unsafe {
-            write_free_chunk(base, size, head, null_mut());
+            write_free_chunk(base, size, head, bin_mark(bin));
             set_prev_or_sink(&raw mut self.link_sink, head, base);
         }
         self.bins[usize::from(bin)] = base;
         self.bitmap.set(bin);
     }
 
-    /// Takes the free chunk at `base` (of `size` bytes) out of its bin.
+    /// Takes the free chunk at `base` out of its bin.
     ///
     /// # Safety
-    /// `base` must be a linked free chunk of `size` bytes.
+    /// `base` must be a linked free chunk.
     #[inline(always)]
-    pub(crate) unsafe fn unlink_free(&mut self, base: *mut u8, size: usize) {
-        let bin = bin_of(size);
-        // SAFETY: `base` is linked, so its neighbours are linked free chunks or null.
+    pub(crate) unsafe fn unlink_free(&mut self, base: *mut u8) {
+        // SAFETY: `base` is linked, so its neighbours are linked free chunks, null or a mark.
         unsafe {
             let next = next_free(base);
             let prev = prev_free(base);
+            let (first, bin) = read_mark(prev);
             // The word that points at `base`: the bin's head if `base` comes first, else the
             // `next` link of `prev`. Picked without a branch, like `set_prev_or_sink`.
             let points_here = select_unpredictable(
-                prev.is_null(),
+                first,
                 &raw mut self.bins[usize::from(bin)],
                 prev.wrapping_add(NEXT).cast::<*mut u8>(),
             );
             points_here.write(next);
             set_prev_or_sink(&raw mut self.link_sink, next, prev);
             // The list is empty now only if `base` was its one node.
-            self.bitmap.mark(bin, !(prev.is_null() && next.is_null()));
+            self.bitmap.clear_if(bin, first && next.is_null());
         }
     }
 
@@ -97,7 +102,7 @@ impl<G: Grow> Heap<G> {
         self.bins[usize::from(bin)] = next;
         self.bitmap.mark(bin, !next.is_null());
         // SAFETY: `next` is a linked free chunk or null.
-        unsafe { set_prev_or_sink(&raw mut self.link_sink, next, null_mut()) };
+        unsafe { set_prev_or_sink(&raw mut self.link_sink, next, bin_mark(bin)) };
         (base, size)
     }
 }

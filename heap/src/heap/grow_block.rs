@@ -10,7 +10,7 @@
 //! has run it tries in place again, so an arena extended right above the block is used. The
 //! `Allocator`'s grow, which may change the alignment, is `relocate.rs`.
 
-use super::alloc::round_to_words;
+use super::alloc::block_room;
 use super::block::chunk_of;
 use super::chunk::{below_is_free, end_of, first_word, is_allocated};
 use super::errors::AllocError;
@@ -79,9 +79,10 @@ impl<G: Grow> Heap<G> {
     /// chunk above; `false` (and no change) if it cannot.
     ///
     /// # Safety
-    /// `ptr` must be a live block of this heap, with its arena's provenance.
+    /// `ptr` must be a live block of this heap, with its arena's provenance; `new_size` at
+    /// most `isize::MAX` (a `Layout`'s size).
     pub(crate) unsafe fn extend_chunk(&mut self, ptr: *mut u8, new_size: usize) -> bool {
-        let Some(wanted) = ptr.addr().checked_add(round_to_words(new_size)) else {
+        let Some(wanted) = ptr.addr().checked_add(block_room(new_size)) else {
             return false;
         };
         // SAFETY: the block is live, so its tag and the chunk above are valid.
@@ -100,7 +101,7 @@ impl<G: Grow> Heap<G> {
             if wanted > above_end.addr() {
                 return false;
             }
-            self.unlink_free(end, size);
+            self.unlink_free(end);
             self.place(base, above_end, end.with_addr(wanted), below_is_free(tag));
         }
         true

@@ -36,6 +36,7 @@ mod preconditions;
 mod realign;
 mod relocate;
 mod resize;
+mod search;
 mod truncate;
 mod walk;
 
@@ -62,7 +63,7 @@ use counters::Stats;
 /// use core::alloc::Layout;
 /// use heap::{Heap, NeverGrow, Span};
 ///
-/// let mut memory = [0u64; 32]; // 256 bytes, word-aligned
+/// let mut memory = [0u128; 16]; // 256 bytes, 16-byte aligned
 /// let mut heap = Heap::new(NeverGrow);
 /// let region = Span::from_slice(memory.as_mut_ptr().cast::<[u8; 256]>());
 /// // SAFETY: `memory` outlives the heap and nothing else uses it meanwhile.
@@ -72,7 +73,10 @@ use counters::Stats;
 /// let chunks = |heap: &Heap<NeverGrow>| -> Vec<(usize, usize, bool)> {
 ///     heap.chunks().map(|c| (c.base.addr() - base, c.size, c.allocated)).collect()
 /// };
-/// assert_eq!(chunks(&heap), [(0, 232, false)], "one free chunk below the 24-byte end record");
+/// // The arena starts one word in (so that every block is 16-aligned): 248 bytes, one free
+/// // chunk below the 24-byte end record.
+/// assert_eq!(arena.base().addr(), memory.as_ptr().addr() + 8);
+/// assert_eq!(chunks(&heap), [(0, 224, false)]);
 ///
 /// let small = Layout::new::<[u8; 24]>();
 /// let medium = Layout::new::<[u8; 100]>();
@@ -84,16 +88,17 @@ use counters::Stats;
 ///     let c = heap.allocate(tiny).unwrap();
 ///     assert_eq!(
 ///         chunks(&heap),
-///         [(0, 32, true), (32, 112, true), (144, 24, true), (168, 64, false)]
+///         [(0, 32, true), (32, 112, true), (144, 32, true), (176, 48, false)]
 ///     );
 ///     assert_eq!(a.as_ptr().addr() - base, 8, "a block starts after its one-word tag");
+///     assert_eq!(b.as_ptr().addr() % 16, 0, "every block is 16-aligned");
 ///
 ///     heap.deallocate(a, small);
 ///     heap.deallocate(c, tiny);
-///     assert_eq!(chunks(&heap), [(0, 32, false), (32, 112, true), (144, 88, false)]);
+///     assert_eq!(chunks(&heap), [(0, 32, false), (32, 112, true), (144, 80, false)]);
 ///     heap.deallocate(b, medium);
 /// }
-/// assert_eq!(chunks(&heap), [(0, 232, false)], "b merged with both neighbours");
+/// assert_eq!(chunks(&heap), [(0, 224, false)], "b merged with both neighbours");
 /// assert_eq!(heap.check(), Ok(()));
 /// ```
 pub struct Heap<G: Grow> {

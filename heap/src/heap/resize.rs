@@ -90,7 +90,7 @@ impl<G: Grow> Heap<G> {
             let above = first_word(end);
             if !is_allocated(above) {
                 let size = free_size(end);
-                self.unlink_free(end, size);
+                self.unlink_free(end);
                 self.link_free(kept, end.addr() + size - kept.addr());
             } else if end.addr() - kept.addr() >= MIN_CHUNK {
                 self.link_free(kept, end.addr() - kept.addr());

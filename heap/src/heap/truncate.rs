@@ -9,10 +9,14 @@
 //!
 //! Only the free chunks at the two ends can be cut. The arena that remains covers at least
 //! the requested span; it may keep a few words more, because the end record needs three
-//! words and a leftover free piece must be a whole chunk (or nothing).
+//! words, the arena's ends sit on granules (`arena.rs`) and a leftover free piece must be a
+//! whole chunk (or nothing).
 
-use super::arena::{arena_base, arena_span, next_arena, set_arena_base, write_record, RECORD};
-use super::chunk::{below_is_free, first_word, is_allocated, set_below_free, MIN_CHUNK, WORD};
+use super::arena::{
+    arena_base, arena_span, boundary_at_or_below, granule_at_or_above, next_arena, set_arena_base,
+    write_record, RECORD,
+};
+use super::chunk::{below_is_free, first_word, is_allocated, set_below_free, MIN_CHUNK};
 use super::errors::{TruncateError, Truncated};
 use super::free_chunk::{free_size, free_size_below};
 use super::Heap;
@@ -59,7 +63,7 @@ impl<G: Grow> Heap<G> {
             if new.is_empty() {
                 let base = arena_base(record);
                 if base != record {
-                    self.unlink_free(base, record.addr() - base.addr());
+                    self.unlink_free(base);
                 }
                 self.set_arena_link(previous, next_arena(record));
                 self.stats.claimed_bytes -= old.size();
@@ -70,9 +74,9 @@ impl<G: Grow> Heap<G> {
                     released_above: Span::empty(),
                 });
             }
-            let wanted_acme = (new.acme().addr() + WORD - 1) & !(WORD - 1);
+            let wanted_acme = granule_at_or_above(new.acme().addr());
             let record = self.truncate_top(previous, record, wanted_acme);
-            self.truncate_bottom(record, new.base().addr() & !(WORD - 1));
+            self.truncate_bottom(record, boundary_at_or_below(new.base().addr()));
             let arena = arena_span(record);
             self.stats.claimed_bytes -= old.size() - arena.size();
             self.stats.arena_changes += u64::from(arena != old);
@@ -109,7 +113,7 @@ impl<G: Grow> Heap<G> {
                 return record;
             }
             let (base, next) = (arena_base(record), next_arena(record));
-            self.unlink_free(start, size);
+            self.unlink_free(start);
             if kept != 0 {
                 self.link_free(start, kept);
             }
@@ -140,7 +144,7 @@ impl<G: Grow> Heap<G> {
             if kept == size {
                 return;
             }
-            self.unlink_free(base, size);
+            self.unlink_free(base);
             let new_base = end.sub(kept);
             if kept == 0 {
                 set_below_free(end, false);

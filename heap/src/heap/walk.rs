@@ -10,8 +10,8 @@
 //! use them.
 
 use super::arena::{arena_base, arena_span, next_arena};
-use super::chunk::{end_of, first_word, is_allocated, MIN_CHUNK, WORD};
-use super::free_chunk::free_size;
+use super::chunk::{end_of, first_word, is_allocated, WORD};
+use super::free_chunk::{free_size, NODE};
 use super::Heap;
 use crate::{Grow, Span};
 use core::marker::PhantomData;
@@ -42,11 +42,11 @@ impl Chunk {
     /// what it needs and the block holds whatever the memory holds. Empty for an allocated
     /// chunk and for a free chunk too small to have such bytes.
     pub fn idle(&self) -> Span {
-        if self.allocated || self.size <= MIN_CHUNK + WORD {
+        if self.allocated || self.size <= NODE + WORD {
             return Span::empty();
         }
         Span::new(
-            self.base.wrapping_add(MIN_CHUNK),
+            self.base.wrapping_add(NODE),
             self.base.wrapping_add(self.size - WORD),
         )
     }

@@ -1,0 +1,138 @@
+//! The slow path of `allocate`, shared with the resizes that move a block: search every
+//! bin, then the bins whose chunks may fit at the block's exact place, then the hook.
+//!
+//! ```text
+//!   allocate_slowly:  take_chunk ──► first fitting bin in any bitmap word ──► pop, carve
+//!                                └─► take_from_lower_bins: each chunk of the bins below,
+//!                                    tried at the place the block would start in it
+//!                     nothing ──► grow_for: the hook; again from the top while it helps
+//! ```
+//!
+//! The lower bins are searched so that memory that is there is never reported missing (an
+//! over-aligned block fits a chunk much smaller than size + alignment when an aligned
+//! address happens to lie near its start).
+
+use super::alloc::{block_room, chunk_need, search_size};
+use super::bins::{bin_of, first_fitting_bin};
+use super::block::block_start;
+use super::chunk::WORD;
+use super::errors::AllocError;
+use super::free_chunk::{free_size, next_free};
+use super::Heap;
+use crate::Grow;
+use core::alloc::Layout;
+use core::ptr::NonNull;
+
+impl<G: Grow> Heap<G> {
+    /// The rest of `allocate` when the bitmap word it searched has no fitting bin: search
+    /// everywhere, then run the hook and retry, repeating while the hook helps. Out of line,
+    /// like every slow path here, so that the fast path saves fewer registers.
+    ///
+    /// # Safety
+    /// The heap's arenas must be valid.
+    #[cold]
+    #[inline(never)]
+    pub(crate) unsafe fn allocate_slowly(
+        &mut self,
+        layout: Layout,
+    ) -> Result<NonNull<u8>, AllocError> {
+        loop {
+            // SAFETY: the arenas are valid, by the caller's contract.
+            if let Some(ptr) = unsafe { self.take_chunk(layout) } {
+                self.stats.allocated(layout.size());
+                return Ok(ptr);
+            }
+            self.grow_for(layout)?;
+        }
+    }
+
+    /// Runs the hook once; `Ok` only if it succeeded and changed the heap: claimed, extended
+    /// or truncated an arena, or freed or resized a block (`progress_marks` differ).
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn grow_for(&mut self, layout: Layout) -> Result<(), AllocError> {
+        let before = self.progress_marks();
+        G::grow(self, layout)?;
+        if self.progress_marks() == before {
+            return Err(AllocError);
+        }
+        Ok(())
+    }
+
+    /// The running totals a hook changes when it gives the heap memory: any claim, extension
+    /// or truncation, and any free or resize of a block. O(1).
+    fn progress_marks(&self) -> (u64, usize, usize, usize) {
+        let stats = &self.stats;
+        (
+            stats.arena_changes,
+            stats.claimed_bytes,
+            stats.live_allocations,
+            stats.allocated_bytes,
+        )
+    }
+
+    /// Takes a fitting chunk for `layout` without calling the hook.
+    ///
+    /// # Safety
+    /// The heap's arenas must be valid.
+    #[inline(always)]
+    pub(crate) unsafe fn take_chunk(&mut self, layout: Layout) -> Option<NonNull<u8>> {
+        let first = first_fitting_bin(search_size(layout));
+        match self.bitmap.first_at_or_above(first) {
+            // SAFETY: a set bitmap bit means a non-empty bin, whose head fits the search.
+            Some(bin) => unsafe {
+                let (base, size) = self.pop_free(bin);
+                Some(self.carve(base, size, layout))
+            },
+            // SAFETY: the arenas are valid, by the caller's contract.
+            None => unsafe { self.take_from_lower_bins(layout) },
+        }
+    }
+
+    /// The slow path when no bin above holds a chunk that surely fits: look through the bins
+    /// below it, from the bin of the smallest chunk that could hold the block, and take the
+    /// first chunk in which the block fits where it would start (`fits_in_chunk`). Runs
+    /// before the heap gives up or calls the hook, so a fitting chunk is never overlooked.
+    /// O(free chunks in those bins): for requests of at most a granule's alignment that is
+    /// the one bin `need` falls in.
+    ///
+    /// # Safety
+    /// The heap's arenas must be valid.
+    #[cold]
+    #[inline(never)]
+    unsafe fn take_from_lower_bins(&mut self, layout: Layout) -> Option<NonNull<u8>> {
+        let searched = first_fitting_bin(search_size(layout));
+        let mut bin = bin_of(chunk_need(layout.size()));
+        while let Some(found) = self.bitmap.first_at_or_above(bin) {
+            if found >= searched {
+                return None;
+            }
+            let mut chunk = self.bins[usize::from(found)];
+            while !chunk.is_null() {
+                // SAFETY: every node of a bin list is a linked free chunk.
+                unsafe {
+                    let chunk_size = free_size(chunk);
+                    if fits_in_chunk(chunk, chunk_size, layout) {
+                        self.unlink_free(chunk);
+                        return Some(self.carve(chunk, chunk_size, layout));
+                    }
+                    chunk = next_free(chunk);
+                }
+            }
+            bin = found + 1;
+        }
+        None
+    }
+}
+
+/// Whether a block for `layout` fits in the free chunk `[base, base + size)` at the place it
+/// would start there (`block_start`), with its room above it. Checked arithmetic: the chunk
+/// may lie too close to the top of the address space for a large alignment.
+fn fits_in_chunk(base: *mut u8, size: usize, layout: Layout) -> bool {
+    let end = base.addr() + size;
+    base.addr().checked_add(WORD + layout.align() - 1).is_some()
+        && block_start(base, layout.align())
+            .addr()
+            .checked_add(block_room(layout.size()))
+            .is_some_and(|top| top <= end)
+}
