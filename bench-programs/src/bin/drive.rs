@@ -4,7 +4,7 @@
 //!
 //! ```text
 //!   for each program (parse, json, words, regex):
-//!     round 1..=N:  ours ─► talc ─► system      (interleaved, so drift hits all alike)
+//!     round 1..=N:  ours ─► ours-cache ─► talc ─► system   (interleaved, so drift hits all alike)
 //!   ──► tables (stdout), target/bench/programs-*.svg, rows appended to target/bench/host.csv
 //! ```
 //!
@@ -32,7 +32,7 @@ use figures::{Column, Figures, View};
 use std::path::Path;
 
 /// The binaries, one per global allocator, ours first (the tables' reference).
-const ALLOCATORS: [&str; 3] = ["ours", "talc", "system"];
+const ALLOCATORS: [&str; 4] = ["ours", "ours-cache", "talc", "system"];
 /// The figures, with their units for the tables.
 const METRICS: [(&str, &str, &str, f64); 3] = [
     ("wall_s", "wall time", "seconds", 1.0),
