@@ -336,7 +336,7 @@ fn a_cpu_without_a_slot_uses_the_heap() {
 }
 
 #[test]
-fn realloc_keeps_the_block_within_its_class_and_the_bytes_across() {
+fn realloc_keeps_the_bytes_and_changes_class_in_place_when_it_can() {
     let memory = Memory::new(1 << 16);
     let mut cache = cache_over(&memory, 1 << 16);
     // SAFETY: live blocks of this cache, each resized with its current layout.
@@ -348,12 +348,19 @@ fn realloc_keeps_the_block_within_its_class_and_the_bytes_across() {
             Ok(block),
             "9..=24 share a class"
         );
-        let moved = cache.realloc(block, layout(24), 500).unwrap();
-        assert_ne!(moved, block);
+        assert_eq!(
+            cache.realloc(block, layout(24), 100),
+            Ok(block),
+            "the free chunk above lets the block grow into the next class in place"
+        );
+        let wall = cache.allocate(layout(30)).unwrap();
+        let moved = cache.realloc(block, layout(100), 500).unwrap();
+        assert_ne!(moved, block, "a live block above: the block moves");
         let big = cache.realloc(moved, layout(500), 3000).unwrap();
         let bigger = cache.realloc(big, layout(3000), 3500).unwrap();
         assert_eq!(bigger, big, "the heap grew it in place");
         let back = cache.realloc(bigger, layout(3500), 10).unwrap();
+        assert_eq!(back, bigger, "shrinking into a class never moves");
         assert_eq!(core::slice::from_raw_parts(back.as_ptr(), 10), [7; 10]);
         assert!(
             cache.realloc(back, layout(10), usize::MAX).is_err(),
@@ -361,7 +368,14 @@ fn realloc_keeps_the_block_within_its_class_and_the_bytes_across() {
         );
         let raw = GlobalAlloc::realloc(&*cache, back.as_ptr(), layout(10), 12);
         assert_eq!(raw, back.as_ptr());
+        let held = cache.counters().cpu_blocks;
         cache.dealloc(raw, layout(12));
+        assert_eq!(
+            cache.counters().cpu_blocks,
+            held + 1,
+            "the shrunk block went into the magazine of its new class"
+        );
+        cache.deallocate(wall, layout(30));
     }
     assert_eq!(cache.counters().live_allocations(), 0);
     assert_eq!(cache.check(), Ok(()));

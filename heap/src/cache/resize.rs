@@ -1,12 +1,20 @@
-//! `realloc` on the cache: a block stays where it is while its class does not change.
+//! `realloc` on the cache: a block stays where it is while its class does not change, and
+//! changes class in place when the heap can resize it.
 //!
 //! ```text
 //!   old class == new class   ──► the same block (it already has the class's bytes)
 //!   neither layout cached    ──► Heap::realloc (in place when it can), flush and retry
-//!   otherwise                ──► allocate the new layout, copy, deallocate the old one
+//!   otherwise                ──► the heap resizes the chunk in place, from the old class's
+//!                                size (or layout) to the new one's: shrink always can, grow
+//!                                if the chunk above is free; else allocate, copy, deallocate
 //! ```
+//!
+//! A block resized in place is exactly what the heap would have handed out for the new
+//! layout (a chunk of the new class's size, aligned to 16), so it may enter that class's
+//! magazines when it is freed. Strings and vectors that grow step by step through the
+//! classes then stay where they are, as they would on the plain heap.
 
-use super::classes::class_of;
+use super::classes::{class_layout, class_of};
 use super::{CachedHeap, Cpu};
 use crate::{AllocError, Grow};
 use core::alloc::Layout;
@@ -37,14 +45,40 @@ impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap
                     self.heap.lock().realloc(ptr, layout, new_size)
                 })
             },
-            // SAFETY: the new block is distinct from the live old one; the copy stays
-            // within both.
+            // SAFETY: as above; the heap knows the block by its class's layout when cached.
             _ => unsafe {
+                if let Some(resized) = self.resize_in_place(ptr, layout, new) {
+                    return Ok(resized);
+                }
                 let moved = self.allocate(new)?;
                 moved.copy_from_nonoverlapping(ptr, layout.size().min(new_size));
                 self.deallocate(ptr, layout);
                 Ok(moved)
             },
+        }
+    }
+
+    /// Resizes the block at `ptr` from `old` to `new` (different classes, or one of them not
+    /// cached) without moving it, if the heap can; `None` leaves it unchanged.
+    ///
+    /// # Safety
+    /// `ptr` must be a live block of this cache allocated with `old`; `new` has its alignment.
+    unsafe fn resize_in_place(
+        &self,
+        ptr: NonNull<u8>,
+        old: Layout,
+        new: Layout,
+    ) -> Option<NonNull<u8>> {
+        let from = class_of(old).map_or(old, class_layout);
+        let to = class_of(new).map_or(new, class_layout);
+        let mut heap = self.heap.lock();
+        // SAFETY: the heap handed the block out with `from`, the class's layout when cached.
+        unsafe {
+            if to.size() <= from.size() {
+                Some(heap.shrink(ptr, from, to.size()))
+            } else {
+                heap.grow_in_place(ptr, from, to.size()).ok()
+            }
         }
     }
 }
