@@ -214,8 +214,8 @@ fn running_out_leaves_other_cpus_magazines_alone() {
     free(&cache, &blocks, layout(256));
     Switch::set(0);
     let big = Layout::from_size_align(3000, 8).unwrap();
-    // SAFETY: the test's memory is valid.
     assert!(
+        // SAFETY: the test's memory is valid.
         unsafe { cache.alloc(big) }.is_null(),
         "GlobalAlloc fails with null"
     );

@@ -201,8 +201,8 @@ impl Run {
 fn run(seed: u64) {
     let memory = Memory::new(ROOM + 65536);
     let mut heap = Heap::new(NeverGrow);
-    // SAFETY: two disjoint parts of the test's memory.
     let home = memory.span(ROOM / 2, 32768);
+    // SAFETY: two disjoint parts of the test's memory.
     let moving = unsafe {
         heap.claim(memory.span(ROOM, 65536)).unwrap();
         heap.claim(home).unwrap()

@@ -47,7 +47,8 @@ unsafe impl<T> GlobalAlloc for Bump<T> {
             return ptr::null_mut();
         };
         if layout.size() == 0 {
-            return GlobalAlloc::alloc(self, new_layout);
+            // SAFETY: a valid layout; `alloc` of a bump has no other precondition.
+            return unsafe { GlobalAlloc::alloc(self, new_layout) };
         }
         if new_size == 0 {
             // SAFETY: the caller's contract for `realloc` covers `dealloc` of the same block.
