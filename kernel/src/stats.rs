@@ -33,17 +33,18 @@ impl Snapshot {
 
     /// Every counter with its name, in table order.
     fn rows(&self) -> [(&'static str, u64); 17] {
-        let (h, m) = (&self.heap, &self.memory);
+        let [allocated, peak, arena, free, chunks, largest, live, total] = heap_rows(&self.heap);
+        let m = &self.memory;
         [
-            ("allocated bytes", h.allocated_bytes as u64),
-            ("peak allocated bytes", h.peak_allocated_bytes as u64),
-            ("arena bytes", h.claimed_bytes as u64),
-            ("free bytes", h.free_bytes as u64),
-            ("free chunks", h.free_chunks as u64),
-            ("largest free chunk", h.largest_free_chunk as u64),
-            ("live blocks", h.live_allocations as u64),
+            allocated,
+            peak,
+            arena,
+            free,
+            chunks,
+            largest,
+            live,
             ("blocks in CPU caches", self.cached_blocks as u64),
-            ("allocations so far", h.total_allocations),
+            total,
             ("committed bytes", m.committed_bytes),
             ("mapped pages", m.mapped_pages),
             ("page faults served", m.page_faults),
@@ -54,6 +55,20 @@ impl Snapshot {
             ("reserved frames", m.reserved_frames),
         ]
     }
+}
+
+/// The boundary-tag heap's own counters with their names, in table order.
+pub fn heap_rows(h: &Counters) -> [(&'static str, u64); 8] {
+    [
+        ("allocated bytes", h.allocated_bytes as u64),
+        ("peak allocated bytes", h.peak_allocated_bytes as u64),
+        ("arena bytes", h.claimed_bytes as u64),
+        ("free bytes", h.free_bytes as u64),
+        ("free chunks", h.free_chunks as u64),
+        ("largest free chunk", h.largest_free_chunk as u64),
+        ("live blocks", h.live_allocations as u64),
+        ("allocations so far", h.total_allocations),
+    ]
 }
 
 /// Prints `columns` (a heading and a snapshot each) side by side.

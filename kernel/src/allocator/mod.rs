@@ -171,7 +171,14 @@ pub fn report_after_panic() {
         );
     }
     match HEAP.heap().try_lock() {
-        Some(heap) => crate::serial_println!("heap counters: {:?}", heap.counters()),
+        Some(heap) => {
+            // One line per counter, formatted straight to the UART: nothing here may
+            // allocate, since the heap itself may be why the kernel panicked.
+            crate::serial_println!("heap counters:");
+            for (name, value) in crate::stats::heap_rows(&heap.counters()) {
+                crate::serial_println!("  {name:<22} {value:>12}");
+            }
+        }
         None => crate::serial_println!("heap counters: unavailable (the heap lock is held)"),
     }
 }
