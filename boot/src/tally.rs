@@ -5,7 +5,7 @@
 //! ```text
 //!   failures:
 //!     kernel::heap_stress (BIOS): timed out after 300 s
-//!         PANIC: allocation of 64 bytes failed at heap/src/heap.rs:120
+//!         PANIC: allocation of 64 bytes failed at heap/src/tags/ops/alloc.rs:120
 //!     host::tests::frees_coalesce: test failed
 //!   41 passed, 2 failed
 //! ```

@@ -28,11 +28,11 @@ pub use bump::{Allocation, Bump, Failure, LeakError, Level, Page};
 
 mod cache;
 mod grow;
-mod heap;
 mod locked;
 #[cfg(feature = "mmap")]
 mod mmap;
 mod span;
+mod tags;
 
 pub use cache::{
     size_class, CacheCheckError, CacheCounters, CacheRule, CachedHeap, Cpu, SpinCachedHeap,
@@ -41,11 +41,11 @@ pub use cache::{
 #[cfg(feature = "std")]
 pub use cache::{ThreadCpu, ThreadPin, THREAD_SLOTS};
 pub use grow::{ClaimOnFirstUse, Grow, NeverGrow};
-pub use heap::{
-    AllocError, Arenas, CheckError, Chunk, Chunks, ClaimError, Counters, ExtendError, Heap, Rule,
-    TruncateError, Truncated,
-};
 pub use locked::{LockedHeap, SpinLockedHeap};
 #[cfg(feature = "mmap")]
 pub use mmap::MmapGrow;
 pub use span::Span;
+pub use tags::{
+    AllocError, Arenas, CheckError, Chunk, Chunks, ClaimError, Counters, ExtendError, Heap, Rule,
+    TruncateError, Truncated,
+};

@@ -1,4 +1,4 @@
-//! Segregated fit, the policy of our heap (`heap/src/heap/bins.rs`): holes are sorted into
+//! Segregated fit, the policy of our heap (`heap/src/tags/index/bins.rs`): holes are sorted into
 //! size classes, exact below 32 words and four per power of two above; a request takes the
 //! most recently freed hole of the first class whose every hole is large enough, and only
 //! if there is none, a fitting hole of its own class. It approximates best fit at the cost

@@ -10,12 +10,12 @@
 //! has run it tries in place again, so an arena extended right above the block is used. The
 //! `Allocator`'s grow, which may change the alignment, is `relocate.rs`.
 
-use super::alloc::block_room;
-use super::block::chunk_of;
-use super::chunk::{below_is_free, end_of, first_word, is_allocated};
-use super::errors::AllocError;
-use super::free_chunk::free_size;
-use super::Heap;
+use crate::tags::errors::AllocError;
+use crate::tags::layout::block::chunk_of;
+use crate::tags::layout::chunk::{below_is_free, end_of, first_word, is_allocated};
+use crate::tags::layout::free_chunk::free_size;
+use crate::tags::ops::alloc::block_room;
+use crate::tags::Heap;
 use crate::Grow;
 use core::alloc::Layout;
 use core::ptr::NonNull;

@@ -7,9 +7,11 @@
 //!                                          ^ tag has BELOW_FREE; next = previous list head
 //! ```
 
-use super::arena::{arena_align_inward, write_record, MIN_ARENA, NULL_PAGE_END, RECORD};
-use super::errors::ClaimError;
-use super::Heap;
+use crate::tags::errors::ClaimError;
+use crate::tags::layout::arena::{
+    arena_align_inward, write_record, MIN_ARENA, NULL_PAGE_END, RECORD,
+};
+use crate::tags::Heap;
 use crate::{Grow, Span};
 
 impl<G: Grow> Heap<G> {

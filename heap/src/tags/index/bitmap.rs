@@ -13,7 +13,7 @@
 //! itself, because a growing heap carves most blocks from one big free chunk whose bin lies
 //! above the first word. Updates touch one word and never branch.
 
-use super::bins::BIN_SLOTS;
+use crate::tags::index::bins::BIN_SLOTS;
 
 /// Number of 64-bit words: one bit per bin slot, so that a `u8` bin number needs no bounds
 /// check.

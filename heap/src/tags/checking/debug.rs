@@ -19,10 +19,10 @@
 //! The heap does not store requested sizes, so a size that rounds to the same room (within
 //! the one-granule tail and the rounding to granules) cannot be told apart from the right one.
 
-use super::alloc::block_room;
-use super::block::block_start;
-use super::chunk::{first_word, GRANULE, MIN_CHUNK, WORD};
-use super::Heap;
+use crate::tags::layout::block::block_start;
+use crate::tags::layout::chunk::{first_word, GRANULE, MIN_CHUNK, WORD};
+use crate::tags::ops::alloc::block_room;
+use crate::tags::Heap;
 use crate::Grow;
 use core::alloc::Layout;
 use core::ptr::NonNull;

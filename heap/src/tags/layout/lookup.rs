@@ -12,8 +12,8 @@
 //! `extend` were given. The caller's pointer only supplies the address. A pointer that lies
 //! in no arena panics: it cannot be a block of this heap.
 
-use super::arena::{arena_base, next_arena};
-use super::Heap;
+use crate::tags::layout::arena::{arena_base, next_arena};
+use crate::tags::Heap;
 use crate::Grow;
 use core::ptr::NonNull;
 

@@ -13,7 +13,7 @@
 //! the chunk above find this chunk's base; the size at `base + 2 WORD` lets the chunk below
 //! find its end. The lists themselves are `free_list.rs`.
 
-use super::chunk::WORD;
+use crate::tags::layout::chunk::WORD;
 
 /// Offset of the `next` link: the base of the next chunk in the bin, or null.
 pub(crate) const NEXT: usize = 0;
@@ -24,7 +24,7 @@ pub(crate) const PREV: usize = WORD;
 const SIZE: usize = 2 * WORD;
 /// The free-list node at the base of a free chunk: `next`, `prev` and the low size word.
 /// The bytes from here to the top size word are never read or written while the chunk is
-/// free ([`Chunk::idle`](super::Chunk::idle)).
+/// free ([`Chunk::idle`](crate::tags::Chunk::idle)).
 pub(crate) const NODE: usize = SIZE + WORD;
 
 /// What a bin's first chunk holds as its `prev` link: the bin number, shifted up, with bit 0

@@ -16,7 +16,7 @@
 //! to the next bin floor: every chunk from that bin on fits, so the first non-empty bin at
 //! or above it (one bitmap search) always holds a chunk that fits.
 
-use super::chunk::GRANULE;
+use crate::tags::layout::chunk::GRANULE;
 use core::hint::select_unpredictable;
 
 /// Chunks below this many granules each have a bin of their own.

@@ -12,14 +12,16 @@
 //! words, the arena's ends sit on granules (`arena.rs`) and a leftover free piece must be a
 //! whole chunk (or nothing).
 
-use super::arena::{
+use crate::tags::errors::{TruncateError, Truncated};
+use crate::tags::layout::arena::{
     arena_base, arena_span, boundary_at_or_below, granule_at_or_above, next_arena, set_arena_base,
     write_record, RECORD,
 };
-use super::chunk::{below_is_free, first_word, is_allocated, set_below_free, MIN_CHUNK};
-use super::errors::{TruncateError, Truncated};
-use super::free_chunk::{free_size, free_size_below};
-use super::Heap;
+use crate::tags::layout::chunk::{
+    below_is_free, first_word, is_allocated, set_below_free, MIN_CHUNK,
+};
+use crate::tags::layout::free_chunk::{free_size, free_size_below};
+use crate::tags::Heap;
 use crate::{Grow, Span};
 
 impl<G: Grow> Heap<G> {

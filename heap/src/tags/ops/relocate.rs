@@ -7,9 +7,9 @@
 //!                    else the hook helped?                      ──► again from the top
 //! ```
 
-use super::block::chunk_of;
-use super::errors::AllocError;
-use super::Heap;
+use crate::tags::errors::AllocError;
+use crate::tags::layout::block::chunk_of;
+use crate::tags::Heap;
 use crate::Grow;
 use core::alloc::Layout;
 use core::ptr::{copy_nonoverlapping, NonNull};

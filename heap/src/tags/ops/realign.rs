@@ -8,9 +8,9 @@
 //! A block keeps its place only if it sits where `block::block_start` puts a block of the
 //! new alignment in its chunk, so every live block stays where `carve` would have put it.
 
-use super::block::{block_start, chunk_of};
-use super::errors::AllocError;
-use super::Heap;
+use crate::tags::errors::AllocError;
+use crate::tags::layout::block::{block_start, chunk_of};
+use crate::tags::Heap;
 use crate::Grow;
 use core::alloc::Layout;
 use core::ptr::NonNull;

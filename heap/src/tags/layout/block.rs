@@ -16,7 +16,7 @@
 //! alignment: `carve` puts it there, resizing in place keeps it, the `Allocator` methods move
 //! a block whose new alignment would put it elsewhere, and the debug checks rely on it.
 
-use super::chunk::{first_word, is_allocated, WORD};
+use crate::tags::layout::chunk::{first_word, is_allocated, WORD};
 
 /// Where a block aligned to `align` starts in a chunk at `base`: the first multiple of
 /// `align` at or above `base + WORD` (so `base + WORD` for every `align <= GRANULE`).

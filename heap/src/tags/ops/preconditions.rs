@@ -7,7 +7,7 @@
 //!   every one, with debug-checks           verify_live (debug.rs), else a panic
 //! ```
 
-use super::Heap;
+use crate::tags::Heap;
 use crate::Grow;
 use core::alloc::Layout;
 use core::ptr::NonNull;

@@ -12,13 +12,13 @@
 //! over-aligned block fits a chunk much smaller than size + alignment when an aligned
 //! address happens to lie near its start).
 
-use super::alloc::{block_room, chunk_need, search_size};
-use super::bins::{bin_of, first_fitting_bin};
-use super::block::block_start;
-use super::chunk::WORD;
-use super::errors::AllocError;
-use super::free_chunk::{free_size, next_free};
-use super::Heap;
+use crate::tags::errors::AllocError;
+use crate::tags::index::bins::{bin_of, first_fitting_bin};
+use crate::tags::layout::block::block_start;
+use crate::tags::layout::chunk::WORD;
+use crate::tags::layout::free_chunk::{free_size, next_free};
+use crate::tags::ops::alloc::{block_room, chunk_need, search_size};
+use crate::tags::Heap;
 use crate::Grow;
 use core::alloc::Layout;
 use core::ptr::NonNull;

@@ -14,10 +14,10 @@
 //! alignment up to `GRANULE` is the natural one (`chunk.rs`), so `malloc`'s 16 costs
 //! nothing.
 
-use super::bins::first_fitting_bin;
-use super::chunk::{GRANULE, MIN_CHUNK, WORD};
-use super::errors::AllocError;
-use super::Heap;
+use crate::tags::errors::AllocError;
+use crate::tags::index::bins::first_fitting_bin;
+use crate::tags::layout::chunk::{GRANULE, MIN_CHUNK, WORD};
+use crate::tags::Heap;
 use crate::Grow;
 use core::alloc::Layout;
 use core::ptr::NonNull;

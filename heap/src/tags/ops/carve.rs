@@ -13,10 +13,10 @@
 //! stays in the chunk. `place` is shared with growing in place, which also ends with a chunk to keep
 //! whole or split.
 
-use super::alloc::{block_room, chunk_need};
-use super::block::{block_start, write_back_pointer};
-use super::chunk::{set_below_free, write_tag, GRANULE, MIN_CHUNK, WORD};
-use super::Heap;
+use crate::tags::layout::block::{block_start, write_back_pointer};
+use crate::tags::layout::chunk::{set_below_free, write_tag, GRANULE, MIN_CHUNK, WORD};
+use crate::tags::ops::alloc::{block_room, chunk_need};
+use crate::tags::Heap;
 use crate::Grow;
 use core::alloc::Layout;
 use core::ptr::NonNull;

@@ -9,13 +9,13 @@
 //! Every read is bounds-checked against the arena first, so a corrupt size is reported, not
 //! followed out of the arena.
 
-use super::arena::{arena_base, next_arena, NULL_PAGE_END, RECORD};
-use super::check::{broken, CheckError, Rule};
-use super::chunk::{
+use crate::tags::checking::check::{broken, CheckError, Rule};
+use crate::tags::layout::arena::{arena_base, next_arena, NULL_PAGE_END, RECORD};
+use crate::tags::layout::chunk::{
     below_is_free, end_of, first_word, is_allocated, is_chunk_boundary, GRANULE, MIN_CHUNK, WORD,
 };
-use super::free_chunk::{free_size, free_size_below};
-use super::Heap;
+use crate::tags::layout::free_chunk::{free_size, free_size_below};
+use crate::tags::Heap;
 use crate::Grow;
 
 /// What the walk found, for comparison with the bins and the counters.

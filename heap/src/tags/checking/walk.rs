@@ -9,10 +9,10 @@
 //! word. The walks only read, so they take `&self`; heap maps, `check` and the benchmarks
 //! use them.
 
-use super::arena::{arena_base, arena_span, next_arena};
-use super::chunk::{end_of, first_word, is_allocated, WORD};
-use super::free_chunk::{free_size, NODE};
-use super::Heap;
+use crate::tags::layout::arena::{arena_base, arena_span, next_arena};
+use crate::tags::layout::chunk::{end_of, first_word, is_allocated, WORD};
+use crate::tags::layout::free_chunk::{free_size, NODE};
+use crate::tags::Heap;
 use crate::{Grow, Span};
 use core::marker::PhantomData;
 

@@ -8,14 +8,14 @@
 //! A tail under `MIN_CHUNK` with an allocated chunk above stays in the block; the chunk never
 //! goes below `MIN_CHUNK`. Shrinking never moves a block.
 
-use super::alloc::block_room;
-use super::block::chunk_of;
-use super::chunk::{
+use crate::tags::errors::AllocError;
+use crate::tags::layout::block::chunk_of;
+use crate::tags::layout::chunk::{
     below_is_free, end_of, first_word, is_allocated, set_below_free, write_tag, MIN_CHUNK,
 };
-use super::errors::AllocError;
-use super::free_chunk::free_size;
-use super::Heap;
+use crate::tags::layout::free_chunk::free_size;
+use crate::tags::ops::alloc::block_room;
+use crate::tags::Heap;
 use crate::Grow;
 use core::alloc::Layout;
 use core::ptr::NonNull;

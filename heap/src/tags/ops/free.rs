@@ -9,10 +9,10 @@
 //! The chunk below is found through the tag's BELOW_FREE bit and the size word at its top;
 //! the chunk above is the one at the tag's end: free if its first word has bit 0 clear.
 
-use super::block::chunk_of;
-use super::chunk::{below_is_free, end_of, first_word, is_allocated, set_below_free};
-use super::free_chunk::{free_size, free_size_below};
-use super::Heap;
+use crate::tags::layout::block::chunk_of;
+use crate::tags::layout::chunk::{below_is_free, end_of, first_word, is_allocated, set_below_free};
+use crate::tags::layout::free_chunk::{free_size, free_size_below};
+use crate::tags::Heap;
 use crate::Grow;
 use core::alloc::Layout;
 use core::ptr::NonNull;

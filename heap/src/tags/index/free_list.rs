@@ -18,11 +18,11 @@
 //!   unlink A from  A:           bins[b] = null sink = mark(b)  bit b cleared
 //! ```
 
-use super::bins::bin_of;
-use super::free_chunk::{
+use crate::tags::index::bins::bin_of;
+use crate::tags::layout::free_chunk::{
     bin_mark, free_size, next_free, prev_free, read_mark, write_free_chunk, NEXT, PREV,
 };
-use super::Heap;
+use crate::tags::Heap;
 use crate::Grow;
 use core::hint::select_unpredictable;
 

@@ -1,8 +1,19 @@
 //! `Heap`: a boundary-tag allocator over any number of arenas, with segregated free lists.
 //!
-//! This module owns the `Heap` structure; each operation lives in its own submodule. The
-//! memory layout (chunks, tags, free nodes, arena end records) is drawn in `chunk.rs`,
-//! `free_chunk.rs`, `free_list.rs` and `arena.rs`, and explained at length in `heap/INTERNALS.md`.
+//! This module owns the `Heap` structure; its submodules are the layers of the heap, each
+//! operation in a file of its own:
+//!
+//! ```text
+//!   layout/    chunks, tags, free-chunk fields, arena end records, pointer lookup
+//!   index/     bins, their free lists and the bitmap
+//!   ops/       allocate, carve, free, resize
+//!   arenas/    claim, extend, truncate
+//!   checking/  walking the chunks, check(), the debug checks
+//!   counters.rs, errors.rs   what the heap reports
+//! ```
+//!
+//! The memory layout is drawn in `layout/chunk.rs`, `layout/free_chunk.rs`,
+//! `index/free_list.rs` and `layout/arena.rs`, and explained at length in `heap/INTERNALS.md`.
 //!
 //! ```text
 //!   Heap { bins[b] ─────► free chunk ⇄ free chunk ⇄ …    one list per size class
@@ -11,44 +22,23 @@
 //!          counters, grow }
 //! ```
 
-mod alloc;
-mod arena;
-mod bins;
-mod bitmap;
-mod block;
-mod carve;
-mod check;
-mod check_arena;
-mod chunk;
-mod claim;
+mod arenas;
+mod checking;
 mod counters;
-#[cfg(all(feature = "debug-checks", debug_assertions))]
-mod debug;
 mod errors;
-mod extend;
-mod free;
-mod free_chunk;
-mod free_list;
-mod grow_block;
-mod lookup;
-mod preconditions;
-#[cfg(feature = "nightly")]
-mod realign;
-mod relocate;
-mod resize;
-mod search;
-mod truncate;
-mod walk;
+mod index;
+mod layout;
+mod ops;
 
-pub use check::{CheckError, Rule};
+pub use checking::check::{CheckError, Rule};
+pub use checking::walk::{Arenas, Chunk, Chunks};
 pub use counters::Counters;
 pub use errors::{AllocError, ClaimError, ExtendError, TruncateError, Truncated};
-pub use walk::{Arenas, Chunk, Chunks};
 
 use crate::Grow;
-use bins::BIN_SLOTS;
-use bitmap::Bitmap;
 use counters::Stats;
+use index::bins::BIN_SLOTS;
+use index::bitmap::Bitmap;
 
 /// A boundary-tag heap; `G` is the out-of-memory hook (see [`Grow`]).
 ///

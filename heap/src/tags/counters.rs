@@ -13,8 +13,8 @@
 //! and unlink up to four chunks between them. `counters()` walks the bin lists instead, in
 //! O(free chunks): it is for logs, heap maps and benchmarks, not for the hot path.
 
-use super::free_chunk::{free_size, next_free};
-use super::Heap;
+use crate::tags::layout::free_chunk::{free_size, next_free};
+use crate::tags::Heap;
 use crate::Grow;
 
 /// The heap's running totals (internal; see [`Counters`] for their meaning).

@@ -4,11 +4,11 @@
 //! The arena walk (`check_arena.rs`) verifies the chunks; this module the bins, the bitmap
 //! and the counters, and that the bins hold exactly the free chunks the walk found.
 
-use super::bins::bin_of;
-use super::check_arena::Totals;
-use super::chunk::{first_word, is_allocated};
-use super::free_chunk::{bin_mark, free_size, next_free, prev_free};
-use super::Heap;
+use crate::tags::checking::check_arena::Totals;
+use crate::tags::index::bins::bin_of;
+use crate::tags::layout::chunk::{first_word, is_allocated};
+use crate::tags::layout::free_chunk::{bin_mark, free_size, next_free, prev_free};
+use crate::tags::Heap;
 use crate::Grow;
 use core::fmt;
 

@@ -19,8 +19,8 @@
 //! is a chunk boundary (one word past a multiple of `GRANULE`), so its top, three words past
 //! the record's start, is a multiple of `GRANULE`.
 
-use super::chunk::{write_tag, GRANULE, MIN_CHUNK, WORD};
-use super::Heap;
+use crate::tags::layout::chunk::{write_tag, GRANULE, MIN_CHUNK, WORD};
+use crate::tags::Heap;
 use crate::{Grow, Span};
 
 /// Size of an arena's end record.

@@ -11,14 +11,16 @@
 //! chunk if that is free) and the record's base moves down. An extension too small to hold a
 //! chunk, next to an allocated chunk, is left unused; the returned span says what was used.
 
-use super::arena::{
+use crate::tags::errors::ExtendError;
+use crate::tags::layout::arena::{
     arena_align_inward, arena_base, arena_span, next_arena, set_arena_base, write_record,
     NULL_PAGE_END, RECORD,
 };
-use super::chunk::{below_is_free, first_word, is_allocated, set_below_free, MIN_CHUNK};
-use super::errors::ExtendError;
-use super::free_chunk::{free_size, free_size_below};
-use super::Heap;
+use crate::tags::layout::chunk::{
+    below_is_free, first_word, is_allocated, set_below_free, MIN_CHUNK,
+};
+use crate::tags::layout::free_chunk::{free_size, free_size_below};
+use crate::tags::Heap;
 use crate::{Grow, Span};
 
 impl<G: Grow> Heap<G> {

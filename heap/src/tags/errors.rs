@@ -14,7 +14,7 @@ impl fmt::Display for AllocError {
     }
 }
 
-/// Why [`Heap::claim`](super::Heap::claim) refused an arena. Nothing was written.
+/// Why [`Heap::claim`](crate::tags::Heap::claim) refused an arena. Nothing was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClaimError {
     /// The arena reaches into the null page (addresses below 4096).
@@ -38,7 +38,7 @@ pub enum ClaimError {
     },
 }
 
-/// Why [`Heap::extend`](super::Heap::extend) refused. Nothing was written.
+/// Why [`Heap::extend`](crate::tags::Heap::extend) refused. Nothing was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExtendError {
     /// `old` is not one of the heap's arenas (as `claim`/`extend`/`truncate` returned it).
@@ -67,8 +67,8 @@ pub enum ExtendError {
     },
 }
 
-/// Why [`Heap::truncate`](super::Heap::truncate) (or
-/// [`Heap::allocated_span`](super::Heap::allocated_span)) refused. Nothing was written.
+/// Why [`Heap::truncate`](crate::tags::Heap::truncate) (or
+/// [`Heap::allocated_span`](crate::tags::Heap::allocated_span)) refused. Nothing was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TruncateError {
     /// `old` is not one of the heap's arenas.
@@ -87,12 +87,12 @@ pub enum TruncateError {
     WouldCutAllocated {
         /// The span asked for.
         new: Span,
-        /// What must stay: see [`Heap::allocated_span`](super::Heap::allocated_span).
+        /// What must stay: see [`Heap::allocated_span`](crate::tags::Heap::allocated_span).
         allocated: Span,
     },
 }
 
-/// What [`Heap::truncate`](super::Heap::truncate) did: the arena that remains and the memory
+/// What [`Heap::truncate`](crate::tags::Heap::truncate) did: the arena that remains and the memory
 /// the heap no longer uses (which the caller may unmap).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Truncated {
