@@ -1,18 +1,20 @@
 //! Allocators for a bare-metal kernel, usable by any `no_std` project.
 //!
 //! ```text
-//!   Bump<T>            a static, lock-free bump allocator over an inline region
-//!                      (the kernel's page-table frames)
-//!   Heap<G: Grow>      a boundary-tag heap over arenas it can claim, extend and truncate;
-//!                      G is the hook it calls when nothing fits
-//!   LockedHeap<R, G>   a Heap behind a lock_api mutex: a GlobalAlloc (and, with the
-//!                      `nightly` feature, an Allocator)
-//!   Span               a byte range [base, acme) as two pointers, how arenas are named
+//!   Bump<T>                    a static, lock-free bump allocator over an inline region
+//!                              (the kernel's page-table frames)
+//!   Heap<G: OutOfMemory>       a boundary-tag heap over arenas it can claim, extend and
+//!                              truncate; G is the hook it calls when nothing fits
+//!   LockedHeap<R, G>           a Heap behind a lock_api mutex: a GlobalAlloc (and, with the
+//!                              `nightly` feature, an Allocator)
+//!   Span                       a byte range [base, acme) as two pointers, how arenas are named
 //!   CachedHeap<R, G, C, CPUS>  per-CPU magazines of small blocks in front of a locked
-//!                      Heap (C: Cpu says which CPU runs); also a GlobalAlloc
-//!   ThreadCpu          (feature `std`) every host thread its own CPU, for tests and benches
-//!   MmapGrow           (feature `mmap`) a Grow hook over an mmap reservation, so that a
-//!                      hosted program can use the heap as its global allocator
+//!                              Heap (C: Cpu says which CPU runs); also a GlobalAlloc
+//!   ThreadCpu                  (feature `std`) every host thread its own CPU, for tests and
+//!                              benches
+//!   MmapGrow                   (feature `mmap`) an `OutOfMemory` hook over an mmap
+//!                              reservation, so that a hosted program can use the heap as its
+//!                              global allocator
 //! ```
 //!
 //! The layout of the heap's memory is explained in `heap/INTERNALS.md` and, step by step,
@@ -27,7 +29,7 @@ pub mod bump;
 pub use bump::{Allocation, Bump, Failure, LeakError, Level, Page};
 
 mod cache;
-mod grow;
+mod hook;
 mod locked;
 #[cfg(feature = "mmap")]
 mod mmap;
@@ -40,7 +42,7 @@ pub use cache::{
 };
 #[cfg(feature = "std")]
 pub use cache::{ThreadCpu, ThreadPin, THREAD_SLOTS};
-pub use grow::{ClaimOnFirstUse, Grow, NeverGrow};
+pub use hook::{ClaimOnFirstUse, NeverGrow, OutOfMemory};
 pub use locked::{LockedHeap, SpinLockedHeap};
 #[cfg(feature = "mmap")]
 pub use mmap::MmapGrow;

@@ -9,14 +9,14 @@
 //! while held; [`SpinLockedHeap`] uses a spin lock. Failure is a null pointer (GlobalAlloc)
 //! or `AllocError` (Allocator); a zero-size layout gets a minimal chunk, like any other.
 
-use crate::{Grow, Heap};
+use crate::{Heap, OutOfMemory};
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr::{null_mut, NonNull};
 use lock_api::{Mutex, MutexGuard, RawMutex};
 
 /// A [`Heap`] behind the raw mutex `R`.
 ///
-/// Every method takes the lock once. The lock is not reentrant: a [`Grow`] hook (which runs
+/// Every method takes the lock once. The lock is not reentrant: a [`OutOfMemory`] hook (which runs
 /// with the lock held) must not allocate from the same `LockedHeap`, or it waits for itself
 /// forever. Bad input to the trait methods behaves as for the [`Heap`] methods they call
 /// (listed on each).
@@ -46,18 +46,18 @@ use lock_api::{Mutex, MutexGuard, RawMutex};
 /// // One word at an end goes to aligning every block to 16 bytes (see `Heap::claim`).
 /// assert_eq!((counters.claimed_bytes, counters.live_allocations), (4088, 0));
 /// ```
-pub struct LockedHeap<R: RawMutex, G: Grow> {
+pub struct LockedHeap<R: RawMutex, G: OutOfMemory> {
     heap: Mutex<R, Heap<G>>,
 }
 
 /// A [`LockedHeap`] behind a spin lock.
 pub type SpinLockedHeap<G> = LockedHeap<spin::mutex::SpinMutex<()>, G>;
 
-impl<R: RawMutex, G: Grow> LockedHeap<R, G> {
+impl<R: RawMutex, G: OutOfMemory> LockedHeap<R, G> {
     /// An unlocked heap with no arenas and `grow` as its hook.
-    pub const fn new(grow: G) -> Self {
+    pub const fn new(hook: G) -> Self {
         Self {
-            heap: Mutex::const_new(R::INIT, Heap::new(grow)),
+            heap: Mutex::const_new(R::INIT, Heap::new(hook)),
         }
     }
 
@@ -75,7 +75,7 @@ impl<R: RawMutex, G: Grow> LockedHeap<R, G> {
 
 // SAFETY: the lock serialises every use of the heap; `Heap` hands out disjoint blocks that
 // stay valid until freed, and frees only what it handed out.
-unsafe impl<R: RawMutex, G: Grow + Send> GlobalAlloc for LockedHeap<R, G> {
+unsafe impl<R: RawMutex, G: OutOfMemory + Send> GlobalAlloc for LockedHeap<R, G> {
     /// [`Heap::allocate`]: null when nothing fits and the hook does not help. A zero-size
     /// layout (which `GlobalAlloc` callers may not pass) gets a real block.
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {

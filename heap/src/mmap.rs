@@ -13,7 +13,7 @@
 //! [`MmapGrow::STEP`], whichever is larger, in whole pages, and never past the reservation;
 //! when the reservation is used up, allocation fails. Nothing is ever unmapped.
 
-use crate::{AllocError, Grow, Heap, Span};
+use crate::{AllocError, Heap, OutOfMemory, Span};
 use core::alloc::Layout;
 use core::ptr::null_mut;
 
@@ -29,7 +29,7 @@ use core::ptr::null_mut;
 /// fn main() {
 ///     let words: Vec<String> = (0..1000).map(|n| n.to_string()).collect();
 ///     assert_eq!(words[999], "999");
-///     assert!(HEAP.lock().grow.committed().size() >= MmapGrow::STEP);
+///     assert!(HEAP.lock().hook.committed().size() >= MmapGrow::STEP);
 /// }
 /// ```
 #[derive(Debug)]
@@ -120,10 +120,10 @@ impl MmapGrow {
     }
 }
 
-impl Grow for MmapGrow {
-    fn grow(heap: &mut Heap<Self>, layout: Layout) -> Result<(), AllocError> {
-        let new = heap.grow.commit(layout)?;
-        let old = heap.grow.arena;
+impl OutOfMemory for MmapGrow {
+    fn out_of_memory(heap: &mut Heap<Self>, layout: Layout) -> Result<(), AllocError> {
+        let new = heap.hook.commit(layout)?;
+        let old = heap.hook.arena;
         // SAFETY: `new` is committed, readable and writable memory of our own reservation,
         // used by nothing but this heap; its base pointer comes from `mmap`, so it carries
         // the provenance of the whole reservation.
@@ -139,7 +139,7 @@ impl Grow for MmapGrow {
             new.acme(),
             "the committed span ends on a page"
         );
-        heap.grow.arena = arena;
+        heap.hook.arena = arena;
         Ok(())
     }
 }

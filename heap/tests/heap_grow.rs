@@ -10,7 +10,7 @@ mod common {
 use common::memory::Memory;
 use core::alloc::Layout;
 use core::marker::PhantomData;
-use heap::{AllocError, ClaimOnFirstUse, Grow, Heap, Span};
+use heap::{AllocError, ClaimOnFirstUse, Heap, OutOfMemory, Span};
 
 const WORD: usize = size_of::<usize>();
 
@@ -22,15 +22,15 @@ struct ExtendBySteps {
     calls: usize,
 }
 
-impl Grow for ExtendBySteps {
-    fn grow(heap: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
-        let hook = &mut heap.grow;
+impl OutOfMemory for ExtendBySteps {
+    fn out_of_memory(heap: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
+        let hook = &mut heap.hook;
         hook.calls += 1;
         let new = hook.arena.extend(0, hook.step).fit_within(hook.room);
         let old = hook.arena;
         // SAFETY: `room` is the test's memory and holds only this arena.
         let arena = unsafe { heap.extend(old, new) }.map_err(|_| AllocError)?;
-        heap.grow.arena = arena;
+        heap.hook.arena = arena;
         Ok(())
     }
 }
@@ -44,15 +44,15 @@ struct MoveMemory {
     calls: usize,
 }
 
-impl Grow for MoveMemory {
-    fn grow(heap: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
-        heap.grow.calls += 1;
-        let MoveMemory { from, to, step, .. } = heap.grow;
+impl OutOfMemory for MoveMemory {
+    fn out_of_memory(heap: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
+        heap.hook.calls += 1;
+        let MoveMemory { from, to, step, .. } = heap.hook;
         let kept = Span::new(from.base(), from.acme().wrapping_sub(step));
         let from = heap.truncate(from, kept).map_err(|_| AllocError)?.arena;
         // SAFETY: the test's memory: `to` may grow into the room above it.
         let to = unsafe { heap.extend(to, to.extend(0, step)) }.map_err(|_| AllocError)?;
-        (heap.grow.from, heap.grow.to) = (from, to);
+        (heap.hook.from, heap.hook.to) = (from, to);
         Ok(())
     }
 }
@@ -63,10 +63,10 @@ struct Stubborn {
     calls: usize,
 }
 
-impl Grow for Stubborn {
-    fn grow(heap: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
-        heap.grow.calls += 1;
-        heap.grow.answer
+impl OutOfMemory for Stubborn {
+    fn out_of_memory(heap: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
+        heap.hook.calls += 1;
+        heap.hook.answer
     }
 }
 
@@ -81,13 +81,13 @@ fn a_hook_that_extends_makes_the_allocation_retry_and_succeed() {
         calls: 0,
     });
     // SAFETY: the test's memory.
-    heap.grow.arena = unsafe { heap.claim(memory.span(0, 4096)) }.unwrap();
+    heap.hook.arena = unsafe { heap.claim(memory.span(0, 4096)) }.unwrap();
     let big = Layout::from_size_align(10_000, 8).unwrap();
     // SAFETY: the arena is the test's memory; blocks freed once.
     unsafe {
         let ptr = heap.allocate(big).unwrap();
         assert_eq!(
-            heap.grow.calls, 2,
+            heap.hook.calls, 2,
             "two 4 KiB steps make room for 10 000 bytes"
         );
         let grown = heap.grow(ptr, big, 30_000).unwrap();
@@ -103,7 +103,7 @@ fn a_hook_that_extends_makes_the_allocation_retry_and_succeed() {
         heap.deallocate(grown, Layout::from_size_align(30_000, 8).unwrap());
     }
     assert_eq!(
-        heap.grow.arena,
+        heap.hook.arena,
         Span::new(room.base().wrapping_add(WORD), room.acme()),
         "all the room but the word below the first 16-byte boundary"
     );
@@ -124,7 +124,7 @@ fn a_hook_that_fails_or_changes_nothing_fails_the_allocation_once() {
                 Err(AllocError)
             );
             assert_eq!(
-                heap.grow.calls, 1,
+                heap.hook.calls, 1,
                 "hook answering {answer:?} is called once"
             );
             assert_eq!(heap.counters(), before);
@@ -207,12 +207,12 @@ fn a_hook_that_moves_memory_between_arenas_counts_as_a_change() {
     });
     // SAFETY: the test's memory: two arenas with room above the second.
     unsafe {
-        heap.grow.from = heap.claim(memory.span(0, 4096)).unwrap();
-        heap.grow.to = heap.claim(memory.span(8192, 4096)).unwrap();
+        heap.hook.from = heap.claim(memory.span(0, 4096)).unwrap();
+        heap.hook.to = heap.claim(memory.span(8192, 4096)).unwrap();
         let big = Layout::from_size_align(4500, 8).unwrap();
         let before = heap.counters();
         let block = heap.allocate(big).expect("the second arena grew by 1 KiB");
-        assert_eq!(heap.grow.calls, 1);
+        assert_eq!(heap.hook.calls, 1);
         let after = heap.counters();
         assert_eq!(after.claimed_bytes, before.claimed_bytes);
         heap.deallocate(block, big);

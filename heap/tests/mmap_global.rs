@@ -36,6 +36,6 @@ fn collections_on_four_threads_allocate_from_the_growing_heap() {
         assert!(sorted.iter().all(|(word, count)| hashed[word] == *count));
     }
     let heap = HEAP.lock();
-    assert!(heap.grow.committed().size() >= MmapGrow::STEP);
+    assert!(heap.hook.committed().size() >= MmapGrow::STEP);
     assert_eq!(heap.check(), Ok(()));
 }

@@ -33,15 +33,15 @@ fn holds(block: NonNull<u8>, size: usize, fill: u8) -> bool {
 fn the_arena_is_reserved_on_first_use_and_grows_a_step_at_a_time() {
     let mut heap = Heap::new(MmapGrow::new(1 << 30));
     assert!(
-        heap.grow.reserved().is_empty(),
+        heap.hook.reserved().is_empty(),
         "nothing is mapped before use"
     );
     let small = layout(1000, 16);
     let blocks: Vec<_> = (0..3000)
         .map(|n| filled(&mut heap, small, n as u8))
         .collect();
-    let committed = heap.grow.committed();
-    assert_eq!(committed.base(), heap.grow.reserved().base());
+    let committed = heap.hook.committed();
+    assert_eq!(committed.base(), heap.hook.reserved().base());
     assert!(
         committed.size() >= 3000 * 1000,
         "{} bytes",
@@ -54,7 +54,7 @@ fn the_arena_is_reserved_on_first_use_and_grows_a_step_at_a_time() {
     );
     let word = size_of::<usize>();
     assert_eq!(
-        heap.grow.arena(),
+        heap.hook.arena(),
         Span::new(committed.base().wrapping_add(word), committed.acme()),
         "the arena covers the committed pages but their first word"
     );
@@ -92,7 +92,7 @@ fn a_used_up_reservation_fails_the_request_and_keeps_the_heap_usable() {
     let too_big = unsafe { heap.allocate(layout(3 * MmapGrow::STEP, 8)) };
     assert!(too_big.is_err(), "more than the reservation holds");
     assert_eq!(
-        heap.grow.committed().size(),
+        heap.hook.committed().size(),
         MmapGrow::STEP,
         "nothing was committed"
     );

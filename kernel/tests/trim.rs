@@ -57,7 +57,7 @@ fn top_block_ending_below_a_page(below: usize) -> (NonNull<u8>, Layout) {
     // SAFETY: `ptr` is live with `layout`, and `size` is smaller.
     let ptr = unsafe { heap.shrink(ptr, layout, size) };
     let layout = Layout::from_size_align(size, 8).unwrap();
-    let top = heap.allocated_span(heap.grow.arena()).unwrap().acme() as usize;
+    let top = heap.allocated_span(heap.hook.arena()).unwrap().acme() as usize;
     assert_eq!(top, page_end - below, "the block is not the heap's highest");
     (ptr, layout)
 }

@@ -7,7 +7,7 @@
 //! ```
 
 use super::subject::{growth_step, Growing, Subject};
-use heap::{AllocError, Grow, Heap, NeverGrow, Span};
+use heap::{AllocError, Heap, NeverGrow, OutOfMemory, Span};
 use std::alloc::Layout;
 use std::ptr::NonNull;
 
@@ -15,7 +15,7 @@ use std::ptr::NonNull;
 pub struct Ours<G: Hook>(Heap<G>);
 
 /// A hook that can be built for a region of the arena.
-pub trait Hook: Grow + Send {
+pub trait Hook: OutOfMemory + Send {
     /// The hook for a heap that starts with `arena` claimed, inside `region`.
     fn within(arena: Span, region: NonNull<[u8]>) -> Self;
 }
@@ -42,10 +42,10 @@ impl Hook for ExtendWithin {
     }
 }
 
-impl Grow for ExtendWithin {
-    fn grow(heap: &mut Heap<Self>, layout: Layout) -> Result<(), AllocError> {
-        let old = heap.grow.arena;
-        let room = heap.grow.limit - old.acme().addr();
+impl OutOfMemory for ExtendWithin {
+    fn out_of_memory(heap: &mut Heap<Self>, layout: Layout) -> Result<(), AllocError> {
+        let old = heap.hook.arena;
+        let room = heap.hook.limit - old.acme().addr();
         let step = growth_step(layout, room);
         if step == 0 {
             return Err(AllocError);
@@ -53,7 +53,7 @@ impl Grow for ExtendWithin {
         let new = Span::from_base_size(old.base(), old.size() + step);
         // SAFETY: the new bytes are the rest of the region handed to `growing`, whose base
         // pointer carries the provenance of all of it.
-        heap.grow.arena = unsafe { heap.extend(old, new) }.map_err(|_| AllocError)?;
+        heap.hook.arena = unsafe { heap.extend(old, new) }.map_err(|_| AllocError)?;
         Ok(())
     }
 }
@@ -68,7 +68,7 @@ impl<G: Hook> Ours<G> {
         let span = Span::from_base_size(region.cast::<u8>().as_ptr(), size);
         // SAFETY: the caller hands over the region.
         let arena = unsafe { heap.claim(span) }.expect("the arena is a claimable region");
-        heap.grow = G::within(arena, region);
+        heap.hook = G::within(arena, region);
         Self(heap)
     }
 }
@@ -109,6 +109,6 @@ impl Growing for Ours<ExtendWithin> {
     }
 
     fn arena_bytes(&self) -> usize {
-        self.0.grow.arena.size()
+        self.0.hook.arena.size()
     }
 }

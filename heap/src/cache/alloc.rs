@@ -16,12 +16,14 @@
 use super::classes::{class_layout, class_of};
 use super::debug;
 use super::{CachedHeap, Cpu};
-use crate::{AllocError, Grow};
+use crate::{AllocError, OutOfMemory};
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr::{null_mut, NonNull};
 use lock_api::RawMutex;
 
-impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap<R, G, C, CPUS, M> {
+impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
+    CachedHeap<R, G, C, CPUS, M>
+{
     /// Allocates a block for `layout`: from this CPU's magazine when the layout is cached,
     /// else from the heap. When the heap runs out, the depot and this CPU's magazines are
     /// flushed into it and the request is tried once more before `AllocError`.
@@ -111,7 +113,7 @@ impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap
 
 // SAFETY: blocks come from the heap, which hands out disjoint blocks; a block sits in at most
 // one magazine (or is live, or free in the heap), so no block is handed out twice.
-unsafe impl<R: RawMutex + Sync, G: Grow + Send, C: Cpu, const CPUS: usize, const M: usize>
+unsafe impl<R: RawMutex + Sync, G: OutOfMemory + Send, C: Cpu, const CPUS: usize, const M: usize>
     GlobalAlloc for CachedHeap<R, G, C, CPUS, M>
 {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {

@@ -12,12 +12,14 @@ use super::classes::class_layout;
 use super::debug;
 use super::magazine::Magazine;
 use super::{CachedHeap, Cpu};
-use crate::{Grow, Heap};
+use crate::{Heap, OutOfMemory};
 use core::ptr::NonNull;
 use core::sync::atomic::Ordering::Relaxed;
 use lock_api::RawMutex;
 
-impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap<R, G, C, CPUS, M> {
+impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
+    CachedHeap<R, G, C, CPUS, M>
+{
     /// A new, empty magazine from `heap`, or `None` when it has no room (or cannot grow).
     ///
     /// # Safety

@@ -13,11 +13,13 @@ use super::debug::{is_marked, mark, unmark};
 use super::magazine::Magazine;
 use super::visit::{live_room, Holder};
 use super::{CachedHeap, Cpu};
-use crate::Grow;
+use crate::OutOfMemory;
 use core::sync::atomic::Ordering::Relaxed;
 use lock_api::RawMutex;
 
-impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap<R, G, C, CPUS, M> {
+impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
+    CachedHeap<R, G, C, CPUS, M>
+{
     /// Verifies the heap and everything the cache holds; the first broken rule is returned.
     /// Walks the heap's chunks once per cached block: O(blocks × chunks), for tests.
     pub fn check(&mut self) -> Result<(), CacheCheckError> {

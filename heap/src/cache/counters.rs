@@ -11,7 +11,7 @@
 
 use super::classes::class_size;
 use super::{CachedHeap, Cpu};
-use crate::{Counters, Grow};
+use crate::{Counters, OutOfMemory};
 use core::sync::atomic::Ordering::Relaxed;
 use lock_api::RawMutex;
 
@@ -44,7 +44,9 @@ impl CacheCounters {
     }
 }
 
-impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap<R, G, C, CPUS, M> {
+impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
+    CachedHeap<R, G, C, CPUS, M>
+{
     /// The cache's figures. Takes the depot's lock and the heap's (its free figures are
     /// counted from its bins: O(free chunks)).
     pub fn counters(&self) -> CacheCounters {

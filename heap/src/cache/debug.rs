@@ -77,10 +77,12 @@ pub(crate) unsafe fn leave(block: *mut u8) {
 mod verify {
     use super::is_marked;
     use crate::cache::{CachedHeap, Cpu};
-    use crate::Grow;
+    use crate::OutOfMemory;
     use lock_api::RawMutex;
 
-    impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap<R, G, C, CPUS, M> {
+    impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
+        CachedHeap<R, G, C, CPUS, M>
+    {
         /// Panics unless `ptr` is a live block of the heap that fits `class` and is not already
         /// in a magazine.
         pub(crate) fn verify_free(&self, ptr: core::ptr::NonNull<u8>, class: usize) {

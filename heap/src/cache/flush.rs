@@ -14,10 +14,12 @@
 
 use super::depot::Depot;
 use super::{CachedHeap, Cpu, PerCpu};
-use crate::Grow;
+use crate::OutOfMemory;
 use lock_api::RawMutex;
 
-impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap<R, G, C, CPUS, M> {
+impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
+    CachedHeap<R, G, C, CPUS, M>
+{
     /// Returns the depot's magazines and the calling CPU's to the heap, with every block in
     /// them. Other CPUs keep their loaded and previous magazines (at most `2 M` blocks per
     /// class each): each must call `flush` itself, or use [`CachedHeap::flush_all`].

@@ -17,11 +17,13 @@ use super::classes::class_layout;
 use super::debug;
 use super::magazine::Magazine;
 use super::{CachedHeap, Class, Cpu};
-use crate::{AllocError, Grow};
+use crate::{AllocError, OutOfMemory};
 use core::ptr::NonNull;
 use lock_api::RawMutex;
 
-impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap<R, G, C, CPUS, M> {
+impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
+    CachedHeap<R, G, C, CPUS, M>
+{
     /// Blocks a magazine is filled with from the heap when the depot has no full one.
     const FILL: usize = M.div_ceil(4);
 

@@ -46,7 +46,7 @@ pub use cpu::Cpu;
 #[cfg(feature = "std")]
 pub use thread::{ThreadCpu, ThreadPin, THREAD_SLOTS};
 
-use crate::{Grow, LockedHeap};
+use crate::{LockedHeap, OutOfMemory};
 use classes::CLASSES;
 use core::marker::PhantomData;
 use core::sync::atomic::AtomicUsize;
@@ -98,7 +98,7 @@ use stack::Stack;
 /// HEAP.flush();
 /// assert_eq!(HEAP.counters().heap.live_allocations, 0, "the heap has every block back");
 /// ```
-pub struct CachedHeap<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize = 8> {
+pub struct CachedHeap<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize = 8> {
     heap: LockedHeap<R, G>,
     depot: Mutex<R, Depot<M>>,
     cpus: [PerCpu<M>; CPUS],
@@ -126,24 +126,26 @@ pub(crate) struct Class<const M: usize> {
 // SAFETY: slot `i` is only touched under a pin answering `i`, which the `Cpu` contract gives
 // one context at a time (or through `&mut self`); other CPUs read only its atomic counts. The
 // depot and the heap are behind their locks and own what they point to.
-unsafe impl<R: RawMutex + Sync, G: Grow + Send, C: Cpu, const CPUS: usize, const M: usize> Sync
-    for CachedHeap<R, G, C, CPUS, M>
+unsafe impl<R: RawMutex + Sync, G: OutOfMemory + Send, C: Cpu, const CPUS: usize, const M: usize>
+    Sync for CachedHeap<R, G, C, CPUS, M>
 {
 }
 // SAFETY: the cache owns its magazines and blocks (heap memory); moving it moves them.
-unsafe impl<R: RawMutex + Send, G: Grow + Send, C: Cpu, const CPUS: usize, const M: usize> Send
-    for CachedHeap<R, G, C, CPUS, M>
+unsafe impl<R: RawMutex + Send, G: OutOfMemory + Send, C: Cpu, const CPUS: usize, const M: usize>
+    Send for CachedHeap<R, G, C, CPUS, M>
 {
 }
 
-impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap<R, G, C, CPUS, M> {
+impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
+    CachedHeap<R, G, C, CPUS, M>
+{
     /// An empty cache over a heap with no arenas and `grow` as its hook.
     ///
     /// Fails to compile (a `const` assertion) when `M` is 0.
-    pub const fn new(grow: G) -> Self {
+    pub const fn new(hook: G) -> Self {
         const { assert!(M > 0, "a magazine must hold at least one block") };
         Self {
-            heap: LockedHeap::new(grow),
+            heap: LockedHeap::new(hook),
             depot: Mutex::const_new(R::INIT, Depot::new()),
             cpus: [const {
                 PerCpu {

@@ -16,12 +16,14 @@
 
 use super::classes::{class_layout, class_of};
 use super::{CachedHeap, Cpu};
-use crate::{AllocError, Grow};
+use crate::{AllocError, OutOfMemory};
 use core::alloc::Layout;
 use core::ptr::NonNull;
 use lock_api::RawMutex;
 
-impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap<R, G, C, CPUS, M> {
+impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
+    CachedHeap<R, G, C, CPUS, M>
+{
     /// Resizes the block at `ptr` to `new_size` bytes, keeping its alignment. On error (no
     /// memory, even after a flush, or a size that overflows the layout) the old block is
     /// unchanged and still live.

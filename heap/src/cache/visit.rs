@@ -13,7 +13,7 @@
 use super::check_error::{broken, CacheCheckError, CacheRule};
 use super::magazine::Magazine;
 use super::{CachedHeap, Cpu};
-use crate::{Grow, Heap};
+use crate::{Heap, OutOfMemory};
 use core::sync::atomic::Ordering::Relaxed;
 use lock_api::RawMutex;
 
@@ -32,7 +32,9 @@ pub(crate) enum Holder {
 pub(crate) type Visitor<'a, const M: usize> =
     dyn FnMut(*mut Magazine<M>, usize, Holder) -> Result<(), CacheCheckError> + 'a;
 
-impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap<R, G, C, CPUS, M> {
+impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
+    CachedHeap<R, G, C, CPUS, M>
+{
     /// Calls `visit` on every magazine; stops at the first error.
     ///
     /// # Safety
@@ -72,7 +74,7 @@ impl<R: RawMutex, G: Grow, C: Cpu, const CPUS: usize, const M: usize> CachedHeap
 
 /// The bytes from `ptr` to the end of its chunk, if `ptr` is a block `heap` handed out and
 /// has not taken back; `None` otherwise. O(chunks).
-pub(crate) fn live_room<G: Grow>(heap: &Heap<G>, ptr: *mut u8) -> Option<usize> {
+pub(crate) fn live_room<G: OutOfMemory>(heap: &Heap<G>, ptr: *mut u8) -> Option<usize> {
     let below = ptr.wrapping_sub(core::mem::size_of::<usize>());
     let chunk = heap.chunks().find(|chunk| chunk.span().contains(below))?;
     let gap = below.addr() - chunk.base.addr();

@@ -10,7 +10,7 @@
 //! Each call takes the lock once. A failed call leaves the block as it was.
 
 use super::LockedHeap;
-use crate::Grow;
+use crate::OutOfMemory;
 use core::alloc::{AllocError, Allocator, Layout};
 use core::ptr::NonNull;
 use lock_api::RawMutex;
@@ -18,7 +18,7 @@ use lock_api::RawMutex;
 // SAFETY: blocks stay valid until deallocated through this allocator (the heap frees only
 // what it handed out) and honour the requested layout, resized ones included; moving a
 // `LockedHeap` is impossible while blocks borrow it.
-unsafe impl<R: RawMutex, G: Grow> Allocator for LockedHeap<R, G> {
+unsafe impl<R: RawMutex, G: OutOfMemory> Allocator for LockedHeap<R, G> {
     /// [`Heap::allocate`](crate::Heap::allocate): `AllocError` when nothing fits and the hook does not help; the
     /// slice is exactly `layout.size()` long.
     fn allocate(&self, layout: Layout) -> Result<NonNull<[u8]>, AllocError> {

@@ -15,7 +15,7 @@
 
 use crate::tags::layout::free_chunk::{free_size, next_free};
 use crate::tags::Heap;
-use crate::Grow;
+use crate::OutOfMemory;
 
 /// The heap's running totals (internal; see [`Counters`] for their meaning).
 pub(crate) struct Stats {
@@ -100,7 +100,7 @@ pub(crate) struct FreeTotals {
     pub(crate) largest: usize,
 }
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// The heap's current figures. The free-chunk figures are counted from the bins, so this
     /// takes O(free chunks).
     pub fn counters(&self) -> Counters {

@@ -35,12 +35,12 @@ pub use checking::walk::{Arenas, Chunk, Chunks};
 pub use counters::Counters;
 pub use errors::{AllocError, ClaimError, ExtendError, TruncateError, Truncated};
 
-use crate::Grow;
+use crate::OutOfMemory;
 use counters::Stats;
 use index::bins::BIN_SLOTS;
 use index::bitmap::Bitmap;
 
-/// A boundary-tag heap; `G` is the out-of-memory hook (see [`Grow`]).
+/// A boundary-tag heap; `G` is the out-of-memory hook (see [`OutOfMemory`]).
 ///
 /// Create it with [`Heap::new`], give it memory with [`Heap::claim`], then allocate. The
 /// heap never moves its arenas and keeps no pointer to itself inside them, so the `Heap`
@@ -91,9 +91,9 @@ use index::bitmap::Bitmap;
 /// assert_eq!(chunks(&heap), [(0, 224, false)], "b merged with both neighbours");
 /// assert_eq!(heap.check(), Ok(()));
 /// ```
-pub struct Heap<G: Grow> {
+pub struct Heap<G: OutOfMemory> {
     /// The out-of-memory hook's own state; the hook reaches it through the `&mut Heap`.
-    pub grow: G,
+    pub hook: G,
     /// Heads of the free lists, one per size class (null when empty).
     bins: [*mut u8; BIN_SLOTS],
     /// Which bins are non-empty.
@@ -110,13 +110,13 @@ pub struct Heap<G: Grow> {
 
 // SAFETY: the heap exclusively owns the memory its pointers lead to (the arenas, by the
 // contract of `claim` and `extend`); moving it to another thread moves that ownership.
-unsafe impl<G: Grow + Send> Send for Heap<G> {}
+unsafe impl<G: OutOfMemory + Send> Send for Heap<G> {}
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// An empty heap with no arenas; the first allocation calls the hook.
-    pub const fn new(grow: G) -> Self {
+    pub const fn new(hook: G) -> Self {
         Self {
-            grow,
+            hook,
             bins: [core::ptr::null_mut(); BIN_SLOTS],
             bitmap: Bitmap::new(),
             arenas: core::ptr::null_mut(),

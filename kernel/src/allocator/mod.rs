@@ -24,7 +24,7 @@
 //! off: zeroing for `alloc_zeroed` (which skips pages that will fault in
 //! zeroed anyway), and the copy when `realloc` has to move a block.
 
-use crate::memory::{self, grow::WindowGrow};
+use crate::memory::{self, hook::WindowGrow};
 use crate::percpu::MAX_CPUS;
 use crate::sync::IrqSpinLock;
 use core::alloc::{GlobalAlloc, Layout};

@@ -9,13 +9,13 @@
 //! foreign pointers and wrong layouts before anything is written.
 
 use core::ops::Range;
-use heap::{Grow, Heap};
+use heap::{Heap, OutOfMemory};
 
 /// The byte freed memory is filled with.
 pub const POISON: u8 = 0xdf;
 
 /// Poisons what the heap leaves idle of the freed block `block`.
-pub fn freed<G: Grow>(heap: &Heap<G>, block: Range<usize>) {
+pub fn freed<G: OutOfMemory>(heap: &Heap<G>, block: Range<usize>) {
     let Some(chunk) = heap
         .chunks()
         .find(|c| c.span().contains(c.base.with_addr(block.start)))

@@ -17,7 +17,7 @@ const PER_LINE: usize = 64;
 
 /// Prints the map of the heap's arena.
 pub fn print() {
-    let arena = HEAP.heap().lock().grow.arena();
+    let arena = HEAP.heap().lock().hook.arena();
     let pages = arena.size().div_ceil(PAGE);
     // Counted before the heap is locked again: nothing may allocate under it.
     let mut used = vec![0u16; pages];

@@ -30,7 +30,7 @@
 //! ```
 //!
 //! The heap starts with [`INITIAL_ARENA`] committed. When an allocation does
-//! not fit, the heap's `Grow` hook ([`grow::WindowGrow`]) commits more of the
+//! not fit, the heap's `OutOfMemory` hook ([`hook::WindowGrow`]) commits more of the
 //! window with `extend`; nothing is mapped then, but a frame is reserved for
 //! every committed page (`commit`), so a request the machine cannot back fails
 //! as an allocation error. The first write to a new page faults, and
@@ -43,8 +43,8 @@ pub mod counters;
 pub mod dma;
 pub mod fault;
 pub mod frames;
-pub mod grow;
 pub mod guards;
+pub mod hook;
 pub mod mmio;
 pub mod page_tables;
 pub mod page_walk;
@@ -132,5 +132,5 @@ pub fn init(boot_info: &'static BootInfo) {
     guards::arm(&mut memory, boot_info);
     let previous = MEMORY.lock().replace(memory);
     assert!(previous.is_none(), "memory::init called twice");
-    grow::claim_initial_arena();
+    hook::claim_initial_arena();
 }

@@ -21,7 +21,7 @@
 //! takes pages back, and the next growth reuses them.
 
 use super::commit::{self, page_top};
-use super::grow::WindowGrow;
+use super::hook::WindowGrow;
 use super::unmap::Unmapped;
 use super::PAGE_SIZE;
 use super::{counters, window, MEMORY};
@@ -63,7 +63,7 @@ pub fn trim() -> Trimmed {
 /// byte (or the initial size) and decommits what lies above; returns the bytes
 /// the arena gave up. The pages are unmapped later, by `commit::drain`.
 fn truncate_top(heap: &mut Heap<WindowGrow>) -> usize {
-    let arena = heap.grow.arena();
+    let arena = heap.hook.arena();
     let allocated = heap
         .allocated_span(arena)
         .unwrap_or_else(|error| panic!("the heap does not know its own arena: {error}"));
@@ -78,7 +78,7 @@ fn truncate_top(heap: &mut Heap<WindowGrow>) -> usize {
     let truncated = heap
         .truncate(arena, kept)
         .unwrap_or_else(|error| panic!("trimming the heap arena failed: {error}"));
-    heap.grow.set_arena(truncated.arena);
+    heap.hook.set_arena(truncated.arena);
     // Truncate may keep a record and a chunk past `keep_until`: the committed
     // end follows the arena's real end, and only pages wholly above it go.
     commit::decommit(truncated.arena.acme() as u64);

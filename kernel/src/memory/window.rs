@@ -10,7 +10,7 @@
 //!
 //! The committed end is the one fact the page-fault handler needs from the
 //! heap, and it must read it without the heap lock (the faulting code may be
-//! holding that lock). So it lives here as an atomic: the `Grow` hook raises it
+//! holding that lock). So it lives here as an atomic: the `OutOfMemory` hook raises it
 //! before `extend` touches the new memory, `trim` lowers it after `truncate`
 //! and before unmapping.
 

@@ -12,9 +12,9 @@ use crate::tags::layout::arena::{
     arena_align_inward, write_record, MIN_ARENA, NULL_PAGE_END, RECORD,
 };
 use crate::tags::Heap;
-use crate::{Grow, Span};
+use crate::{OutOfMemory, Span};
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// Adds the memory of `arena` to the heap; returns the span actually used: the part of
     /// `arena` from one word past a multiple of 16 bytes (two words; so that every block's
     /// tag sits one word below a 16-byte boundary and every block is 16-aligned) to a multiple

@@ -21,9 +21,9 @@ use crate::tags::layout::chunk::{
 };
 use crate::tags::layout::free_chunk::{free_size, free_size_below};
 use crate::tags::Heap;
-use crate::{Grow, Span};
+use crate::{OutOfMemory, Span};
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// Grows the arena `old` (as `claim`, `extend` or `truncate` returned it) to `new`, which
     /// must contain it; returns the arena now. Either end or both may move.
     ///

@@ -22,9 +22,9 @@ use crate::tags::layout::chunk::{
 };
 use crate::tags::layout::free_chunk::{free_size, free_size_below};
 use crate::tags::Heap;
-use crate::{Grow, Span};
+use crate::{OutOfMemory, Span};
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// The smallest span covering every allocated chunk of `arena` (empty if none): the
     /// arena may be truncated down to it. O(1): it looks only at the two end chunks.
     ///

@@ -9,7 +9,7 @@ use crate::tags::index::bins::bin_of;
 use crate::tags::layout::chunk::{first_word, is_allocated};
 use crate::tags::layout::free_chunk::{bin_mark, free_size, next_free, prev_free};
 use crate::tags::Heap;
-use crate::Grow;
+use crate::OutOfMemory;
 use core::fmt;
 
 /// The invariant a [`CheckError`] reports as broken.
@@ -72,7 +72,7 @@ pub(crate) fn broken(rule: Rule, address: usize, value: usize) -> CheckError {
     }
 }
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// Verifies every invariant of the heap; the first broken one is returned.
     pub fn check(&self) -> Result<(), CheckError> {
         let walked = self.check_arenas()?;

@@ -16,7 +16,7 @@ use crate::tags::layout::chunk::{
 };
 use crate::tags::layout::free_chunk::{free_size, free_size_below};
 use crate::tags::Heap;
-use crate::Grow;
+use crate::OutOfMemory;
 
 /// What the walk found, for comparison with the bins and the counters.
 #[derive(Default)]
@@ -28,7 +28,7 @@ pub(crate) struct Totals {
     pub(crate) allocated_capacity: usize,
 }
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// Walks every arena; returns the totals or the first broken rule.
     pub(crate) fn check_arenas(&self) -> Result<Totals, CheckError> {
         let mut totals = Totals::default();

@@ -23,14 +23,14 @@ use crate::tags::layout::block::block_start;
 use crate::tags::layout::chunk::{first_word, GRANULE, MIN_CHUNK, WORD};
 use crate::tags::ops::alloc::block_room;
 use crate::tags::Heap;
-use crate::Grow;
+use crate::OutOfMemory;
 use core::alloc::Layout;
 use core::ptr::NonNull;
 
 /// The largest tail a block keeps above its room: one too small to be a chunk of its own.
 const LARGEST_KEPT_TAIL: usize = MIN_CHUNK - GRANULE;
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// Panics, naming `operation` and the address, unless `ptr` is a live block of this heap
     /// allocated with `layout`, as far as the chunk's shape can tell.
     pub(crate) fn verify_live(&self, ptr: NonNull<u8>, layout: Layout, operation: &str) {

@@ -13,7 +13,7 @@ use crate::tags::layout::arena::{arena_base, arena_span, next_arena};
 use crate::tags::layout::chunk::{end_of, first_word, is_allocated, WORD};
 use crate::tags::layout::free_chunk::{free_size, NODE};
 use crate::tags::Heap;
-use crate::{Grow, Span};
+use crate::{OutOfMemory, Span};
 use core::marker::PhantomData;
 
 /// One chunk of an arena, as [`Heap::chunks`] reports it.
@@ -111,7 +111,7 @@ impl Iterator for Chunks<'_> {
     }
 }
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// The heap's arenas, most recently claimed first.
     pub fn arenas(&self) -> Arenas<'_> {
         Arenas {

@@ -23,7 +23,7 @@ use crate::tags::layout::free_chunk::{
     bin_mark, free_size, next_free, prev_free, read_mark, write_free_chunk, NEXT, PREV,
 };
 use crate::tags::Heap;
-use crate::Grow;
+use crate::OutOfMemory;
 use core::hint::select_unpredictable;
 
 /// Sets the `prev` link of `node` to `to`, or writes `to` into `sink` if `node` is null.
@@ -46,7 +46,7 @@ unsafe fn set_prev_or_sink(sink: *mut *mut u8, node: *mut u8, to: *mut u8) {
     unsafe { field.write(to) }
 }
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// Turns `[base, base + size)` into a free chunk at the head of its bin.
     ///
     /// # Safety

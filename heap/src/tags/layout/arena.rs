@@ -21,7 +21,7 @@
 
 use crate::tags::layout::chunk::{write_tag, GRANULE, MIN_CHUNK, WORD};
 use crate::tags::Heap;
-use crate::{Grow, Span};
+use crate::{OutOfMemory, Span};
 
 /// Size of an arena's end record.
 pub(crate) const RECORD: usize = 3 * WORD;
@@ -105,7 +105,7 @@ pub(crate) unsafe fn set_arena_base(record: *mut u8, base: *mut u8) {
     unsafe { record.add(WORD).cast::<*mut u8>().write(base) }
 }
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// The end record of the arena that is exactly `span`, and the record before it in the
     /// list (null if it is the first).
     pub(crate) fn find_arena(&self, span: Span) -> Option<(*mut u8, *mut u8)> {

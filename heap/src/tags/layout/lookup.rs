@@ -14,7 +14,7 @@
 
 use crate::tags::layout::arena::{arena_base, next_arena};
 use crate::tags::Heap;
-use crate::Grow;
+use crate::OutOfMemory;
 use core::ptr::NonNull;
 
 /// Whether `addr` lies strictly above the base and below the end record of the arena whose
@@ -36,7 +36,7 @@ fn with_provenance_of(record: *mut u8, ptr: NonNull<u8>) -> NonNull<u8> {
     unsafe { NonNull::new_unchecked(record.with_addr(ptr.addr().get())) }
 }
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// `ptr` with the newest arena's provenance, if that arena holds it: the only arena
     /// of most heaps, so the check that every free and resize makes.
     #[inline(always)]

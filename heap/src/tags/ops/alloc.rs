@@ -18,7 +18,7 @@ use crate::tags::errors::AllocError;
 use crate::tags::index::bins::first_fitting_bin;
 use crate::tags::layout::chunk::{GRANULE, MIN_CHUNK, WORD};
 use crate::tags::Heap;
-use crate::Grow;
+use crate::OutOfMemory;
 use core::alloc::Layout;
 use core::ptr::NonNull;
 
@@ -48,8 +48,8 @@ pub(crate) fn search_size(layout: Layout) -> usize {
     }
 }
 
-impl<G: Grow> Heap<G> {
-    /// Allocates a block for `layout`. When no chunk fits, calls the [`Grow`] hook and
+impl<G: OutOfMemory> Heap<G> {
+    /// Allocates a block for `layout`. When no chunk fits, calls the [`OutOfMemory`] hook and
     /// retries while the hook returns `Ok` and has changed the heap (claimed, extended or
     /// truncated an arena, or freed or resized a block). A hook that returns `Ok` without
     /// changing anything ends the loop with `AllocError`; one that keeps changing the heap

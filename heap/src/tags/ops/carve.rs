@@ -17,11 +17,11 @@ use crate::tags::layout::block::{block_start, write_back_pointer};
 use crate::tags::layout::chunk::{set_below_free, write_tag, GRANULE, MIN_CHUNK, WORD};
 use crate::tags::ops::alloc::{block_room, chunk_need};
 use crate::tags::Heap;
-use crate::Grow;
+use crate::OutOfMemory;
 use core::alloc::Layout;
 use core::ptr::NonNull;
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// Makes the chunk `[base, base + size)`, just taken out of its bin, the block for
     /// `layout`, giving back what it does not need; returns the block's pointer.
     ///

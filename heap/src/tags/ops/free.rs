@@ -13,11 +13,11 @@ use crate::tags::layout::block::chunk_of;
 use crate::tags::layout::chunk::{below_is_free, end_of, first_word, is_allocated, set_below_free};
 use crate::tags::layout::free_chunk::{free_size, free_size_below};
 use crate::tags::Heap;
-use crate::Grow;
+use crate::OutOfMemory;
 use core::alloc::Layout;
 use core::ptr::NonNull;
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// Frees the block at `ptr`.
     ///
     /// The heap reaches the block's tag through its own arena pointer (`lookup.rs`), never

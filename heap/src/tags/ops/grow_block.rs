@@ -16,11 +16,11 @@ use crate::tags::layout::chunk::{below_is_free, end_of, first_word, is_allocated
 use crate::tags::layout::free_chunk::free_size;
 use crate::tags::ops::alloc::block_room;
 use crate::tags::Heap;
-use crate::Grow;
+use crate::OutOfMemory;
 use core::alloc::Layout;
 use core::ptr::NonNull;
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// Grows the block at `ptr` to `new_size` bytes without moving it, if the chunk above is
     /// free and large enough. Fails with `AllocError` otherwise (or if the size overflows);
     /// the block is then unchanged.

@@ -8,11 +8,11 @@
 //! ```
 
 use crate::tags::Heap;
-use crate::Grow;
+use crate::OutOfMemory;
 use core::alloc::Layout;
 use core::ptr::NonNull;
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// Panics, naming `operation`, if `new_size` is below the block's old size, or (with
     /// `debug-checks`) if `ptr` is not a live block allocated with `old`.
     pub(crate) fn check_grow(

@@ -11,7 +11,7 @@
 use crate::tags::errors::AllocError;
 use crate::tags::layout::block::{block_start, chunk_of};
 use crate::tags::Heap;
-use crate::Grow;
+use crate::OutOfMemory;
 use core::alloc::Layout;
 use core::ptr::NonNull;
 
@@ -27,7 +27,7 @@ unsafe fn is_placed_for(ptr: *mut u8, align: usize) -> bool {
     block_start(base, align) == ptr
 }
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// `grow` to a layout of any alignment (the `Allocator` methods): in place only if the
     /// block already sits where a block of `new.align()` starts in its chunk.
     ///

@@ -10,11 +10,11 @@
 use crate::tags::errors::AllocError;
 use crate::tags::layout::block::chunk_of;
 use crate::tags::Heap;
-use crate::Grow;
+use crate::OutOfMemory;
 use core::alloc::Layout;
 use core::ptr::{copy_nonoverlapping, NonNull};
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// Resizes the live block at `block` to `new`: in place when `in_place` and the chunk
     /// above allows it, else by moving; after the hook has helped, both again.
     ///

@@ -16,11 +16,11 @@ use crate::tags::layout::chunk::{
 use crate::tags::layout::free_chunk::free_size;
 use crate::tags::ops::alloc::block_room;
 use crate::tags::Heap;
-use crate::Grow;
+use crate::OutOfMemory;
 use core::alloc::Layout;
 use core::ptr::NonNull;
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// Resizes the block at `ptr` to `new_size` bytes: `shrink` or `grow` (which copies only
     /// if it cannot grow in place). On error (no memory, or a size no `Layout` can have) the
     /// old block is unchanged and still live.

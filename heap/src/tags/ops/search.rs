@@ -19,11 +19,11 @@ use crate::tags::layout::chunk::WORD;
 use crate::tags::layout::free_chunk::{free_size, next_free};
 use crate::tags::ops::alloc::{block_room, chunk_need, search_size};
 use crate::tags::Heap;
-use crate::Grow;
+use crate::OutOfMemory;
 use core::alloc::Layout;
 use core::ptr::NonNull;
 
-impl<G: Grow> Heap<G> {
+impl<G: OutOfMemory> Heap<G> {
     /// The rest of `allocate` when the bitmap word it searched has no fitting bin: search
     /// everywhere, then run the hook and retry, repeating while the hook helps. Out of line,
     /// like every slow path here, so that the fast path saves fewer registers.
@@ -52,7 +52,7 @@ impl<G: Grow> Heap<G> {
     #[inline(never)]
     pub(crate) fn grow_for(&mut self, layout: Layout) -> Result<(), AllocError> {
         let before = self.progress_marks();
-        G::grow(self, layout)?;
+        G::out_of_memory(self, layout)?;
         if self.progress_marks() == before {
             return Err(AllocError);
         }

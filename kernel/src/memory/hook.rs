@@ -1,4 +1,4 @@
-//! The heap's `Grow` hook: commit more of the heap window, in doubling steps.
+//! The heap's `OutOfMemory` hook: commit more of the heap window, in doubling steps.
 //!
 //! ```text
 //!   window  [committed arena  | free top |+ step ........ |        reserved ]
@@ -16,7 +16,7 @@
 use super::{commit, counters, window};
 use crate::allocator::HEAP;
 use core::alloc::Layout;
-use heap::{Grow, Heap, Span};
+use heap::{Heap, OutOfMemory, Span};
 
 /// Room for chunk tags and alignment padding on top of a request's size.
 const SLACK: usize = 4096;
@@ -53,9 +53,9 @@ impl Default for WindowGrow {
     }
 }
 
-impl Grow for WindowGrow {
-    fn grow(heap: &mut Heap<Self>, layout: Layout) -> Result<(), heap::AllocError> {
-        let old = heap.grow.arena;
+impl OutOfMemory for WindowGrow {
+    fn out_of_memory(heap: &mut Heap<Self>, layout: Layout) -> Result<(), heap::AllocError> {
+        let old = heap.hook.arena;
         if old.is_empty() {
             return Err(heap::AllocError);
         }
@@ -87,7 +87,7 @@ impl Grow for WindowGrow {
             // first touched.
             match unsafe { heap.extend(old, new) } {
                 Ok(arena) => {
-                    heap.grow.arena = arena;
+                    heap.hook.arena = arena;
                     counters::extended();
                     return Ok(());
                 }
@@ -112,10 +112,10 @@ pub(super) fn claim_initial_arena() {
     commit::commit(window::HEAP_WINDOW_START, span.acme() as u64)
         .unwrap_or_else(|short| panic!("no frames for the initial heap arena: {short}"));
     let mut heap = HEAP.heap().lock();
-    assert!(heap.grow.arena.is_empty(), "the heap already has an arena");
+    assert!(heap.hook.arena.is_empty(), "the heap already has an arena");
     // SAFETY: the window is reserved for the heap, unused (checked by
     // `memory::init`), and committed, so its pages fault in on first touch.
     let arena = unsafe { heap.claim(span) }
         .unwrap_or_else(|error| panic!("claiming the initial heap arena failed: {error}"));
-    heap.grow.arena = arena;
+    heap.hook.arena = arena;
 }

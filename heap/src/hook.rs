@@ -1,7 +1,7 @@
 //! The out-of-memory hook: what a [`Heap`] does when no free chunk fits a request.
 //!
 //! ```text
-//!   allocate ──► no chunk fits ──► G::grow(&mut heap, layout)
+//!   allocate ──► no chunk fits ──► G::out_of_memory(&mut heap, layout)
 //!                                    ├─ Ok  (and the heap changed) ──► retry
 //!                                    └─ Err (or nothing changed)   ──► AllocError
 //! ```
@@ -14,21 +14,21 @@ use crate::{AllocError, Heap, Span};
 use core::alloc::Layout;
 
 /// The out-of-memory hook of a [`Heap`].
-pub trait Grow: Sized {
+pub trait OutOfMemory: Sized {
     /// Called when no free chunk fits `layout`. Return `Ok` after adding memory (the
     /// allocation is then retried) or `Err` to make it fail. Returning `Ok` without changing
     /// the heap (no claim, no arena end moved, no block freed or resized) also makes it fail,
     /// so a hook that does nothing cannot make `allocate` loop; one that changes the heap on
     /// every call without ever making room would.
-    fn grow(heap: &mut Heap<Self>, layout: Layout) -> Result<(), AllocError>;
+    fn out_of_memory(heap: &mut Heap<Self>, layout: Layout) -> Result<(), AllocError>;
 }
 
 /// A hook that never adds memory: allocations fail as soon as no chunk fits.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NeverGrow;
 
-impl Grow for NeverGrow {
-    fn grow(_: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
+impl OutOfMemory for NeverGrow {
+    fn out_of_memory(_: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
         Err(AllocError)
     }
 }
@@ -61,9 +61,9 @@ impl ClaimOnFirstUse {
     }
 }
 
-impl Grow for ClaimOnFirstUse {
-    fn grow(heap: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
-        let region = core::mem::replace(&mut heap.grow.region, Span::empty());
+impl OutOfMemory for ClaimOnFirstUse {
+    fn out_of_memory(heap: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
+        let region = core::mem::replace(&mut heap.hook.region, Span::empty());
         if region.is_empty() {
             return Err(AllocError);
         }
