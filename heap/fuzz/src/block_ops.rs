@@ -7,11 +7,10 @@
 //!   Err  ──► no free chunk fits the exact placement (memory that is there is never missing)
 //! ```
 
-use crate::hook::FuzzGrow;
 use crate::input::{AllocVia, FreeVia};
 use crate::model::Model;
 use crate::Fuzzed;
-use heap::Heap;
+use heap::{Grow, Heap};
 use std::alloc::{Allocator, GlobalAlloc, Layout};
 use std::ptr::NonNull;
 
@@ -65,7 +64,7 @@ pub fn free(heap: &Fuzzed, model: &mut Model, pick: u16, via: FreeVia) {
 
 /// Panics if some free chunk of `heap` could hold a block for `layout` where it would start:
 /// the heap should have found it.
-pub fn assert_no_chunk_fits(heap: &Heap<FuzzGrow>, layout: Layout) {
+pub fn assert_no_chunk_fits<G: Grow>(heap: &Heap<G>, layout: Layout) {
     let word = size_of::<usize>();
     let room = layout
         .size()

@@ -3,9 +3,11 @@
 //!
 //! ```text
 //!   bytes ──► Op::arbitrary ──► lib.rs dispatches ──► heap_ops / arena_ops / bump_ops / span_ops
+//!                                                      / cache_ops
 //! ```
 
 use arbitrary::Arbitrary;
+use heap::MAX_CACHED_SIZE;
 
 /// A requested size: mostly small, sometimes large, sometimes beyond any memory.
 #[derive(Arbitrary, Debug, Clone, Copy)]
@@ -160,6 +162,62 @@ pub enum BumpOp {
     TakePage,
 }
 
+/// A request size for the cached heap: any class, the sizes around its cut-off, or any
+/// `Size` (beyond the classes, beyond its memory, beyond any `Layout`).
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum CacheSize {
+    /// 0 to 255 bytes: every class, size 0 included.
+    Cached(u8),
+    /// Within 8 bytes of the cut-off, `MAX_CACHED_SIZE`.
+    NearCutOff(u8),
+    Any(Size),
+}
+
+impl CacheSize {
+    /// The size in bytes.
+    pub fn bytes(self) -> usize {
+        match self {
+            CacheSize::Cached(size) => usize::from(size),
+            CacheSize::NearCutOff(step) => MAX_CACHED_SIZE - 8 + usize::from(step) % 17,
+            CacheSize::Any(size) => size.bytes(),
+        }
+    }
+}
+
+/// How many times an operation on the cached heap is repeated: 1 to 16, so that one step can
+/// fill or empty a CPU's magazines and reach the depot.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub struct Count(u8);
+
+impl Count {
+    /// How many times to run the operation.
+    pub fn times(self) -> usize {
+        1 + usize::from(self.0) % 16
+    }
+}
+
+/// One operation on the cached heap (`cache_ops.rs`).
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum CacheOp {
+    Allocate {
+        size: CacheSize,
+        align: Align,
+        count: Count,
+    },
+    Free {
+        pick: u16,
+        count: Count,
+    },
+    Realloc {
+        pick: u16,
+        size: CacheSize,
+    },
+    /// Play another CPU from now on (one of `cache_ops::PLAYED`, chosen modulo its length).
+    SwitchCpu(u8),
+    Flush,
+    FlushAll,
+}
+
 /// Raw span ends for the `Span` arithmetic (no memory behind them).
 #[derive(Arbitrary, Debug, Clone, Copy)]
 pub struct RawSpan {
@@ -212,4 +270,5 @@ pub enum Op {
         size: u16,
         free: bool,
     },
+    Cache(CacheOp),
 }

@@ -6,9 +6,11 @@
 //!                                                                           arena_ops, arena_trim, hook)
 //!             Bump<[u64; 512]>, Bump<[Page; 3]>  ──  Bumps         (bump_ops, bump_free)
 //!             SpinLockedHeap<ClaimOnFirstUse> over its own 4 KiB          (first_use)
+//!             CachedHeap over 16 KiB of its own room, CPUs played in turn  (cache_ops)
 //!             Span arithmetic on raw addresses                             (span_ops)
 //!   after every step: check(), counters and arenas against the model, the room outside the
-//!   arenas untouched, one live block's bytes intact; at the end everything is freed.
+//!   arenas untouched, one live block's bytes intact (the cached heap: `cache_ops.rs` checks
+//!   its own after each of its steps); at the end everything is freed.
 //! ```
 
 #![feature(allocator_api)]
@@ -18,6 +20,9 @@ mod arena_trim;
 mod block_ops;
 mod bump_free;
 mod bump_ops;
+mod cache_ops;
+#[path = "../../tests/common/cpus.rs"]
+mod cpus;
 mod first_use;
 mod hook;
 mod input;
@@ -50,6 +55,7 @@ pub fn run(data: &[u8]) {
     let mut model = Model::default();
     let mut bumps = bump_ops::Bumps::new();
     let mut first_use = first_use::FirstUse::new();
+    let mut cached = cache_ops::CacheOps::new();
     let mut input = Unstructured::new(data);
     // An exhausted input would still decode (into zeros), so stop when it is used up.
     for step in 0usize.. {
@@ -90,6 +96,7 @@ pub fn run(data: &[u8]) {
                 high,
             } => span_ops::check(a, b, align, low, high),
             Op::FirstUse { size, free } => first_use.run(size, free),
+            Op::Cache(op) => cached.run(op),
         }
         model.compare(&heap.lock());
         room.verify_untouched(&model.arenas);
@@ -112,4 +119,5 @@ pub fn run(data: &[u8]) {
         "freed blocks left {free_chunks} free chunks"
     );
     first_use.finish();
+    cached.finish();
 }
