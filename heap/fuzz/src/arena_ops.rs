@@ -10,16 +10,17 @@
 
 use crate::hook::room_span;
 use crate::input::{ClaimSpan, ExtendKind};
-use crate::model::Model;
+use crate::model::{arena_align_inward, Model};
 use crate::room::Room;
 use crate::Fuzzed;
 use heap::{ClaimError, ExtendError, Span};
 use std::ptr::without_provenance_mut;
 
 const WORD: usize = size_of::<usize>();
-/// The smallest arena `claim` accepts, and the smallest chunk.
-const MIN_ARENA: usize = 6 * WORD;
-const MIN_CHUNK: usize = 3 * WORD;
+/// The smallest arena `claim` accepts (a minimal chunk and the end record), and the smallest
+/// chunk.
+const MIN_ARENA: usize = 7 * WORD;
+const MIN_CHUNK: usize = 4 * WORD;
 
 /// The first arena of the model (newest first, as the heap lists them) that overlaps `span`.
 fn overlapping(model: &Model, span: Span, except: Span) -> Option<Span> {
@@ -43,7 +44,7 @@ pub fn claim(heap: &Fuzzed, model: &mut Model, room: &Room, which: ClaimSpan) {
             without_provenance_mut(usize::MAX),
         ),
     };
-    let aligned = span.word_align_inward();
+    let aligned = arena_align_inward(span);
     let expected = if aligned.size() < MIN_ARENA {
         Err(ClaimError::TooSmall {
             size: aligned.size(),
@@ -82,7 +83,7 @@ pub fn extend(heap: &Fuzzed, model: &mut Model, room: &Room, pick: u8, kind: Ext
     };
     let above = model.arenas.iter().any(|arena| arena.base() >= old.acme());
     let (arena, new) = match kind {
-        ExtendKind::Grow { below, above } => (
+        ExtendKind::OutOfMemory { below, above } => (
             old,
             old.extend(below.into(), above.into())
                 .fit_within(room.span()),
@@ -102,7 +103,7 @@ pub fn extend(heap: &Fuzzed, model: &mut Model, room: &Room, pick: u8, kind: Ext
         ),
         ExtendKind::NearTop => return,
     };
-    let aligned = new.word_align_inward();
+    let aligned = arena_align_inward(new);
     let expected = if !model.arenas.contains(&arena) {
         Err(ExtendError::NotAnArena { old: arena })
     } else if !aligned.contains_span(old) {

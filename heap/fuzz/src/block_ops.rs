@@ -10,7 +10,7 @@
 use crate::input::{AllocVia, FreeVia};
 use crate::model::Model;
 use crate::Fuzzed;
-use heap::{Grow, Heap};
+use heap::{Heap, OutOfMemory};
 use std::alloc::{Allocator, GlobalAlloc, Layout};
 use std::ptr::NonNull;
 
@@ -64,7 +64,7 @@ pub fn free(heap: &Fuzzed, model: &mut Model, pick: u16, via: FreeVia) {
 
 /// Panics if some free chunk of `heap` could hold a block for `layout` where it would start:
 /// the heap should have found it.
-pub fn assert_no_chunk_fits<G: Grow>(heap: &Heap<G>, layout: Layout) {
+pub fn assert_no_chunk_fits<G: OutOfMemory>(heap: &Heap<G>, layout: Layout) {
     let word = size_of::<usize>();
     let room = layout
         .size()

@@ -5,6 +5,7 @@
 //!   before the first allocation: no arena      after it: exactly the hook's region
 //! ```
 
+use crate::model::arena_align_inward;
 use heap::{ClaimOnFirstUse, Span, SpinLockedHeap};
 use std::alloc::{GlobalAlloc, Layout};
 
@@ -51,7 +52,7 @@ impl FirstUse {
         let arenas: Vec<Span> = heap.arenas().collect();
         let region = Span::from_base_size(self.memory.as_mut_ptr().cast(), REGION);
         assert!(
-            arenas.is_empty() || arenas == [region],
+            arenas.is_empty() || arenas == [arena_align_inward(region)],
             "ClaimOnFirstUse arenas: {arenas:?}"
         );
         assert_eq!(heap.counters().live_allocations, self.blocks.len());

@@ -90,8 +90,8 @@ pub enum ClaimSpan {
 /// How `extend` is called on an arena.
 #[derive(Arbitrary, Debug, Clone, Copy)]
 pub enum ExtendKind {
-    /// Grow by the given bytes (unaligned) at each end, kept inside the room.
-    Grow { below: u16, above: u16 },
+    /// OutOfMemory by the given bytes (unaligned) at each end, kept inside the room.
+    OutOfMemory { below: u16, above: u16 },
     /// A span that is not an arena.
     Stranger { shift: u8 },
     /// A new span that does not contain the arena.

@@ -86,7 +86,7 @@ pub fn run(data: &[u8]) {
             Op::AllocatedSpan { pick, stranger } => {
                 arena_trim::allocated_span(&heap, &model, pick, stranger);
             }
-            Op::Hook(mode) => heap.lock().grow.mode = mode,
+            Op::Hook(mode) => heap.lock().hook.mode = mode,
             Op::Bump(op) => bumps.run(op),
             Op::Spans {
                 a,

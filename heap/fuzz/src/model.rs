@@ -12,6 +12,23 @@ use heap::{Heap, Span};
 use std::alloc::Layout;
 use std::ptr::NonNull;
 
+const WORD: usize = size_of::<usize>();
+/// The heap's granule: chunks start one word past a multiple of it and are whole granules.
+const GRANULE: usize = 2 * WORD;
+
+/// What `claim` and `extend` keep of `span`, as INTERNALS states the rule: from the first
+/// address one word past a multiple of `GRANULE` to the last multiple of `GRANULE`.
+pub fn arena_align_inward(span: Span) -> Span {
+    let Some(base) = span.base().addr().checked_add(GRANULE - 1) else {
+        return Span::empty();
+    };
+    Span::new(
+        span.base()
+            .with_addr(((base - WORD) & !(GRANULE - 1)) + WORD),
+        span.acme().map_addr(|acme| acme & !(GRANULE - 1)),
+    )
+}
+
 /// A live block: where, with which layout, and the tag of its pattern.
 #[derive(Clone, Copy, Debug)]
 pub struct Block {
@@ -130,7 +147,7 @@ impl Model {
 
     /// Applies the arena changes the hook logged.
     pub fn apply_hook_log(&mut self, heap: &mut Heap<FuzzGrow>) {
-        for (old, new) in heap.grow.log.drain(..) {
+        for (old, new) in heap.hook.log.drain(..) {
             match self.arenas.iter().position(|&arena| arena == old) {
                 Some(index) if !old.is_empty() => self.arenas[index] = new,
                 _ => self.arenas.insert(0, new),
