@@ -16,9 +16,7 @@ use crate::tags::layout::arena::{
     arena_align_inward, arena_base, arena_span, next_arena, set_arena_base, write_record,
     NULL_PAGE_END, RECORD,
 };
-use crate::tags::layout::chunk::{
-    below_is_free, first_word, is_allocated, set_below_free, MIN_CHUNK,
-};
+use crate::tags::layout::chunk::{first_word, is_allocated, set_below_free, Tag, MIN_CHUNK};
 use crate::tags::layout::free_chunk::{free_size, free_size_below};
 use crate::tags::Heap;
 use crate::{OutOfMemory, Span};
@@ -72,7 +70,7 @@ impl<G: OutOfMemory> Heap<G> {
         let added = new.acme().addr() - (record.addr() + RECORD);
         // SAFETY: the record and the chunk below it are the arena's.
         unsafe {
-            let below_free = below_is_free(first_word(record));
+            let below_free = Tag::read(record).below_is_free();
             if added == 0 || (!below_free && added < MIN_CHUNK) {
                 return record;
             }

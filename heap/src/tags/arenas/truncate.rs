@@ -17,9 +17,7 @@ use crate::tags::layout::arena::{
     arena_base, arena_span, boundary_at_or_below, granule_at_or_above, next_arena, set_arena_base,
     write_record, RECORD,
 };
-use crate::tags::layout::chunk::{
-    below_is_free, first_word, is_allocated, set_below_free, MIN_CHUNK,
-};
+use crate::tags::layout::chunk::{first_word, is_allocated, set_below_free, Tag, MIN_CHUNK};
 use crate::tags::layout::free_chunk::{free_size, free_size_below};
 use crate::tags::Heap;
 use crate::{OutOfMemory, Span};
@@ -102,7 +100,7 @@ impl<G: OutOfMemory> Heap<G> {
     ) -> *mut u8 {
         // SAFETY: the record and the free chunk below it are the arena's.
         unsafe {
-            if !below_is_free(first_word(record)) {
+            if !Tag::read(record).below_is_free() {
                 return record;
             }
             let size = free_size_below(record);
@@ -174,7 +172,7 @@ unsafe fn used_span(record: *mut u8) -> Span {
         if low == record {
             return Span::empty();
         }
-        let high = if below_is_free(first_word(record)) {
+        let high = if Tag::read(record).below_is_free() {
             record.sub(free_size_below(record))
         } else {
             record

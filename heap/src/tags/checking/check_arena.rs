@@ -12,7 +12,7 @@
 use crate::tags::checking::check::{broken, CheckError, Rule};
 use crate::tags::layout::arena::{arena_base, next_arena, NULL_PAGE_END, RECORD};
 use crate::tags::layout::chunk::{
-    below_is_free, end_of, first_word, is_allocated, is_chunk_boundary, GRANULE, MIN_CHUNK, WORD,
+    first_word, is_allocated, is_chunk_boundary, Tag, GRANULE, MIN_CHUNK, WORD,
 };
 use crate::tags::layout::free_chunk::{free_size, free_size_below};
 use crate::tags::Heap;
@@ -72,8 +72,8 @@ impl<G: OutOfMemory> Heap<G> {
             // SAFETY: `at` is a chunk boundary with at least `MIN_CHUNK` bytes below the record.
             let first = unsafe { first_word(at) };
             let size = if is_allocated(first) {
-                let size = end_of(first).addr().wrapping_sub(at.addr());
-                if below_is_free(first) != below_free {
+                let size = Tag::from_word(first).end().addr().wrapping_sub(at.addr());
+                if Tag::from_word(first).below_is_free() != below_free {
                     return Err(broken(Rule::BelowFreeBit, at.addr(), first.addr()));
                 }
                 totals.allocated_chunks += 1;
@@ -100,12 +100,13 @@ impl<G: OutOfMemory> Heap<G> {
             }
         }
         // SAFETY: the record is a live end record.
-        let tag = unsafe { first_word(record) };
-        if !is_allocated(tag)
-            || end_of(tag).addr() != record.addr() + RECORD
-            || below_is_free(tag) != below_free
-        {
-            return Err(broken(Rule::EndRecord, record.addr(), tag.addr()));
+        let word = unsafe { first_word(record) };
+        let intact = is_allocated(word) && {
+            let tag = Tag::from_word(word);
+            tag.end().addr() == record.addr() + RECORD && tag.below_is_free() == below_free
+        };
+        if !intact {
+            return Err(broken(Rule::EndRecord, record.addr(), word.addr()));
         }
         Ok(())
     }

@@ -10,7 +10,7 @@
 //! use them.
 
 use crate::tags::layout::arena::{arena_base, arena_span, next_arena};
-use crate::tags::layout::chunk::{end_of, first_word, is_allocated, WORD};
+use crate::tags::layout::chunk::{first_word, is_allocated, Tag, WORD};
 use crate::tags::layout::free_chunk::{free_size, NODE};
 use crate::tags::Heap;
 use crate::{OutOfMemory, Span};
@@ -96,7 +96,7 @@ impl Iterator for Chunks<'_> {
         let first = unsafe { first_word(base) };
         let allocated = is_allocated(first);
         let size = if allocated {
-            end_of(first).addr() - base.addr()
+            Tag::from_word(first).end().addr() - base.addr()
         } else {
             // SAFETY: the chunk is free, so it keeps its size.
             unsafe { free_size(base) }

@@ -16,7 +16,7 @@
 //! alignment: `carve` puts it there, resizing in place keeps it, the `Allocator` methods move
 //! a block whose new alignment would put it elsewhere, and the debug checks rely on it.
 
-use crate::tags::layout::chunk::{first_word, is_allocated, WORD};
+use crate::tags::layout::chunk::{first_word, is_allocated, Tag, WORD};
 
 /// Where a block aligned to `align` starts in a chunk at `base`: the first multiple of
 /// `align` at or above `base + WORD` (so `base + WORD` for every `align <= GRANULE`).
@@ -35,15 +35,15 @@ pub(crate) fn block_start(base: *mut u8, align: usize) -> *mut u8 {
 /// `ptr` must be a pointer this heap returned and that is still allocated, carrying the
 /// provenance of its arena (see `lookup.rs`), not only the caller's permission for the block.
 #[inline(always)]
-pub(crate) unsafe fn chunk_of(ptr: *mut u8) -> (*mut u8, *mut u8) {
+pub(crate) unsafe fn chunk_of(ptr: *mut u8) -> (*mut u8, Tag) {
     // SAFETY: the word below a returned pointer is its tag or its back pointer to the base.
     unsafe {
         let below = ptr.sub(WORD);
         let word = first_word(below);
         if is_allocated(word) {
-            (below, word)
+            (below, Tag::from_word(word))
         } else {
-            (word, first_word(word))
+            (word, Tag::read(word))
         }
     }
 }

@@ -53,16 +53,41 @@ pub(crate) fn is_allocated(first: *mut u8) -> bool {
     first.addr() & ALLOCATED != 0
 }
 
-/// Whether the tag says the chunk below is free.
-#[inline(always)]
-pub(crate) fn below_is_free(tag: *mut u8) -> bool {
-    tag.addr() & BELOW_FREE != 0
-}
+/// The first word of an allocated chunk (or an end record): the chunk's end with the flag
+/// bits. A type of its own, so that a tag is never taken for an address, nor an address for
+/// a tag (`chunk_of` returns a base and a tag: swapping them does not compile).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Tag(*mut u8);
 
-/// The end of the chunk a tag belongs to.
-#[inline(always)]
-pub(crate) fn end_of(tag: *mut u8) -> *mut u8 {
-    tag.map_addr(|addr| addr & !FLAGS)
+impl Tag {
+    /// The first word `word` of a chunk, known to be a tag (`is_allocated(word)`).
+    #[inline(always)]
+    pub(crate) fn from_word(word: *mut u8) -> Self {
+        debug_assert!(is_allocated(word), "{word:p} is not a tag");
+        Self(word)
+    }
+
+    /// The tag at `base`.
+    ///
+    /// # Safety
+    /// `base` must hold a tag: an allocated chunk or an arena's end record.
+    #[inline(always)]
+    pub(crate) unsafe fn read(base: *mut u8) -> Self {
+        // SAFETY: by the caller's contract, `base` holds a tag.
+        Self(unsafe { first_word(base) })
+    }
+
+    /// The end of the chunk the tag belongs to.
+    #[inline(always)]
+    pub(crate) fn end(self) -> *mut u8 {
+        self.0.map_addr(|addr| addr & !FLAGS)
+    }
+
+    /// Whether the tag says the chunk below is free.
+    #[inline(always)]
+    pub(crate) fn below_is_free(self) -> bool {
+        self.0.addr() & BELOW_FREE != 0
+    }
 }
 
 /// Writes the tag of an allocated chunk `[base, end)`.
@@ -86,8 +111,5 @@ pub(crate) unsafe fn write_tag(base: *mut u8, end: *mut u8, below_free: bool) {
 #[inline(always)]
 pub(crate) unsafe fn set_below_free(base: *mut u8, below_free: bool) {
     // SAFETY: the caller guarantees `base` holds a tag.
-    unsafe {
-        let tag = first_word(base);
-        write_tag(base, end_of(tag), below_free);
-    }
+    unsafe { write_tag(base, Tag::read(base).end(), below_free) }
 }

@@ -10,7 +10,7 @@
 //! the chunk above is the one at the tag's end: free if its first word has bit 0 clear.
 
 use crate::tags::layout::block::chunk_of;
-use crate::tags::layout::chunk::{below_is_free, end_of, first_word, is_allocated, set_below_free};
+use crate::tags::layout::chunk::{first_word, is_allocated, set_below_free, Tag};
 use crate::tags::layout::free_chunk::{free_size, free_size_below};
 use crate::tags::Heap;
 use crate::OutOfMemory;
@@ -79,12 +79,12 @@ impl<G: OutOfMemory> Heap<G> {
     /// # Safety
     /// `base` must be an allocated chunk of this heap (not an end record) holding `tag`.
     #[inline(always)]
-    pub(crate) unsafe fn free_chunk(&mut self, base: *mut u8, tag: *mut u8) {
+    pub(crate) unsafe fn free_chunk(&mut self, base: *mut u8, tag: Tag) {
         // SAFETY: `base` holds `tag`; its neighbours are chunks of the same arena.
         unsafe {
             let mut start = base;
-            let mut end = end_of(tag);
-            if below_is_free(tag) {
+            let mut end = tag.end();
+            if tag.below_is_free() {
                 let below = free_size_below(base);
                 start = base.sub(below);
                 self.unlink_free(start);

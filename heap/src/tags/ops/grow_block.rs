@@ -12,7 +12,7 @@
 
 use crate::tags::errors::AllocError;
 use crate::tags::layout::block::chunk_of;
-use crate::tags::layout::chunk::{below_is_free, end_of, first_word, is_allocated};
+use crate::tags::layout::chunk::{first_word, is_allocated};
 use crate::tags::layout::free_chunk::free_size;
 use crate::tags::ops::alloc::block_room;
 use crate::tags::Heap;
@@ -88,7 +88,7 @@ impl<G: OutOfMemory> Heap<G> {
         // SAFETY: the block is live, so its tag and the chunk above are valid.
         unsafe {
             let (base, tag) = chunk_of(ptr);
-            let end = end_of(tag);
+            let end = tag.end();
             if wanted <= end.addr() {
                 return true;
             }
@@ -102,7 +102,7 @@ impl<G: OutOfMemory> Heap<G> {
                 return false;
             }
             self.unlink_free(end);
-            self.place(base, above_end, end.with_addr(wanted), below_is_free(tag));
+            self.place(base, above_end, end.with_addr(wanted), tag.below_is_free());
         }
         true
     }

@@ -10,9 +10,7 @@
 
 use crate::tags::errors::AllocError;
 use crate::tags::layout::block::chunk_of;
-use crate::tags::layout::chunk::{
-    below_is_free, end_of, first_word, is_allocated, set_below_free, write_tag, MIN_CHUNK,
-};
+use crate::tags::layout::chunk::{first_word, is_allocated, set_below_free, write_tag, MIN_CHUNK};
 use crate::tags::layout::free_chunk::free_size;
 use crate::tags::ops::alloc::block_room;
 use crate::tags::Heap;
@@ -85,7 +83,7 @@ impl<G: OutOfMemory> Heap<G> {
         // SAFETY: the block is live, so its tag and the chunk above are valid.
         unsafe {
             let (base, tag) = chunk_of(ptr);
-            let end = end_of(tag);
+            let end = tag.end();
             let kept = ptr.add(block_room(new_size));
             let above = first_word(end);
             if !is_allocated(above) {
@@ -98,7 +96,7 @@ impl<G: OutOfMemory> Heap<G> {
             } else {
                 return;
             }
-            write_tag(base, kept, below_is_free(tag));
+            write_tag(base, kept, tag.below_is_free());
         }
     }
 }
