@@ -39,6 +39,7 @@ use crate::OutOfMemory;
 use counters::Stats;
 use index::bins::BIN_SLOTS;
 use index::bitmap::Bitmap;
+use layout::arena::Record;
 
 /// A boundary-tag heap; `G` is the out-of-memory hook (see [`OutOfMemory`]).
 ///
@@ -98,8 +99,8 @@ pub struct Heap<G: OutOfMemory> {
     bins: [*mut u8; BIN_SLOTS],
     /// Which bins are non-empty.
     bitmap: Bitmap,
-    /// The end record of the most recently claimed arena (null when there is none).
-    arenas: *mut u8,
+    /// The end record of the most recently claimed arena (`Record::NONE` when there is none).
+    arenas: Record,
     /// Running totals behind [`Heap::counters`].
     stats: Stats,
     /// A word that is written and never read: a `prev` link meant for a list neighbour that
@@ -119,7 +120,7 @@ impl<G: OutOfMemory> Heap<G> {
             hook,
             bins: [core::ptr::null_mut(); BIN_SLOTS],
             bitmap: Bitmap::new(),
-            arenas: core::ptr::null_mut(),
+            arenas: Record::NONE,
             stats: Stats::new(),
             link_sink: core::ptr::null_mut(),
         }

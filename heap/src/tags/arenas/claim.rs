@@ -8,9 +8,7 @@
 //! ```
 
 use crate::tags::errors::ClaimError;
-use crate::tags::layout::arena::{
-    arena_align_inward, write_record, MIN_ARENA, NULL_PAGE_END, RECORD,
-};
+use crate::tags::layout::arena::{arena_align_inward, Record, MIN_ARENA, NULL_PAGE_END, RECORD};
 use crate::tags::Heap;
 use crate::{OutOfMemory, Span};
 
@@ -52,13 +50,12 @@ impl<G: OutOfMemory> Heap<G> {
             });
         }
         let base = span.base();
-        let record = base.with_addr(span.acme().addr() - RECORD);
+        let at = base.with_addr(span.acme().addr() - RECORD);
         // SAFETY: the caller hands over the whole span; it holds a chunk and a record.
-        unsafe {
-            self.link_free(base, record.addr() - base.addr());
-            write_record(record, base, self.arenas, true);
-        }
-        self.arenas = record;
+        self.arenas = unsafe {
+            self.link_free(base, at.addr() - base.addr());
+            Record::write(at, base, self.arenas, true)
+        };
         self.stats.claimed_bytes += span.size();
         self.stats.arena_changes += 1;
         Ok(span)

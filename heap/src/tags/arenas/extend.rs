@@ -12,11 +12,8 @@
 //! chunk, next to an allocated chunk, is left unused; the returned span says what was used.
 
 use crate::tags::errors::ExtendError;
-use crate::tags::layout::arena::{
-    arena_align_inward, arena_base, arena_span, next_arena, set_arena_base, write_record,
-    NULL_PAGE_END, RECORD,
-};
-use crate::tags::layout::chunk::{first_word, is_allocated, set_below_free, Tag, MIN_CHUNK};
+use crate::tags::layout::arena::{arena_align_inward, Record, NULL_PAGE_END, RECORD};
+use crate::tags::layout::chunk::{first_word, is_allocated, set_below_free, MIN_CHUNK};
 use crate::tags::layout::free_chunk::{free_size, free_size_below};
 use crate::tags::Heap;
 use crate::{OutOfMemory, Span};
@@ -54,7 +51,7 @@ impl<G: OutOfMemory> Heap<G> {
         let arena = unsafe {
             let record = self.extend_top(previous, record, new);
             self.extend_bottom(record, new);
-            arena_span(record)
+            record.span()
         };
         self.stats.claimed_bytes += arena.size() - old.size();
         self.stats.arena_changes += u64::from(arena != old);
@@ -66,24 +63,24 @@ impl<G: OutOfMemory> Heap<G> {
     ///
     /// # Safety
     /// `record` must be the end record after `previous`; `new` must be the caller's memory.
-    unsafe fn extend_top(&mut self, previous: *mut u8, record: *mut u8, new: Span) -> *mut u8 {
-        let added = new.acme().addr() - (record.addr() + RECORD);
+    unsafe fn extend_top(&mut self, previous: Record, record: Record, new: Span) -> Record {
+        let added = new.acme().addr() - record.top().addr();
         // SAFETY: the record and the chunk below it are the arena's.
         unsafe {
-            let below_free = Tag::read(record).below_is_free();
+            let below_free = record.tag().below_is_free();
             if added == 0 || (!below_free && added < MIN_CHUNK) {
                 return record;
             }
-            let (base, next) = (arena_base(record), next_arena(record));
+            let (base, next) = (record.base(), record.next());
             let mut start = record.addr();
             if below_free {
-                let size = free_size_below(record);
+                let size = free_size_below(record.as_ptr());
                 start -= size;
-                self.unlink_free(record.sub(size));
+                self.unlink_free(record.as_ptr().sub(size));
             }
-            let new_record = new.base().with_addr(new.acme().addr() - RECORD);
-            self.link_free(new.base().with_addr(start), new_record.addr() - start);
-            write_record(new_record, base, next, true);
+            let at = new.base().with_addr(new.acme().addr() - RECORD);
+            self.link_free(new.base().with_addr(start), at.addr() - start);
+            let new_record = Record::write(at, base, next, true);
             self.set_arena_link(previous, new_record);
             new_record
         }
@@ -93,10 +90,10 @@ impl<G: OutOfMemory> Heap<G> {
     ///
     /// # Safety
     /// `record` must be an arena's end record; `new` must be the caller's memory.
-    unsafe fn extend_bottom(&mut self, record: *mut u8, new: Span) {
+    unsafe fn extend_bottom(&mut self, record: Record, new: Span) {
         // SAFETY: the first chunk (or the record itself) is the arena's.
         unsafe {
-            let old_base = arena_base(record);
+            let old_base = record.base();
             let added = old_base.addr() - new.base().addr();
             let first_allocated = is_allocated(first_word(old_base));
             if added == 0 || (first_allocated && added < MIN_CHUNK) {
@@ -110,7 +107,7 @@ impl<G: OutOfMemory> Heap<G> {
                 self.unlink_free(old_base);
                 self.link_free(new.base(), added + size);
             }
-            set_arena_base(record, new.base());
+            record.set_base(new.base());
         }
     }
 }

@@ -13,11 +13,8 @@
 //! whole chunk (or nothing).
 
 use crate::tags::errors::{TruncateError, Truncated};
-use crate::tags::layout::arena::{
-    arena_base, arena_span, boundary_at_or_below, granule_at_or_above, next_arena, set_arena_base,
-    write_record, RECORD,
-};
-use crate::tags::layout::chunk::{first_word, is_allocated, set_below_free, Tag, MIN_CHUNK};
+use crate::tags::layout::arena::{boundary_at_or_below, granule_at_or_above, Record, RECORD};
+use crate::tags::layout::chunk::{first_word, is_allocated, set_below_free, MIN_CHUNK};
 use crate::tags::layout::free_chunk::{free_size, free_size_below};
 use crate::tags::Heap;
 use crate::{OutOfMemory, Span};
@@ -61,11 +58,11 @@ impl<G: OutOfMemory> Heap<G> {
                 return Err(TruncateError::WouldCutAllocated { new, allocated });
             }
             if new.is_empty() {
-                let base = arena_base(record);
-                if base != record {
+                let base = record.base();
+                if base != record.as_ptr() {
                     self.unlink_free(base);
                 }
-                self.set_arena_link(previous, next_arena(record));
+                self.set_arena_link(previous, record.next());
                 self.stats.claimed_bytes -= old.size();
                 self.stats.arena_changes += 1;
                 return Ok(Truncated {
@@ -77,7 +74,7 @@ impl<G: OutOfMemory> Heap<G> {
             let wanted_acme = granule_at_or_above(new.acme().addr());
             let record = self.truncate_top(previous, record, wanted_acme);
             self.truncate_bottom(record, boundary_at_or_below(new.base().addr()));
-            let arena = arena_span(record);
+            let arena = record.span();
             self.stats.claimed_bytes -= old.size() - arena.size();
             self.stats.arena_changes += u64::from(arena != old);
             Ok(Truncated {
@@ -94,17 +91,17 @@ impl<G: OutOfMemory> Heap<G> {
     /// `record` must be the end record after `previous`; nothing allocated lies above `wanted_acme`.
     unsafe fn truncate_top(
         &mut self,
-        previous: *mut u8,
-        record: *mut u8,
+        previous: Record,
+        record: Record,
         wanted_acme: usize,
-    ) -> *mut u8 {
+    ) -> Record {
         // SAFETY: the record and the free chunk below it are the arena's.
         unsafe {
-            if !Tag::read(record).below_is_free() {
+            if !record.tag().below_is_free() {
                 return record;
             }
-            let size = free_size_below(record);
-            let start = record.sub(size);
+            let size = free_size_below(record.as_ptr());
+            let start = record.as_ptr().sub(size);
             let mut kept = wanted_acme.saturating_sub(RECORD).max(start.addr()) - start.addr();
             if kept != 0 && kept < MIN_CHUNK {
                 kept = MIN_CHUNK;
@@ -112,13 +109,12 @@ impl<G: OutOfMemory> Heap<G> {
             if kept == size {
                 return record;
             }
-            let (base, next) = (arena_base(record), next_arena(record));
+            let (base, next) = (record.base(), record.next());
             self.unlink_free(start);
             if kept != 0 {
                 self.link_free(start, kept);
             }
-            let new_record = start.add(kept);
-            write_record(new_record, base, next, kept != 0);
+            let new_record = Record::write(start.add(kept), base, next, kept != 0);
             self.set_arena_link(previous, new_record);
             new_record
         }
@@ -128,11 +124,11 @@ impl<G: OutOfMemory> Heap<G> {
     ///
     /// # Safety
     /// `record` must be an arena's end record; nothing allocated lies below `wanted_base`.
-    unsafe fn truncate_bottom(&mut self, record: *mut u8, wanted_base: usize) {
+    unsafe fn truncate_bottom(&mut self, record: Record, wanted_base: usize) {
         // SAFETY: the first chunk is the arena's.
         unsafe {
-            let base = arena_base(record);
-            if base == record || is_allocated(first_word(base)) {
+            let base = record.base();
+            if base == record.as_ptr() || is_allocated(first_word(base)) {
                 return;
             }
             let size = free_size(base);
@@ -151,7 +147,7 @@ impl<G: OutOfMemory> Heap<G> {
             } else {
                 self.link_free(new_base, kept);
             }
-            set_arena_base(record, new_base);
+            record.set_base(new_base);
         }
     }
 }
@@ -160,22 +156,23 @@ impl<G: OutOfMemory> Heap<G> {
 ///
 /// # Safety
 /// `record` must be a live arena's end record.
-unsafe fn used_span(record: *mut u8) -> Span {
+unsafe fn used_span(record: Record) -> Span {
     // SAFETY: the first chunk and the record are the arena's.
     unsafe {
-        let base = arena_base(record);
-        let low = if base == record || is_allocated(first_word(base)) {
+        let end = record.as_ptr();
+        let base = record.base();
+        let low = if base == end || is_allocated(first_word(base)) {
             base
         } else {
             base.add(free_size(base))
         };
-        if low == record {
+        if low == end {
             return Span::empty();
         }
-        let high = if Tag::read(record).below_is_free() {
-            record.sub(free_size_below(record))
+        let high = if record.tag().below_is_free() {
+            end.sub(free_size_below(end))
         } else {
-            record
+            end
         };
         Span::new(low, high)
     }

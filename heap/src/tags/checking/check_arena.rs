@@ -10,7 +10,7 @@
 //! followed out of the arena.
 
 use crate::tags::checking::check::{broken, CheckError, Rule};
-use crate::tags::layout::arena::{arena_base, next_arena, NULL_PAGE_END, RECORD};
+use crate::tags::layout::arena::{Record, NULL_PAGE_END};
 use crate::tags::layout::chunk::{
     first_word, is_allocated, is_chunk_boundary, Tag, GRANULE, MIN_CHUNK, WORD,
 };
@@ -35,8 +35,8 @@ impl<G: OutOfMemory> Heap<G> {
         let mut record = self.arenas;
         while !record.is_null() {
             // SAFETY: the arena list links live end records.
-            let base = unsafe { arena_base(record) };
-            let arena = crate::Span::new(base, record.wrapping_add(RECORD));
+            let base = unsafe { record.base() };
+            let arena = crate::Span::new(base, record.top());
             let misplaced = base.addr() < NULL_PAGE_END
                 || !is_chunk_boundary(base.addr())
                 || base.addr() > record.addr();
@@ -47,7 +47,7 @@ impl<G: OutOfMemory> Heap<G> {
             // SAFETY: as above.
             unsafe { self.check_chunks(base, record, &mut totals)? };
             // SAFETY: as above.
-            record = unsafe { next_arena(record) };
+            record = unsafe { record.next() };
         }
         Ok(totals)
     }
@@ -59,12 +59,12 @@ impl<G: OutOfMemory> Heap<G> {
     unsafe fn check_chunks(
         &self,
         base: *mut u8,
-        record: *mut u8,
+        record: Record,
         totals: &mut Totals,
     ) -> Result<(), CheckError> {
         let mut at = base;
         let mut below_free = false;
-        while at != record {
+        while at != record.as_ptr() {
             let room = record.addr() - at.addr();
             if room < MIN_CHUNK {
                 return Err(broken(Rule::ChunkBounds, at.addr(), room));
@@ -100,10 +100,10 @@ impl<G: OutOfMemory> Heap<G> {
             }
         }
         // SAFETY: the record is a live end record.
-        let word = unsafe { first_word(record) };
+        let word = unsafe { first_word(record.as_ptr()) };
         let intact = is_allocated(word) && {
             let tag = Tag::from_word(word);
-            tag.end().addr() == record.addr() + RECORD && tag.below_is_free() == below_free
+            tag.end() == record.top() && tag.below_is_free() == below_free
         };
         if !intact {
             return Err(broken(Rule::EndRecord, record.addr(), word.addr()));

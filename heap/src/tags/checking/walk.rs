@@ -9,7 +9,7 @@
 //! word. The walks only read, so they take `&self`; heap maps, `check` and the benchmarks
 //! use them.
 
-use crate::tags::layout::arena::{arena_base, arena_span, next_arena};
+use crate::tags::layout::arena::Record;
 use crate::tags::layout::chunk::{first_word, is_allocated, Tag, WORD};
 use crate::tags::layout::free_chunk::{free_size, NODE};
 use crate::tags::Heap;
@@ -54,7 +54,7 @@ impl Chunk {
 
 /// Iterator over the heap's arenas, most recently claimed first.
 pub struct Arenas<'heap> {
-    record: *mut u8,
+    record: Record,
     heap: PhantomData<&'heap ()>,
 }
 
@@ -66,7 +66,7 @@ impl Iterator for Arenas<'_> {
             return None;
         }
         // SAFETY: the iterator borrows the heap, so its arena list stays valid.
-        let (span, next) = unsafe { (arena_span(self.record), next_arena(self.record)) };
+        let (span, next) = unsafe { (self.record.span(), self.record.next()) };
         self.record = next;
         Some(span)
     }
@@ -77,7 +77,7 @@ impl Iterator for Arenas<'_> {
 pub struct Chunks<'heap> {
     arenas: Arenas<'heap>,
     arena: Span,
-    record: *mut u8,
+    record: Record,
     at: *mut u8,
 }
 
@@ -85,11 +85,11 @@ impl Iterator for Chunks<'_> {
     type Item = Chunk;
 
     fn next(&mut self) -> Option<Chunk> {
-        while self.at == self.record {
+        while self.at == self.record.as_ptr() {
             self.record = self.arenas.record;
             self.arena = self.arenas.next()?;
             // SAFETY: `record` is the end record of a live arena.
-            self.at = unsafe { arena_base(self.record) };
+            self.at = unsafe { self.record.base() };
         }
         let base = self.at;
         // SAFETY: `at` is a chunk boundary inside a live arena, below its end record.
@@ -125,7 +125,7 @@ impl<G: OutOfMemory> Heap<G> {
         Chunks {
             arenas: self.arenas(),
             arena: Span::empty(),
-            record: core::ptr::null_mut(),
+            record: Record::NONE,
             at: core::ptr::null_mut(),
         }
     }

@@ -12,28 +12,28 @@
 //! `extend` were given. The caller's pointer only supplies the address. A pointer that lies
 //! in no arena panics: it cannot be a block of this heap.
 
-use crate::tags::layout::arena::{arena_base, next_arena};
+use crate::tags::layout::arena::Record;
 use crate::tags::Heap;
 use crate::OutOfMemory;
 use core::ptr::NonNull;
 
 /// Whether `addr` lies strictly above the base and below the end record of the arena whose
-/// record is `record`, as every block pointer does (null `record`: no arena, `false`).
+/// record is `record`, as every block pointer does (`Record::NONE`: no arena, `false`).
 ///
 /// # Safety
-/// `record` must be null or the end record of a live arena.
+/// `record` must be `Record::NONE` or the end record of a live arena.
 #[inline(always)]
-unsafe fn holds(record: *mut u8, addr: usize) -> bool {
-    // The record is read only when `addr` lies below it, so never when it is null.
+unsafe fn holds(record: Record, addr: usize) -> bool {
+    // The record is read only when `addr` lies below it, so never when it is `NONE`.
     // SAFETY: `record` is a live end record when `addr < record`.
-    addr < record.addr() && unsafe { arena_base(record) }.addr() < addr
+    addr < record.addr() && unsafe { record.base() }.addr() < addr
 }
 
 /// The address of `ptr` with the provenance of `record`.
 #[inline(always)]
-fn with_provenance_of(record: *mut u8, ptr: NonNull<u8>) -> NonNull<u8> {
+fn with_provenance_of(record: Record, ptr: NonNull<u8>) -> NonNull<u8> {
     // SAFETY: the address is that of `ptr`, which is not null.
-    unsafe { NonNull::new_unchecked(record.with_addr(ptr.addr().get())) }
+    unsafe { NonNull::new_unchecked(record.as_ptr().with_addr(ptr.addr().get())) }
 }
 
 impl<G: OutOfMemory> Heap<G> {
@@ -42,7 +42,7 @@ impl<G: OutOfMemory> Heap<G> {
     #[inline(always)]
     pub(crate) fn in_newest_arena(&self, ptr: NonNull<u8>) -> Option<NonNull<u8>> {
         let record = self.arenas;
-        // SAFETY: `arenas` is null or the newest live end record.
+        // SAFETY: `arenas` is `Record::NONE` or the newest live end record.
         unsafe { holds(record, ptr.as_ptr().addr()) }.then(|| with_provenance_of(record, ptr))
     }
 
@@ -60,7 +60,7 @@ impl<G: OutOfMemory> Heap<G> {
                 if holds(record, ptr.as_ptr().addr()) {
                     return with_provenance_of(record, ptr);
                 }
-                record = next_arena(record);
+                record = record.next();
             }
         }
         panic!("{ptr:p} was never handed out by this heap: it lies in no arena");
