@@ -81,12 +81,13 @@ pub fn last_failure() -> Option<Layout> {
 // the contract; recording a failure does not touch the returned memory.
 unsafe impl GlobalAlloc for GlobalHeap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // The cache picks its own path by size; only debug builds bypass it.
         // SAFETY: forwarded with the caller's guarantees.
         let ptr = unsafe {
-            if cached(layout) {
-                HEAP.alloc(layout)
-            } else {
+            if cfg!(feature = "debug-heap") {
                 HEAP.heap().alloc(layout)
+            } else {
+                HEAP.alloc(layout)
             }
         };
         Self::record(layout, ptr)
