@@ -98,6 +98,60 @@ fn message_contains(info: &PanicInfo, expected: &str) -> bool {
     finder.found
 }
 
+/// Panics with the broken rule if the kernel heap's invariants do not hold
+/// (the panic names the caller's line).
+#[track_caller]
+pub fn check_heap() {
+    if let Err(error) = crate::allocator::HEAP.heap().lock().check() {
+        panic!("heap check failed: {error}");
+    }
+}
+
+/// Calls itself until the stack runs out: the stack-overflow tests use it to
+/// run into a guard page. Never returns.
+#[allow(unconditional_recursion)]
+pub fn recurse(depth: u64) -> u64 {
+    // `black_box` keeps the compiler from turning the recursion into a loop.
+    let depth = core::hint::black_box(depth) + 1;
+    recurse(depth) + 1
+}
+
+/// The entry point and panic handler of a kernel test binary that runs its
+/// `#[test_case]`s with [`test_runner`]: boots the kernel (`init`), runs the
+/// optional set-up block with the boot information, then the tests.
+///
+/// ```ignore
+/// kernel::test_kernel!();
+/// kernel::test_kernel!(|boot_info| {
+///     kernel::smp::start_all(&boot_info.memory_regions);
+/// });
+/// ```
+///
+/// The test crate still declares `#![test_runner(kernel::testing::test_runner)]`
+/// and `#![reexport_test_harness_main = "test_main"]` (inner attributes cannot
+/// come from a macro); the expansion calls that `test_main`.
+#[macro_export]
+macro_rules! test_kernel {
+    () => {
+        $crate::test_kernel!(|_boot_info| {});
+    };
+    (|$boot_info:ident| $setup:block) => {
+        bootloader_api::entry_point!(test_kernel_main, config = &$crate::BOOTLOADER_CONFIG);
+
+        fn test_kernel_main($boot_info: &'static mut bootloader_api::BootInfo) -> ! {
+            $crate::init($boot_info);
+            $setup
+            test_main();
+            $crate::hlt_loop()
+        }
+
+        #[panic_handler]
+        fn test_kernel_panic(info: &core::panic::PanicInfo) -> ! {
+            $crate::testing::test_panic_handler(info)
+        }
+    };
+}
+
 /// A kernel test (a `harness = false` test binary) that passes only if its
 /// body panics with a message containing `expected`, and fails if the body
 /// returns. It defines the entry point and the panic handler:

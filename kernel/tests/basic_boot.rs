@@ -6,10 +6,7 @@
 #![test_runner(kernel::testing::test_runner)]
 #![reexport_test_harness_main = "test_main"]
 
-use bootloader_api::{entry_point, BootInfo};
 use kernel::boot_info::MemorySummary;
-
-entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
 
 static mut MEMORY: MemorySummary = MemorySummary {
     regions: 0,
@@ -19,21 +16,13 @@ static mut MEMORY: MemorySummary = MemorySummary {
     top: 0,
 };
 
-fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init(boot_info);
+kernel::test_kernel!(|boot_info| {
     // SAFETY: written once, before any test reads it, on the only CPU.
     unsafe { MEMORY = MemorySummary::of(&boot_info.memory_regions) };
-    test_main();
-    kernel::hlt_loop()
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    kernel::testing::test_panic_handler(info)
-}
+});
 
 fn memory() -> MemorySummary {
-    // SAFETY: set in `main` before the tests run; never written again.
+    // SAFETY: set by the set-up block before the tests run; never written again.
     unsafe { MEMORY }
 }
 

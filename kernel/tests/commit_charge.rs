@@ -12,32 +12,13 @@ extern crate alloc;
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
-use bootloader_api::{entry_point, BootInfo};
-use kernel::allocator::HEAP;
 use kernel::memory::{self, MemoryReport, HEAP_WINDOW_SIZE};
+use kernel::testing::check_heap;
 
-entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
-
-fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init(boot_info);
-    test_main();
-    kernel::hlt_loop()
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    kernel::testing::test_panic_handler(info)
-}
+kernel::test_kernel!();
 
 const PAGE: usize = memory::PAGE_SIZE as usize;
 const MIB: usize = 1 << 20;
-
-/// Panics with the broken rule if the heap's invariants do not hold.
-fn check_heap() {
-    if let Err(error) = HEAP.heap().lock().check() {
-        panic!("heap check failed: {error}");
-    }
-}
 
 /// A vector with room for `bytes` bytes, or the allocation error.
 fn try_vec(bytes: usize) -> Result<Vec<u8>, alloc::collections::TryReserveError> {

@@ -9,25 +9,13 @@
 extern crate alloc;
 
 use alloc::vec::Vec;
-use bootloader_api::{entry_point, BootInfo};
 use kernel::memory::dma::{self, DmaBuffer, DmaError, BELOW_16_MIB, BELOW_4_GIB};
 use kernel::memory::page_walk::translate;
 use kernel::memory::{self, MemoryReport};
 use x86_64::registers::control::Cr3;
 use x86_64::VirtAddr;
 
-entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
-
-fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init(boot_info);
-    test_main();
-    kernel::hlt_loop()
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    kernel::testing::test_panic_handler(info)
-}
+kernel::test_kernel!();
 
 /// The physical address the page tables give for `virt`.
 fn physical_of(virt: u64) -> u64 {

@@ -12,22 +12,10 @@ extern crate alloc;
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::vec::Vec;
-use bootloader_api::{entry_point, BootInfo};
 use kernel::allocator::HEAP;
 use kernel::exercises::console::command;
 
-entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
-
-fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init(boot_info);
-    test_main();
-    kernel::hlt_loop()
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    kernel::testing::test_panic_handler(info)
-}
+kernel::test_kernel!();
 
 /// `frag`'s answer, or a panic that says the command is missing.
 fn frag(args: &[&str]) -> Result<alloc::string::String, alloc::string::String> {

@@ -10,26 +10,15 @@
 extern crate alloc;
 
 use alloc::vec::Vec;
-use bootloader_api::{entry_point, BootInfo};
 use core::alloc::Layout;
-use kernel::allocator::HEAP;
 use kernel::exercises::cpu_cache::{allocate, cached_on, free, trim};
+use kernel::testing::check_heap;
 use kernel::{percpu, smp, timer};
 
-entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
-
-fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init(boot_info);
+kernel::test_kernel!(|boot_info| {
     smp::start_all(&boot_info.memory_regions);
     timer::start();
-    test_main();
-    kernel::hlt_loop()
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    kernel::testing::test_panic_handler(info)
-}
+});
 
 /// Each class of every CPU's cache full: 8 classes of 8 blocks.
 const FULL: usize = 64;
@@ -61,9 +50,7 @@ fn trim_leaves_every_cache_empty() {
             "CPU {cpu} still caches blocks after trim: did every CPU flush its own cache?"
         );
     }
-    if let Err(error) = HEAP.heap().lock().check() {
-        panic!("heap check failed: {error}");
-    }
+    check_heap();
 }
 
 #[test_case]

@@ -11,23 +11,11 @@
 extern crate alloc;
 
 use alloc::boxed::Box;
-use bootloader_api::{entry_point, BootInfo};
 use kernel::exercises::walk::{walk, Walked};
 use kernel::memory::{self, translate::translate};
 use x86_64::VirtAddr;
 
-entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
-
-fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init(boot_info);
-    test_main();
-    kernel::hlt_loop()
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    kernel::testing::test_panic_handler(info)
-}
+kernel::test_kernel!();
 
 /// The walk's answer for `virt` must be the mapper's.
 fn agrees(what: &str, virt: VirtAddr) {

@@ -9,23 +9,11 @@
 extern crate alloc;
 
 use alloc::vec::Vec;
-use bootloader_api::{entry_point, BootInfo};
 use kernel::memory;
 use kernel::memory::frames::LOW_MEMORY;
 use x86_64::structures::paging::PhysFrame;
 
-entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
-
-fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init(boot_info);
-    test_main();
-    kernel::hlt_loop()
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    kernel::testing::test_panic_handler(info)
-}
+kernel::test_kernel!();
 
 #[test_case]
 fn no_frame_below_one_mib_is_ever_handed_out() {

@@ -11,31 +11,13 @@ extern crate alloc;
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
-use bootloader_api::{entry_point, BootInfo};
 use kernel::allocator::HEAP;
 use kernel::memory::{self, window, MemoryReport, HEAP_WINDOW_SIZE, INITIAL_ARENA};
+use kernel::testing::check_heap;
 use kernel::timer;
 use kernel::workload::{self, Rng};
 
-entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
-
-fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init(boot_info);
-    test_main();
-    kernel::hlt_loop()
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    kernel::testing::test_panic_handler(info)
-}
-
-/// Panics with the broken rule if the heap's invariants do not hold.
-fn check_heap() {
-    if let Err(error) = HEAP.heap().lock().check() {
-        panic!("heap check failed: {error}");
-    }
-}
+kernel::test_kernel!();
 
 #[test_case]
 fn simple_allocation() {

@@ -6,24 +6,12 @@
 #![test_runner(kernel::testing::test_runner)]
 #![reexport_test_harness_main = "test_main"]
 
-use bootloader_api::{entry_point, BootInfo};
 use kernel::allocator::HEAP;
 use kernel::memory::MEMORY;
 use kernel::sync::{irq_off, IrqMutex};
 use x86_64::instructions::interrupts;
 
-entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
-
-fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init(boot_info);
-    test_main();
-    kernel::hlt_loop()
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    kernel::testing::test_panic_handler(info)
-}
+kernel::test_kernel!();
 
 #[test_case]
 fn releasing_the_outer_lock_first_keeps_interrupts_off() {

@@ -32,15 +32,8 @@ fn main(boot_info: &'static mut BootInfo) -> ! {
 }
 
 extern "C" fn run_away() -> ! {
-    recurse(0);
+    kernel::testing::recurse(0);
     kernel::testing::did_not_fail(format_args!("the recursion returned"))
-}
-
-#[allow(unconditional_recursion)]
-fn recurse(depth: u64) -> u64 {
-    // `black_box` keeps the compiler from turning the recursion into a loop.
-    let depth = core::hint::black_box(depth) + 1;
-    recurse(depth) + 1
 }
 
 #[panic_handler]

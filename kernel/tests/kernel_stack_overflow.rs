@@ -8,13 +8,6 @@ kernel::must_panic!(
     "kernel_stack_overflow::overflow_is_reported_by_name",
     "the kernel stack of CPU 0 ran into its guard page",
     {
-        recurse(0);
+        kernel::testing::recurse(0);
     }
 );
-
-#[allow(unconditional_recursion)]
-fn recurse(depth: u64) -> u64 {
-    // `black_box` keeps the compiler from turning the recursion into a loop.
-    let depth = core::hint::black_box(depth) + 1;
-    recurse(depth) + 1
-}

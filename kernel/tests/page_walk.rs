@@ -7,25 +7,13 @@
 #![test_runner(kernel::testing::test_runner)]
 #![reexport_test_harness_main = "test_main"]
 
-use bootloader_api::{entry_point, BootInfo};
 use kernel::memory;
 use kernel::memory::page_walk::{read_entry, translate, NotMapped};
 use x86_64::registers::control::Cr3;
 use x86_64::structures::paging::{PageTableFlags as Flags, PhysFrame};
 use x86_64::{PhysAddr, VirtAddr};
 
-entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
-
-fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init(boot_info);
-    test_main();
-    kernel::hlt_loop()
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    kernel::testing::test_panic_handler(info)
-}
+kernel::test_kernel!();
 
 fn physical_memory() -> VirtAddr {
     memory::physical_memory()

@@ -13,27 +13,16 @@
 extern crate alloc;
 
 use alloc::vec::Vec;
-use bootloader_api::{entry_point, BootInfo};
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use kernel::allocator::HEAP;
 use kernel::memory::{self, MemoryReport};
+use kernel::testing::check_heap;
 use kernel::workload::Rng;
 use kernel::{percpu, smp, timer};
 
-entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
-
-fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init(boot_info);
+kernel::test_kernel!(|boot_info| {
     smp::start_all(&boot_info.memory_regions);
     timer::start();
-    test_main();
-    kernel::hlt_loop()
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    kernel::testing::test_panic_handler(info)
-}
+});
 
 /// Trims the trimming CPU runs while the others churn.
 const TRIMS: u64 = 40;
@@ -103,9 +92,7 @@ fn trimming_under_running_cpus_never_uses_a_stale_mapping() {
         "the trims unmapped almost nothing"
     );
     memory::trim();
-    if let Err(error) = HEAP.heap().lock().check() {
-        panic!("heap check failed: {error}");
-    }
+    check_heap();
     kernel::serial_print!(
         "({} pages unmapped under load; {}) ",
         TRIMMED_PAGES.load(Ordering::Relaxed),

@@ -11,18 +11,14 @@
 extern crate alloc;
 
 use alloc::vec::Vec;
-use bootloader_api::{entry_point, BootInfo};
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
-use kernel::allocator::HEAP;
 use kernel::apic::timer::delay_us;
 use kernel::memory::{self, MemoryReport, MEMORY};
+use kernel::testing::check_heap;
 use kernel::workload::every_cpu;
 use kernel::{percpu, platform, smp, timer};
 
-entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
-
-fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init(boot_info);
+kernel::test_kernel!(|boot_info| {
     let started = smp::start_all(&boot_info.memory_regions);
     kernel::serial_println!(
         "{} CPUs online, {} us to start them",
@@ -30,20 +26,7 @@ fn main(boot_info: &'static mut BootInfo) -> ! {
         started.micros
     );
     timer::start();
-    test_main();
-    kernel::hlt_loop()
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    kernel::testing::test_panic_handler(info)
-}
-
-fn check_heap() {
-    if let Err(error) = HEAP.heap().lock().check() {
-        panic!("heap check failed: {error}");
-    }
-}
+});
 
 fn frames_in_play() -> u64 {
     let report = MemoryReport::now();

@@ -34,15 +34,8 @@ fn main(boot_info: &'static mut BootInfo) -> ! {
     kernel::init(boot_info);
     TEST_IDT.load();
     serial_print!("stack_overflow::double_fault_on_ist_stack ... ");
-    recurse(0);
+    kernel::testing::recurse(0);
     kernel::testing::did_not_fail(format_args!("the recursion returned"))
-}
-
-#[allow(unconditional_recursion)]
-fn recurse(depth: u64) -> u64 {
-    // `black_box` keeps the compiler from turning the recursion into a loop.
-    let depth = core::hint::black_box(depth) + 1;
-    recurse(depth) + 1
 }
 
 extern "x86-interrupt" fn unexpected_page_fault(_: InterruptStackFrame, code: PageFaultErrorCode) {

@@ -10,24 +10,12 @@
 extern crate alloc;
 
 use alloc::vec::Vec;
-use bootloader_api::{entry_point, BootInfo};
 use core::alloc::Layout;
 use core::ptr::NonNull;
 use kernel::allocator::HEAP;
 use kernel::memory::{self, MemoryReport};
 
-entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
-
-fn main(boot_info: &'static mut BootInfo) -> ! {
-    kernel::init(boot_info);
-    test_main();
-    kernel::hlt_loop()
-}
-
-#[panic_handler]
-fn panic(info: &core::panic::PanicInfo) -> ! {
-    kernel::testing::test_panic_handler(info)
-}
+kernel::test_kernel!();
 
 const PAGE: usize = memory::PAGE_SIZE as usize;
 
