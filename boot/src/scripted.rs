@@ -45,7 +45,7 @@ const SCRIPTS: &[Script] = &[
             "committed 64 KiB of the 1024 MiB heap window",
             "allocate+free pairs of 64 bytes",
             "line  interrupts",
-            "cpu  apic id  timer ticks",
+            "cpu  apic id  timer ticks  lock halts",
             "trim gave back",
             "bye",
         ],

@@ -17,6 +17,7 @@ use x86_64::structures::idt::{InterruptDescriptorTable, InterruptStackFrame, Pag
 
 static IDT: Lazy<InterruptDescriptorTable> = Lazy::new(|| {
     let mut idt = InterruptDescriptorTable::new();
+    idt.non_maskable_interrupt.set_handler_fn(nmi_handler);
     idt.breakpoint.set_handler_fn(breakpoint_handler);
     idt.invalid_opcode.set_handler_fn(invalid_opcode_handler);
     idt.general_protection_fault
@@ -55,6 +56,12 @@ pub fn init() {
 /// Spurious interrupts seen so far.
 pub fn spurious() -> u64 {
     SPURIOUS.load(Ordering::Relaxed)
+}
+
+/// Kicks wake CPUs parked on a lock (`sync::park`); a kick may come just
+/// before the `hlt` it is meant to end, which the handler makes harmless.
+extern "x86-interrupt" fn nmi_handler(mut frame: InterruptStackFrame) {
+    crate::sync::park::on_nmi(&mut frame);
 }
 
 extern "x86-interrupt" fn breakpoint_handler(frame: InterruptStackFrame) {

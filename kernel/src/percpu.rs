@@ -42,6 +42,12 @@ pub struct PerCpu {
     ticks: AtomicU64,
     /// Wake-up IPIs this CPU has taken.
     wakeups: AtomicU64,
+    /// The `serving` word of the lock this CPU is parked on (`sync::park`).
+    pub(crate) parked_on: AtomicPtr<AtomicU32>,
+    /// The ticket this CPU is parked with.
+    pub(crate) parked_ticket: AtomicU32,
+    /// Times this CPU halted waiting for a lock.
+    parks: AtomicU64,
 }
 
 impl PerCpu {
@@ -55,6 +61,9 @@ impl PerCpu {
             flush_seen: AtomicU64::new(0),
             ticks: AtomicU64::new(0),
             wakeups: AtomicU64::new(0),
+            parked_on: AtomicPtr::new(core::ptr::null_mut()),
+            parked_ticket: AtomicU32::new(0),
+            parks: AtomicU64::new(0),
         }
     }
 
@@ -86,6 +95,16 @@ impl PerCpu {
     /// Counts a wake-up IPI on this CPU.
     pub(crate) fn count_wakeup(&self) {
         self.wakeups.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Times this CPU halted waiting for a lock.
+    pub fn parks(&self) -> u64 {
+        self.parks.load(Ordering::Relaxed)
+    }
+
+    /// Counts a halt while waiting for a lock.
+    pub(crate) fn count_park(&self) {
+        self.parks.fetch_add(1, Ordering::Relaxed);
     }
 }
 

@@ -18,12 +18,13 @@
 //!
 //! A CPU that waits for a lock with interrupts off cannot take the IPI, and
 //! the initiator may hold that very lock: so every spin loop of
-//! `sync::IrqSpinLock` calls [`poll`] too.
+//! `sync::IrqSpinLock` calls [`poll`] too, and a waiter that halted
+//! (`sync::park`) is kicked awake by an NMI to do so.
 
 use crate::apic::{self, SHOOTDOWN_VECTOR};
 use crate::memory::PAGE_SIZE;
 use crate::percpu;
-use crate::sync::IrqMutex;
+use crate::sync::{park, IrqMutex};
 use core::ops::Range;
 use core::sync::atomic::{AtomicU64, Ordering};
 use x86_64::instructions::tlb;
@@ -49,14 +50,18 @@ pub fn shoot_down(range: Range<u64>) {
     let _one_at_a_time = INITIATOR.lock();
     START.store(range.start, Ordering::Relaxed);
     END.store(range.end, Ordering::Relaxed);
-    let generation = GENERATION.fetch_add(1, Ordering::Release) + 1;
+    // SeqCst: a CPU that parks after this sees the generation, or is seen
+    // parked below.
+    let generation = GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
     percpu::current()
         .shootdown_seen
         .store(generation, Ordering::Relaxed);
     apic::local::send_to_others(SHOOTDOWN_VECTOR);
     for index in 0..percpu::online() {
         let cpu = percpu::cpu(index).expect("online CPUs have slots");
+        let mut kicked = false;
         while cpu.shootdown_seen.load(Ordering::Acquire) < generation {
+            kicked = kicked || park::kick_if_parked(cpu);
             core::hint::spin_loop();
         }
     }

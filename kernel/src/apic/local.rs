@@ -33,6 +33,7 @@ pub(super) const DIVIDE: usize = 0x3e0;
 const APIC_ENABLE: u32 = 1 << 8;
 const DELIVERY_PENDING: u32 = 1 << 12;
 const LEVEL_ASSERT: u32 = 1 << 14;
+const NMI: u32 = 0b100 << 8;
 const INIT: u32 = 0b101 << 8;
 const STARTUP: u32 = 0b110 << 8;
 const ALL_BUT_SELF: u32 = 0b11 << 18;
@@ -90,6 +91,12 @@ pub fn send_to_others(vector: u8) {
     command(0, u32::from(vector) | LEVEL_ASSERT | ALL_BUT_SELF);
 }
 
+/// Sends a non-maskable interrupt to `apic_id`: it wakes the CPU from `hlt`
+/// even with its interrupts off.
+pub fn send_nmi(apic_id: u32) {
+    command(apic_id, NMI | LEVEL_ASSERT);
+}
+
 /// Sends INIT to `apic_id`: the CPU resets and waits for a startup IPI.
 pub(crate) fn send_init(apic_id: u32) {
     command(apic_id, INIT | LEVEL_ASSERT);
@@ -101,7 +108,11 @@ pub(crate) fn send_startup(apic_id: u32, page: u8) {
 }
 
 /// Writes the interrupt command register, after the previous IPI left.
+///
+/// Interrupts stay off in between: a handler that sent an IPI of its own
+/// (an unlock kicking a parked CPU) would change the destination half.
 fn command(apic_id: u32, low: u32) {
+    let _off = crate::sync::irq_off::push_off();
     while read(ICR_LOW) & DELIVERY_PENDING != 0 {
         core::hint::spin_loop();
     }

@@ -23,7 +23,7 @@ commands:
   commit                 how much of the heap window is committed
   bench                  time 10000 allocate+free pairs
   irq                    interrupts per line
-  cpus                   the CPUs and their timer ticks
+  cpus                   the CPUs: timer ticks, halts waiting for a lock
   exit                   leave QEMU (success)
   reboot                 reset the machine";
 
@@ -235,13 +235,14 @@ fn interrupts() {
 }
 
 fn cpus() {
-    serial_println!("  cpu  apic id  timer ticks");
+    serial_println!("  cpu  apic id  timer ticks  lock halts");
     for cpu in (0..percpu::online()).filter_map(percpu::cpu) {
         serial_println!(
-            "  {:>3}  {:>7}  {:>11}",
+            "  {:>3}  {:>7}  {:>11}  {:>10}",
             cpu.index(),
             cpu.apic_id(),
-            cpu.ticks()
+            cpu.ticks(),
+            cpu.parks()
         );
     }
 }

@@ -5,29 +5,37 @@
 //! interrupts on, a timer interrupt arriving while the main loop holds the heap
 //! would spin forever on a lock its own CPU can never release. Interrupts go
 //! off through [`irq_off::push_off`], so locks may be nested and released in
-//! any order.
+//! any order. The lock is a ticket lock, so CPUs get it in the order they
+//! asked; a waiter that has spun for a while halts until the unlocker kicks it
+//! ([`park`]).
 //!
 //! ```text
-//!   lock():   push_off (cli, depth + 1)  →  spin until acquired (answering shootdowns)
-//!   unlock(): release                    →  pop_off (depth - 1, sti at 0 if it was on)
+//!   lock():   push_off (cli, depth + 1)  →  ticket = next++
+//!             until serving == ticket: answer shootdowns, spin; then halt
+//!   unlock(): serving++, kick the CPU parked on that ticket  →  pop_off
 //! ```
 
 pub mod irq_off;
+pub mod park;
 
-use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use core::sync::atomic::{AtomicU32, Ordering};
 use lock_api::{GuardNoSend, RawMutex};
 
-/// The raw lock behind [`IrqMutex`]: a test-and-test-and-set spin lock that
-/// keeps interrupts off for as long as it is held.
+/// The raw lock behind [`IrqMutex`]: a ticket lock that keeps interrupts off
+/// for as long as it is held.
 ///
-/// It is not fair: a ticket lock was, and under emulation with more virtual
-/// CPUs than host cores it stalled for minutes, because the lock went to the
-/// next ticket's CPU while the host had that CPU's thread descheduled. A CPU
-/// waiting for it with interrupts off still
-/// answers TLB shootdowns ([`crate::tlb::poll`]): the holder may be waiting
-/// for exactly that.
+/// It is fair: CPUs get it in the order they took their tickets, so a CPU
+/// that keeps taking and releasing it cannot starve another. Fair locks stall
+/// when the next ticket's CPU is not running (under emulation or a hypervisor
+/// with more virtual CPUs than cores), so waiters do not spin for long: they
+/// halt and give the core back ([`park`]). A CPU waiting for it with
+/// interrupts off still answers TLB shootdowns ([`crate::tlb::poll`]): the
+/// holder may be waiting for exactly that.
 pub struct IrqSpinLock {
-    locked: AtomicBool,
+    /// The ticket the next CPU to ask gets.
+    next: AtomicU32,
+    /// The ticket that holds the lock, or may take it now.
+    serving: AtomicU32,
     /// The holding CPU's index plus one (0: free), for "does this CPU hold it?".
     owner: AtomicU32,
 }
@@ -37,6 +45,14 @@ impl IrqSpinLock {
     /// it must not wait for it).
     pub fn held_by_this_cpu(&self) -> bool {
         self.owner.load(Ordering::Relaxed) == this_cpu_tag()
+    }
+
+    /// How many CPUs wait for the lock (hold a ticket but not the lock).
+    pub fn waiting(&self) -> u32 {
+        let next = self.next.load(Ordering::Relaxed);
+        // Tickets out past `serving`, less the holder's (none when free).
+        next.wrapping_sub(self.serving.load(Ordering::Relaxed))
+            .saturating_sub(1)
     }
 }
 
@@ -50,13 +66,15 @@ fn this_cpu_tag() -> u32 {
 /// that took the lock.
 pub type IrqMutex<T> = lock_api::Mutex<IrqSpinLock, T>;
 
-// SAFETY: `locked` is taken with an Acquire compare-exchange and released with
-// a Release store, so one holder at a time sees the data and its writes are
-// visible to the next one.
+// SAFETY: a CPU enters only when `serving` equals its ticket, read with
+// Acquire; the holder passes the lock on by advancing `serving` with a
+// SeqCst (so also Release) store. One ticket is served at a time, so one
+// holder at a time sees the data, and its writes are visible to the next.
 unsafe impl RawMutex for IrqSpinLock {
     #[allow(clippy::declare_interior_mutable_const)]
     const INIT: Self = Self {
-        locked: AtomicBool::new(false),
+        next: AtomicU32::new(0),
+        serving: AtomicU32::new(0),
         owner: AtomicU32::new(0),
     };
 
@@ -64,14 +82,20 @@ unsafe impl RawMutex for IrqSpinLock {
 
     fn lock(&self) {
         core::mem::forget(irq_off::push_off());
-        while self
-            .locked
-            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
-            .is_err()
-        {
-            while self.locked.load(Ordering::Relaxed) {
-                crate::tlb::poll();
+        assert!(
+            !self.held_by_this_cpu(),
+            "deadlock: CPU {} takes a lock it already holds",
+            crate::percpu::current().index()
+        );
+        let ticket = self.next.fetch_add(1, Ordering::Relaxed);
+        let mut spins = 0;
+        while self.serving.load(Ordering::Acquire) != ticket {
+            crate::tlb::poll();
+            if spins < park::SPINS_BEFORE_PARKING {
+                spins += 1;
                 core::hint::spin_loop();
+            } else {
+                park::park(&self.serving, ticket);
             }
         }
         self.owner.store(this_cpu_tag(), Ordering::Relaxed);
@@ -79,9 +103,16 @@ unsafe impl RawMutex for IrqSpinLock {
 
     fn try_lock(&self) -> bool {
         let off = irq_off::push_off();
+        let serving = self.serving.load(Ordering::Acquire);
+        // Free means nobody holds a ticket past `serving`.
         let acquired = self
-            .locked
-            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .next
+            .compare_exchange(
+                serving,
+                serving.wrapping_add(1),
+                Ordering::Acquire,
+                Ordering::Relaxed,
+            )
             .is_ok();
         if acquired {
             core::mem::forget(off);
@@ -97,14 +128,19 @@ unsafe impl RawMutex for IrqSpinLock {
             this_cpu_tag(),
             "unlocking a lock this CPU does not hold (holder tag {owner}, 0 = nobody)"
         );
-        self.locked.store(false, Ordering::Release);
+        let next = self.serving.load(Ordering::Relaxed).wrapping_add(1);
+        self.serving.store(next, Ordering::SeqCst);
+        // A CPU that took ticket `next` after this load sees `serving` first.
+        if self.next.load(Ordering::SeqCst) != next {
+            park::kick(&self.serving, next);
+        }
         // SAFETY: the caller held the lock, so `lock` or `try_lock` made a
         // push_off on this CPU (guards are `!Send`) and forgot its token.
         unsafe { irq_off::pop_forgotten() };
     }
 
     fn is_locked(&self) -> bool {
-        self.locked.load(Ordering::Relaxed)
+        self.next.load(Ordering::Relaxed) != self.serving.load(Ordering::Relaxed)
     }
 }
 

@@ -1,0 +1,144 @@
+//! Waiting for a lock without spinning: a waiter halts, the unlocker kicks it.
+//!
+//! A ticket lock hands itself to the next ticket, running or not. Under
+//! emulation (or a hypervisor) with more virtual CPUs than host cores, the
+//! CPU holding the next ticket may be descheduled while the others spin and
+//! keep the host's cores busy, so each hand-off could wait a whole host time
+//! slice. A waiter that halts gives its core back, and the CPU whose turn it
+//! is gets to run. The waiter's interrupts are off (it may be an interrupt
+//! handler, or hold other locks), so only a non-maskable interrupt can wake
+//! it: the unlocker sends one to the CPU parked on the next ticket.
+//!
+//! ```text
+//!   waiter (ticket t)                          unlocker
+//!   record (lock, t); PARKED |= me             serving = t
+//!   answer TLB shootdowns                      for each CPU in PARKED:
+//!   ┌ halt window ──────────────────┐            record == (lock, t)? → NMI
+//!   │ serving == t? → leave         │
+//!   │ hlt                           │ ◄── an NMI here skips to the window's end
+//!   └───────────────────────────────┘
+//!   PARKED &= !me; clear the record
+//! ```
+//!
+//! The record is published before `serving` is read and `serving` is written
+//! before the records are read, both with sequentially consistent order, so
+//! either the waiter sees its turn or the unlocker sees the waiter. An NMI
+//! that lands between the waiter's last look and its `hlt` would be lost, and
+//! the CPU would sleep forever: so the NMI handler moves a return address
+//! inside the halt window to the window's end ([`on_nmi`]). A spurious wake
+//! costs one more look at `serving`.
+
+use crate::apic::local;
+use crate::percpu::{self, PerCpu, MAX_CPUS};
+use core::arch::global_asm;
+use core::sync::atomic::{fence, AtomicU32, Ordering};
+use x86_64::structures::idt::InterruptStackFrame;
+use x86_64::VirtAddr;
+
+/// How many times a waiter looks at the lock before it halts: long enough
+/// for a short critical section on a running CPU, short enough that a
+/// waiter behind a descheduled one gives its core back soon.
+pub const SPINS_BEFORE_PARKING: u32 = 512;
+
+/// Bit `n` is set while CPU `n` is parked (on any lock).
+static PARKED: AtomicU32 = AtomicU32::new(0);
+
+const _: () = assert!(MAX_CPUS <= u32::BITS as usize, "PARKED has a bit per CPU");
+
+global_asm!(
+    ".global kernel_park_halt",
+    ".global kernel_park_window_start",
+    ".global kernel_park_window_end",
+    // rdi: the lock's `serving` word, esi: the waiter's ticket.
+    "kernel_park_halt:",
+    "kernel_park_window_start:",
+    "    cmp dword ptr [rdi], esi",
+    "    je kernel_park_window_end",
+    "    hlt",
+    "kernel_park_window_end:",
+    "    ret",
+);
+
+extern "C" {
+    /// Halts unless `*serving == ticket`; returns when an NMI arrives.
+    fn kernel_park_halt(serving: *const AtomicU32, ticket: u32);
+    static kernel_park_window_start: u8;
+    static kernel_park_window_end: u8;
+}
+
+/// Halts this CPU until it is kicked, unless `serving` already shows
+/// `ticket`. The caller looks at `serving` again afterwards: a wake-up may be
+/// spurious (a TLB shootdown also kicks parked CPUs).
+///
+/// Interrupts must be off (they are: the caller is in `IrqSpinLock::lock`).
+pub fn park(serving: &AtomicU32, ticket: u32) {
+    let cpu = percpu::current();
+    if cpu.index() >= percpu::online() {
+        // Still starting: its IDT may not be loaded, and an NMI would then
+        // reset the machine. It spins instead.
+        core::hint::spin_loop();
+        return;
+    }
+    let bit = 1 << cpu.index();
+    cpu.parked_ticket.store(ticket, Ordering::Relaxed);
+    cpu.parked_on
+        .store(core::ptr::from_ref(serving).cast_mut(), Ordering::Relaxed);
+    PARKED.fetch_or(bit, Ordering::SeqCst);
+    fence(Ordering::SeqCst);
+    cpu.count_park();
+    // A shootdown posted before the bit was visible is answered here; one
+    // posted after it kicks this CPU.
+    crate::tlb::poll();
+    // SAFETY: `serving` is a live atomic word; the routine only reads it and
+    // halts, and an NMI (the only thing that can end the halt with
+    // interrupts off) returns past the window.
+    unsafe { kernel_park_halt(serving, ticket) };
+    PARKED.fetch_and(!bit, Ordering::SeqCst);
+    cpu.parked_on
+        .store(core::ptr::null_mut(), Ordering::Relaxed);
+}
+
+/// Wakes the CPU parked on `serving` with `ticket`, if there is one. Called
+/// by the unlocker after it wrote `serving`, with interrupts off.
+pub fn kick(serving: &AtomicU32, ticket: u32) {
+    let mut parked = PARKED.load(Ordering::SeqCst);
+    while parked != 0 {
+        let index = parked.trailing_zeros() as usize;
+        parked &= parked - 1;
+        let cpu = percpu::cpu(index).expect("only online CPUs park");
+        if core::ptr::eq(cpu.parked_on.load(Ordering::SeqCst), serving)
+            && cpu.parked_ticket.load(Ordering::Relaxed) == ticket
+        {
+            local::send_nmi(cpu.apic_id());
+            return;
+        }
+    }
+}
+
+/// Wakes `cpu` if it is parked, so it answers what the caller posted (a TLB
+/// shootdown) and parks again. Returns whether it was parked.
+pub fn kick_if_parked(cpu: &PerCpu) -> bool {
+    let parked = PARKED.load(Ordering::SeqCst) & (1 << cpu.index()) != 0;
+    if parked {
+        local::send_nmi(cpu.apic_id());
+    }
+    parked
+}
+
+/// The NMI handler's part: an NMI that interrupted a waiter inside the halt
+/// window resumes it at the window's end, so a kick that came just before
+/// the `hlt` is not lost.
+pub fn on_nmi(frame: &mut InterruptStackFrame) {
+    let start = VirtAddr::from_ptr(&raw const kernel_park_window_start);
+    let end = VirtAddr::from_ptr(&raw const kernel_park_window_end);
+    if (start..end).contains(&frame.instruction_pointer) {
+        // SAFETY: the window's end is the `ret` of the routine the CPU is
+        // in, with the same stack: resuming there skips only the look and
+        // the `hlt`, and the caller looks again.
+        unsafe {
+            frame
+                .as_mut()
+                .update(|value| value.instruction_pointer = end)
+        };
+    }
+}

@@ -1,0 +1,17 @@
+//! Taking a lock this CPU already holds would wait for ever (with interrupts
+//! off, the CPU would halt and nothing could wake it): the lock must say so
+//! in a panic instead.
+#![no_std]
+#![no_main]
+
+use kernel::sync::IrqMutex;
+
+kernel::must_panic!(
+    "lock_taken_twice::second_lock_on_the_same_cpu",
+    "deadlock: CPU 0 takes a lock it already holds",
+    {
+        let lock = IrqMutex::new(0u64);
+        let _first = lock.lock();
+        let _second = lock.lock();
+    }
+);
