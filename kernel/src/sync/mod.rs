@@ -11,7 +11,9 @@
 //!
 //! ```text
 //!   lock():   push_off (cli, depth + 1)  →  ticket = next++
-//!             until serving == ticket: answer shootdowns, spin; then halt
+//!             until serving == ticket: answer shootdowns; next in line:
+//!             spin a while, then halt; further back: halt until next
+//!             then kick the CPU behind (it is next in line now)
 //!   unlock(): serving++, kick the CPU parked on that ticket  →  pop_off
 //! ```
 
@@ -27,8 +29,8 @@ use lock_api::{GuardNoSend, RawMutex};
 /// It is fair: CPUs get it in the order they took their tickets, so a CPU
 /// that keeps taking and releasing it cannot starve another. Fair locks stall
 /// when the next ticket's CPU is not running (under emulation or a hypervisor
-/// with more virtual CPUs than cores), so waiters do not spin for long: they
-/// halt and give the core back ([`park`]). A CPU waiting for it with
+/// with more virtual CPUs than cores), so only the next CPU in line spins,
+/// and not for long; the others halt and give their cores back ([`park`]). A CPU waiting for it with
 /// interrupts off still answers TLB shootdowns ([`crate::tlb::poll`]): the
 /// holder may be waiting for exactly that.
 pub struct IrqSpinLock {
@@ -89,16 +91,29 @@ unsafe impl RawMutex for IrqSpinLock {
         );
         let ticket = self.next.fetch_add(1, Ordering::Relaxed);
         let mut spins = 0;
-        while self.serving.load(Ordering::Acquire) != ticket {
+        loop {
+            let serving = self.serving.load(Ordering::Acquire);
+            if serving == ticket {
+                break;
+            }
             crate::tlb::poll();
-            if spins < park::SPINS_BEFORE_PARKING {
+            if ticket.wrapping_sub(serving) > 1 {
+                // Behind the next in line: wait halted until this CPU is next.
+                park::park(&self.serving, ticket, 1);
+            } else if spins < park::SPINS_BEFORE_PARKING {
                 spins += 1;
                 core::hint::spin_loop();
             } else {
-                park::park(&self.serving, ticket);
+                park::park(&self.serving, ticket, 0);
             }
         }
         self.owner.store(this_cpu_tag(), Ordering::Relaxed);
+        // Wake the CPU behind this one now, so that it spins, ready, by the
+        // time this one unlocks.
+        let behind = ticket.wrapping_add(1);
+        if self.next.load(Ordering::Relaxed) != behind {
+            park::kick(&self.serving, behind);
+        }
     }
 
     fn try_lock(&self) -> bool {

@@ -35,7 +35,8 @@ use core::sync::atomic::{fence, AtomicU32, Ordering};
 use x86_64::structures::idt::InterruptStackFrame;
 use x86_64::VirtAddr;
 
-/// How many times a waiter looks at the lock before it halts: long enough
+/// How many times the next CPU in line looks at the lock before it halts
+/// (the ones behind it halt at once): long enough
 /// for a short critical section on a running CPU, short enough that a
 /// waiter behind a descheduled one gives its core back soon.
 pub const SPINS_BEFORE_PARKING: u32 = 512;
@@ -49,29 +50,34 @@ global_asm!(
     ".global kernel_park_halt",
     ".global kernel_park_window_start",
     ".global kernel_park_window_end",
-    // rdi: the lock's `serving` word, esi: the waiter's ticket.
+    // rdi: the lock's `serving` word, esi: the waiter's ticket, edx: how
+    // close to `serving` the ticket may be for the waiter to stay awake.
     "kernel_park_halt:",
     "kernel_park_window_start:",
-    "    cmp dword ptr [rdi], esi",
-    "    je kernel_park_window_end",
+    "    mov eax, esi",
+    "    sub eax, dword ptr [rdi]",
+    "    cmp eax, edx",
+    "    jbe kernel_park_window_end",
     "    hlt",
     "kernel_park_window_end:",
     "    ret",
 );
 
 extern "C" {
-    /// Halts unless `*serving == ticket`; returns when an NMI arrives.
-    fn kernel_park_halt(serving: *const AtomicU32, ticket: u32);
+    /// Halts unless `ticket - *serving <= within`; returns when an NMI
+    /// arrives.
+    fn kernel_park_halt(serving: *const AtomicU32, ticket: u32, within: u32);
     static kernel_park_window_start: u8;
     static kernel_park_window_end: u8;
 }
 
-/// Halts this CPU until it is kicked, unless `serving` already shows
-/// `ticket`. The caller looks at `serving` again afterwards: a wake-up may be
-/// spurious (a TLB shootdown also kicks parked CPUs).
+/// Halts this CPU until it is kicked, unless `ticket` is already at most
+/// `within` tickets past `serving` (0: its turn; 1: next in line). The caller
+/// looks at `serving` again afterwards: a wake-up may be spurious (a TLB
+/// shootdown also kicks parked CPUs).
 ///
 /// Interrupts must be off (they are: the caller is in `IrqSpinLock::lock`).
-pub fn park(serving: &AtomicU32, ticket: u32) {
+pub fn park(serving: &AtomicU32, ticket: u32, within: u32) {
     let cpu = percpu::current();
     if cpu.index() >= percpu::online() {
         // Still starting: its IDT may not be loaded, and an NMI would then
@@ -92,15 +98,17 @@ pub fn park(serving: &AtomicU32, ticket: u32) {
     // SAFETY: `serving` is a live atomic word; the routine only reads it and
     // halts, and an NMI (the only thing that can end the halt with
     // interrupts off) returns past the window.
-    unsafe { kernel_park_halt(serving, ticket) };
+    unsafe { kernel_park_halt(serving, ticket, within) };
     PARKED.fetch_and(!bit, Ordering::SeqCst);
     cpu.parked_on
         .store(core::ptr::null_mut(), Ordering::Relaxed);
 }
 
-/// Wakes the CPU parked on `serving` with `ticket`, if there is one. Called
-/// by the unlocker after it wrote `serving`, with interrupts off.
+/// Wakes the CPU parked on `serving` with `ticket`, if there is one: its
+/// turn has come, or it is next in line. Called with interrupts off, after
+/// `serving` changed.
 pub fn kick(serving: &AtomicU32, ticket: u32) {
+    fence(Ordering::SeqCst);
     let mut parked = PARKED.load(Ordering::SeqCst);
     while parked != 0 {
         let index = parked.trailing_zeros() as usize;
