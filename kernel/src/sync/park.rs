@@ -36,9 +36,9 @@ use x86_64::structures::idt::InterruptStackFrame;
 use x86_64::VirtAddr;
 
 /// How many times the next CPU in line looks at the lock before it halts
-/// (the ones behind it halt at once): long enough
-/// for a short critical section on a running CPU, short enough that a
-/// waiter behind a descheduled one gives its core back soon.
+/// (the ones behind it halt at once): long enough for a short critical
+/// section on a running CPU, short enough that a waiter behind a descheduled
+/// one gives its core back soon.
 pub const SPINS_BEFORE_PARKING: u32 = 512;
 
 /// Bit `n` is set while CPU `n` is parked (on any lock).
