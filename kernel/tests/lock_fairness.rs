@@ -1,7 +1,8 @@
 //! The kernel's lock is fair, and its waiters halt instead of spinning for
 //! ever: a CPU that releases the lock and asks again gets it only after every
 //! CPU that was already waiting; waiters that halted are woken by the unlock;
-//! and a TLB shootdown reaches CPUs halted on a lock the initiator holds.
+//! a TLB shootdown reaches CPUs halted on a lock the initiator holds; and
+//! `try_lock` takes only a free lock.
 //! Booted with 4 CPUs.
 #![no_std]
 #![no_main]
@@ -131,4 +132,22 @@ fn halted_waiters_are_woken_in_turn() {
 #[test_case]
 fn a_shootdown_reaches_cpus_halted_on_the_initiators_lock() {
     rounds(Holder::ShootsDown);
+}
+
+#[test_case]
+fn try_lock_takes_only_a_free_lock() {
+    let held = LOCK.lock();
+    assert!(
+        LOCK.try_lock().is_none(),
+        "try_lock took a lock that is held"
+    );
+    drop(held);
+    let taken = LOCK.try_lock().expect("try_lock failed on a free lock");
+    // SAFETY: only `waiting` is read through the raw lock.
+    assert_eq!(unsafe { LOCK.raw() }.waiting(), 0);
+    drop(taken);
+    assert!(
+        !LOCK.is_locked(),
+        "the lock stayed taken after its guard went"
+    );
 }
