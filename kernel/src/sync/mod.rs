@@ -6,8 +6,8 @@
 //! would spin forever on a lock its own CPU can never release. Interrupts go
 //! off through [`irq_off::push_off`], so locks may be nested and released in
 //! any order. The lock is a ticket lock, so CPUs get it in the order they
-//! asked; a waiter that has spun for a while halts until the unlocker kicks it
-//! ([`park`]).
+//! asked; waiters halt until they are kicked awake ([`park`]), except the next
+//! in line, which spins a while first.
 //!
 //! ```text
 //!   lock():   push_off (cli, depth + 1)  →  ticket = next++
@@ -30,9 +30,9 @@ use lock_api::{GuardNoSend, RawMutex};
 /// that keeps taking and releasing it cannot starve another. Fair locks stall
 /// when the next ticket's CPU is not running (under emulation or a hypervisor
 /// with more virtual CPUs than cores), so only the next CPU in line spins,
-/// and not for long; the others halt and give their cores back ([`park`]). A CPU waiting for it with
-/// interrupts off still answers TLB shootdowns ([`crate::tlb::poll`]): the
-/// holder may be waiting for exactly that.
+/// and not for long; the others halt and give their cores back ([`park`]).
+/// A CPU waiting for it with interrupts off still answers TLB shootdowns
+/// ([`crate::tlb::poll`]): the holder may be waiting for exactly that.
 pub struct IrqSpinLock {
     /// The ticket the next CPU to ask gets.
     next: AtomicU32,
@@ -55,6 +55,15 @@ impl IrqSpinLock {
         // Tickets out past `serving`, less the holder's (none when free).
         next.wrapping_sub(self.serving.load(Ordering::Relaxed))
             .saturating_sub(1)
+    }
+
+    /// Kicks the CPU holding `ticket` if it parked; `serving` has just
+    /// changed. A CPU that takes `ticket` after the look at `next` sees the
+    /// new `serving` first, so it needs no kick.
+    fn wake(&self, ticket: u32) {
+        if self.next.load(Ordering::SeqCst) != ticket {
+            park::kick(&self.serving, ticket);
+        }
     }
 }
 
@@ -110,10 +119,7 @@ unsafe impl RawMutex for IrqSpinLock {
         self.owner.store(this_cpu_tag(), Ordering::Relaxed);
         // Wake the CPU behind this one now, so that it spins, ready, by the
         // time this one unlocks.
-        let behind = ticket.wrapping_add(1);
-        if self.next.load(Ordering::Relaxed) != behind {
-            park::kick(&self.serving, behind);
-        }
+        self.wake(ticket.wrapping_add(1));
     }
 
     fn try_lock(&self) -> bool {
@@ -145,10 +151,7 @@ unsafe impl RawMutex for IrqSpinLock {
         );
         let next = self.serving.load(Ordering::Relaxed).wrapping_add(1);
         self.serving.store(next, Ordering::SeqCst);
-        // A CPU that took ticket `next` after this load sees `serving` first.
-        if self.next.load(Ordering::SeqCst) != next {
-            park::kick(&self.serving, next);
-        }
+        self.wake(next);
         // SAFETY: the caller held the lock, so `lock` or `try_lock` made a
         // push_off on this CPU (guards are `!Send`) and forgot its token.
         unsafe { irq_off::pop_forgotten() };

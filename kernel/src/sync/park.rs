@@ -1,4 +1,4 @@
-//! Waiting for a lock without spinning: a waiter halts, the unlocker kicks it.
+//! Waiting for a lock without spinning: a waiter halts, a kick wakes it.
 //!
 //! A ticket lock hands itself to the next ticket, running or not. Under
 //! emulation (or a hypervisor) with more virtual CPUs than host cores, the
@@ -7,22 +7,25 @@
 //! slice. A waiter that halts gives its core back, and the CPU whose turn it
 //! is gets to run. The waiter's interrupts are off (it may be an interrupt
 //! handler, or hold other locks), so only a non-maskable interrupt can wake
-//! it: the unlocker sends one to the CPU parked on the next ticket.
+//! it: the CPU that takes the lock kicks the one behind it (next in line now,
+//! it parked "until next"), and the unlocker kicks the CPU whose turn it lets
+//! in (in case that one spun out and parked "until my turn").
 //!
 //! ```text
-//!   waiter (ticket t)                          unlocker
-//!   record (lock, t); PARKED |= me             serving = t
-//!   answer TLB shootdowns                      for each CPU in PARKED:
-//!   ┌ halt window ──────────────────┐            record == (lock, t)? → NMI
-//!   │ serving == t? → leave         │
+//!   waiter (ticket t, within 0 or 1)           kicker (serving just changed)
+//!   record (lock, t); PARKED |= me             for each CPU in PARKED:
+//!   answer TLB shootdowns                        record == (lock, t)? → NMI
+//!   ┌ halt window ──────────────────┐
+//!   │ t - serving <= within? → leave│
 //!   │ hlt                           │ ◄── an NMI here skips to the window's end
 //!   └───────────────────────────────┘
 //!   PARKED &= !me; clear the record
 //! ```
 //!
 //! The record is published before `serving` is read and `serving` is written
-//! before the records are read, both with sequentially consistent order, so
-//! either the waiter sees its turn or the unlocker sees the waiter. An NMI
+//! (or, for the early kick, read) before the records are read, all with
+//! sequentially consistent order, so either the waiter sees that it may go on
+//! or the kicker sees the waiter. An NMI
 //! that lands between the waiter's last look and its `hlt` would be lost, and
 //! the CPU would sleep forever: so the NMI handler moves a return address
 //! inside the halt window to the window's end ([`on_nmi`]). A spurious wake
