@@ -442,3 +442,43 @@ fn claim_refuses_an_empty_span_as_too_small_and_tests_the_aligned_base() {
     }
     heap.check().unwrap();
 }
+
+#[test]
+fn a_large_request_takes_its_own_bins_first_chunk_when_it_fits() {
+    // Above 512 bytes a bin spans a range of sizes (chunks of 640 to 767 bytes here), so it
+    // may hold chunks too small for a request of its range. Its first chunk is taken when it
+    // fits, before a larger chunk is split; when it does not, a larger bin serves the request.
+    let memory = Memory::new(16 * 4096);
+    let (mut heap, _) = heap_over(&memory, 16 * 4096);
+    let guard = layout(64, 16);
+    let [wide, narrow] = [layout(700, 16), layout(640, 16)];
+    // SAFETY: the arena is valid; each block is freed once, with its layout.
+    unsafe {
+        let a = heap.allocate(wide).unwrap();
+        let g = heap.allocate(guard).unwrap();
+        let b = heap.allocate(narrow).unwrap();
+        let h = heap.allocate(guard).unwrap();
+        heap.deallocate(a, wide);
+        let reused = heap.allocate(layout(650, 16)).unwrap();
+        assert_eq!(
+            reused, a,
+            "650 bytes fit the 720-byte chunk of their own bin"
+        );
+        heap.check().unwrap();
+        heap.deallocate(reused, layout(650, 16));
+
+        heap.deallocate(b, narrow);
+        assert_eq!(free_chunks(&heap)[..2], [chunk_for(700), chunk_for(640)]);
+        let above = heap.allocate(wide).unwrap();
+        assert!(
+            above != b && above > h,
+            "the 656-byte chunk first in the bin is too small"
+        );
+        heap.check().unwrap();
+        heap.deallocate(above, wide);
+        heap.deallocate(g, guard);
+        heap.deallocate(h, guard);
+    }
+    assert_eq!(free_chunks(&heap), vec![fresh(16 * 4096)]);
+    heap.check().unwrap();
+}

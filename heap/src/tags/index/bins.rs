@@ -12,9 +12,11 @@
 //!   g >= 32:  k = log2(g), quarter = (g >> (k - 2)) & 3, bin = 30 + 4 (k - 5) + quarter
 //! ```
 //!
-//! Every chunk in bin `b` is at least `bin_floor(b)`. To allocate `n` bytes, round `n` up
-//! to the next bin floor: every chunk from that bin on fits, so the first non-empty bin at
-//! or above it (one bitmap search) always holds a chunk that fits.
+//! Every chunk in bin `b` is at least `bin_floor(b)`. Rounding `n` bytes up to the next bin
+//! floor gives `first_fitting_bin(n)`: every chunk from that bin on fits, so the first
+//! non-empty bin at or above it (one bitmap search) always holds a chunk that fits. Up to
+//! `EXACT_BYTES` that is `n`'s own bin (`exact_bin`); above, `allocate` first looks at the
+//! first chunk of `n`'s own bin (`split_bin_of`), which may fit too (`alloc.rs`).
 
 use crate::tags::layout::chunk::GRANULE;
 use core::hint::select_unpredictable;
@@ -26,7 +28,7 @@ const MIN_GRANULES: usize = 2;
 /// Number of one-granule bins (sizes 2 to 31 granules).
 const EXACT_BINS: usize = EXACT_GRANULES - MIN_GRANULES;
 /// Chunks below this many bytes have an exact bin.
-const EXACT_BYTES: usize = EXACT_GRANULES * GRANULE;
+pub(crate) const EXACT_BYTES: usize = EXACT_GRANULES * GRANULE;
 /// `log2(EXACT_GRANULES)`: the first power of two that is split into quarters.
 const FIRST_SPLIT_LOG: u32 = EXACT_GRANULES.trailing_zeros();
 /// Largest `log2` of a size in granules that a `usize` byte count can reach.
@@ -62,6 +64,25 @@ pub(crate) fn bin_of(size: usize) -> u8 {
     );
     // Lossless: every bin number is below `BIN_COUNT`, which is below 256.
     bin as u8
+}
+
+/// The bin of a chunk of `size` bytes, `MIN_CHUNK <= size <= EXACT_BYTES` (a multiple of
+/// GRANULE): the exact bins, and the first split bin for `EXACT_BYTES` itself, whose
+/// smallest chunk it is. Every chunk in or above that bin holds `size` bytes.
+#[inline(always)]
+pub(crate) fn exact_bin(size: usize) -> u8 {
+    debug_assert!(size <= EXACT_BYTES, "{size} B has no exact bin");
+    // Lossless: at most `EXACT_BYTES / GRANULE - MIN_GRANULES`, 30.
+    (size / GRANULE - MIN_GRANULES) as u8
+}
+
+/// The bin of a chunk of `size >= EXACT_BYTES` bytes (a multiple of GRANULE): `bin_of`
+/// without the exact case, for callers that have told the sizes apart already.
+#[inline(always)]
+pub(crate) fn split_bin_of(size: usize) -> u8 {
+    debug_assert!(size >= EXACT_BYTES, "{size} B lies in an exact bin");
+    // Lossless: every bin number is below `BIN_COUNT`, which is below 256.
+    split_bin(size) as u8
 }
 
 /// The first bin whose every chunk is at least `size` bytes (`size >= MIN_CHUNK`, a

