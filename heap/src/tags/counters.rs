@@ -4,7 +4,8 @@
 //!   kept as running totals          computed by `counters()` from the bins
 //!   allocated bytes, their peak     free bytes, free chunks, largest free chunk
 //!   claimed bytes
-//!   live and total allocations
+//!   allocations and frees
+//!   (live allocations: the difference)
 //! ```
 //!
 //! Claimed bytes change in `claim.rs`, `extend.rs` and `truncate.rs`; the allocation figures
@@ -22,8 +23,10 @@ pub(crate) struct Stats {
     pub(crate) allocated_bytes: usize,
     pub(crate) peak_allocated_bytes: usize,
     pub(crate) claimed_bytes: usize,
-    pub(crate) live_allocations: usize,
     pub(crate) total_allocations: u64,
+    /// Frees: the live allocations are `total_allocations - frees`, so that an allocation
+    /// adds to one count and a free to the other (one increment each, not two).
+    pub(crate) frees: u64,
     /// Claims, and extensions and truncations that moved an end of an arena: how the
     /// out-of-memory loop tells that a hook rearranged the arenas even when the claimed
     /// bytes came out the same.
@@ -37,8 +40,8 @@ impl Stats {
             allocated_bytes: 0,
             peak_allocated_bytes: 0,
             claimed_bytes: 0,
-            live_allocations: 0,
             total_allocations: 0,
+            frees: 0,
             arena_changes: 0,
         }
     }
@@ -50,7 +53,6 @@ impl Stats {
         if self.allocated_bytes > self.peak_allocated_bytes {
             self.peak_allocated_bytes = self.allocated_bytes;
         }
-        self.live_allocations += 1;
         self.total_allocations += 1;
     }
 
@@ -63,11 +65,17 @@ impl Stats {
         }
     }
 
+    /// The number of live allocations.
+    pub(crate) fn live_allocations(&self) -> usize {
+        // Lossless: at most as many allocations are live as fit in the address space.
+        (self.total_allocations - self.frees) as usize
+    }
+
     /// Records that an allocation of `size` requested bytes was freed.
     #[inline(always)]
     pub(crate) fn freed(&mut self, size: usize) {
         self.allocated_bytes -= size;
-        self.live_allocations -= 1;
+        self.frees += 1;
     }
 }
 
@@ -113,7 +121,7 @@ impl<G: OutOfMemory> Heap<G> {
             free_bytes: free.bytes,
             free_chunks: free.chunks,
             largest_free_chunk: free.largest,
-            live_allocations: stats.live_allocations,
+            live_allocations: stats.live_allocations(),
             total_allocations: stats.total_allocations,
         }
     }

@@ -115,7 +115,7 @@ impl<G: OutOfMemory> Heap<G> {
         let stats = &self.stats;
         let pairs = [
             (stats.claimed_bytes, walked.claimed_bytes),
-            (stats.live_allocations, walked.allocated_chunks),
+            (stats.live_allocations(), walked.allocated_chunks),
         ];
         for (counted, found) in pairs {
             if counted != found {

@@ -61,12 +61,12 @@ impl<G: OutOfMemory> Heap<G> {
 
     /// The running totals a hook changes when it gives the heap memory: any claim, extension
     /// or truncation, and any free or resize of a block. O(1).
-    fn progress_marks(&self) -> (u64, usize, usize, usize) {
+    fn progress_marks(&self) -> (u64, usize, u64, usize) {
         let stats = &self.stats;
         (
             stats.arena_changes,
             stats.claimed_bytes,
-            stats.live_allocations,
+            stats.frees,
             stats.allocated_bytes,
         )
     }
