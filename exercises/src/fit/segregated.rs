@@ -1,8 +1,8 @@
 //! Segregated fit, the policy of our heap (`heap/src/tags/index/bins.rs`): holes are sorted into
 //! size classes, exact below 32 words and four per power of two above; a request takes the
-//! most recently freed hole of the first class whose every hole is large enough, and only
-//! if there is none, a fitting hole of its own class. It approximates best fit at the cost
-//! of one bitmap search.
+//! most recently freed hole of its own class if that one fits, else the most recently freed
+//! hole of the first class whose every hole is large enough, and only if there is none, a
+//! fitting hole of its own class. It approximates best fit at the cost of one bitmap search.
 
 use super::{Hole, Policy};
 use crate::NotDone;
@@ -44,6 +44,12 @@ impl Policy for SegregatedFit {
                 .filter(|&i| pick(&holes[i]))
                 .max_by_key(|&i| holes[i].freed)
         };
+        let own = class_of(size);
+        if let Some(head) = newest_in(&|hole| class_of(hole.size) == own) {
+            if holes[head].size >= size {
+                return Ok(Some(head));
+            }
+        }
         let lowest = holes
             .iter()
             .map(|hole| class_of(hole.size))
