@@ -81,7 +81,7 @@ impl<G: OutOfMemory> Heap<G> {
         let need = chunk_need(layout.size());
         if need > EXACT_BYTES {
             // SAFETY: the arenas are valid, by the caller's contract.
-            return unsafe { self.allocate_large(layout) };
+            return unsafe { self.allocate_large(layout, need) };
         }
         let own = exact_bin(need);
         // Only the bitmap word holding `own` is searched here; everything else is reached
@@ -101,15 +101,18 @@ impl<G: OutOfMemory> Heap<G> {
     /// line, so that small requests never compute the split bins.
     ///
     /// # Safety
-    /// As for `allocate`; `layout.align() <= GRANULE`.
+    /// As for `allocate`; `layout.align() <= GRANULE`, and `need` is its chunk size.
     #[inline(never)]
-    unsafe fn allocate_large(&mut self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
-        let need = chunk_need(layout.size());
+    unsafe fn allocate_large(
+        &mut self,
+        layout: Layout,
+        need: usize,
+    ) -> Result<NonNull<u8>, AllocError> {
         let own = split_bin_of(need);
         match self.bitmap.first_in_word_at_or_above(own) {
             // SAFETY: a set bitmap bit means a non-empty bin, whose head fits when checked.
             Some(bin) if unsafe { self.head_fits(bin, need) } => unsafe {
-                self.allocate_large_from(bin, layout)
+                self.allocate_large_from(bin, need, layout.size())
             },
             // SAFETY: the arenas are valid, by the caller's contract.
             Some(_) => unsafe { self.allocate_above(own, layout) },
@@ -129,22 +132,26 @@ impl<G: OutOfMemory> Heap<G> {
         unsafe { free_size(self.bins[usize::from(bin)]) >= need }
     }
 
-    /// `allocate_from` for `allocate_large`, reached by a tail call: inlined there, the
-    /// registers that popping and carving need were saved on every path, the ones that only
-    /// search included (LLVM did not move the saves past the fit test).
+    /// `allocate_from` for `allocate_large`, reached by a tail call, with the chunk size
+    /// `need` of a `size`-byte block already known: inlined there, the registers that popping
+    /// and carving need were saved on every path, the ones that only search included (LLVM
+    /// did not move the saves past the fit test).
     ///
     /// # Safety
-    /// As for `allocate_from`; `layout.align() <= GRANULE`.
+    /// The heap's arenas must be valid; `bin` non-empty with a first chunk of at least `need`
+    /// bytes, `need` the chunk size of a `size`-byte block aligned to at most `GRANULE`.
     #[inline(never)]
     unsafe fn allocate_large_from(
         &mut self,
         bin: u8,
-        layout: Layout,
+        need: usize,
+        size: usize,
     ) -> Result<NonNull<u8>, AllocError> {
-        // SAFETY: by the caller's contract; knowing it, `carve` skips its test.
+        // SAFETY: forwarded contract.
         unsafe {
-            core::hint::assert_unchecked(layout.align() <= GRANULE);
-            self.allocate_from(bin, layout)
+            let (base, chunk) = self.pop_free(bin);
+            self.stats.allocated(size);
+            Ok(self.carve_from_front(base, chunk, need))
         }
     }
 

@@ -40,7 +40,22 @@ impl<G: OutOfMemory> Heap<G> {
             // SAFETY: forwarded contract.
             return unsafe { self.carve_aligned(base, size, layout) };
         }
-        let need = chunk_need(layout.size());
+        // SAFETY: forwarded contract; `chunk_need` is the chunk of a block of this size.
+        unsafe { self.carve_from_front(base, size, chunk_need(layout.size())) }
+    }
+
+    /// `carve` for an alignment up to `GRANULE`, whose block takes the first `need` bytes.
+    ///
+    /// # Safety
+    /// `[base, base + size)` must be an unlinked free chunk of at least `need` bytes, `need`
+    /// a chunk size (`chunk_need`).
+    #[inline(always)]
+    pub(crate) unsafe fn carve_from_front(
+        &mut self,
+        base: *mut u8,
+        size: usize,
+        need: usize,
+    ) -> NonNull<u8> {
         // SAFETY: `[base, base + size)` is an unlinked free chunk of at least `need` bytes;
         // arenas lie above the null page, so no chunk pointer is null.
         unsafe {
