@@ -166,12 +166,9 @@ impl<G: OutOfMemory> Heap<G> {
         own: u8,
         layout: Layout,
     ) -> Result<NonNull<u8>, AllocError> {
-        match self.bitmap.first_at_or_above(own + 1) {
-            // SAFETY: every chunk in a bin above the request's own fits it.
-            Some(bin) => unsafe { self.allocate_from(bin, layout) },
-            // SAFETY: the arenas are valid, by the caller's contract.
-            None => unsafe { self.allocate_slowly(layout) },
-        }
+        let found = self.bitmap.first_at_or_above(own + 1);
+        // SAFETY: every chunk in a bin above the request's own fits it; the arenas are valid.
+        unsafe { self.allocate_from_found(found, layout) }
     }
 
     /// `allocate` for an alignment above `GRANULE` (rare: `malloc` and most Rust types ask
@@ -182,14 +179,30 @@ impl<G: OutOfMemory> Heap<G> {
     /// As for `allocate`.
     #[inline(never)]
     unsafe fn allocate_aligned(&mut self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
-        match self
+        let found = self
             .bitmap
-            .first_at_or_above(first_fitting_bin(search_size(layout)))
-        {
-            // SAFETY: a set bitmap bit means a non-empty bin, whose head fits the search.
-            Some(bin) => unsafe { self.allocate_from(bin, layout) },
-            // SAFETY: the arenas are valid, by the caller's contract.
-            None => unsafe { self.allocate_slowly(layout) },
+            .first_at_or_above(first_fitting_bin(search_size(layout)));
+        // SAFETY: every chunk from the first fitting bin up fits the search; the arenas are
+        // valid, by the caller's contract.
+        unsafe { self.allocate_from_found(found, layout) }
+    }
+
+    /// `allocate_from` the bin a search `found`, or the slow path if it found none.
+    ///
+    /// # Safety
+    /// The heap's arenas must be valid; a bin found must be as `allocate_from` requires.
+    #[inline(always)]
+    unsafe fn allocate_from_found(
+        &mut self,
+        found: Option<u8>,
+        layout: Layout,
+    ) -> Result<NonNull<u8>, AllocError> {
+        // SAFETY: forwarded contract.
+        unsafe {
+            match found {
+                Some(bin) => self.allocate_from(bin, layout),
+                None => self.allocate_slowly(layout),
+            }
         }
     }
 
@@ -221,12 +234,9 @@ impl<G: OutOfMemory> Heap<G> {
         own: u8,
         layout: Layout,
     ) -> Result<NonNull<u8>, AllocError> {
-        match self.bitmap.first_in_later_words(own) {
-            // SAFETY: a set bit in a later word means a non-empty bin above `own`, whose
-            // chunks all fit.
-            Some(bin) => unsafe { self.allocate_from(bin, layout) },
-            // SAFETY: the arenas are valid, by the caller's contract.
-            None => unsafe { self.allocate_slowly(layout) },
-        }
+        let found = self.bitmap.first_in_later_words(own);
+        // SAFETY: a bin in a later word lies above `own`, so its chunks all fit; the arenas
+        // are valid, by the caller's contract.
+        unsafe { self.allocate_from_found(found, layout) }
     }
 }
