@@ -57,7 +57,7 @@ impl Policy for SegregatedFit {
             .min();
         Ok(match lowest {
             Some(class) => newest_in(&|hole| class_of(hole.size) == class),
-            None => newest_in(&|hole| class_of(hole.size) == class_of(size) && hole.size >= size),
+            None => newest_in(&|hole| class_of(hole.size) == own && hole.size >= size),
         })
     }
 }
