@@ -38,7 +38,7 @@ mod tags;
 
 pub use cache::{
     size_class, CacheCheckError, CacheCounters, CacheRule, CachedHeap, Cpu, SpinCachedHeap,
-    CACHED_ALIGN, MAX_CACHED_SIZE,
+    CACHED_ALIGN, MAX_CACHED_SIZE, TEARDOWN_FREES,
 };
 #[cfg(feature = "std")]
 pub use cache::{ThreadCpu, ThreadPin, THREAD_SLOTS};

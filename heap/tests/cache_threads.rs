@@ -1,9 +1,10 @@
 //! A randomized test of `CachedHeap` on several threads (`ThreadCpu`: each thread its own
 //! CPU), against a shadow model: every live block is filled with its own byte and checked
 //! before it is freed or resized (so overlapping blocks would show), blocks are passed
-//! between threads and freed there, and between rounds (threads exit, their indices pass to
-//! the next round's threads) the cache's check and its count of the user's blocks must
-//! agree with the model.
+//! between threads and freed there, now and then a thread tears down a structure of small
+//! blocks (a teardown flushes the depot the others use), and between rounds (threads exit,
+//! their indices pass to the next round's threads) the cache's check and its count of the
+//! user's blocks must agree with the model.
 
 mod common {
     pub mod memory;
@@ -13,7 +14,7 @@ mod common {
 use common::memory::Memory;
 use common::rng::Rng;
 use core::alloc::{GlobalAlloc, Layout};
-use heap::{CachedHeap, Cpu, NeverGrow, ThreadCpu, THREAD_SLOTS};
+use heap::{CachedHeap, Cpu, NeverGrow, ThreadCpu, MAX_CACHED_SIZE, TEARDOWN_FREES, THREAD_SLOTS};
 use std::sync::Mutex;
 
 /// Magazines of 8 blocks, so that the depot and its bound are in constant use.
@@ -102,6 +103,7 @@ fn work(
                 unsafe { moved.write_bytes(fill, size) };
                 live[index] = Block(moved, layout, fill);
             }
+            9 if rng.below(100) == 0 => tear_down(cache, &mut rng),
             _ if !live.is_empty() => {
                 let block = live.swap_remove(rng.below(live.len()));
                 mailboxes[rng.below(THREADS)].lock().unwrap().push(block);
@@ -110,6 +112,27 @@ fn work(
         }
     }
     live
+}
+
+/// Builds a structure of small blocks of one class and frees it all in a row: a teardown,
+/// which flushes the depot while the other threads use it.
+fn tear_down(cache: &Cache, rng: &mut Rng) {
+    let layout = Layout::from_size_align(1 + rng.below(MAX_CACHED_SIZE), 8).unwrap();
+    let blocks: Vec<Block> = (0..TEARDOWN_FREES + 64)
+        .map(|index| {
+            // SAFETY: the cache's arena is valid for the whole test.
+            let ptr = unsafe { cache.alloc(layout) };
+            assert!(!ptr.is_null());
+            // SAFETY: a fresh block of `layout.size()` bytes.
+            unsafe { ptr.write_bytes(index as u8, layout.size()) };
+            Block(ptr, layout, index as u8)
+        })
+        .collect();
+    for block in blocks {
+        block.verify();
+        // SAFETY: a live block of this cache, freed once, with its layout.
+        unsafe { cache.dealloc(block.0, block.1) };
+    }
 }
 
 #[test]

@@ -7,7 +7,8 @@
 //!                 ▼           ▼               ▼
 //!              heap        heap (class     allocate_miss
 //!              (layout)    layout)
-//!   free:      the same with loaded.push and free_miss
+//!   free:      the same with loaded.push and free_miss (where a CPU in a teardown, whose
+//!              magazines are gone, frees to the heap: `teardown.rs`)
 //! ```
 //!
 //! A cached layout always gets a block of its class, even from the heap when the CPU has
@@ -39,24 +40,25 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
             return unsafe { self.heap_allocate(layout) };
         };
         let pin = C::pin();
-        let Some(slot) = self.class(&pin, class) else {
+        let Some(cpu) = self.cpu(&pin) else {
             // SAFETY: forwarded contract.
             return unsafe { self.heap_allocate(class_layout(class)) };
         };
         // SAFETY: the pin makes this CPU's slot ours.
-        match unsafe { slot.loaded.pop() } {
+        match unsafe { cpu.class(class).loaded.pop() } {
             // SAFETY: magazines hold only blocks of their class, which are not null.
             Some(block) => unsafe {
                 debug::leave(block);
                 Ok(NonNull::new_unchecked(block))
             },
             // SAFETY: pinned, and the arenas are valid by the caller's contract.
-            None => unsafe { self.allocate_miss(&pin, slot, class) },
+            None => unsafe { self.allocate_miss(cpu, class) },
         }
     }
 
     /// Frees the block at `ptr`: into this CPU's magazine when the layout is cached (wherever
-    /// the block came from), else to the heap.
+    /// the block came from) and the CPU is not tearing down (`teardown.rs`), else to the
+    /// heap.
     ///
     /// With `debug-checks` (in builds with debug assertions) a pointer the heap did not hand
     /// out, or one freed twice (into a magazine or into the heap), panics with its address.
@@ -70,7 +72,7 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
             return unsafe { self.heap_deallocate(ptr, layout) };
         };
         let pin = C::pin();
-        let Some(slot) = self.class(&pin, class) else {
+        let Some(cpu) = self.cpu(&pin) else {
             // SAFETY: a cached layout's block is a block of its class.
             return unsafe { self.heap_deallocate(ptr, class_layout(class)) };
         };
@@ -79,8 +81,8 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
         // SAFETY: the pin makes the slot ours; the block is a live block of its class.
         unsafe {
             debug::enter(ptr.as_ptr());
-            if !slot.loaded.push(ptr.as_ptr()) {
-                self.free_miss(slot, class, ptr.as_ptr());
+            if !cpu.class(class).loaded.push(ptr.as_ptr()) {
+                self.free_miss(cpu, class, ptr.as_ptr());
             }
         }
     }

@@ -41,9 +41,18 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
 
     /// `flush` for a caller that holds the pin already.
     pub(crate) fn flush_pinned(&self, pin: &C::Pin) {
+        // SAFETY: the pin makes this CPU's slot ours.
+        unsafe { self.flush_cpu(self.cpu(pin)) }
+    }
+
+    /// Returns the depot's magazines and those of `cpu` (if the CPU has a slot) to the heap.
+    ///
+    /// # Safety
+    /// The caller must hold the pin of `cpu`.
+    pub(crate) unsafe fn flush_cpu(&self, cpu: Option<&PerCpu<M>>) {
         let mut taken = core::mem::replace(&mut *self.depot.lock(), Depot::new());
-        if let Some(cpu) = self.cpus.get(C::index(pin)) {
-            // SAFETY: the pin makes this CPU's slot ours.
+        if let Some(cpu) = cpu {
+            // SAFETY: by the caller's contract the slot is ours.
             unsafe { Self::gather(cpu, &mut taken) };
         }
         self.release(taken);

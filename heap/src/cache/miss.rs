@@ -9,6 +9,8 @@
 //!   heap (lock): fill a quarter magazine, pop  refused: drain previous into the heap, it
 //!   heap out of memory: flush, one more try      becomes loaded; no empty one: the heap
 //!                                              makes one; none at all: free to the heap
+//!                                              refused after TEARDOWN_FREES / M free
+//!                                              misses in a row: teardown (`teardown.rs`)
 //! ```
 //!
 //! Locks are taken one at a time, never nested.
@@ -16,7 +18,8 @@
 use super::classes::class_layout;
 use super::debug;
 use super::magazine::Magazine;
-use super::{CachedHeap, Class, Cpu};
+use super::teardown::IN_TEARDOWN;
+use super::{CachedHeap, Class, Cpu, PerCpu};
 use crate::{AllocError, OutOfMemory};
 use core::ptr::NonNull;
 use lock_api::RawMutex;
@@ -27,20 +30,22 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
     /// Blocks a magazine is filled with from the heap when the depot has no full one.
     const FILL: usize = M.div_ceil(4);
 
-    /// Allocates a block of `class` when `slot.loaded` is empty (see the module header).
+    /// Allocates a block of `class` when the loaded magazine of `cpu` is empty (see the
+    /// module header). Ends a run of free misses, and any teardown.
     ///
     /// # Safety
-    /// `slot` must be the slot `pin` holds; the heap's arenas must be valid.
+    /// The caller must hold the pin of `cpu`; the heap's arenas must be valid.
     #[cold]
     #[inline(never)]
     pub(crate) unsafe fn allocate_miss(
         &self,
-        pin: &C::Pin,
-        slot: &Class<M>,
+        cpu: &PerCpu<M>,
         class: usize,
     ) -> Result<NonNull<u8>, AllocError> {
+        let slot = cpu.class(class);
         // SAFETY: the pin makes the slot ours; magazines and blocks are the cache's own.
         unsafe {
+            cpu.allocation_missed();
             if slot.previous.rounds() == 0 {
                 let mut depot = self.depot.lock();
                 if let Some((full, rounds)) = depot.full[class].pop() {
@@ -62,7 +67,7 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
                 debug::leave(block);
                 return Ok(NonNull::new_unchecked(block));
             }
-            self.flush_pinned(pin);
+            self.flush_cpu(Some(cpu));
             self.heap.lock().allocate(class_layout(class))
         }
     }
@@ -87,16 +92,22 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
         }
     }
 
-    /// Frees `block` of `class` when `slot.loaded` is full (see the module header).
+    /// Frees `block` of `class` when the loaded magazine of `cpu` is full (see the module
+    /// header), or to the heap during a teardown; counts the miss, which may start one.
     ///
     /// # Safety
-    /// `slot` must be the slot of the caller's CPU, which the caller keeps pinned; `block` a
-    /// live block of `class`, given up.
+    /// The caller must hold the pin of `cpu`; `block` must be a live block of `class`, given
+    /// up.
     #[cold]
     #[inline(never)]
-    pub(crate) unsafe fn free_miss(&self, slot: &Class<M>, class: usize, block: *mut u8) {
+    pub(crate) unsafe fn free_miss(&self, cpu: &PerCpu<M>, class: usize, block: *mut u8) {
+        let slot = cpu.class(class);
         // SAFETY: the pin makes the slot ours; magazines and blocks are the cache's own.
         unsafe {
+            let misses = cpu.free_missed();
+            if misses >= IN_TEARDOWN {
+                return self.free_to_heap(class, block);
+            }
             if slot.previous.is_loaded() && slot.previous.rounds() < M {
                 slot.loaded.swap(&slot.previous);
                 slot.loaded.push(block);
@@ -105,6 +116,11 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
             let full = slot.previous.take();
             let mut depot = self.depot.lock();
             let refused = full.filter(|&(m, _)| !depot.give_full(class, m));
+            if let (Some((magazine, rounds)), true) = (refused, misses >= Self::TEARDOWN_MISSES) {
+                drop(depot);
+                slot.previous.load(magazine, rounds);
+                return self.start_teardown(cpu, class, block);
+            }
             let spare = if refused.is_none() {
                 depot.empty.pop()
             } else {
@@ -124,12 +140,23 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
                 slot.loaded.load(magazine, 0);
                 slot.loaded.push(block);
             } else {
-                debug::leave(block);
-                let layout = class_layout(class);
-                self.heap
-                    .lock()
-                    .deallocate(NonNull::new_unchecked(block), layout);
+                self.free_to_heap(class, block);
             }
+        }
+    }
+
+    /// Frees `block` of `class`, which the fast path had marked as cached, to the heap.
+    ///
+    /// # Safety
+    /// `block` must be a live block of `class`, given up.
+    pub(crate) unsafe fn free_to_heap(&self, class: usize, block: *mut u8) {
+        // SAFETY: by the caller's contract; the block is no longer the cache's.
+        unsafe {
+            debug::leave(block);
+            let layout = class_layout(class);
+            self.heap
+                .lock()
+                .deallocate(NonNull::new_unchecked(block), layout);
         }
     }
 }

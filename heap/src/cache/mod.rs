@@ -18,8 +18,11 @@
 //!   flush the depot and this CPU's magazines into the heap, retry once (`flush.rs`)
 //! ```
 //!
-//! Other layouts go straight to the heap. Magazines are blocks of the same heap, so the
-//! cache needs no other allocator; `counters.rs` counts what it holds, `check.rs` proves it.
+//! Other layouts go straight to the heap. A CPU that frees many cached blocks, allocating
+//! none, while the depot is full is tearing something down: it flushes, and frees straight
+//! to the heap until it allocates again (`teardown.rs`). Magazines are blocks of the same
+//! heap, so the cache needs no other allocator; `counters.rs` counts what it holds,
+//! `check.rs` proves it.
 
 mod alloc;
 mod backing;
@@ -35,6 +38,7 @@ mod magazine;
 mod miss;
 mod resize;
 mod stack;
+mod teardown;
 #[cfg(feature = "std")]
 mod thread;
 mod visit;
@@ -43,11 +47,13 @@ pub use check_error::{CacheCheckError, CacheRule};
 pub use classes::{size_class, CACHED_ALIGN, MAX_CACHED_SIZE};
 pub use counters::CacheCounters;
 pub use cpu::Cpu;
+pub use teardown::TEARDOWN_FREES;
 #[cfg(feature = "std")]
 pub use thread::{ThreadCpu, ThreadPin, THREAD_SLOTS};
 
 use crate::{LockedHeap, OutOfMemory};
 use classes::CLASSES;
+use core::cell::UnsafeCell;
 use core::marker::PhantomData;
 use core::sync::atomic::AtomicUsize;
 use depot::Depot;
@@ -115,6 +121,8 @@ pub type SpinCachedHeap<G, C, const CPUS: usize> =
 #[repr(align(64))]
 pub(crate) struct PerCpu<const M: usize> {
     classes: [Class<M>; CLASSES],
+    /// Free misses since this CPU's last allocation miss, or a teardown (`teardown.rs`).
+    free_misses: UnsafeCell<usize>,
 }
 
 /// A CPU's two magazines of one class.
@@ -155,6 +163,7 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
                             previous: Stack::new(),
                         }
                     }; CLASSES],
+                    free_misses: UnsafeCell::new(0),
                 }
             }; CPUS],
             magazines: AtomicUsize::new(0),
@@ -167,12 +176,19 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
         &self.heap
     }
 
-    /// This CPU's magazines of `class`, or `None` if its index has no slot here.
+    /// This CPU's magazines, or `None` if its index has no slot here.
     #[inline(always)]
-    fn class<'a>(&'a self, pin: &'a C::Pin, class: usize) -> Option<&'a Class<M>> {
-        let cpu = self.cpus.get(C::index(pin))?;
+    fn cpu<'a>(&'a self, pin: &'a C::Pin) -> Option<&'a PerCpu<M>> {
+        self.cpus.get(C::index(pin))
+    }
+}
+
+impl<const M: usize> PerCpu<M> {
+    /// The CPU's magazines of `class`.
+    #[inline(always)]
+    fn class(&self, class: usize) -> &Class<M> {
         debug_assert!(class < CLASSES, "class {class} out of range");
         // SAFETY: classes come from `class_of`, which yields only indices below CLASSES.
-        Some(unsafe { cpu.classes.get_unchecked(class) })
+        unsafe { self.classes.get_unchecked(class) }
     }
 }
