@@ -3,7 +3,8 @@
 //! model of its users' blocks: `allocate` (cached and uncached layouts), `deallocate`,
 //! `realloc`, `flush` and `flush_all`. Magazines hold 4 blocks and allocations and frees come
 //! in runs of up to 16, so they soon reach the depot and its bound, and the small arena runs
-//! out (the flush-and-retry path).
+//! out (the flush-and-retry path). `Build` makes `TEARDOWN_FREES + 16` blocks of one layout
+//! and `FreeAll` frees every live block in a row, so that teardowns happen too.
 //!
 //! ```text
 //!   after every step:  check() (the heap, every magazine and every cached block)
@@ -20,7 +21,7 @@ use crate::cpus::Switch;
 use crate::input::CacheOp;
 use crate::model::Model;
 use crate::room::Room;
-use heap::{size_class, CachedHeap, NeverGrow, Span, CACHED_ALIGN};
+use heap::{size_class, CachedHeap, NeverGrow, Span, CACHED_ALIGN, TEARDOWN_FREES};
 use std::alloc::Layout;
 
 /// CPUs with a slot in the cache.
@@ -74,10 +75,18 @@ impl CacheOps {
         match op {
             CacheOp::Allocate { size, align, count } => {
                 if let Ok(layout) = Layout::from_size_align(size.bytes(), align.bytes()) {
-                    (0..count.times()).for_each(|_| self.allocate(layout));
+                    (0..count.times()).for_each(|_| {
+                        self.allocate(layout);
+                    });
                 }
             }
             CacheOp::Free { pick, count } => (0..count.times()).for_each(|_| self.free(pick)),
+            CacheOp::Build { size, align } => {
+                if let Ok(layout) = Layout::from_size_align(size.bytes(), align.bytes()) {
+                    (0..TEARDOWN_FREES + 16).all(|_| self.allocate(layout));
+                }
+            }
+            CacheOp::FreeAll => (0..self.model.blocks.len()).for_each(|_| self.free(0)),
             CacheOp::Realloc { pick, size } => self.realloc(pick, size.bytes()),
             CacheOp::SwitchCpu(cpu) => Switch::set(PLAYED[usize::from(cpu) % PLAYED.len()]),
             CacheOp::Flush => {
@@ -103,8 +112,8 @@ impl CacheOps {
     }
 
     /// Allocates a block for `layout` on the current CPU and records it, or checks why the
-    /// heap refused it.
-    fn allocate(&mut self, layout: Layout) {
+    /// heap refused it; whether it got one.
+    fn allocate(&mut self, layout: Layout) -> bool {
         // SAFETY: the heap's only arena lies in the room, valid while the cache lives.
         match unsafe { self.cache.allocate(layout) } {
             Ok(ptr) => {
@@ -114,8 +123,12 @@ impl CacheOps {
                     "{ptr:p} for the cached {layout:?} is not aligned to {CACHED_ALIGN}"
                 );
                 self.model.add(ptr, layout);
+                true
             }
-            Err(_) => assert_no_chunk_fits(&self.cache.heap().lock(), heap_layout(layout)),
+            Err(_) => {
+                assert_no_chunk_fits(&self.cache.heap().lock(), heap_layout(layout));
+                false
+            }
         }
     }
 

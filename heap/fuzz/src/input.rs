@@ -208,6 +208,13 @@ pub enum CacheOp {
         pick: u16,
         count: Count,
     },
+    /// Allocate `TEARDOWN_FREES + 16` blocks of one layout (or until the cache runs out).
+    Build {
+        size: CacheSize,
+        align: Align,
+    },
+    /// Free every live block on the current CPU, in a row (a teardown, if there are enough).
+    FreeAll,
     Realloc {
         pick: u16,
         size: CacheSize,
