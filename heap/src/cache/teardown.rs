@@ -23,10 +23,10 @@ use super::{CachedHeap, Cpu, PerCpu};
 use crate::OutOfMemory;
 use lock_api::RawMutex;
 
-/// Cached frees on one CPU with no allocation between them (counted in magazines: free
-/// misses times `M`) after which, once the depot refuses that CPU a full magazine, its frees
-/// count as a teardown: its magazines and the depot go back to the heap, and its frees go
-/// straight there until it allocates a cached block.
+/// Cached frees on one CPU, counted in magazines (free misses times `M`, the count reset by
+/// each of the CPU's allocation misses), after which, once the depot refuses that CPU a full
+/// magazine, its frees count as a teardown: its magazines and the depot go back to the heap,
+/// and its frees go straight there until it allocates a cached block.
 pub const TEARDOWN_FREES: usize = 256;
 
 /// `free_misses` from the start of a teardown: no count of misses reaches it otherwise.
