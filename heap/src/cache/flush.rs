@@ -25,7 +25,8 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
     /// class each): each must call `flush` itself, or use [`CachedHeap::flush_all`].
     pub fn flush(&self) {
         let pin = C::pin();
-        self.flush_pinned(&pin);
+        // SAFETY: the pin makes this CPU's slot ours.
+        unsafe { self.flush_cpu(self.cpu(&pin)) }
     }
 
     /// Returns every magazine of every CPU and of the depot to the heap, with every block
@@ -37,12 +38,6 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
             unsafe { Self::gather(cpu, &mut taken) };
         }
         self.release(taken);
-    }
-
-    /// `flush` for a caller that holds the pin already.
-    pub(crate) fn flush_pinned(&self, pin: &C::Pin) {
-        // SAFETY: the pin makes this CPU's slot ours.
-        unsafe { self.flush_cpu(self.cpu(pin)) }
     }
 
     /// Returns the depot's magazines and those of `cpu` (if the CPU has a slot) to the heap.
