@@ -3,46 +3,16 @@
 //! layouts that fall through to the heap, `realloc`, counters and `check`.
 
 mod common {
+    pub mod cache;
     pub mod cpus;
     pub mod memory;
 }
 
+use common::cache::{allocate, cache_over, free, layout};
 use common::cpus::Switch;
 use common::memory::Memory;
 use core::alloc::{GlobalAlloc, Layout};
-use core::ptr::NonNull;
-use heap::{size_class, CacheRule, CachedHeap, NeverGrow, Rule};
-
-/// Four CPUs, magazines of 4 blocks (small, so that tests reach the depot quickly).
-type Cache = CachedHeap<spin::mutex::SpinMutex<()>, NeverGrow, Switch, 4, 4>;
-
-fn cache_over(memory: &Memory, size: usize) -> Box<Cache> {
-    Switch::set(0);
-    let cache = Box::new(Cache::new(NeverGrow));
-    // SAFETY: the test's memory, which outlives the cache.
-    unsafe { cache.heap().lock().claim(memory.span(0, size)) }.unwrap();
-    cache
-}
-
-fn layout(size: usize) -> Layout {
-    Layout::from_size_align(size, 8).unwrap()
-}
-
-/// Allocates `count` blocks of `layout` on the current CPU.
-fn allocate(cache: &Cache, layout: Layout, count: usize) -> Vec<NonNull<u8>> {
-    // SAFETY: the test's memory is valid.
-    (0..count)
-        .map(|_| unsafe { cache.allocate(layout) }.unwrap())
-        .collect()
-}
-
-/// Frees `blocks` (of `layout`) on the current CPU.
-fn free(cache: &Cache, blocks: &[NonNull<u8>], layout: Layout) {
-    for &block in blocks {
-        // SAFETY: live blocks of this cache with this layout, freed once.
-        unsafe { cache.deallocate(block, layout) };
-    }
-}
+use heap::{size_class, CacheRule, Rule};
 
 #[test]
 fn size_classes_follow_the_table() {

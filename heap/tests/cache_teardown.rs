@@ -3,48 +3,17 @@
 //! it until it allocates again; a CPU whose full magazines others take keeps caching.
 
 mod common {
+    pub mod cache;
     pub mod cpus;
     pub mod memory;
 }
 
+use common::cache::{allocate, cache_over, free, layout};
 use common::cpus::Switch;
 use common::memory::Memory;
-use core::alloc::Layout;
-use core::ptr::NonNull;
-use heap::{CacheCounters, CachedHeap, NeverGrow, TEARDOWN_FREES};
-
-/// Four CPUs, magazines of 4 blocks (small, so that the depot fills quickly).
-type Cache = CachedHeap<spin::mutex::SpinMutex<()>, NeverGrow, Switch, 4, 4>;
+use heap::{CacheCounters, TEARDOWN_FREES};
 
 const MEMORY: usize = 1 << 17;
-
-fn cache_over(memory: &Memory) -> Box<Cache> {
-    Switch::set(0);
-    let cache = Box::new(Cache::new(NeverGrow));
-    // SAFETY: the test's memory, which outlives the cache.
-    unsafe { cache.heap().lock().claim(memory.span(0, MEMORY)) }.unwrap();
-    cache
-}
-
-fn layout(size: usize) -> Layout {
-    Layout::from_size_align(size, 8).unwrap()
-}
-
-/// Allocates `count` blocks of `layout` on the current CPU.
-fn allocate(cache: &Cache, layout: Layout, count: usize) -> Vec<NonNull<u8>> {
-    // SAFETY: the test's memory is valid.
-    (0..count)
-        .map(|_| unsafe { cache.allocate(layout) }.unwrap())
-        .collect()
-}
-
-/// Frees `blocks` (of `layout`) on the current CPU.
-fn free(cache: &Cache, blocks: &[NonNull<u8>], layout: Layout) {
-    for &block in blocks {
-        // SAFETY: live blocks of this cache with this layout, freed once.
-        unsafe { cache.deallocate(block, layout) };
-    }
-}
 
 /// Frees the heap has seen: its allocations less its live ones.
 fn heap_frees(counters: &CacheCounters) -> u64 {
@@ -54,7 +23,7 @@ fn heap_frees(counters: &CacheCounters) -> u64 {
 #[test]
 fn a_long_run_of_frees_gives_everything_back_to_the_heap() {
     let memory = Memory::new(MEMORY);
-    let mut cache = cache_over(&memory);
+    let mut cache = cache_over(&memory, MEMORY);
     let small = allocate(&cache, layout(48), TEARDOWN_FREES + 64);
     let other = allocate(&cache, layout(200), 10);
     free(&cache, &small, layout(48));
@@ -82,7 +51,7 @@ fn a_long_run_of_frees_gives_everything_back_to_the_heap() {
 #[test]
 fn an_allocation_ends_the_teardown() {
     let memory = Memory::new(MEMORY);
-    let mut cache = cache_over(&memory);
+    let mut cache = cache_over(&memory, MEMORY);
     let blocks = allocate(&cache, layout(48), TEARDOWN_FREES + 64);
     free(&cache, &blocks, layout(48));
     assert_eq!(cache.counters().cached_blocks(), 0);
@@ -100,7 +69,7 @@ fn an_allocation_ends_the_teardown() {
 #[test]
 fn a_short_run_of_frees_stays_cached() {
     let memory = Memory::new(MEMORY);
-    let mut cache = cache_over(&memory);
+    let mut cache = cache_over(&memory, MEMORY);
     let blocks = allocate(&cache, layout(48), TEARDOWN_FREES - 1);
     free(&cache, &blocks, layout(48));
     let counters = cache.counters();
@@ -118,7 +87,7 @@ fn a_short_run_of_frees_stays_cached() {
 #[test]
 fn a_consumer_keeps_caching_while_others_take_its_magazines() {
     let memory = Memory::new(MEMORY);
-    let mut cache = cache_over(&memory);
+    let mut cache = cache_over(&memory, MEMORY);
     let blocks = allocate(&cache, layout(48), 2 * TEARDOWN_FREES);
     let before = heap_frees(&cache.counters());
     let mut taken = Vec::new();
