@@ -259,6 +259,38 @@ fn grow_in_place_absorbs_the_free_chunk_above_or_fails_unchanged() {
 }
 
 #[test]
+fn grow_within_the_chunk_keeps_the_block_even_under_an_allocated_chunk() {
+    let memory = Memory::new(4096);
+    let (mut heap, _) = heap_over(&memory, 4096);
+    let a = filled(&mut heap, 100, 6);
+    let fence = filled(&mut heap, 8, 7);
+    let room = chunk_for(100) - WORD;
+    let before: Vec<_> = heap.chunks().collect();
+    // SAFETY: live blocks allocated with these layouts.
+    unsafe {
+        assert_eq!(
+            heap.grow(a, layout(100, 8), room),
+            Ok(a),
+            "the chunk already holds {room} bytes"
+        );
+        assert_eq!(heap.chunks().collect::<Vec<_>>(), before);
+        assert_eq!(heap.counters().allocated_bytes, room + 8);
+        heap.check().unwrap();
+        heap.deallocate(fence, layout(8, 8));
+        let grown = heap.realloc(a, layout(room, 8), room + 1).unwrap();
+        assert_eq!(grown, a, "one byte more absorbs the free chunk above");
+        assert_eq!(
+            heap.chunks().next().map(|chunk| chunk.size),
+            Some(chunk_for(room + 1))
+        );
+        assert!(holds(grown, 100, 6));
+        heap.check().unwrap();
+        heap.deallocate(grown, layout(room + 1, 8));
+    }
+    assert_eq!(free_chunks(&heap), vec![fresh(4096)]);
+}
+
+#[test]
 fn grow_moves_only_when_in_place_fails_and_keeps_the_bytes() {
     let memory = Memory::new(8192);
     let (mut heap, _) = heap_over(&memory, 8192);

@@ -79,6 +79,7 @@ impl Bitmap {
 
     /// The first non-empty bin at or above `bin`, if any: the word that holds `bin`, then
     /// the words after it.
+    #[inline]
     pub(crate) fn first_at_or_above(&self, bin: u8) -> Option<u8> {
         self.first_in_word_at_or_above(bin)
             .or_else(|| self.first_in_later_words(bin))
