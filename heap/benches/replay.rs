@@ -12,8 +12,9 @@
 //!       target/bench/host.csv
 //! ```
 //!
-//! `QUICK=1` cuts every trace to its first 100 000 operations and runs fewer rounds. Names
-//! after `--` pick traces, `ALLOCATORS` picks allocators (see `shared/subject.rs`):
+//! `QUICK=1` cuts every trace to its first 100 000 operations and runs fewer rounds;
+//! `SPEED_ONLY=1` skips latency and efficiency. Names after `--` pick traces, `ALLOCATORS`
+//! picks allocators (see `shared/subject.rs`):
 //! `ALLOCATORS=ours,talc cargo bench -p heap --bench replay -- sqlite gcc`.
 
 #[path = "replay/efficiency.rs"]
@@ -65,15 +66,12 @@ fn main() -> std::io::Result<()> {
     let arena = Arena::new(ARENA_BYTES);
     let mut figures = figures::Figures::default();
     let too_slow = speed::measure(&arena, &traces, &settings, &mut figures);
-    latency::measure(&arena, &traces, &too_slow, &mut figures);
-    efficiency::measure(&arena, &traces, &settings, &too_slow, &mut figures);
-    let views: Vec<_> = [
-        speed::views(&traces),
-        latency::views(&traces),
-        efficiency::views(&traces),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let mut views = speed::views(&traces);
+    if !settings.speed_only {
+        latency::measure(&arena, &traces, &too_slow, &mut figures);
+        efficiency::measure(&arena, &traces, &settings, &too_slow, &mut figures);
+        views.extend(latency::views(&traces));
+        views.extend(efficiency::views(&traces));
+    }
     output::save(&figures, &views, true)
 }

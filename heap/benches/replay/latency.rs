@@ -12,7 +12,7 @@
 
 use super::arena::Arena;
 use super::figures::{Column, Figures, View};
-use super::player::{replay, Probe};
+use super::player::{call_allocate, call_deallocate, replay, Probe};
 use super::speed::TooSlow;
 use super::stats::percentile;
 use super::subject::{each_subject, Locked, OnEach, Subject};
@@ -63,8 +63,7 @@ struct Cycles<'a> {
 impl Probe for Cycles<'_> {
     fn allocate<A: Subject>(&mut self, heap: &mut A, layout: Layout) -> Option<NonNull<u8>> {
         let start = begin();
-        // SAFETY: the replay's region outlives the allocator.
-        let ptr = unsafe { heap.allocate(layout) };
+        let ptr = call_allocate(heap, layout);
         self.allocate.push(self.clock.cycles(start, end()));
         ptr
     }
@@ -72,7 +71,7 @@ impl Probe for Cycles<'_> {
     unsafe fn free<A: Subject>(&mut self, heap: &mut A, ptr: NonNull<u8>, layout: Layout) {
         let start = begin();
         // SAFETY: forwarded contract.
-        unsafe { heap.deallocate(ptr, layout) };
+        unsafe { call_deallocate(heap, ptr, layout) };
         self.free.push(self.clock.cycles(start, end()));
     }
 }

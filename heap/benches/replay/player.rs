@@ -10,6 +10,11 @@
 //! A `Probe` wraps the allocate and free calls, inside the lock: `Untimed` adds nothing,
 //! the latency workload's probe reads the time-stamp counter around them. A size-0 request
 //! asks for one byte, as the adapters take no zero sizes.
+//!
+//! Every allocator is reached through the out-of-line `call_allocate`, `call_deallocate` and
+//! `call_reallocate`, as a program reaches its global allocator through `__rust_alloc`: the
+//! replay's own code is then the same machine code for every allocator, and callgrind can
+//! count an allocator alone (`--toggle-collect='*player::call_*'`, heap/INTERNALS.md).
 
 use super::stamp;
 use super::subject::{Locked, Subject};
@@ -37,15 +42,46 @@ pub struct Untimed;
 impl Probe for Untimed {
     #[inline(always)]
     fn allocate<A: Subject>(&mut self, heap: &mut A, layout: Layout) -> Option<NonNull<u8>> {
-        // SAFETY: the replay's region outlives the allocator.
-        unsafe { heap.allocate(layout) }
+        call_allocate(heap, layout)
     }
 
     #[inline(always)]
     unsafe fn free<A: Subject>(&mut self, heap: &mut A, ptr: NonNull<u8>, layout: Layout) {
         // SAFETY: forwarded contract.
-        unsafe { heap.deallocate(ptr, layout) }
+        unsafe { call_deallocate(heap, ptr, layout) }
     }
+}
+
+/// `heap.allocate(layout)`, never inlined (see the module header).
+#[inline(never)]
+pub fn call_allocate<A: Subject>(heap: &mut A, layout: Layout) -> Option<NonNull<u8>> {
+    // SAFETY: the replay's region outlives the allocator.
+    unsafe { heap.allocate(layout) }
+}
+
+/// `heap.deallocate(ptr, layout)`, never inlined.
+///
+/// # Safety
+/// As for [`Subject::deallocate`].
+#[inline(never)]
+pub unsafe fn call_deallocate<A: Subject>(heap: &mut A, ptr: NonNull<u8>, layout: Layout) {
+    // SAFETY: forwarded contract.
+    unsafe { heap.deallocate(ptr, layout) }
+}
+
+/// `heap.reallocate(ptr, layout, new_size)`, never inlined.
+///
+/// # Safety
+/// As for [`Subject::reallocate`].
+#[inline(never)]
+unsafe fn call_reallocate<A: Subject>(
+    heap: &mut A,
+    ptr: NonNull<u8>,
+    layout: Layout,
+    new_size: usize,
+) -> Option<NonNull<u8>> {
+    // SAFETY: forwarded contract.
+    unsafe { heap.reallocate(ptr, layout, new_size) }
 }
 
 /// Replays `trace` on `heap`, using `blocks` as the table of live blocks. `Err(index)` names
@@ -77,7 +113,8 @@ pub fn replay<A: Subject>(
                 let (ptr, layout) = checked::<A>(*slot, trace, index);
                 let size = op.size.max(1);
                 // SAFETY: a live block of this allocator, with its layout.
-                let moved = unsafe { heap.lock().reallocate(ptr, layout, size) }.ok_or(index)?;
+                let moved = unsafe { call_reallocate(&mut *heap.lock(), ptr, layout, size) }
+                    .ok_or(index)?;
                 let layout = Layout::from_size_align(size, layout.align()).expect("as before");
                 Some((moved, layout))
             }

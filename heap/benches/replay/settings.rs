@@ -1,4 +1,5 @@
-//! How long the replay runs: the full run, or `QUICK=1` for a brief one.
+//! How long the replay runs: the full run, or `QUICK=1` for a brief one; and whether it
+//! measures speed alone (`SPEED_ONLY=1`, for callgrind: the same replays every time).
 
 use std::time::Duration;
 
@@ -15,11 +16,14 @@ pub struct Settings {
     /// An allocator whose replay of a trace takes longer than this is replayed only once on
     /// it, with no latency or efficiency figure (linked_list_allocator on long traces).
     pub budget: Duration,
+    /// Only the speed workload: no latency or efficiency replays (`SPEED_ONLY=1`).
+    pub speed_only: bool,
 }
 
 impl Settings {
     /// The full run, or the brief one when the environment has `QUICK=1`.
     pub fn from_env() -> Self {
+        let speed_only = std::env::var("SPEED_ONLY").as_deref() == Ok("1");
         if std::env::var("QUICK").as_deref() == Ok("1") {
             Self {
                 rounds: 3,
@@ -27,6 +31,7 @@ impl Settings {
                 ops: 100_000,
                 resolution: 0.04,
                 budget: Duration::from_secs(1),
+                speed_only,
             }
         } else {
             Self {
@@ -35,6 +40,7 @@ impl Settings {
                 ops: usize::MAX,
                 resolution: 0.005,
                 budget: Duration::from_secs(5),
+                speed_only,
             }
         }
     }
