@@ -59,8 +59,11 @@ pub fn spurious() -> u64 {
 }
 
 /// Kicks wake CPUs parked on a lock (`sync::park`); a kick may come just
-/// before the `hlt` it is meant to end, which the handler makes harmless.
+/// before the `hlt` it is meant to end, which the handler makes harmless. A
+/// kick may also carry a TLB shootdown, answered here, wherever the NMI
+/// lands: the initiator kicks only once.
 extern "x86-interrupt" fn nmi_handler(mut frame: InterruptStackFrame) {
+    tlb::poll();
     crate::sync::park::on_nmi(&mut frame);
 }
 

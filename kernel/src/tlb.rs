@@ -18,8 +18,11 @@
 //!
 //! A CPU that waits for a lock with interrupts off cannot take the IPI, and
 //! the initiator may hold that very lock: so every spin loop of
-//! `sync::IrqSpinLock` calls [`poll`] too, and a waiter that halted
-//! (`sync::park`) is kicked awake by an NMI to do so.
+//! `sync::IrqSpinLock` calls [`poll`] too, and a waiter that parked
+//! (`sync::park`) gets an NMI, whose handler calls [`poll`] itself. The
+//! initiator kicks each parked CPU once; had the handler left the answer to
+//! the woken CPU, a kick landing after the waiter's last [`poll`] but before
+//! its `hlt` would have been spent, and both CPUs would wait for ever.
 
 use crate::apic::{self, SHOOTDOWN_VECTOR};
 use crate::memory::PAGE_SIZE;
@@ -68,6 +71,10 @@ pub fn shoot_down(range: Range<u64>) {
 }
 
 /// Carries out a posted shootdown this CPU has not seen yet; cheap otherwise.
+///
+/// The NMI handler calls it too, and may interrupt it here: `fetch_max` keeps
+/// the interrupted call from storing an older generation over the newer one
+/// the handler stored.
 pub fn poll() {
     let generation = GENERATION.load(Ordering::Acquire);
     let cpu = percpu::current();
@@ -75,7 +82,7 @@ pub fn poll() {
         return;
     }
     flush(START.load(Ordering::Relaxed)..END.load(Ordering::Relaxed));
-    cpu.shootdown_seen.store(generation, Ordering::Release);
+    cpu.shootdown_seen.fetch_max(generation, Ordering::Release);
 }
 
 /// Marks every shootdown posted so far as seen by this CPU, which is only

@@ -3,7 +3,8 @@
 //! again. Freed frames are poisoned here, so a CPU that still reached one
 //! through a stale translation would read poison, and a stale write would
 //! land in a frame that now backs someone else's block: both show up as a
-//! block whose pattern changed. Booted with 4 CPUs.
+//! block whose pattern changed. And a shootdown is answered by an NMI that
+//! lands anywhere, not only in a parked CPU's halt. Booted with 4 CPUs.
 #![no_std]
 #![no_main]
 #![feature(custom_test_frameworks)]
@@ -13,11 +14,13 @@
 extern crate alloc;
 
 use alloc::vec::Vec;
-use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use kernel::memory::{self, MemoryReport};
+use core::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use kernel::apic::local;
+use kernel::memory::{self, MemoryReport, PAGE_SIZE};
 use kernel::testing::check_heap;
 use kernel::workload::Rng;
-use kernel::{percpu, smp, timer};
+use kernel::{percpu, smp, timer, tlb};
+use x86_64::instructions::interrupts;
 
 kernel::test_kernel!(|boot_info| {
     smp::start_all(&boot_info.memory_regions);
@@ -98,4 +101,58 @@ fn trimming_under_running_cpus_never_uses_a_stale_mapping() {
         TRIMMED_PAGES.load(Ordering::Relaxed),
         MemoryReport::now()
     );
+}
+
+/// Where `an_nmi_answers_a_shootdown_wherever_it_lands` is.
+static STAGE: AtomicU8 = AtomicU8::new(0);
+const QUIET: u8 = 1;
+const ANSWERED: u8 = 2;
+
+/// NMIs CPU 2 sends before it gives up on CPU 1.
+const KICKS: u32 = 1000;
+
+/// The initiator kicks a parked CPU once. A kick that lands after that CPU's
+/// last look for shootdowns but before its `hlt` (outside the halt window)
+/// used to be spent, and the initiator and the waiter then waited for each
+/// other for ever (a `shootdown` boot timed out so). Here CPU 1 keeps its
+/// interrupts off and never polls, the way a waiter between its last poll
+/// and its `hlt` does, while CPU 2 sends it NMIs: the NMI handler must answer
+/// CPU 0's shootdown itself.
+#[test_case]
+fn an_nmi_answers_a_shootdown_wherever_it_lands() {
+    assert!(percpu::online() >= 3, "boot this test with 3 CPUs or more");
+    STAGE.store(0, Ordering::SeqCst);
+    smp::run_on_all(|cpu| match cpu {
+        0 => {
+            while STAGE.load(Ordering::SeqCst) < QUIET {
+                core::hint::spin_loop();
+            }
+            let page = 0xffff_9000_0000_0000;
+            tlb::shoot_down(page..page + PAGE_SIZE);
+            STAGE.store(ANSWERED, Ordering::SeqCst);
+        }
+        1 => interrupts::without_interrupts(|| {
+            STAGE.store(QUIET, Ordering::SeqCst);
+            while STAGE.load(Ordering::SeqCst) < ANSWERED {
+                core::hint::spin_loop();
+            }
+        }),
+        2 => {
+            while STAGE.load(Ordering::SeqCst) < QUIET {
+                core::hint::spin_loop();
+            }
+            let quiet = percpu::cpu(1).expect("CPU 1 is online");
+            for _ in 0..KICKS {
+                if STAGE.load(Ordering::SeqCst) == ANSWERED {
+                    return;
+                }
+                local::send_nmi(quiet.apic_id());
+                for _ in 0..10_000 {
+                    core::hint::spin_loop();
+                }
+            }
+            panic!("CPU 1 took {KICKS} NMIs and never answered CPU 0's shootdown");
+        }
+        _ => {}
+    });
 }

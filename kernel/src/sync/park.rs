@@ -96,7 +96,7 @@ pub fn park(serving: &AtomicU32, ticket: u32, within: u32) {
     fence(Ordering::SeqCst);
     cpu.count_park();
     // A shootdown posted before the bit was visible is answered here; one
-    // posted after it kicks this CPU.
+    // posted after it kicks this CPU, and the NMI handler answers it.
     crate::tlb::poll();
     // SAFETY: `serving` is a live atomic word; the routine only reads it and
     // halts, and an NMI (the only thing that can end the halt with
