@@ -16,7 +16,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use kernel::apic::local;
-use kernel::memory::{self, MemoryReport, PAGE_SIZE};
+use kernel::memory::{self, MemoryReport, HEAP_WINDOW_START, PAGE_SIZE};
 use kernel::testing::check_heap;
 use kernel::workload::Rng;
 use kernel::{percpu, smp, timer, tlb};
@@ -111,6 +111,13 @@ const ANSWERED: u8 = 2;
 /// NMIs CPU 2 sends before it gives up on CPU 1.
 const KICKS: u32 = 1000;
 
+/// Spins until the test has reached `stage`.
+fn wait_until(stage: u8) {
+    while STAGE.load(Ordering::SeqCst) < stage {
+        core::hint::spin_loop();
+    }
+}
+
 /// The initiator kicks a parked CPU once. A kick that lands after that CPU's
 /// last look for shootdowns but before its `hlt` (outside the halt window)
 /// used to be spent, and the initiator and the waiter then waited for each
@@ -124,23 +131,17 @@ fn an_nmi_answers_a_shootdown_wherever_it_lands() {
     STAGE.store(0, Ordering::SeqCst);
     smp::run_on_all(|cpu| match cpu {
         0 => {
-            while STAGE.load(Ordering::SeqCst) < QUIET {
-                core::hint::spin_loop();
-            }
-            let page = 0xffff_9000_0000_0000;
-            tlb::shoot_down(page..page + PAGE_SIZE);
+            wait_until(QUIET);
+            // Any page will do: forgetting a translation only costs a table walk.
+            tlb::shoot_down(HEAP_WINDOW_START..HEAP_WINDOW_START + PAGE_SIZE);
             STAGE.store(ANSWERED, Ordering::SeqCst);
         }
         1 => interrupts::without_interrupts(|| {
             STAGE.store(QUIET, Ordering::SeqCst);
-            while STAGE.load(Ordering::SeqCst) < ANSWERED {
-                core::hint::spin_loop();
-            }
+            wait_until(ANSWERED);
         }),
         2 => {
-            while STAGE.load(Ordering::SeqCst) < QUIET {
-                core::hint::spin_loop();
-            }
+            wait_until(QUIET);
             let quiet = percpu::cpu(1).expect("CPU 1 is online");
             for _ in 0..KICKS {
                 if STAGE.load(Ordering::SeqCst) == ANSWERED {
