@@ -21,7 +21,7 @@
 //!                                                         CPU uses the bootloader's)
 //! ```
 
-use crate::percpu::{self, MAX_CPUS};
+use crate::arch::percpu::{self, MAX_CPUS};
 use spin::Once;
 use x86_64::instructions::segmentation::{Segment, CS, DS, ES, SS};
 use x86_64::instructions::tables::load_tss;
@@ -34,7 +34,7 @@ pub const DOUBLE_FAULT_IST_INDEX: u16 = 0;
 /// IST slot of the page-fault handler's stack.
 pub const PAGE_FAULT_IST_INDEX: u16 = 1;
 
-const PAGE: usize = crate::memory::PAGE_SIZE as usize;
+const PAGE: usize = crate::arch::PAGE_SIZE as usize;
 /// Size of each IST stack.
 const IST_STACK_SIZE: usize = 5 * PAGE;
 /// Size of an application processor's kernel stack.

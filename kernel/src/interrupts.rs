@@ -7,9 +7,9 @@
 //! pages get mapped (see `memory::fault`). The timer interrupt runs the
 //! driver-like work of `timer::tick`.
 
-use crate::apic::{self, local};
+use crate::arch::{lapic, SPURIOUS_VECTOR, TIMER_VECTOR, XCALL_VECTOR};
 use crate::memory::fault;
-use crate::{gdt, pic, timer, tlb};
+use crate::{gdt, pic, timer, xcall};
 use core::sync::atomic::{AtomicU64, Ordering};
 use spin::Lazy;
 use x86_64::registers::control::Cr2;
@@ -22,11 +22,9 @@ static IDT: Lazy<InterruptDescriptorTable> = Lazy::new(|| {
     idt.invalid_opcode.set_handler_fn(invalid_opcode_handler);
     idt.general_protection_fault
         .set_handler_fn(general_protection_handler);
-    idt[apic::TIMER_VECTOR].set_handler_fn(timer_handler);
-    idt[apic::WAKE_VECTOR].set_handler_fn(wake_handler);
-    idt[apic::SHOOTDOWN_VECTOR].set_handler_fn(shootdown_handler);
-    idt[apic::FLUSH_VECTOR].set_handler_fn(flush_handler);
-    idt[apic::SPURIOUS_VECTOR].set_handler_fn(spurious_handler);
+    idt[TIMER_VECTOR].set_handler_fn(timer_handler);
+    idt[XCALL_VECTOR].set_handler_fn(xcall_handler);
+    idt[SPURIOUS_VECTOR].set_handler_fn(spurious_handler);
     // A masked PIC can still raise a spurious IRQ 7 or 15.
     idt[pic::PIC1_OFFSET + 7].set_handler_fn(spurious_handler);
     idt[pic::PIC2_OFFSET + 7].set_handler_fn(spurious_handler);
@@ -58,12 +56,15 @@ pub fn spurious() -> u64 {
     SPURIOUS.load(Ordering::Relaxed)
 }
 
-/// Kicks wake CPUs parked on a lock (`sync::park`); a kick may come just
-/// before the `hlt` it is meant to end, which the handler makes harmless. A
-/// kick may also carry a TLB shootdown, answered here, wherever the NMI
-/// lands: the initiator kicks only once.
+/// An NMI is one of three things. A panic on another CPU stopping this one
+/// (`panic::stop_other_cpus`): it halts here for good. A kick for a CPU
+/// parked on a lock (`sync::park`), which may come just before the `hlt` it
+/// is meant to end: the handler makes that harmless. Or a cross-CPU call for
+/// a CPU halted with interrupts off, answered here, wherever the NMI lands:
+/// the initiator kicks only once.
 extern "x86-interrupt" fn nmi_handler(mut frame: InterruptStackFrame) {
-    tlb::poll();
+    crate::panic::stop_here_if_stopping();
+    xcall::answer_in_nmi();
     crate::sync::park::on_nmi(&mut frame);
 }
 
@@ -108,24 +109,16 @@ extern "x86-interrupt" fn page_fault_handler(frame: InterruptStackFrame, code: P
 
 extern "x86-interrupt" fn timer_handler(_frame: InterruptStackFrame) {
     timer::tick();
-    local::end_of_interrupt();
+    lapic::end_of_interrupt();
 }
 
-/// Only wakes the CPU from `hlt`: its idle loop then looks for posted work.
-extern "x86-interrupt" fn wake_handler(_frame: InterruptStackFrame) {
-    crate::percpu::current().count_wakeup();
-    local::end_of_interrupt();
-}
-
-extern "x86-interrupt" fn shootdown_handler(_frame: InterruptStackFrame) {
-    tlb::poll();
-    local::end_of_interrupt();
-}
-
-/// It arrived with interrupts on, so this CPU holds no lock: it may flush.
-extern "x86-interrupt" fn flush_handler(_frame: InterruptStackFrame) {
-    crate::allocator::flush::answer();
-    local::end_of_interrupt();
+/// A cross-CPU call was posted. It arrived with interrupts on, so this CPU
+/// holds no lock and may answer calls that take locks. It also wakes an idle
+/// CPU from `hlt`: its idle loop then runs work posted for it.
+extern "x86-interrupt" fn xcall_handler(_frame: InterruptStackFrame) {
+    crate::arch::percpu::current().count_wakeup();
+    xcall::answer();
+    lapic::end_of_interrupt();
 }
 
 /// Spurious interrupts need no end of interrupt.

@@ -13,7 +13,8 @@
 //! may allocate from the heap (the heap lock keeps interrupts off, so the
 //! handler can never find it held by the code it interrupted on its own CPU).
 
-use crate::apic::{io, local, DEVICE_VECTOR_BASE};
+use crate::apic::io;
+use crate::arch::{lapic, DEVICE_VECTOR_BASE};
 use crate::platform;
 use core::fmt;
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -79,7 +80,7 @@ pub fn register(line: u8, handler: fn()) -> Result<Registration, IrqError> {
     slot.compare_exchange(0, handler as usize, Ordering::AcqRel, Ordering::Relaxed)
         .map_err(|_| IrqError::Taken(line))?;
     let isa = platform.isa[usize::from(line)];
-    io::route(isa, vector(isa.gsi), local::id());
+    io::route(isa, vector(isa.gsi), lapic::id());
     Ok(Registration { line })
 }
 
@@ -118,7 +119,7 @@ fn dispatch(index: usize) {
             UNHANDLED.fetch_add(1, Ordering::Relaxed);
         }
     }
-    local::end_of_interrupt();
+    lapic::end_of_interrupt();
 }
 
 /// One entry stub per vector: the IDT cannot tell a handler its vector.

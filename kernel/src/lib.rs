@@ -4,8 +4,14 @@
 //! serial output and logging, the GDT/TSS/IDT, the timer, the memory system
 //! with the global allocator, the QEMU exit device and the in-QEMU test
 //! framework. Each binary enters through `bootloader_api::entry_point!` with
-//! [`BOOTLOADER_CONFIG`], calls [`init`], then [`memory::init`] if it
-//! allocates and [`timer::start`] if it wants timer interrupts.
+//! [`BOOTLOADER_CONFIG`], calls [`init`], then [`timer::start`] if it wants
+//! timer interrupts and `smp::start_all` if it wants the other CPUs.
+//!
+//! The modules form layers, each importing only from the ones below it
+//! ([`arch`] draws them): `arch` → `sync` → `xcall` → `tlb` → `memory` →
+//! `allocator` → devices (`apic`, `irq`, `timer`, `serial`, `platform`,
+//! `fw_cfg`, `pic`) → `interrupts`, `smp`, `panic`, `stats`, `console` and
+//! the workloads.
 #![no_std]
 #![cfg_attr(test, no_main)]
 #![feature(custom_test_frameworks)]
@@ -17,12 +23,14 @@ extern crate alloc;
 
 pub mod allocator;
 pub mod apic;
+pub mod arch;
 #[cfg(feature = "bench")]
 pub mod bench;
 pub mod boot_info;
 pub mod console;
 #[cfg(feature = "exercises")]
 pub mod exercises;
+pub mod fw_cfg;
 pub mod gdt;
 pub mod heapmap;
 pub mod interrupts;
@@ -30,7 +38,6 @@ pub mod irq;
 pub mod logger;
 pub mod memory;
 pub mod panic;
-pub mod percpu;
 pub mod pic;
 pub mod platform;
 pub mod qemu;
@@ -42,27 +49,60 @@ pub mod testing;
 pub mod timer;
 pub mod tlb;
 pub mod workload;
+pub mod xcall;
 
 pub use boot_info::BOOTLOADER_CONFIG;
 
-/// Brings up the boot CPU: its per-CPU slot, the logger, the GDT/TSS/IDT,
-/// the memory system with the heap, and the interrupt controllers (the ACPI
-/// tables say where they are). Every binary calls it first; interrupts stay
-/// off until [`timer::start`], and other CPUs stay down until
-/// [`smp::start_all`].
+/// Brings up the boot CPU: its per-CPU slot, the logger, the lock kind, the
+/// cross-CPU calls, the GDT/TSS/IDT, the memory system, the heap, and the
+/// interrupt controllers (the ACPI tables say where they are). Every binary
+/// calls it first; interrupts stay off until [`timer::start`], and other CPUs
+/// stay down until [`smp::start_all`].
 pub fn init(boot_info: &'static bootloader_api::BootInfo) {
-    percpu::init_this_cpu(0, 0);
+    arch::percpu::init_this_cpu(0, 0);
     logger::init(log::LevelFilter::Info);
+    choose_lock_kind();
+    xcall::init();
     gdt::init();
     interrupts::init();
     memory::init(boot_info);
+    allocator::init();
     let rsdp = boot_info
         .rsdp_addr
         .into_option()
         .expect("the bootloader found no ACPI tables (RSDP)");
     let platform = platform::discover(rsdp, memory::physical_memory());
     apic::init(platform);
-    percpu::init_this_cpu(0, apic::local::id());
+    arch::percpu::init_this_cpu(0, arch::lapic::id());
+}
+
+/// The fw_cfg file through which the runner forces a lock kind
+/// (`boot run --lock fair|unfair`).
+const LOCK_KIND_FILE: &str = "opt/kernel/lock";
+
+/// Chooses the lock algorithm: the runner's if it named one, else the one for
+/// this machine (`sync::LockKind::for_this_machine`).
+fn choose_lock_kind() {
+    let mut named = [0; 16];
+    let forced = fw_cfg::read_file(LOCK_KIND_FILE, &mut named).map(|len| {
+        core::str::from_utf8(&named[..len])
+            .ok()
+            .and_then(sync::LockKind::parse)
+            .unwrap_or_else(|| {
+                panic!(
+                    "fw_cfg {LOCK_KIND_FILE} says {:?}: the lock kind is fair or unfair",
+                    &named[..len]
+                )
+            })
+    });
+    let kind = forced.unwrap_or_else(sync::LockKind::for_this_machine);
+    sync::choose(kind);
+    let why = match forced {
+        Some(_) => "forced by the runner",
+        None if arch::under_hypervisor() => "CPUID says a hypervisor runs this kernel",
+        None => "no hypervisor: bare metal",
+    };
+    log::info!("locks: {} ({why})", kind.name());
 }
 
 /// Prints `PANIC: <message>` and what the heap and memory counters say, then

@@ -9,14 +9,15 @@
 use bootloader_api::{entry_point, BootInfo};
 use core::fmt;
 use kernel::allocator::HEAP;
+use kernel::arch::irq_off;
+use kernel::arch::percpu;
 use kernel::boot_info::MemorySummary;
 use kernel::heapmap;
 use kernel::memory::{self, MemoryReport};
 use kernel::qemu::{exit_qemu, ExitCode};
 use kernel::stats::{self, Snapshot};
-use kernel::sync::irq_off;
 use kernel::workload::every_cpu;
-use kernel::{percpu, smp, timer};
+use kernel::{allocator, smp, timer};
 
 entry_point!(kernel_main, config = &kernel::BOOTLOADER_CONFIG);
 
@@ -61,7 +62,7 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
     let before_trim = Snapshot::now();
     drop(every_cpu::take_all());
     irq_off::reset_longest_off();
-    let trimmed = memory::trim();
+    let trimmed = allocator::trim();
     log_longest_interrupts_off("trim");
     log::info!(
         "trim gave back {} pages: {} from inside the heap (free chunks, still committed) and {} \

@@ -4,11 +4,11 @@
 //! goes through a lock taken with interrupts off, so lines from the main loop
 //! and from interrupt handlers never interleave. A panic must print even when
 //! that lock is held (a `Display` impl that panics mid-line, a fault while a
-//! log line is formatted): once [`crate::panic`] has begun, every print goes
-//! straight to the UART without the lock.
+//! log line is formatted): once the panic path has called [`bypass_lock`],
+//! every print goes straight to the UART without the lock.
 //!
 //! ```text
-//!   serial_print! ─► panicking? ─no──► SERIAL lock ─► UART (initialized once)
+//!   serial_print! ─► bypassed? ──no──► SERIAL lock ─► UART (initialized once)
 //!                               └yes─► UART registers directly, no lock
 //! ```
 //!
@@ -27,9 +27,10 @@
 //! only output device hangs silently at its first line tells nobody anything.
 
 use crate::irq::{self, IrqError, Registration};
-use crate::sync::IrqMutex;
+use crate::sync::{level, IrqMutex};
 use alloc::collections::VecDeque;
 use core::fmt::{self, Write};
+use core::sync::atomic::{AtomicBool, Ordering};
 use uart_16550::backend::PioBackend;
 use uart_16550::spec::registers::IER;
 use uart_16550::{Config, Uart16550, Uart16550Tty};
@@ -41,11 +42,20 @@ const COM1: u16 = 0x3f8;
 const COM1_IRQ: u8 = 4;
 
 /// COM1, initialized on first use.
-static SERIAL: IrqMutex<Option<Uart16550Tty<PioBackend>>> = IrqMutex::new(None);
+static SERIAL: IrqMutex<level::Serial, Option<Uart16550Tty<PioBackend>>> = IrqMutex::new(None);
 /// Bytes received and not read yet.
-static RECEIVED: IrqMutex<VecDeque<u8>> = IrqMutex::new(VecDeque::new());
+static RECEIVED: IrqMutex<level::Driver, VecDeque<u8>> = IrqMutex::new(VecDeque::new());
 /// The receive interrupt's registration, kept for as long as the kernel runs.
-static RECEIVING: IrqMutex<Option<Registration>> = IrqMutex::new(None);
+static RECEIVING: IrqMutex<level::Driver, Option<Registration>> = IrqMutex::new(None);
+
+/// Set for good by the panic path: prints no longer take the lock.
+static LOCK_BYPASSED: AtomicBool = AtomicBool::new(false);
+
+/// From now on every print goes straight to the UART, without the lock: the
+/// panic path calls it, since the code that panicked may hold the lock.
+pub fn bypass_lock() {
+    LOCK_BYPASSED.store(true, Ordering::Relaxed);
+}
 
 /// Writes formatted text to COM1; used by [`serial_print!`] and the logger.
 ///
@@ -53,7 +63,7 @@ static RECEIVING: IrqMutex<Option<Registration>> = IrqMutex::new(None);
 /// kernel has no way left to report anything.
 #[doc(hidden)]
 pub fn _print(args: fmt::Arguments) {
-    if crate::panic::in_progress() {
+    if LOCK_BYPASSED.load(Ordering::Relaxed) {
         print_unlocked(args);
         return;
     }

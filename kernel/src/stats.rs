@@ -93,3 +93,26 @@ pub fn print(columns: &[(&str, Snapshot)]) {
         serial_println!("{line}");
     }
 }
+
+/// Prints the heap's state after a panic: the last failed layout and the
+/// counters, when the heap lock is free (it may be held by the panicking code).
+pub fn report_after_panic() {
+    if let Some(layout) = crate::allocator::last_failure() {
+        serial_println!(
+            "last failed allocation: {} bytes, align {}",
+            layout.size(),
+            layout.align()
+        );
+    }
+    match HEAP.heap().try_lock() {
+        Some(heap) => {
+            // One line per counter, formatted straight to the UART: nothing here may
+            // allocate, since the heap itself may be why the kernel panicked.
+            serial_println!("heap counters:");
+            for (name, value) in heap_rows(&heap.counters()) {
+                serial_println!("  {name:<22} {value:>12}");
+            }
+        }
+        None => serial_println!("heap counters: unavailable (the heap lock is held)"),
+    }
+}

@@ -33,10 +33,13 @@ pub fn test_runner(tests: &[&dyn Testable]) -> ! {
     exit_qemu(ExitCode::Success)
 }
 
-/// The panic handler of test binaries: the running test failed.
+/// The panic handler of test binaries: the running test failed. The panic
+/// begins before anything is printed: the test may have panicked while
+/// holding the serial lock.
 pub fn test_panic_handler(info: &PanicInfo) -> ! {
+    crate::panic::begin(info);
     serial_println!("[failed]");
-    crate::fail(info)
+    crate::panic::report(info)
 }
 
 /// Ends a test that must fail a certain way but did not: prints `[failed]`

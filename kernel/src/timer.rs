@@ -6,7 +6,7 @@
 //! allocator while the main loop may be allocating too: the heap lock keeps
 //! interrupts off while held, so a tick can only arrive between two heap calls.
 
-use crate::sync::IrqMutex;
+use crate::sync::{level, IrqMutex};
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -17,7 +17,7 @@ static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
 static FIRST_TICK_TSC: AtomicU64 = AtomicU64::new(0);
 
 /// A block kept from one interrupt to a later one.
-static KEPT: IrqMutex<Option<Box<[u64; 32]>>> = IrqMutex::new(None);
+static KEPT: IrqMutex<level::Driver, Option<Box<[u64; 32]>>> = IrqMutex::new(None);
 
 /// Timer interrupts handled so far.
 pub fn ticks() -> u64 {
@@ -32,16 +32,10 @@ pub fn allocations() -> u64 {
 /// TSC cycles per millisecond, measured against the boot CPU's timer since
 /// its first tick; `None` until a few ticks have passed.
 pub fn tsc_per_ms() -> Option<u64> {
-    let boot_cpu = crate::percpu::cpu(0)?;
+    let boot_cpu = crate::arch::percpu::cpu(0)?;
     let ticks = boot_cpu.ticks().checked_sub(1).filter(|&t| t >= 10)?;
-    let elapsed = tsc().wrapping_sub(FIRST_TICK_TSC.load(Ordering::Relaxed));
+    let elapsed = crate::arch::tsc().wrapping_sub(FIRST_TICK_TSC.load(Ordering::Relaxed));
     Some(elapsed * u64::from(crate::apic::timer::TIMER_HZ) / (ticks * 1000))
-}
-
-/// The CPU's time-stamp counter.
-pub fn tsc() -> u64 {
-    // SAFETY: rdtsc has no memory effects; every x86_64 CPU has it.
-    unsafe { core::arch::x86_64::_rdtsc() }
 }
 
 /// Starts this CPU's timer (its local APIC's) and enables interrupts.
@@ -53,10 +47,10 @@ pub fn start() {
 /// The work of one tick; called by the interrupt handler before the
 /// end-of-interrupt.
 pub(crate) fn tick() {
-    let cpu = crate::percpu::current();
+    let cpu = crate::arch::percpu::current();
     cpu.count_tick();
     if cpu.index() == 0 && cpu.ticks() == 1 {
-        FIRST_TICK_TSC.store(tsc(), Ordering::Relaxed);
+        FIRST_TICK_TSC.store(crate::arch::tsc(), Ordering::Relaxed);
     }
     let tick = TICKS.fetch_add(1, Ordering::Relaxed) + 1;
     let len = (tick % 48 + 1) as usize;

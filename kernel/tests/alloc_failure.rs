@@ -38,6 +38,6 @@ fn panic(info: &core::panic::PanicInfo) -> ! {
         serial_println!("the failed layout was not recorded: {failed:?}");
         kernel::fail(info)
     }
-    kernel::allocator::report_after_panic();
+    kernel::stats::report_after_panic();
     kernel::testing::expect_panic(info, "memory allocation of 629145600 bytes failed")
 }

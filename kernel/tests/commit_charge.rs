@@ -12,6 +12,7 @@ extern crate alloc;
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
+use kernel::allocator;
 use kernel::memory::{self, MemoryReport, HEAP_WINDOW_SIZE};
 use kernel::testing::check_heap;
 
@@ -32,7 +33,7 @@ fn largest_fallible(trim_between: bool) -> usize {
     let (mut granted, mut refused) = (0, HEAP_WINDOW_SIZE);
     while refused - granted > 64 * 1024 {
         if trim_between {
-            memory::trim();
+            allocator::trim();
         }
         let probe = granted + (refused - granted) / 2;
         match try_vec(probe) {
@@ -63,9 +64,9 @@ fn a_request_beyond_ram_fails_and_the_kernel_goes_on() {
 
 #[test_case]
 fn every_page_of_the_largest_granted_block_can_be_touched() {
-    memory::trim();
+    allocator::trim();
     let largest = largest_fallible(true);
-    memory::trim();
+    allocator::trim();
     let free = MemoryReport::now().free_frames as usize * PAGE;
     assert!(
         largest > free - 8 * MIB,
@@ -85,14 +86,14 @@ fn every_page_of_the_largest_granted_block_can_be_touched() {
         .all(|(page, byte)| unsafe { byte.assume_init_read() } == page as u8);
     assert!(intact, "a page of the block lost its byte");
     drop(block);
-    memory::trim();
+    allocator::trim();
     check_heap();
 }
 
 #[test_case]
 fn the_free_top_of_the_arena_counts_towards_growth() {
     let fresh = largest_fallible(true);
-    memory::trim();
+    allocator::trim();
     drop(try_vec(fresh / 2).expect("half of the largest block"));
     // The arena now ends in a free chunk of about fresh / 2: growing needs only the rest.
     let after_free = largest_fallible(false);
@@ -100,6 +101,6 @@ fn the_free_top_of_the_arena_counts_towards_growth() {
         after_free + MIB >= fresh,
         "the largest block shrank from {fresh} to {after_free} bytes after a free"
     );
-    memory::trim();
+    allocator::trim();
     check_heap();
 }

@@ -11,9 +11,10 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use core::alloc::Layout;
+use kernel::arch::percpu;
 use kernel::exercises::cpu_cache::{allocate, cached_on, free, trim};
 use kernel::testing::check_heap;
-use kernel::{percpu, smp, timer};
+use kernel::{smp, timer};
 
 kernel::test_kernel!(|boot_info| {
     smp::start_all(&boot_info.memory_regions);

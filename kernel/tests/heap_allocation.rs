@@ -11,8 +11,8 @@ extern crate alloc;
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
-use kernel::allocator::HEAP;
-use kernel::memory::{self, window, MemoryReport, HEAP_WINDOW_SIZE, INITIAL_ARENA};
+use kernel::allocator::{self, HEAP};
+use kernel::memory::{window, MemoryReport, HEAP_WINDOW_SIZE, INITIAL_ARENA};
 use kernel::testing::check_heap;
 use kernel::timer;
 use kernel::workload::{self, Rng};
@@ -125,7 +125,7 @@ fn window_exhaustion_is_an_error_and_the_kernel_goes_on() {
 
 #[test_case]
 fn trim_returns_frames() {
-    memory::trim();
+    allocator::trim();
     let before = MemoryReport::now();
     let block = alloc::vec![0x5au8; 16 << 20];
     let grown = MemoryReport::now();
@@ -139,7 +139,7 @@ fn trim_returns_frames() {
         "growth lost frames: {before} -> {grown}"
     );
     drop(block);
-    let trimmed = memory::trim();
+    let trimmed = allocator::trim();
     let after = MemoryReport::now();
     assert_eq!(
         trimmed.unmapped_top + trimmed.discarded_inside,

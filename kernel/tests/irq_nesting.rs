@@ -7,8 +7,9 @@
 #![reexport_test_harness_main = "test_main"]
 
 use kernel::allocator::HEAP;
+use kernel::arch::irq_off;
 use kernel::memory::MEMORY;
-use kernel::sync::{irq_off, IrqMutex};
+use kernel::sync::{level, IrqMutex};
 use x86_64::instructions::interrupts;
 
 kernel::test_kernel!();
@@ -45,7 +46,7 @@ fn locks_taken_with_interrupts_off_leave_them_off() {
 
 #[test_case]
 fn a_failed_try_lock_keeps_the_nesting_balanced() {
-    static LOCK: IrqMutex<u32> = IrqMutex::new(0);
+    static LOCK: IrqMutex<level::Driver, u32> = IrqMutex::new(0);
     interrupts::enable();
     let held = LOCK.lock();
     assert!(LOCK.try_lock().is_none());

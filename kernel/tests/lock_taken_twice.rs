@@ -4,13 +4,13 @@
 #![no_std]
 #![no_main]
 
-use kernel::sync::IrqMutex;
+use kernel::sync::{level, IrqMutex};
 
 kernel::must_panic!(
     "lock_taken_twice::second_lock_on_the_same_cpu",
     "deadlock: CPU 0 takes a lock it already holds",
     {
-        let lock = IrqMutex::new(0u64);
+        let lock: IrqMutex<level::Driver, u64> = IrqMutex::new(0);
         let _first = lock.lock();
         let _second = lock.lock();
     }

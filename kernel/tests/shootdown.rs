@@ -15,11 +15,13 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
-use kernel::apic::local;
+use kernel::allocator;
+use kernel::arch::lapic;
+use kernel::arch::percpu;
 use kernel::memory::{self, MemoryReport, HEAP_WINDOW_START, PAGE_SIZE};
 use kernel::testing::check_heap;
 use kernel::workload::Rng;
-use kernel::{percpu, smp, timer, tlb};
+use kernel::{smp, timer, tlb};
 use x86_64::instructions::interrupts;
 
 kernel::test_kernel!(|boot_info| {
@@ -67,7 +69,7 @@ fn trimming_under_running_cpus_never_uses_a_stale_mapping() {
                 let big = filled(96 * 1024, cpu, round);
                 verify(&big, cpu, round);
                 drop(big);
-                let trimmed = memory::trim();
+                let trimmed = allocator::trim();
                 TRIMMED_PAGES.fetch_add(
                     trimmed.unmapped_top + trimmed.discarded_inside,
                     Ordering::Relaxed,
@@ -94,7 +96,7 @@ fn trimming_under_running_cpus_never_uses_a_stale_mapping() {
         TRIMMED_PAGES.load(Ordering::Relaxed) > TRIMS,
         "the trims unmapped almost nothing"
     );
-    memory::trim();
+    allocator::trim();
     check_heap();
     kernel::serial_print!(
         "({} pages unmapped under load; {}) ",
@@ -147,7 +149,7 @@ fn an_nmi_answers_a_shootdown_wherever_it_lands() {
                 if STAGE.load(Ordering::SeqCst) == ANSWERED {
                     return;
                 }
-                local::send_nmi(quiet.apic_id());
+                lapic::send_nmi(quiet.apic_id());
                 for _ in 0..10_000 {
                     core::hint::spin_loop();
                 }

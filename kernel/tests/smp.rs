@@ -12,11 +12,13 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
+use kernel::allocator;
 use kernel::apic::timer::delay_us;
-use kernel::memory::{self, MemoryReport, MEMORY};
+use kernel::arch::percpu;
+use kernel::memory::{MemoryReport, MEMORY};
 use kernel::testing::check_heap;
 use kernel::workload::every_cpu;
-use kernel::{percpu, platform, smp, timer};
+use kernel::{platform, smp, timer};
 
 kernel::test_kernel!(|boot_info| {
     let started = smp::start_all(&boot_info.memory_regions);
@@ -81,12 +83,12 @@ fn posted_work_reaches_every_cpu() {
 
 #[test_case]
 fn an_ipi_sent_to_one_cpu_reaches_that_cpu_only() {
-    use kernel::apic::{local, WAKE_VECTOR};
+    use kernel::arch::{lapic, XCALL_VECTOR};
     for target in 1..percpu::online() {
         let before: Vec<u64> = (0..percpu::online())
             .map(|i| percpu::cpu(i).unwrap().wakeups())
             .collect();
-        local::send(percpu::cpu(target).unwrap().apic_id(), WAKE_VECTOR);
+        lapic::send(percpu::cpu(target).unwrap().apic_id(), XCALL_VECTOR);
         let target_cpu = percpu::cpu(target).unwrap();
         let mut waited = 0;
         while target_cpu.wakeups() == before[target] {
@@ -106,14 +108,14 @@ fn an_ipi_sent_to_one_cpu_reaches_that_cpu_only() {
 
 #[test_case]
 fn every_cpu_allocates_and_frees_its_neighbours_blocks() {
-    memory::trim();
+    allocator::trim();
     let frames_before = frames_in_play();
     let blocks = every_cpu::grow(8 << 20);
     assert!(blocks > 0);
     let freed = every_cpu::free_half();
     assert!(freed > 0 || percpu::online() == 1 && blocks < 2);
     drop(every_cpu::take_all());
-    memory::trim();
+    allocator::trim();
     check_heap();
     assert_eq!(frames_in_play(), frames_before, "frames lost");
 }

@@ -12,7 +12,7 @@ extern crate alloc;
 use alloc::vec::Vec;
 use core::alloc::Layout;
 use core::ptr::NonNull;
-use kernel::allocator::HEAP;
+use kernel::allocator::{self, HEAP};
 use kernel::memory::{self, MemoryReport};
 
 kernel::test_kernel!();
@@ -55,12 +55,12 @@ fn trim_keeps_the_page_of_the_new_end_record_at_every_offset() {
     // Every place a chunk can end (one word past a 16-byte boundary) in the
     // last 80 bytes of a page.
     for below in (8..=72).step_by(16) {
-        memory::trim();
+        allocator::trim();
         let before = MemoryReport::now();
         let (block, layout) = top_block_ending_below_a_page(below);
         // SAFETY: the block has `layout.size()` bytes.
         unsafe { block.as_ptr().write_bytes(0xd1, layout.size()) };
-        memory::trim();
+        allocator::trim();
         check_heap(&alloc::format!(
             "after a trim with the top block ending {below} bytes below a page"
         ));
@@ -72,7 +72,7 @@ fn trim_keeps_the_page_of_the_new_end_record_at_every_offset() {
         );
         // SAFETY: allocated by `top_block_ending_below_a_page` with `layout`.
         unsafe { HEAP.heap().lock().deallocate(block, layout) };
-        memory::trim();
+        allocator::trim();
         check_heap("after freeing the top block");
         assert_eq!(
             frames_in_play(MemoryReport::now()),
@@ -84,7 +84,7 @@ fn trim_keeps_the_page_of_the_new_end_record_at_every_offset() {
 
 #[test_case]
 fn a_dma_ring_at_the_top_survives_trim() {
-    memory::trim();
+    allocator::trim();
     let filler: Vec<u8> = alloc::vec![1; 512 * 1024];
     let ring = Layout::from_size_align(PAGE, PAGE).unwrap();
     // SAFETY: the heap is the kernel's; the ring is freed below.
@@ -92,7 +92,7 @@ fn a_dma_ring_at_the_top_survives_trim() {
     // SAFETY: the ring has a page of bytes.
     unsafe { ring_ptr.as_ptr().write_bytes(0xab, PAGE) };
     drop(filler);
-    memory::trim();
+    allocator::trim();
     check_heap("after trimming under a page-aligned top block");
     // SAFETY: the ring is live.
     let bytes = unsafe { core::slice::from_raw_parts(ring_ptr.as_ptr(), PAGE) };
@@ -107,12 +107,12 @@ fn a_dma_ring_at_the_top_survives_trim() {
 
 #[test_case]
 fn trim_unmaps_free_pages_below_a_live_top_block() {
-    memory::trim();
+    allocator::trim();
     let before = MemoryReport::now();
     let big: Vec<u8> = alloc::vec![0x3c; 8 << 20];
     let pin = alloc::boxed::Box::new([0x77u8; 256]);
     drop(big);
-    let trimmed = memory::trim();
+    let trimmed = allocator::trim();
     let after = MemoryReport::now();
     assert!(
         trimmed.discarded_inside >= (8 << 20) / PAGE as u64 - 2,
@@ -127,7 +127,7 @@ fn trim_unmaps_free_pages_below_a_live_top_block() {
     assert!(pin.iter().all(|&b| b == 0x77), "the pinned block changed");
     drop(again);
     drop(pin);
-    memory::trim();
+    allocator::trim();
     check_heap("after reusing the discarded pages");
     assert_eq!(frames_in_play(MemoryReport::now()), frames_in_play(before));
 }

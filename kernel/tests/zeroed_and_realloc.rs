@@ -11,14 +11,15 @@ extern crate alloc;
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
-use kernel::memory::{self, MemoryReport};
+use kernel::allocator;
+use kernel::memory::MemoryReport;
 use kernel::testing::check_heap;
 
 kernel::test_kernel!();
 
 #[test_case]
 fn alloc_zeroed_skips_pages_that_fault_in_zeroed() {
-    memory::trim();
+    allocator::trim();
     let before = MemoryReport::now();
     let zeroed = alloc::vec![0u8; 64 << 20];
     let after = MemoryReport::now();
@@ -29,7 +30,7 @@ fn alloc_zeroed_skips_pages_that_fault_in_zeroed() {
     );
     assert!(zeroed.iter().step_by(4096).all(|&b| b == 0));
     drop(zeroed);
-    memory::trim();
+    allocator::trim();
     check_heap();
 }
 

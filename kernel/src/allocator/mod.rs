@@ -24,9 +24,9 @@
 //! off: zeroing for `alloc_zeroed` (which skips pages that will fault in
 //! zeroed anyway), and the copy when `realloc` has to move a block.
 
-use crate::memory::{self, hook::WindowGrow};
-use crate::percpu::MAX_CPUS;
-use crate::sync::IrqSpinLock;
+use crate::arch::percpu::MAX_CPUS;
+use crate::memory;
+use crate::sync::{level, IrqSpinLock};
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr::NonNull;
 use core::sync::atomic::{AtomicUsize, Ordering};
@@ -34,16 +34,27 @@ use heap::{size_class, CachedHeap};
 use pin::KernelCpu;
 
 pub mod flush;
+mod grow;
 mod pin;
 #[cfg(feature = "debug-heap")]
 pub mod poison;
+mod trim;
+
+pub use grow::WindowGrow;
+pub use trim::{trim, Trimmed};
 
 /// The heap with its per-CPU caches. The kernel's memory code reaches the
 /// boundary-tag heap itself through [`CachedHeap::heap`].
-pub type KernelHeap = CachedHeap<IrqSpinLock, WindowGrow, KernelCpu, MAX_CPUS>;
+pub type KernelHeap = CachedHeap<IrqSpinLock<level::Heap>, WindowGrow, KernelCpu, MAX_CPUS>;
 
 /// The one heap every kernel allocation comes from.
 pub static HEAP: KernelHeap = CachedHeap::new(WindowGrow::new());
+
+/// Gives the heap its first arena at the start of the heap window. Call
+/// once, after `memory::init`.
+pub fn init() {
+    grow::claim_initial_arena();
+}
 
 /// The `#[global_allocator]`: forwards to [`HEAP`] and remembers the last
 /// layout it could not serve.
@@ -158,28 +169,5 @@ unsafe impl GlobalAlloc for GlobalHeap {
             }
         }
         moved
-    }
-}
-
-/// Prints the heap's state after a panic: the last failed layout and the
-/// counters, when the heap lock is free (it may be held by the panicking code).
-pub fn report_after_panic() {
-    if let Some(layout) = last_failure() {
-        crate::serial_println!(
-            "last failed allocation: {} bytes, align {}",
-            layout.size(),
-            layout.align()
-        );
-    }
-    match HEAP.heap().try_lock() {
-        Some(heap) => {
-            // One line per counter, formatted straight to the UART: nothing here may
-            // allocate, since the heap itself may be why the kernel panicked.
-            crate::serial_println!("heap counters:");
-            for (name, value) in crate::stats::heap_rows(&heap.counters()) {
-                crate::serial_println!("  {name:<22} {value:>12}");
-            }
-        }
-        None => crate::serial_println!("heap counters: unavailable (the heap lock is held)"),
     }
 }

@@ -9,9 +9,9 @@
 //!
 //! A pin is scoped: locks taken inside it are released inside it, and a pin
 //! taken with interrupts already off (inside a lock, in a handler) leaves them
-//! off, so it nests with `sync::irq_off` in either order.
+//! off, so it nests with `arch::irq_off` in either order.
 
-use crate::percpu;
+use crate::arch::percpu;
 use heap::Cpu;
 use x86_64::instructions::interrupts;
 

@@ -9,7 +9,7 @@
 
 use crate::memory::mmio;
 use crate::platform::IsaLine;
-use crate::sync::IrqMutex;
+use crate::sync::{level, IrqMutex};
 
 const SELECT: usize = 0x00;
 const WINDOW: usize = 0x10;
@@ -21,7 +21,7 @@ const ACTIVE_LOW: u32 = 1 << 13;
 
 /// The registers (select, window) and the first GSI, behind a lock: selecting
 /// a register and using the window are two steps.
-static IO_APIC: IrqMutex<Option<(usize, u32)>> = IrqMutex::new(None);
+static IO_APIC: IrqMutex<level::IoApic, Option<(usize, u32)>> = IrqMutex::new(None);
 
 /// Maps the I/O APIC at `physical`, whose inputs start at GSI `gsi_base`, and
 /// masks every line.

@@ -11,7 +11,7 @@
 //!                                initial count = ticks per ms * 1000 / TIMER_HZ
 //! ```
 
-use super::local::{self, CURRENT_COUNT, DIVIDE, INITIAL_COUNT, LVT_TIMER};
+use crate::arch::lapic::{self, CURRENT_COUNT, DIVIDE, INITIAL_COUNT, LVT_TIMER};
 use core::sync::atomic::{AtomicU32, Ordering};
 use x86_64::instructions::port::Port;
 
@@ -38,12 +38,12 @@ static TICKS_PER_MS: AtomicU32 = AtomicU32::new(0);
 /// Measures the APIC timer's rate against the PIT; call once, on the boot CPU,
 /// with interrupts off.
 pub(super) fn calibrate() {
-    local::write(DIVIDE, DIVIDE_BY_16);
-    local::write(LVT_TIMER, MASKED);
-    local::write(INITIAL_COUNT, u32::MAX);
+    lapic::write(DIVIDE, DIVIDE_BY_16);
+    lapic::write(LVT_TIMER, MASKED);
+    lapic::write(INITIAL_COUNT, u32::MAX);
     pit_wait(PIT_HZ * CALIBRATION_MS / 1000);
-    let elapsed = u32::MAX - local::read(CURRENT_COUNT);
-    local::write(INITIAL_COUNT, 0);
+    let elapsed = u32::MAX - lapic::read(CURRENT_COUNT);
+    lapic::write(INITIAL_COUNT, 0);
     TICKS_PER_MS.store((elapsed / CALIBRATION_MS).max(1), Ordering::Relaxed);
 }
 
@@ -87,7 +87,7 @@ pub(super) fn start(vector: u8) {
         per_ms != 0,
         "the APIC timer was started before it was calibrated"
     );
-    local::write(DIVIDE, DIVIDE_BY_16);
-    local::write(LVT_TIMER, PERIODIC | u32::from(vector));
-    local::write(INITIAL_COUNT, (per_ms * 1000 / TIMER_HZ).max(1));
+    lapic::write(DIVIDE, DIVIDE_BY_16);
+    lapic::write(LVT_TIMER, PERIODIC | u32::from(vector));
+    lapic::write(INITIAL_COUNT, (per_ms * 1000 / TIMER_HZ).max(1));
 }

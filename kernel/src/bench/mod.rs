@@ -7,7 +7,7 @@
 
 pub mod parallel;
 
-use crate::sync::IrqMutex;
+use crate::sync::{level, IrqMutex};
 use crate::workload::Rng;
 use core::alloc::Layout;
 use core::arch::x86_64::{__rdtscp, _mm_lfence, _rdtsc};
@@ -84,7 +84,7 @@ fn random_layout(rng: &mut Rng, max_size: usize) -> Layout {
 /// `ops` random allocations and frees with about `live` blocks alive; returns
 /// the cycles per operation.
 pub fn random_actions<H: BenchHeap>(
-    heap: &IrqMutex<H>,
+    heap: &IrqMutex<level::Bench, H>,
     max_size: usize,
     ops: usize,
     seed: u64,
@@ -114,7 +114,11 @@ pub fn random_actions<H: BenchHeap>(
 
 /// Percentiles (1, 25, 50, 75, 99) of the cycles of one allocate + free pair
 /// on a heap holding a few hundred live blocks, minus the timing overhead.
-pub fn latency<H: BenchHeap>(heap: &IrqMutex<H>, samples: &mut [u64], seed: u64) -> [u64; 5] {
+pub fn latency<H: BenchHeap>(
+    heap: &IrqMutex<level::Bench, H>,
+    samples: &mut [u64],
+    seed: u64,
+) -> [u64; 5] {
     let mut rng = Rng::new(seed);
     let mut live = [None; 300];
     for slot in live.iter_mut() {

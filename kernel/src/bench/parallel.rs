@@ -13,7 +13,7 @@
 
 use super::{end_cycles, start_cycles, BenchHeap};
 use crate::smp;
-use crate::sync::IrqMutex;
+use crate::sync::{level, IrqMutex};
 use crate::workload::Rng;
 use alloc::vec::Vec;
 use core::alloc::{GlobalAlloc, Layout};
@@ -29,11 +29,12 @@ static CPUS: AtomicUsize = AtomicUsize::new(0);
 static STEPS: AtomicUsize = AtomicUsize::new(0);
 static SLOWEST: AtomicU64 = AtomicU64::new(0);
 /// The allocator of the current run (`run_on_all` takes a plain `fn`).
-static TARGET: IrqMutex<Option<&'static (dyn GlobalAlloc + Sync)>> = IrqMutex::new(None);
+static TARGET: IrqMutex<level::Bench, Option<&'static (dyn GlobalAlloc + Sync)>> =
+    IrqMutex::new(None);
 
 /// A bench heap shared by every CPU behind the kernel's interrupt-safe lock, so
 /// that it can stand where the global allocator does.
-pub struct Shared<H>(pub IrqMutex<H>);
+pub struct Shared<H>(pub IrqMutex<level::Bench, H>);
 
 // SAFETY: every call takes the lock, and `BenchHeap` hands out disjoint blocks.
 unsafe impl<H: BenchHeap + Send> GlobalAlloc for Shared<H> {

@@ -16,7 +16,7 @@ use kernel::bench::{latency, random_actions};
 use kernel::qemu::{exit_qemu, ExitCode};
 use kernel::serial_println;
 use kernel::smp;
-use kernel::sync::IrqMutex;
+use kernel::sync::{level, IrqMutex};
 
 entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
 
@@ -127,7 +127,7 @@ fn main(boot_info: &'static mut BootInfo) -> ! {
 }
 
 /// A fresh heap of ours over `arena`.
-fn ours(arena: Span) -> IrqMutex<Heap<NeverGrow>> {
+fn ours(arena: Span) -> IrqMutex<level::Bench, Heap<NeverGrow>> {
     let mut heap = Heap::new(NeverGrow);
     // SAFETY: the arena is a live block nothing else uses while this heap lives.
     unsafe { heap.claim(arena) }.expect("claim the benchmark arena");
@@ -135,7 +135,7 @@ fn ours(arena: Span) -> IrqMutex<Heap<NeverGrow>> {
 }
 
 /// A fresh `linked_list_allocator` heap over `arena`.
-fn linked_list(arena: Span) -> IrqMutex<linked_list_allocator::Heap> {
+fn linked_list(arena: Span) -> IrqMutex<level::Bench, linked_list_allocator::Heap> {
     let mut heap = linked_list_allocator::Heap::empty();
     // SAFETY: as for `ours`.
     unsafe { heap.init(arena.base(), arena.size()) };

@@ -3,9 +3,10 @@
 
 use super::map;
 use crate::allocator::HEAP;
+use crate::arch::percpu;
 use crate::memory::{self, MemoryReport};
 use crate::qemu::{exit_qemu, ExitCode};
-use crate::{irq, percpu, serial_println, timer};
+use crate::{allocator, irq, serial_println};
 use alloc::vec::Vec;
 use core::alloc::Layout;
 use core::ptr::NonNull;
@@ -187,7 +188,7 @@ fn check() -> Result<(), alloc::string::String> {
 }
 
 fn trim() {
-    let trimmed = memory::trim();
+    let trimmed = allocator::trim();
     serial_println!(
         "trim gave back {} pages ({} inside the heap, {} from its top)",
         trimmed.discarded_inside + trimmed.unmapped_top,
@@ -210,7 +211,7 @@ fn commit() {
 fn bench() {
     const PAIRS: u64 = 10_000;
     let layout = Layout::from_size_align(64, 8).expect("a small layout");
-    let start = timer::tsc();
+    let start = crate::arch::tsc();
     for _ in 0..PAIRS {
         // SAFETY: the block is freed right away with its layout.
         unsafe {
@@ -218,7 +219,7 @@ fn bench() {
             HEAP.heap().lock().deallocate(block, layout);
         }
     }
-    let cycles = (timer::tsc() - start) / PAIRS;
+    let cycles = (crate::arch::tsc() - start) / PAIRS;
     serial_println!("{PAIRS} allocate+free pairs of 64 bytes: {cycles} TSC cycles each");
 }
 

@@ -8,16 +8,16 @@
 //!   CPU 0: [class 0: b b] [class 1: b] …     CPU 1: [class 0: b] …      (no lock)
 //!          │ flush_this_cpu (only the CPU itself may)
 //!          ▼
-//!   HEAP ◄─ every cached block ─ then memory::trim()
+//!   HEAP ◄─ every cached block ─ then allocator::trim()
 //! ```
 //!
 //! Write [`trim`]: have every online CPU run [`flush_this_cpu`] (`crate::smp::run_on_all`),
-//! then trim the heap (`crate::memory::trim`) and return what it did.
+//! then trim the heap (`crate::allocator::trim`) and return what it did.
 
 use super::NotDone;
-use crate::memory::Trimmed;
-use crate::percpu::{self, MAX_CPUS};
-use crate::sync::irq_off;
+use crate::allocator::Trimmed;
+use crate::arch::irq_off;
+use crate::arch::percpu::{self, MAX_CPUS};
 use alloc::alloc::{alloc, dealloc};
 use core::alloc::Layout;
 use core::cell::UnsafeCell;

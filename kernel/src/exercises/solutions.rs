@@ -54,9 +54,9 @@ pub(super) fn console_command(name: &str, args: &[&str]) -> Option<Result<String
 }
 
 /// Every CPU flushes its own cache, then the heap is trimmed.
-pub(super) fn flush_and_trim() -> crate::memory::Trimmed {
+pub(super) fn flush_and_trim() -> crate::allocator::Trimmed {
     crate::smp::run_on_all(|_| {
         super::cpu_cache::flush_this_cpu();
     });
-    crate::memory::trim()
+    crate::allocator::trim()
 }

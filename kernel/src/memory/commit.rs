@@ -29,7 +29,7 @@ use core::ops::Range;
 /// every newly committed page that is not still pending (and so accounted for).
 ///
 /// Errors, with nothing changed, when the free frames cannot cover the pages.
-pub(super) fn commit(old_end: u64, new_end: u64) -> Result<(), Shortfall> {
+pub(crate) fn commit(old_end: u64, new_end: u64) -> Result<(), Shortfall> {
     let mut memory = MEMORY.lock();
     let memory = memory.as_mut().expect("commit before memory::init");
     let new_pages = page_top(new_end).saturating_sub(page_top(old_end)) / PAGE_SIZE;
@@ -43,7 +43,7 @@ pub(super) fn commit(old_end: u64, new_end: u64) -> Result<(), Shortfall> {
 
 /// Lowers the committed end to `new_end`; every whole page above it becomes
 /// pending. Call [`drain`] afterwards, without the heap lock.
-pub(super) fn decommit(new_end: u64) {
+pub(crate) fn decommit(new_end: u64) {
     let mut memory = MEMORY.lock();
     let memory = memory.as_mut().expect("decommit before memory::init");
     let old_top = page_top(window::committed_end());
@@ -54,7 +54,7 @@ pub(super) fn decommit(new_end: u64) {
 
 /// Unmaps the pending pages, a batch per hold of the memory lock; returns how
 /// many were mapped (their frames are free again).
-pub(super) fn drain() -> u64 {
+pub(crate) fn drain() -> u64 {
     let mut unmapped = 0;
     loop {
         let mut memory = MEMORY.lock();
@@ -82,7 +82,7 @@ pub(super) fn drain() -> u64 {
 
 /// The end of the page that holds the byte below `end` (page-aligned `end`
 /// stays as it is).
-pub(super) fn page_top(end: u64) -> u64 {
+pub(crate) fn page_top(end: u64) -> u64 {
     end.next_multiple_of(PAGE_SIZE)
 }
 

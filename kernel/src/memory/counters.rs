@@ -18,12 +18,12 @@ pub(super) fn page_fault_served() {
 }
 
 /// Counts an `extend` of the heap arena.
-pub(super) fn extended() {
+pub(crate) fn extended() {
     EXTENDS.fetch_add(1, Ordering::Relaxed);
 }
 
 /// Counts a growth step refused because no frames could back it.
-pub(super) fn commit_refused() {
+pub(crate) fn commit_refused() {
     REFUSED_COMMITS.fetch_add(1, Ordering::Relaxed);
 }
 
@@ -33,7 +33,7 @@ pub(super) fn page_unmapped() {
 }
 
 /// Counts a trim that discarded `inside` pages in free chunks.
-pub(super) fn trimmed(inside: u64) {
+pub(crate) fn trimmed(inside: u64) {
     TRIMS.fetch_add(1, Ordering::Relaxed);
     DISCARDED_PAGES.fetch_add(inside, Ordering::Relaxed);
 }

@@ -17,7 +17,7 @@
 use super::unmap::Unmapped;
 use super::MEMORY;
 use super::PAGE_SIZE;
-use crate::sync::IrqMutex;
+use crate::sync::{level, IrqMutex};
 use core::fmt;
 use core::ptr::NonNull;
 use x86_64::structures::paging::{Mapper, Page, PageTableFlags, PhysFrame, Size4KiB};
@@ -36,7 +36,8 @@ pub const BELOW_16_MIB: u64 = 16 << 20;
 pub const BELOW_4_GIB: u64 = 4 << 30;
 
 /// Which pages of the window are in use (a guard page after each buffer included).
-static WINDOW: IrqMutex<[u64; WINDOW_PAGES / 64]> = IrqMutex::new([0; WINDOW_PAGES / 64]);
+static WINDOW: IrqMutex<level::Dma, [u64; WINDOW_PAGES / 64]> =
+    IrqMutex::new([0; WINDOW_PAGES / 64]);
 
 /// Why a DMA buffer could not be had.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

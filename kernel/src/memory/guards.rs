@@ -13,9 +13,9 @@
 //! overflow gets reported.
 
 use super::{Memory, PAGE_SIZE};
+use crate::arch::percpu::MAX_CPUS;
 use crate::gdt;
-use crate::percpu::MAX_CPUS;
-use crate::sync::IrqMutex;
+use crate::sync::{level, IrqMutex};
 use bootloader_api::BootInfo;
 use x86_64::structures::paging::{Mapper, Page, Size4KiB};
 use x86_64::VirtAddr;
@@ -33,7 +33,8 @@ pub struct Guarded {
 }
 
 /// Guard pages (their start) and what they guard.
-static GUARDS: IrqMutex<[Option<(u64, Guarded)>; SLOTS]> = IrqMutex::new([None; SLOTS]);
+static GUARDS: IrqMutex<level::StackGuards, [Option<(u64, Guarded)>; SLOTS]> =
+    IrqMutex::new([None; SLOTS]);
 
 /// Unmaps the guard pages of the stacks in `gdt` and records every guard page,
 /// the boot CPU's kernel stack's (left unmapped by the bootloader) included.

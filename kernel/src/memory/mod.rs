@@ -30,44 +30,43 @@
 //! ```
 //!
 //! The heap starts with [`INITIAL_ARENA`] committed. When an allocation does
-//! not fit, the heap's `OutOfMemory` hook ([`hook::WindowGrow`]) commits more of the
-//! window with `extend`; nothing is mapped then, but a frame is reserved for
-//! every committed page (`commit`), so a request the machine cannot back fails
-//! as an allocation error. The first write to a new page faults, and
-//! [`fault::map_on_demand`] maps the reserved frame there, zeroed. [`trim()`]
-//! gives memory back: the free top of the arena (`truncate`, decommit, unmap)
-//! and the whole pages inside free chunks (unmapped, still committed).
+//! not fit, the heap's `OutOfMemory` hook (`allocator::grow`) commits more of
+//! the window ([`commit`]); nothing is mapped then, but a frame is reserved
+//! for every committed page, so a request the machine cannot back fails as an
+//! allocation error. The first write to a new page faults, and
+//! [`fault::map_on_demand`] maps the reserved frame there, zeroed. Trimming
+//! (`allocator::trim`) gives memory back: the free top of the arena is
+//! decommitted and unmapped, and whole pages inside free chunks are
+//! [`discard`]ed (unmapped, still committed). This module never reaches into
+//! the heap: the allocator layer above it drives both.
 
-mod commit;
+pub(crate) mod commit;
 pub mod counters;
+mod discard;
 pub mod dma;
 pub mod fault;
 pub mod frames;
 pub mod guards;
-pub mod hook;
 pub mod mmio;
 pub mod page_tables;
 pub mod page_walk;
 pub mod translate;
-pub mod trim;
 mod unmap;
 pub mod window;
 pub mod zeroed;
 
+pub use crate::arch::PAGE_SIZE;
 pub use counters::MemoryReport;
-pub use trim::{trim, Trimmed};
+pub use discard::discard;
 pub use window::{HEAP_WINDOW_SIZE, HEAP_WINDOW_START, INITIAL_ARENA};
 
-use crate::sync::IrqMutex;
+use crate::sync::{level, IrqMutex};
 use bootloader_api::BootInfo;
 use core::ops::Range;
 use frames::FrameAllocator;
 use page_tables::BumpTableFrames;
 use x86_64::structures::paging::OffsetPageTable;
 use x86_64::VirtAddr;
-
-/// The size of a page and of a frame.
-pub const PAGE_SIZE: u64 = 4096;
 
 /// Frames and page tables: everything the page-fault path changes, behind one
 /// lock that an interrupt can never find taken by its own CPU.
@@ -85,7 +84,7 @@ pub struct Memory {
 }
 
 /// The kernel's memory, set by [`init`].
-pub static MEMORY: IrqMutex<Option<Memory>> = IrqMutex::new(None);
+pub static MEMORY: IrqMutex<level::Memory, Option<Memory>> = IrqMutex::new(None);
 
 /// Runs `f` on the frame allocator, under the memory lock.
 ///
@@ -104,8 +103,8 @@ pub fn physical_memory() -> VirtAddr {
         .physical_memory
 }
 
-/// Sets up frames and page tables, arms the stacks' guard pages, checks that
-/// the heap window is free, and gives the heap its initial arena.
+/// Sets up frames and page tables, arms the stacks' guard pages and checks
+/// that the heap window is free (`allocator::init` then claims it).
 ///
 /// Call once, after the IDT is loaded (the heap's first writes fault).
 pub fn init(boot_info: &'static BootInfo) {
@@ -132,5 +131,4 @@ pub fn init(boot_info: &'static BootInfo) {
     guards::arm(&mut memory, boot_info);
     let previous = MEMORY.lock().replace(memory);
     assert!(previous.is_none(), "memory::init called twice");
-    hook::claim_initial_arena();
 }

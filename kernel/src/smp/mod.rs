@@ -20,10 +20,11 @@
 mod trampoline;
 mod work;
 
-pub use work::{relax, run_on_all};
+pub use work::run_on_all;
 
-use crate::apic::{self, local, timer::delay_us};
-use crate::percpu::{self, MAX_CPUS};
+use crate::apic::{self, timer::delay_us};
+use crate::arch::lapic;
+use crate::arch::percpu::{self, MAX_CPUS};
 use crate::{gdt, interrupts, tlb};
 use bootloader_api::info::{MemoryRegionKind, MemoryRegions};
 use core::sync::atomic::{AtomicU64, Ordering};
@@ -78,7 +79,7 @@ pub fn start_all(regions: &MemoryRegions) -> Started {
             Some(micros) => log::info!("CPU {index} (APIC id {apic_id}) is up after {} us", micros),
             None => {
                 log::warn!("CPU with APIC id {apic_id} did not answer within a second: skipped");
-                local::send_init(apic_id);
+                lapic::send_init(apic_id);
                 started.missing += 1;
             }
         }
@@ -91,12 +92,12 @@ pub fn start_all(regions: &MemoryRegions) -> Started {
 /// `index`; the microseconds it took, or `None` on time-out.
 fn start_one(trampoline: &Trampoline, apic_id: u32, index: usize) -> Option<u64> {
     let is_up = || percpu::online() > index;
-    local::send_init(apic_id);
+    lapic::send_init(apic_id);
     delay_us(10_000);
-    local::send_startup(apic_id, trampoline.page());
+    lapic::send_startup(apic_id, trampoline.page());
     delay_us(200);
     if !is_up() {
-        local::send_startup(apic_id, trampoline.page());
+        lapic::send_startup(apic_id, trampoline.page());
     }
     let mut waited = 200;
     while !is_up() {
@@ -131,12 +132,13 @@ extern "C" fn ap_entry(index: u64) -> ! {
     // SAFETY: the kernel's level-4 table maps everything the trampoline's did
     // in the upper half, where this code and its stack run.
     unsafe { Cr3::write(level_4, Cr3Flags::empty()) };
-    percpu::init_this_cpu(index as usize, local::id());
+    percpu::init_this_cpu(index as usize, lapic::id());
     gdt::init();
     interrupts::init();
     apic::init_this_cpu();
-    tlb::mark_seen();
     percpu::mark_online();
+    // Shootdowns posted before this CPU was counted did not wait for it.
+    tlb::flush_all_on_arrival();
     crate::timer::start();
     work::idle()
 }

@@ -7,14 +7,15 @@
 //! slice. A waiter that halts gives its core back, and the CPU whose turn it
 //! is gets to run. The waiter's interrupts are off (it may be an interrupt
 //! handler, or hold other locks), so only a non-maskable interrupt can wake
-//! it: the CPU that takes the lock kicks the one behind it (next in line now,
-//! it parked "until next"), and the unlocker kicks the CPU whose turn it lets
-//! in (in case that one spun out and parked "until my turn").
+//! it: the unlocker kicks the CPU whose turn it lets in (in case that one
+//! spun out and parked "until my turn") and the one behind it (next in line
+//! now, it parked "until next"), after the lock is free again, so no kick
+//! lengthens a critical section.
 //!
 //! ```text
 //!   waiter (ticket t, within 0 or 1)           kicker (serving just changed)
 //!   record (lock, t); PARKED |= me             for each CPU in PARKED:
-//!   answer TLB shootdowns                        record == (lock, t)? → NMI
+//!   answer cross-CPU calls                        record == (lock, t)? → NMI
 //!   ┌ halt window ──────────────────┐
 //!   │ t - serving <= within? → leave│
 //!   │ hlt                           │ ◄── an NMI here skips to the window's end
@@ -23,7 +24,7 @@
 //! ```
 //!
 //! The record is published before `serving` is read and `serving` is written
-//! (or, for the early kick, read) before the records are read, all with
+//! before the records are read, all with
 //! sequentially consistent order, so either the waiter sees that it may go on
 //! or the kicker sees the waiter. An NMI
 //! that lands between the waiter's last look and its `hlt` would be lost, and
@@ -31,18 +32,12 @@
 //! inside the halt window to the window's end ([`on_nmi`]). A spurious wake
 //! costs one more look at `serving`.
 
-use crate::apic::local;
-use crate::percpu::{self, PerCpu, MAX_CPUS};
+use crate::arch::lapic;
+use crate::arch::percpu::{self, PerCpu, MAX_CPUS};
 use core::arch::global_asm;
 use core::sync::atomic::{fence, AtomicU32, Ordering};
 use x86_64::structures::idt::InterruptStackFrame;
 use x86_64::VirtAddr;
-
-/// How many times the next CPU in line looks at the lock before it halts
-/// (the ones behind it halt at once): long enough for a short critical
-/// section on a running CPU, short enough that a waiter behind a descheduled
-/// one gives its core back soon.
-pub const SPINS_BEFORE_PARKING: u32 = 512;
 
 /// Bit `n` is set while CPU `n` is parked (on any lock).
 static PARKED: AtomicU32 = AtomicU32::new(0);
@@ -76,11 +71,11 @@ extern "C" {
 
 /// Halts this CPU until it is kicked, unless `ticket` is already at most
 /// `within` tickets past `serving` (0: its turn; 1: next in line). The caller
-/// looks at `serving` again afterwards: a wake-up may be spurious (a TLB
-/// shootdown also kicks parked CPUs).
+/// looks at `serving` again afterwards: a wake-up may be spurious (a
+/// cross-CPU call also kicks parked CPUs).
 ///
 /// Interrupts must be off (they are: the caller is in `IrqSpinLock::lock`).
-pub fn park(serving: &AtomicU32, ticket: u32, within: u32) {
+pub(super) fn park(serving: &AtomicU32, ticket: u32, within: u32) {
     let cpu = percpu::current();
     if cpu.index() >= percpu::online() {
         // Still starting: its IDT may not be loaded, and an NMI would then
@@ -95,9 +90,9 @@ pub fn park(serving: &AtomicU32, ticket: u32, within: u32) {
     PARKED.fetch_or(bit, Ordering::SeqCst);
     fence(Ordering::SeqCst);
     cpu.count_park();
-    // A shootdown posted before the bit was visible is answered here; one
-    // posted after it kicks this CPU, and the NMI handler answers it.
-    crate::tlb::poll();
+    // A cross-CPU call posted before the bit was visible is answered here;
+    // one posted after it kicks this CPU, and the NMI handler answers it.
+    super::wait::do_duty();
     // SAFETY: `serving` is a live atomic word; the routine only reads it and
     // halts, and an NMI (the only thing that can end the halt with
     // interrupts off) returns past the window.
@@ -110,7 +105,7 @@ pub fn park(serving: &AtomicU32, ticket: u32, within: u32) {
 /// Wakes the CPU parked on `serving` with `ticket`, if there is one: its
 /// turn has come, or it is next in line. Called with interrupts off, after
 /// `serving` changed.
-pub fn kick(serving: &AtomicU32, ticket: u32) {
+pub(super) fn kick(serving: &AtomicU32, ticket: u32) {
     fence(Ordering::SeqCst);
     let mut parked = PARKED.load(Ordering::SeqCst);
     while parked != 0 {
@@ -120,18 +115,18 @@ pub fn kick(serving: &AtomicU32, ticket: u32) {
         if core::ptr::eq(cpu.parked_on.load(Ordering::SeqCst), serving)
             && cpu.parked_ticket.load(Ordering::Relaxed) == ticket
         {
-            local::send_nmi(cpu.apic_id());
+            lapic::send_nmi(cpu.apic_id());
             return;
         }
     }
 }
 
-/// Wakes `cpu` if it is parked, so it answers what the caller posted (a TLB
-/// shootdown) and parks again. Returns whether it was parked.
+/// Wakes `cpu` if it is parked, so it answers what the caller posted (a
+/// cross-CPU call) and parks again. Returns whether it was parked.
 pub fn kick_if_parked(cpu: &PerCpu) -> bool {
     let parked = PARKED.load(Ordering::SeqCst) & (1 << cpu.index()) != 0;
     if parked {
-        local::send_nmi(cpu.apic_id());
+        lapic::send_nmi(cpu.apic_id());
     }
     parked
 }

@@ -9,7 +9,7 @@
 //! ```
 
 use super::{churn, Live, Rng};
-use crate::percpu::{self, MAX_CPUS};
+use crate::arch::percpu::{self, MAX_CPUS};
 use crate::smp;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};

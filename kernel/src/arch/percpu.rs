@@ -6,7 +6,7 @@
 //!
 //! ```text
 //!   CPU n:  GS base ──► CPUS[n] { self ─┐, index n, APIC id, interrupt nesting,
-//!                        ▲              │  TLB shootdown generation seen, … }
+//!                        ▲              │  cross-CPU mailbox, locks held, … }
 //!                        └──────────────┘
 //! ```
 //!
@@ -14,15 +14,18 @@
 //! does), [`current`] answers slot 0, so code that runs earlier (a log line)
 //! still works on the boot CPU. A slot is only touched by its own CPU, with
 //! interrupts off, except for the fields other CPUs read (index, APIC id,
-//! shootdown generation), which are atomics.
+//! the mailbox's answers), which are atomics.
 
-use crate::sync::irq_off::Nesting;
-use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, Ordering};
+use super::irq_off::Nesting;
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicU8, Ordering};
 use x86_64::registers::model_specific::GsBase;
 use x86_64::VirtAddr;
 
 /// Most CPUs the kernel brings up.
 pub const MAX_CPUS: usize = 16;
+
+/// Cross-CPU call channels, each with a word in every CPU's mailbox (`xcall`).
+pub const CHANNELS: usize = 3;
 
 /// One CPU's own data.
 #[repr(C)]
@@ -31,13 +34,15 @@ pub struct PerCpu {
     this: AtomicPtr<PerCpu>,
     index: AtomicU32,
     apic_id: AtomicU32,
-    /// The interrupt nesting state (`sync::irq_off`).
+    /// The interrupt nesting state (`arch::irq_off`).
     pub(crate) nesting: Nesting,
-    /// The newest TLB shootdown this CPU has carried out (`tlb`).
-    pub(crate) shootdown_seen: AtomicU64,
-    /// The newest flush of the heap's per-CPU caches this CPU has carried out
-    /// (`allocator::flush`).
-    pub(crate) flush_seen: AtomicU64,
+    /// This CPU's mailbox (`xcall`): per channel, the newest call it has
+    /// answered (other CPUs wait for it) …
+    pub(crate) answered: [AtomicU64; CHANNELS],
+    /// … and the channels whose call it is running now (bit per channel).
+    pub(crate) answering: AtomicU8,
+    /// Locks this CPU holds, four bits per lock level (`sync::order`).
+    pub(crate) held_locks: AtomicU64,
     /// Timer interrupts this CPU has taken.
     ticks: AtomicU64,
     /// Wake-up IPIs this CPU has taken.
@@ -57,8 +62,9 @@ impl PerCpu {
             index: AtomicU32::new(0),
             apic_id: AtomicU32::new(0),
             nesting: Nesting::new(),
-            shootdown_seen: AtomicU64::new(0),
-            flush_seen: AtomicU64::new(0),
+            answered: [const { AtomicU64::new(0) }; CHANNELS],
+            answering: AtomicU8::new(0),
+            held_locks: AtomicU64::new(0),
             ticks: AtomicU64::new(0),
             wakeups: AtomicU64::new(0),
             parked_on: AtomicPtr::new(core::ptr::null_mut()),
@@ -154,7 +160,9 @@ pub fn init_this_cpu(index: usize, apic_id: u32) {
 }
 
 /// Counts one more CPU online; called by each application processor once its
-/// slot is set up. Returns the new count.
+/// slot is set up. Returns the new count. SeqCst: a CPU posting a cross-CPU
+/// call reads the count after posting, and either counts this CPU or this
+/// CPU sees the call (`xcall`).
 pub fn mark_online() -> usize {
-    ONLINE.fetch_add(1, Ordering::AcqRel) as usize + 1
+    ONLINE.fetch_add(1, Ordering::SeqCst) as usize + 1
 }

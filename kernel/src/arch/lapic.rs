@@ -14,9 +14,10 @@
 //! ```
 //!
 //! Every CPU's APIC sits at the same physical address, and each CPU reaches
-//! its own there: one uncached mapping serves all of them.
+//! its own there: one uncached mapping serves all of them. The device layer
+//! maps it (`apic::init`) and [`install`]s it here, so that the layers below
+//! memory (locks, cross-CPU calls) can send interrupts.
 
-use crate::memory::mmio;
 use core::sync::atomic::{AtomicPtr, Ordering};
 
 const ID: usize = 0x020;
@@ -25,10 +26,14 @@ const END_OF_INTERRUPT: usize = 0x0b0;
 const SPURIOUS: usize = 0x0f0;
 const ICR_LOW: usize = 0x300;
 const ICR_HIGH: usize = 0x310;
-pub(super) const LVT_TIMER: usize = 0x320;
-pub(super) const INITIAL_COUNT: usize = 0x380;
-pub(super) const CURRENT_COUNT: usize = 0x390;
-pub(super) const DIVIDE: usize = 0x3e0;
+/// The timer's local vector table entry.
+pub const LVT_TIMER: usize = 0x320;
+/// The timer's initial count.
+pub const INITIAL_COUNT: usize = 0x380;
+/// The timer's current count.
+pub const CURRENT_COUNT: usize = 0x390;
+/// The timer's clock divider.
+pub const DIVIDE: usize = 0x3e0;
 
 const APIC_ENABLE: u32 = 1 << 8;
 const DELIVERY_PENDING: u32 = 1 << 12;
@@ -38,35 +43,45 @@ const INIT: u32 = 0b101 << 8;
 const STARTUP: u32 = 0b110 << 8;
 const ALL_BUT_SELF: u32 = 0b11 << 18;
 
-/// Where the registers are mapped (null before [`map`]).
+/// Where the registers are mapped (null before [`install`]).
 static REGISTERS: AtomicPtr<u32> = AtomicPtr::new(core::ptr::null_mut());
 
-/// Maps the local APICs' registers at physical address `physical`.
-pub(super) fn map(physical: u64) {
-    // SAFETY: the MADT names this range as the local APIC's registers.
-    let registers = unsafe { mmio::map(physical, 4096) };
-    REGISTERS.store(registers.cast(), Ordering::Release);
+/// Makes `registers` the page every register access goes through (the
+/// device layer maps it: `apic::init`).
+///
+/// # Safety
+///
+/// This function is unsafe because every later access reads and writes
+/// through `registers`: it must be an uncached mapping of the local APIC's
+/// register page, valid for the kernel's whole life.
+pub unsafe fn install(registers: *mut u32) {
+    REGISTERS.store(registers, Ordering::Release);
 }
 
-pub(super) fn read(register: usize) -> u32 {
+/// Reads the register at offset `register` of this CPU's local APIC.
+pub fn read(register: usize) -> u32 {
     // SAFETY: `register` is one of the offsets above, inside the mapped page.
     unsafe { base().byte_add(register).read_volatile() }
 }
 
-pub(super) fn write(register: usize, value: u32) {
+/// Writes `value` to the register at offset `register`.
+pub fn write(register: usize, value: u32) {
     // SAFETY: as for `read`.
     unsafe { base().byte_add(register).write_volatile(value) }
 }
 
 fn base() -> *mut u32 {
     let base = REGISTERS.load(Ordering::Acquire);
-    assert!(!base.is_null(), "the local APIC is used before apic::init");
+    assert!(
+        !base.is_null(),
+        "the local APIC is used before apic::init installed it"
+    );
     base
 }
 
 /// Enables this CPU's APIC, with `spurious` as its spurious-interrupt vector,
 /// accepting every priority.
-pub(super) fn enable(spurious: u8) {
+pub fn enable(spurious: u8) {
     write(TASK_PRIORITY, 0);
     write(SPURIOUS, APIC_ENABLE | u32::from(spurious));
 }
@@ -112,7 +127,7 @@ pub(crate) fn send_startup(apic_id: u32, page: u8) {
 /// Interrupts stay off in between: a handler that sent an IPI of its own
 /// (an unlock kicking a parked CPU) would change the destination half.
 fn command(apic_id: u32, low: u32) {
-    let _off = crate::sync::irq_off::push_off();
+    let _off = super::irq_off::push_off();
     while read(ICR_LOW) & DELIVERY_PENDING != 0 {
         core::hint::spin_loop();
     }

@@ -16,11 +16,11 @@
 //!   unlock MEMORY  depth 0                  on again
 //! ```
 //!
-//! The state belongs to the CPU: it lives in the CPU's [`crate::percpu`] slot.
+//! The state belongs to the CPU: it lives in the CPU's [`crate::arch::percpu`] slot.
 //! It also measures how long interrupts stay off through it, so the longest
 //! stall can be reported.
 
-use crate::timer::tsc;
+use super::tsc;
 use core::marker::PhantomData;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use x86_64::instructions::interrupts;
@@ -57,7 +57,7 @@ impl Default for Nesting {
 
 /// This CPU's nesting state.
 fn cpu() -> &'static Nesting {
-    &crate::percpu::current().nesting
+    &crate::arch::percpu::current().nesting
 }
 
 /// Proof that interrupts are off on this CPU until it is dropped.

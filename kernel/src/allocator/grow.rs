@@ -13,8 +13,8 @@
 //! later in the page-fault handler. The committed end is raised before
 //! `extend`, because `extend` itself writes the new end record at the new top.
 
-use super::{commit, counters, window};
-use crate::allocator::HEAP;
+use super::HEAP;
+use crate::memory::{commit, counters, window};
 use core::alloc::Layout;
 use heap::{Heap, OutOfMemory, Span};
 
@@ -28,8 +28,8 @@ pub struct WindowGrow {
 }
 
 impl WindowGrow {
-    /// A hook with no arena yet; it refuses to grow until [`memory::init`](super::init)
-    /// has claimed the initial arena.
+    /// A hook with no arena yet; it refuses to grow until [`claim_initial_arena`]
+    /// has run.
     pub const fn new() -> Self {
         Self {
             arena: Span::empty(),
@@ -106,6 +106,8 @@ impl OutOfMemory for WindowGrow {
 
 /// Commits [`window::INITIAL_ARENA`] at the start of the window and gives it to
 /// the heap.
+///
+/// Panics if the heap already has an arena, or if the frames cannot back it.
 pub(super) fn claim_initial_arena() {
     let base = core::ptr::with_exposed_provenance_mut(window::HEAP_WINDOW_START as usize);
     let span = Span::from_base_size(base, window::INITIAL_ARENA);

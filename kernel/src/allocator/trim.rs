@@ -19,13 +19,14 @@
 //! The arena never shrinks below [`window::INITIAL_ARENA`]. Page tables that
 //! become empty stay: their frames belong to `PAGE_TABLE_BUMP`, which never
 //! takes pages back, and the next growth reuses them.
+//!
+//! This module decides what goes (it reads the heap); `memory` unmaps it.
 
-use super::commit::{self, page_top};
-use super::hook::WindowGrow;
-use super::unmap::Unmapped;
-use super::PAGE_SIZE;
-use super::{counters, window, MEMORY};
-use crate::allocator::HEAP;
+use super::grow::WindowGrow;
+use super::HEAP;
+use crate::arch::PAGE_SIZE;
+use crate::memory::commit::{self, page_top};
+use crate::memory::{self, counters, window};
 use heap::{Heap, Span};
 
 /// Pages of free chunks looked at per hold of the heap lock.
@@ -47,7 +48,7 @@ pub struct Trimmed {
 ///
 /// Panics if the calling CPU holds a lock (the other CPUs' flushes may need it).
 pub fn trim() -> Trimmed {
-    crate::allocator::flush::flush_everywhere();
+    super::flush::flush_everywhere();
     let released_bytes = truncate_top(&mut HEAP.heap().lock());
     let discarded_inside = discard_inside();
     let unmapped_top = commit::drain();
@@ -94,35 +95,24 @@ fn discard_inside() -> u64 {
     let mut discarded = 0;
     loop {
         let heap = HEAP.heap().lock();
-        let mut memory = MEMORY.lock();
-        let memory = memory.as_mut().expect("trim before memory::init");
-        let mut taken = Unmapped::new();
-        let mut looked_at = 0;
-        let mut in_batch = 0;
+        let mut batch = [0; DISCARD_BATCH];
+        let mut len = 0;
         let mut finished = true;
         'chunks: for chunk in heap.chunks() {
             let idle = chunk.idle();
             let first = page_top(idle.base() as u64).max(cursor);
             let end = idle.acme() as u64 & !(PAGE_SIZE - 1);
             for address in (first..end).step_by(PAGE_SIZE as usize) {
-                if looked_at == DISCARD_BATCH || taken.is_full() {
+                if len == DISCARD_BATCH {
                     cursor = address;
                     finished = false;
                     break 'chunks;
                 }
-                looked_at += 1;
-                if taken.take(memory, address) {
-                    in_batch += 1;
-                }
+                batch[len] = address;
+                len += 1;
             }
         }
-        taken.finish(&mut memory.frames);
-        // The pages stay committed: each gets its reservation back.
-        memory
-            .frames
-            .reserve(in_batch)
-            .expect("frames just freed can be promised again");
-        discarded += in_batch;
+        discarded += memory::discard(&batch[..len]);
         drop(heap);
         if finished {
             return discarded;
