@@ -4,9 +4,11 @@
 //!   cargo ktest --no-run ─▶ [basic_boot, kernel, should_panic, …]
 //!   cargo ktest --no-run --features F --test T   for each test that needs a feature
 //!       basic_boot  ─▶ BIOS boot, UEFI boot    (the smoke test checks both firmware paths)
-//!       smp         ─▶ BIOS boot with 1, 2 and 4 CPUs; shootdown, lock_fairness with 4
+//!       smp         ─▶ BIOS boot with 1, 2 and 4 CPUs; shootdown, lock_fairness,
+//!                      lock_unfair, panic_stops_cpus with 4
 //!       every other ─▶ BIOS boot, one CPU
 //!   each boot counts as one test, `kernel::<target> (BIOS|UEFI)`; exit 33 passes
+//!   (exit 35 for a scripted test that must fail, `scripted`)
 //! ```
 
 use crate::accel::Accelerator;
@@ -16,6 +18,7 @@ use crate::qemu;
 use crate::scripted;
 use crate::session::{self, BootRequest};
 use crate::tally::{Failure, Tally};
+use crate::verdict::Verdict;
 use anyhow::Result;
 use std::path::Path;
 
@@ -24,6 +27,8 @@ const CPU_COUNTS: &[(&str, &[u32])] = &[
     ("smp", &[1, 2, 4]),
     ("shootdown", &[4]),
     ("lock_fairness", &[4]),
+    ("lock_unfair", &[4]),
+    ("panic_stops_cpus", &[4]),
 ];
 
 /// The CPU counts `test` boots with.
@@ -88,7 +93,7 @@ pub fn run(workspace: &Path, timeout_secs: Option<u64>, tally: &mut Tally) -> Re
                 input: scripted::input(&test.name),
             };
             let (reason, evidence) = match session::boot(&request) {
-                Ok(outcome) if outcome.verdict.passed() => {
+                Ok(outcome) if ended_as_expected(&test.name, &outcome.verdict) => {
                     let said = transcript.map_or(Ok(String::new()), std::fs::read_to_string)?;
                     match scripted::judge(&test.name, &said) {
                         Ok(()) => {
@@ -111,4 +116,13 @@ pub fn run(workspace: &Path, timeout_secs: Option<u64>, tally: &mut Tally) -> Re
         }
     }
     Ok(())
+}
+
+/// Whether a boot of `test` ended as it must: with success, or, for a test of
+/// how failures are reported, with the kernel's own failure code.
+fn ended_as_expected(test: &str, verdict: &Verdict) -> bool {
+    match scripted::must_fail(test) {
+        false => verdict.passed(),
+        true => *verdict == Verdict::KernelFailure,
+    }
 }

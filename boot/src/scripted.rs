@@ -2,12 +2,14 @@
 //! them and what their answers must contain.
 //!
 //! ```text
-//!   serial_echo  types "hello driver"           expects the kernel's echo of it
-//!   console      types a session of commands    expects each command's answer
+//!   serial_echo         types "hello driver"         expects the kernel's echo of it
+//!   console             types a session of commands  expects each command's answer
+//!   failed_test_report  types nothing                expects a failure, reported
 //! ```
 //!
-//! A scripted test passes when the kernel reports success *and* every
-//! expected line appears in its serial output.
+//! A scripted test passes when the kernel ends the way the script says
+//! (success for most; failure for a test of how failures are reported) *and*
+//! every expected line appears in its serial output.
 
 use crate::input::Input;
 
@@ -16,6 +18,8 @@ struct Script {
     test: &'static str,
     input: &'static str,
     expected: &'static [&'static str],
+    /// Whether the kernel must report failure instead of success.
+    must_fail: bool,
 }
 
 const SCRIPTS: &[Script] = &[
@@ -23,6 +27,7 @@ const SCRIPTS: &[Script] = &[
         test: "serial_echo",
         input: "hello driver\n",
         expected: &["echo: hello driver"],
+        must_fail: false,
     },
     Script {
         test: "console",
@@ -49,6 +54,18 @@ const SCRIPTS: &[Script] = &[
             "trim gave back",
             "bye",
         ],
+        must_fail: false,
+    },
+    Script {
+        test: "failed_test_report",
+        input: "",
+        expected: &[
+            "failed_test_report::a_test_that_panics_while_printing ... ",
+            "[failed]",
+            "PANIC: panicked at",
+            "Display impl exploded inside a test",
+        ],
+        must_fail: true,
     },
 ];
 
@@ -74,6 +91,11 @@ pub fn judge(test: &str, transcript: &str) -> Result<(), String> {
     }
 }
 
+/// Whether `test` must end with the kernel reporting failure.
+pub fn must_fail(test: &str) -> bool {
+    find(test).is_some_and(|script| script.must_fail)
+}
+
 /// Whether `test` is scripted (its output must be kept to be judged).
 pub fn is_scripted(test: &str) -> bool {
     find(test).is_some()
@@ -92,6 +114,13 @@ mod tests {
         assert!(judge("serial_echo", "boot...\necho: hello driver\n").is_ok());
         let missing = judge("serial_echo", "boot...\n").unwrap_err();
         assert!(missing.contains("echo: hello driver"), "{missing}");
+    }
+
+    #[test]
+    fn only_the_failure_report_test_must_fail() {
+        assert!(must_fail("failed_test_report"));
+        assert!(!must_fail("console"));
+        assert!(!must_fail("trim"));
     }
 
     #[test]
