@@ -4,6 +4,8 @@
 #
 #   make run [UEFI=1] [SMP=n]  boot the kernel in QEMU on n CPUs (default 4); exits with
 #                       the kernel's verdict
+#   make run LOCK=fair|unfair  force the kernel's lock kind (default: unfair under a
+#                       hypervisor, fair on bare metal)
 #   make run HEAPMAP=1  the same, and draw the kernel's heap maps into target/heapmap/*.svg
 #   make run DEBUG_HEAP=1  the same with the heap's misuse checks and poisoned frees
 #   make console        the heap console: an interactive prompt over the kernel heap
@@ -35,6 +37,8 @@ KERNEL_DEBUG := target/x86_64-target/debug/kernel
 KERNEL_BENCH := target/x86_64-target/release/bench
 SMP ?= 4
 BOOT_FLAGS := $(if $(UEFI),--uefi)
+# LOCK=fair|unfair: the kernel's lock kind, handed over through QEMU's fw_cfg.
+RUN_FLAGS := $(BOOT_FLAGS) $(if $(LOCK),--lock $(LOCK))
 # HEAPMAP=1: the kernel prints heap maps over serial; boot draws them as SVGs.
 HEAPMAP_DIR := target/heapmap
 HEAPMAP_LOG := $(if $(filter 1,$(HEAPMAP)),$(HEAPMAP_DIR)/serial.log)
@@ -48,12 +52,12 @@ RUN_ENV := $(if $(filter 1,$(DEBUG_HEAP)),CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS
 run: toolchain qemu boot
 	$(RUN_ENV) cargo kbuild --release $(if $(RUN_FEATURES),--features "$(RUN_FEATURES)")
 	$(if $(HEAPMAP_LOG),mkdir -p $(HEAPMAP_DIR))
-	$(BOOT) run $(BOOT_FLAGS) --cpus $(SMP) $(if $(HEAPMAP_LOG),--serial-log $(HEAPMAP_LOG)) $(KERNEL)
+	$(BOOT) run $(RUN_FLAGS) --cpus $(SMP) $(if $(HEAPMAP_LOG),--serial-log $(HEAPMAP_LOG)) $(KERNEL)
 	$(if $(HEAPMAP_LOG),$(BOOT) heapmap $(HEAPMAP_LOG) --out $(HEAPMAP_DIR))
 
 console: toolchain qemu boot
 	cargo kbuild --release --bin console
-	$(BOOT) run --interactive --cpus $(SMP) target/x86_64-target/release/console
+	$(BOOT) run $(RUN_FLAGS) --interactive --cpus $(SMP) target/x86_64-target/release/console
 
 # The heap is tested with its `nightly` feature (the `Allocator` impl) on the pinned nightly,
 # with `debug-checks` on (debug) and off (release), on stable without it, and under Miri:
@@ -115,7 +119,7 @@ bench: toolchain qemu boot
 	cargo build --release -p bench-programs
 	QUICK=$(QUICK) target/release/drive
 	cargo kbuild --release --features bench --bin bench
-	$(BOOT) run --cpus $(SMP) --serial-log target/bench/kernel-serial.log $(KERNEL_BENCH)
+	$(BOOT) run $(RUN_FLAGS) --cpus $(SMP) --serial-log target/bench/kernel-serial.log $(KERNEL_BENCH)
 	{ echo workload,param,allocator,metric,value; tr -d '\r' < target/bench/kernel-serial.log | sed -n 's/^bench,//p'; } > target/bench/kernel.csv
 
 # The corpus grows in heap/fuzz/corpus across runs; crashes land in heap/fuzz/artifacts.

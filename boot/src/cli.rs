@@ -67,9 +67,37 @@ pub struct RunArgs {
     /// Also write the serial output to this file.
     #[arg(long, value_name = "FILE")]
     pub serial_log: Option<PathBuf>,
+    /// Force the kernel's lock kind (otherwise it picks unfair under a
+    /// hypervisor, fair on bare metal).
+    #[arg(long, value_enum)]
+    pub lock: Option<LockKind>,
     /// Extra arguments passed to QEMU as they are (after `--`).
     #[arg(last = true, value_name = "EXTRA_QEMU_ARGS")]
     pub qemu_args: Vec<String>,
+}
+
+/// The kernel's lock algorithms (`kernel::sync::LockKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LockKind {
+    /// A ticket lock: CPUs get it in the order they asked.
+    Fair,
+    /// Test-and-set with back-off: whichever running CPU asks first.
+    Unfair,
+}
+
+impl LockKind {
+    /// The QEMU arguments that hand the choice to the kernel, as the fw_cfg
+    /// file the kernel reads at boot (`opt/kernel/lock`).
+    pub fn qemu_args(self) -> [String; 2] {
+        let name = match self {
+            Self::Fair => "fair",
+            Self::Unfair => "unfair",
+        };
+        [
+            "-fw_cfg".into(),
+            format!("name=opt/kernel/lock,string={name}"),
+        ]
+    }
 }
 
 /// Options of `boot gdb`.

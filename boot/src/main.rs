@@ -96,7 +96,12 @@ fn run(args: RunArgs) -> Result<u8> {
         cpus: args.cpus,
         accelerator: Accelerator::detect(),
         gdb_port: None,
-        extra_args: args.qemu_args,
+        extra_args: args
+            .lock
+            .into_iter()
+            .flat_map(cli::LockKind::qemu_args)
+            .chain(args.qemu_args)
+            .collect(),
         timeout_secs: args.timeout,
         serial_log: args.serial_log,
         input: if args.interactive {

@@ -150,7 +150,7 @@ unsafe impl<L: Level> RawMutex for IrqSpinLock<L> {
                 self.owner.store(0, Ordering::Relaxed);
                 self.tickets.unlock();
             }
-            LockKind::Unfair => self.owner.store(0, Ordering::Release),
+            LockKind::Unfair => unfair::unlock(&self.owner, &self.spinning),
         }
         // SAFETY: the caller held the lock, so `lock` or `try_lock` made a
         // push_off on this CPU (guards are `!Send`) and forgot its token.

@@ -1,4 +1,7 @@
 //! Waiting for a lock without spinning: a waiter halts, a kick wakes it.
+//! Both lock algorithms park this way: a ticket waiter on `serving` with its
+//! ticket, an unfair waiter on the lock's owner word with ticket 0 (it halts
+//! while `0 - owner`, unsigned, is above 0: while the lock is held).
 //!
 //! A ticket lock hands itself to the next ticket, running or not. Under
 //! emulation (or a hypervisor) with more virtual CPUs than host cores, the
