@@ -23,8 +23,8 @@
 //!   1      driver          serial receive buffer and registration,  heap, io-apic
 //!                          the timer's kept block, tests' own locks
 //!   2      heap            allocator::HEAP's heap and depot          memory (commit, faults)
-//!   3      dma             memory::dma's window bitmap               memory
-//!   4      memory          memory::MEMORY (frames, page tables)      stack guards, shootdown
+//!   3      memory          memory::MEMORY (frames, page tables)      dma, stack guards, shootdown
+//!   4      dma             memory::dma's window bitmap               —
 //!   5      stack guards    memory::guards                            —
 //!   6      io-apic         apic::io                                  —
 //!   7      cross-CPU call  tlb's shootdown initiator (xcall)         serial

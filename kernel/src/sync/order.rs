@@ -52,10 +52,10 @@ levels! {
     Driver = 1, "driver";
     /// The kernel heap and its depot of magazines; may commit and fault.
     Heap = 2, "heap";
-    /// The DMA window's page bitmap.
-    Dma = 3, "dma";
     /// Frames and page tables (`memory::MEMORY`): the page-fault path.
-    Memory = 4, "memory";
+    Memory = 3, "memory";
+    /// The DMA window's page bitmap, claimed while the frames are taken.
+    Dma = 4, "dma";
     /// The stacks' guard pages, which the page-fault path looks up.
     StackGuards = 5, "stack guards";
     /// The I/O APIC's registers.
