@@ -82,7 +82,7 @@ fn stop_other_cpus() {
 
 /// The NMI handler's first step: if another CPU is panicking, this one stops
 /// here for good, with interrupts off.
-pub fn stop_here_if_stopping() {
+pub(crate) fn stop_here_if_stopping() {
     let reporter = PANICKING_CPU.load(Ordering::SeqCst);
     if reporter != NOBODY && reporter != percpu::current().index() {
         stop_here();

@@ -35,7 +35,7 @@ pub fn shoot_down(range: Range<u64>) {
 
 /// Flushes this CPU's whole TLB; an application processor calls it once it
 /// is counted online, before it answers any call.
-pub fn flush_all_on_arrival() {
+pub(crate) fn flush_all_on_arrival() {
     tlb::flush_all();
 }
 

@@ -54,7 +54,7 @@ static REGISTERS: AtomicPtr<u32> = AtomicPtr::new(core::ptr::null_mut());
 /// This function is unsafe because every later access reads and writes
 /// through `registers`: it must be an uncached mapping of the local APIC's
 /// register page, valid for the kernel's whole life.
-pub unsafe fn install(registers: *mut u32) {
+pub(crate) unsafe fn install(registers: *mut u32) {
     REGISTERS.store(registers, Ordering::Release);
 }
 
@@ -81,7 +81,7 @@ fn base() -> *mut u32 {
 
 /// Enables this CPU's APIC, with `spurious` as its spurious-interrupt vector,
 /// accepting every priority.
-pub fn enable(spurious: u8) {
+pub(crate) fn enable(spurious: u8) {
     write(TASK_PRIORITY, 0);
     write(SPURIOUS, APIC_ENABLE | u32::from(spurious));
 }

@@ -32,15 +32,16 @@
 //! ```
 
 mod kind;
-pub mod order;
-pub mod park;
+mod order;
+pub(crate) mod park;
 mod ticket;
 mod unfair;
 mod wait;
 
 pub use kind::{choose, kind, LockKind};
 pub use order::{level, Level};
-pub use wait::{relax, set_waiter_duty};
+pub use wait::relax;
+pub(crate) use wait::set_waiter_duty;
 
 use crate::arch::{irq_off, percpu};
 use core::marker::PhantomData;

@@ -126,7 +126,7 @@ pub(super) fn kick(serving: &AtomicU32, ticket: u32) {
 
 /// Wakes `cpu` if it is parked, so it answers what the caller posted (a
 /// cross-CPU call) and parks again. Returns whether it was parked.
-pub fn kick_if_parked(cpu: &PerCpu) -> bool {
+pub(crate) fn kick_if_parked(cpu: &PerCpu) -> bool {
     let parked = PARKED.load(Ordering::SeqCst) & (1 << cpu.index()) != 0;
     if parked {
         lapic::send_nmi(cpu.apic_id());
@@ -137,7 +137,7 @@ pub fn kick_if_parked(cpu: &PerCpu) -> bool {
 /// The NMI handler's part: an NMI that interrupted a waiter inside the halt
 /// window resumes it at the window's end, so a kick that came just before
 /// the `hlt` is not lost.
-pub fn on_nmi(frame: &mut InterruptStackFrame) {
+pub(crate) fn on_nmi(frame: &mut InterruptStackFrame) {
     let start = VirtAddr::from_ptr(&raw const kernel_park_window_start);
     let end = VirtAddr::from_ptr(&raw const kernel_park_window_end);
     if (start..end).contains(&frame.instruction_pointer) {

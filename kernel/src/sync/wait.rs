@@ -14,12 +14,12 @@ static DUTY: Once<fn()> = Once::new();
 
 /// Installs `duty` as what every wait loop runs before each pause. The
 /// first call wins; later ones are ignored (there is one cross-CPU layer).
-pub fn set_waiter_duty(duty: fn()) {
+pub(crate) fn set_waiter_duty(duty: fn()) {
     DUTY.call_once(|| duty);
 }
 
 /// Runs the waiter's duty, if one is installed.
-pub fn do_duty() {
+pub(super) fn do_duty() {
     if let Some(duty) = DUTY.get() {
         duty();
     }

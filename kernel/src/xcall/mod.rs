@@ -59,7 +59,7 @@ static ANYWHERE: IrqMutex<level::CrossCpuCall, ()> = IrqMutex::new(());
 static POSTING: [AtomicBool; 2] = [const { AtomicBool::new(false) }; 2];
 
 /// Makes [`answer`] what every waiting CPU does. Call once, at boot.
-pub fn init() {
+pub(crate) fn init() {
     sync::set_waiter_duty(answer);
 }
 
@@ -125,7 +125,7 @@ fn wait_for_answers(channel: Channel, targets: u32, number: u64) {
 
 /// Answers the calls this CPU may run here: channel `Anywhere`, and
 /// `Unlocked` when it holds no lock. Every wait loop, and the IPI handler.
-pub fn answer() {
+pub(crate) fn answer() {
     mailbox::answer(
         &POSTED[Channel::Anywhere as usize],
         Channel::Anywhere as usize,
@@ -140,7 +140,7 @@ pub fn answer() {
 
 /// Answers what an NMI may run: channel `Anywhere` only (the NMI may have
 /// landed anywhere, inside a lock or a per-CPU cache's critical section).
-pub fn answer_in_nmi() {
+pub(crate) fn answer_in_nmi() {
     mailbox::answer(
         &POSTED[Channel::Anywhere as usize],
         Channel::Anywhere as usize,
@@ -148,13 +148,13 @@ pub fn answer_in_nmi() {
 }
 
 /// Whether a call on any channel waits for this CPU.
-pub fn pending() -> bool {
+pub(crate) fn pending() -> bool {
     (0..percpu::CHANNELS).any(|channel| POSTED[channel].waits_for_me(channel))
 }
 
 /// Answers every channel: an idle application processor, interrupts on, no
 /// lock held.
-pub fn answer_idle() {
+pub(crate) fn answer_idle() {
     answer();
     mailbox::answer(&POSTED[Channel::Idle as usize], Channel::Idle as usize);
 }
