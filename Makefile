@@ -18,6 +18,7 @@
 #   make grade [SOLUTIONS=1]  score the graded exercises (docs/11); SOLUTIONS=1 grades the
 #                       reference solutions, which must score full marks
 #   make bench [QUICK=1] benchmarks on the host and in the kernel: tables, CSV, SVG plots
+#   make bench-locks [ROUNDS=n]  the in-kernel bench at 1, 2, 4 vCPUs with each lock kind
 #   make fuzz [FUZZ_SECONDS=600]  the heap's fuzz target for that long (cargo-fuzz), then
 #                       its line coverage of heap/src
 #
@@ -47,7 +48,7 @@ HEAPMAP_LOG := $(if $(filter 1,$(HEAPMAP)),$(HEAPMAP_DIR)/serial.log)
 RUN_FEATURES := $(strip $(if $(HEAPMAP_LOG),heapmap) $(if $(filter 1,$(DEBUG_HEAP)),debug-heap))
 RUN_ENV := $(if $(filter 1,$(DEBUG_HEAP)),CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true)
 
-.PHONY: run console test gdb doc book grade bench fuzz toolchain qemu boot kernel
+.PHONY: run console test gdb doc book grade bench bench-locks fuzz toolchain qemu boot kernel
 
 run: toolchain qemu boot
 	$(RUN_ENV) cargo kbuild --release $(if $(RUN_FEATURES),--features "$(RUN_FEATURES)")
@@ -121,6 +122,14 @@ bench: toolchain qemu boot
 	cargo kbuild --release --features bench --bin bench
 	$(BOOT) run $(RUN_FLAGS) --cpus $(SMP) --serial-log target/bench/kernel-serial.log $(KERNEL_BENCH)
 	{ echo workload,param,allocator,metric,value; tr -d '\r' < target/bench/kernel-serial.log | sed -n 's/^bench,//p'; } > target/bench/kernel.csv
+
+# The in-kernel bench at 1, 2 and 4 vCPUs with each lock kind, in interleaved boots
+# (tools/bench-locks.sh): target/bench/locks.csv and a table of medians.
+ROUNDS ?= 3
+
+bench-locks: toolchain qemu boot
+	cargo kbuild --release --features bench --bin bench
+	tools/bench-locks.sh $(ROUNDS)
 
 # The corpus grows in heap/fuzz/corpus across runs; crashes land in heap/fuzz/artifacts.
 FUZZ_SECONDS ?= 600
