@@ -97,7 +97,10 @@ pub fn run(workspace: &Path, timeout_secs: Option<u64>, tally: &mut Tally) -> Re
                     let said = transcript.map_or(Ok(String::new()), std::fs::read_to_string)?;
                     match scripted::judge(&test.name, &said) {
                         Ok(()) => {
-                            eprintln!("boot: {name}: {}", outcome.verdict);
+                            match outcome.verdict.passed() {
+                                true => eprintln!("boot: {name}: {}", outcome.verdict),
+                                false => eprintln!("boot: {name}: PASS — failed as it must"),
+                            }
                             tally.add_passes(1);
                             continue;
                         }
