@@ -1,26 +1,27 @@
-//! The out-of-memory hook: what a [`Heap`] does when no free chunk fits a request.
+//! The out-of-memory hook: what a [`Heap`](crate::Heap) does when no free chunk fits a request.
 //!
 //! ```text
-//!   allocate ──► no chunk fits ──► G::out_of_memory(&mut heap, layout)
+//!   allocate ──► no chunk fits ──► G::out_of_memory(&mut HookHeap(heap), layout)
 //!                                    ├─ Ok  (and the heap changed) ──► retry
 //!                                    └─ Err (or nothing changed)   ──► AllocError
 //! ```
 //!
-//! A hook usually calls [`Heap::extend`] on an arena (a kernel maps nothing yet; pages are
-//! faulted in on first touch) or [`Heap::claim`] on new memory. Its own state lives in the
-//! public field [`Heap::grow`], which it reaches through the `&mut Heap` it is given.
+//! A hook usually calls [`HookHeap::extend`] on an arena (a kernel maps nothing yet; pages
+//! are faulted in on first touch) or [`HookHeap::claim`] on new memory. Its own state lives
+//! in the public field [`Heap::hook`](crate::Heap::hook), which it reaches through
+//! [`HookHeap::hook_mut`]; the handle cannot reach the heap itself (see `hook_heap.rs`).
 
-use crate::{AllocError, Heap, Span};
+use crate::{AllocError, HookHeap, Span};
 use core::alloc::Layout;
 
-/// The out-of-memory hook of a [`Heap`].
+/// The out-of-memory hook of a [`Heap`](crate::Heap).
 pub trait OutOfMemory: Sized {
     /// Called when no free chunk fits `layout`. Return `Ok` after adding memory (the
     /// allocation is then retried) or `Err` to make it fail. Returning `Ok` without changing
-    /// the heap (no claim, no arena end moved, no block freed or resized) also makes it fail,
+    /// the heap's arenas (no claim, no arena end moved) also makes it fail,
     /// so a hook that does nothing cannot make `allocate` loop; one that changes the heap on
     /// every call without ever making room would.
-    fn out_of_memory(heap: &mut Heap<Self>, layout: Layout) -> Result<(), AllocError>;
+    fn out_of_memory(heap: &mut HookHeap<'_, Self>, layout: Layout) -> Result<(), AllocError>;
 }
 
 /// A hook that never adds memory: allocations fail as soon as no chunk fits.
@@ -28,7 +29,7 @@ pub trait OutOfMemory: Sized {
 pub struct NeverGrow;
 
 impl OutOfMemory for NeverGrow {
-    fn out_of_memory(_: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
+    fn out_of_memory(_: &mut HookHeap<'_, Self>, _: Layout) -> Result<(), AllocError> {
         Err(AllocError)
     }
 }
@@ -55,15 +56,15 @@ impl ClaimOnFirstUse {
     /// the null page) makes that first allocation fail, and every later one.
     ///
     /// # Safety
-    /// `region` must satisfy the contract of [`Heap::claim`] for the heap this hook serves.
+    /// `region` must satisfy the contract of [`Heap::claim`](crate::Heap::claim) for the heap this hook serves.
     pub const unsafe fn new(region: Span) -> Self {
         Self { region }
     }
 }
 
 impl OutOfMemory for ClaimOnFirstUse {
-    fn out_of_memory(heap: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
-        let region = core::mem::replace(&mut heap.hook.region, Span::empty());
+    fn out_of_memory(heap: &mut HookHeap<'_, Self>, _: Layout) -> Result<(), AllocError> {
+        let region = core::mem::replace(&mut heap.hook_mut().region, Span::empty());
         if region.is_empty() {
             return Err(AllocError);
         }

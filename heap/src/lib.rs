@@ -30,6 +30,7 @@ pub use bump::{Allocation, Bump, Failure, LeakError, Level, Page};
 
 mod cache;
 mod hook;
+mod hook_heap;
 mod locked;
 #[cfg(feature = "mmap")]
 mod mmap;
@@ -43,6 +44,7 @@ pub use cache::{
 #[cfg(feature = "std")]
 pub use cache::{ThreadCpu, ThreadPin, THREAD_SLOTS};
 pub use hook::{ClaimOnFirstUse, NeverGrow, OutOfMemory};
+pub use hook_heap::HookHeap;
 pub use locked::{LockedHeap, SpinLockedHeap};
 #[cfg(feature = "mmap")]
 pub use mmap::MmapGrow;

@@ -9,11 +9,17 @@
 //!   reserved  |<=== arena: committed, claimed ===>|··· PROT_NONE ···|   backed on first touch
 //! ```
 //!
-//! A step is the request (size + alignment + room for the heap's tags and end record) or
-//! [`MmapGrow::STEP`], whichever is larger, in whole pages, and never past the reservation;
-//! when the reservation is used up, allocation fails. Nothing is ever unmapped.
+//! A step is what the request needs (size + alignment + room for the heap's tags and end
+//! record) beyond the committed pages above the arena, or [`MmapGrow::STEP`], whichever is
+//! larger, in whole pages, and never past the reservation; when the reservation is used up,
+//! allocation fails. Nothing is ever unmapped.
+//!
+//! The hook keeps no copy of the arena: it finds it among the heap's arenas on every call,
+//! so it follows a `truncate` (the pages above a truncated arena stay committed, and the next
+//! growth uses them before committing more) and a release (the next growth claims the
+//! committed pages again). A step whose `extend` or `claim` fails is taken back.
 
-use crate::{AllocError, Heap, OutOfMemory, Span};
+use crate::{AllocError, HookHeap, OutOfMemory, Span};
 use core::alloc::Layout;
 use core::ptr::null_mut;
 
@@ -38,8 +44,6 @@ pub struct MmapGrow {
     reserved: Span,
     /// Bytes committed from the reservation's base.
     committed: usize,
-    /// The heap's arena, as `claim` or `extend` last returned it (empty before first use).
-    arena: Span,
 }
 
 /// The host's page size: commits are whole pages.
@@ -59,7 +63,6 @@ impl MmapGrow {
             reserve,
             reserved: Span::empty(),
             committed: 0,
-            arena: Span::empty(),
         }
     }
 
@@ -68,15 +71,12 @@ impl MmapGrow {
         self.reserved
     }
 
-    /// The committed part of the reservation, which the heap's arena covers (less the word
-    /// below the first 16-byte boundary; see [`Heap::claim`]).
+    /// The committed part of the reservation, from its base. The heap's arena lies in it and
+    /// reaches its end after every growth (less the word below the first 16-byte boundary;
+    /// see [`Heap::claim`](crate::Heap::claim)); after a `truncate` or a release, the pages
+    /// above the arena stay committed until the next growth takes them.
     pub fn committed(&self) -> Span {
         Span::from_base_size(self.reserved.base(), self.committed)
-    }
-
-    /// The heap's arena, as the heap last reported it (empty before first use).
-    pub fn arena(&self) -> Span {
-        self.arena
     }
 
     /// Reserves the address space unless it is already reserved.
@@ -99,47 +99,87 @@ impl MmapGrow {
         Ok(())
     }
 
-    /// Commits the next step for `layout`; returns the span committed now.
-    fn commit(&mut self, layout: Layout) -> Result<Span, AllocError> {
-        self.reserve()?;
-        let room = self.reserved.size() - self.committed;
-        let need = layout
-            .size()
-            .saturating_add(layout.align())
-            .saturating_add(SLACK);
-        let step = need.max(Self::STEP).checked_next_multiple_of(PAGE);
-        let step = step.filter(|&step| step <= room).ok_or(AllocError)?;
-        let start = self.reserved.base().wrapping_add(self.committed).cast();
-        let prot = libc::PROT_READ | libc::PROT_WRITE;
-        // SAFETY: `[start, start + step)` lies in our reservation, which nothing else uses.
-        if unsafe { libc::mprotect(start, step, prot) } != 0 {
-            return Err(AllocError);
+    /// Commits enough of the reservation that `need` bytes fit above `top` (the arena's end,
+    /// or the reservation's base when there is no arena); returns the bytes committed now
+    /// (0 when the committed pages above `top` already have the room).
+    fn commit_for(&mut self, top: usize, need: usize) -> Result<usize, AllocError> {
+        let committed_acme = self.reserved.base().addr() + self.committed;
+        let missing = need.saturating_sub(committed_acme - top);
+        if missing == 0 {
+            return Ok(0);
         }
+        let room = self.reserved.size() - self.committed;
+        let step = missing.max(Self::STEP).checked_next_multiple_of(PAGE);
+        let step = step.filter(|&step| step <= room).ok_or(AllocError)?;
+        self.protect(self.committed, step, libc::PROT_READ | libc::PROT_WRITE)?;
         self.committed += step;
-        Ok(self.committed())
+        Ok(step)
+    }
+
+    /// Gives back the last `step` bytes committed (a growth that the heap refused).
+    fn uncommit(&mut self, step: usize) {
+        if step == 0 {
+            return;
+        }
+        self.committed -= step;
+        // The pages were never handed out; if they cannot be protected again they stay
+        // committed and counted, and the next growth uses them.
+        if self.protect(self.committed, step, libc::PROT_NONE).is_err() {
+            self.committed += step;
+        }
+    }
+
+    /// Sets the protection of `size` bytes at `offset` into the reservation.
+    fn protect(&self, offset: usize, size: usize, prot: libc::c_int) -> Result<(), AllocError> {
+        let start = self.reserved.base().wrapping_add(offset).cast();
+        // SAFETY: `[start, start + size)` lies in our reservation, whose pages beyond the
+        // committed ones nothing uses.
+        match unsafe { libc::mprotect(start, size, prot) } {
+            0 => Ok(()),
+            _ => Err(AllocError),
+        }
     }
 }
 
 impl OutOfMemory for MmapGrow {
-    fn out_of_memory(heap: &mut Heap<Self>, layout: Layout) -> Result<(), AllocError> {
-        let new = heap.hook.commit(layout)?;
-        let old = heap.hook.arena;
-        // SAFETY: `new` is committed, readable and writable memory of our own reservation,
-        // used by nothing but this heap; its base pointer comes from `mmap`, so it carries
-        // the provenance of the whole reservation.
-        let arena = unsafe {
-            if old.is_empty() {
-                heap.claim(new).map_err(|_| AllocError)?
-            } else {
-                heap.extend(old, new).map_err(|_| AllocError)?
+    fn out_of_memory(heap: &mut HookHeap<'_, Self>, layout: Layout) -> Result<(), AllocError> {
+        heap.hook_mut().reserve()?;
+        let reserved = heap.hook().reserved;
+        // The arena as the heap has it now: a truncate or a release may have changed it.
+        let arena = heap.arenas().find(|&arena| reserved.contains_span(arena));
+        let top = arena.map_or(reserved.base().addr(), |arena| arena.acme().addr());
+        let need = layout
+            .size()
+            .saturating_add(layout.align())
+            .saturating_add(SLACK);
+        let step = heap.hook_mut().commit_for(top, need)?;
+        let committed = heap.hook().committed();
+        // SAFETY: `committed` is readable and writable memory of our own reservation, used by
+        // nothing but this heap; its base pointer comes from `mmap`, so it carries the
+        // provenance of the whole reservation.
+        let grown = unsafe {
+            match arena {
+                None => heap.claim(committed).map_err(|_| AllocError),
+                Some(old) => {
+                    let base = committed.base().with_addr(old.base().addr());
+                    let new = Span::new(base, committed.acme());
+                    heap.extend(old, new).map_err(|_| AllocError)
+                }
             }
         };
-        debug_assert_eq!(
-            arena.acme(),
-            new.acme(),
-            "the committed span ends on a page"
-        );
-        heap.hook.arena = arena;
-        Ok(())
+        match grown {
+            Ok(arena) => {
+                debug_assert_eq!(
+                    arena.acme(),
+                    committed.acme(),
+                    "the committed span ends on a page"
+                );
+                Ok(())
+            }
+            Err(error) => {
+                heap.hook_mut().uncommit(step);
+                Err(error)
+            }
+        }
     }
 }

@@ -57,6 +57,21 @@ fn a_pointer_into_a_block_panics() {
 }
 
 #[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the debug checks need debug assertions"
+)]
+#[should_panic(expected = "was never handed out by this heap: a block aligned to 1 starts at")]
+fn a_misaligned_pointer_into_a_block_panics_without_a_misaligned_read() {
+    let memory = Memory::new(4096);
+    let (mut heap, [_, b, _]) = heap_with_blocks(&memory);
+    let byte = Layout::from_size_align(1, 1).unwrap();
+    // SAFETY: deliberately wrong; the debug checks stop it (under Miri: without reading the
+    // unaligned word below the pointer).
+    unsafe { heap.deallocate(b.add(3), byte) };
+}
+
+#[test]
 #[should_panic(expected = "was never handed out by this heap")]
 fn a_pointer_in_no_arena_panics_with_or_without_debug_checks() {
     let memory = Memory::new(4096);

@@ -1,7 +1,8 @@
 //! Tests of the out-of-memory hook: a hook that extends the arena makes the allocation
 //! retry and succeed; one that fails, or succeeds without changing anything, makes the
 //! allocation fail cleanly (once, without looping); `ClaimOnFirstUse` claims its region once
-//! and cannot be duplicated.
+//! and cannot be duplicated. (That a hook cannot swap the heap it is given is shown by the
+//! `compile_fail` examples on `HookHeap`.)
 
 mod common {
     pub mod memory;
@@ -10,7 +11,7 @@ mod common {
 use common::memory::Memory;
 use core::alloc::Layout;
 use core::marker::PhantomData;
-use heap::{AllocError, ClaimOnFirstUse, Heap, OutOfMemory, Span};
+use heap::{AllocError, ClaimOnFirstUse, Heap, HookHeap, OutOfMemory, Span};
 
 const WORD: usize = size_of::<usize>();
 
@@ -23,14 +24,14 @@ struct ExtendBySteps {
 }
 
 impl OutOfMemory for ExtendBySteps {
-    fn out_of_memory(heap: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
-        let hook = &mut heap.hook;
+    fn out_of_memory(heap: &mut HookHeap<'_, Self>, _: Layout) -> Result<(), AllocError> {
+        let hook = heap.hook_mut();
         hook.calls += 1;
         let new = hook.arena.extend(0, hook.step).fit_within(hook.room);
         let old = hook.arena;
         // SAFETY: `room` is the test's memory and holds only this arena.
         let arena = unsafe { heap.extend(old, new) }.map_err(|_| AllocError)?;
-        heap.hook.arena = arena;
+        heap.hook_mut().arena = arena;
         Ok(())
     }
 }
@@ -45,14 +46,14 @@ struct MoveMemory {
 }
 
 impl OutOfMemory for MoveMemory {
-    fn out_of_memory(heap: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
-        heap.hook.calls += 1;
-        let MoveMemory { from, to, step, .. } = heap.hook;
+    fn out_of_memory(heap: &mut HookHeap<'_, Self>, _: Layout) -> Result<(), AllocError> {
+        heap.hook_mut().calls += 1;
+        let MoveMemory { from, to, step, .. } = *heap.hook();
         let kept = Span::new(from.base(), from.acme().wrapping_sub(step));
         let from = heap.truncate(from, kept).map_err(|_| AllocError)?.arena;
         // SAFETY: the test's memory: `to` may grow into the room above it.
         let to = unsafe { heap.extend(to, to.extend(0, step)) }.map_err(|_| AllocError)?;
-        (heap.hook.from, heap.hook.to) = (from, to);
+        (heap.hook_mut().from, heap.hook_mut().to) = (from, to);
         Ok(())
     }
 }
@@ -64,9 +65,9 @@ struct Stubborn {
 }
 
 impl OutOfMemory for Stubborn {
-    fn out_of_memory(heap: &mut Heap<Self>, _: Layout) -> Result<(), AllocError> {
-        heap.hook.calls += 1;
-        heap.hook.answer
+    fn out_of_memory(heap: &mut HookHeap<'_, Self>, _: Layout) -> Result<(), AllocError> {
+        heap.hook_mut().calls += 1;
+        heap.hook().answer
     }
 }
 

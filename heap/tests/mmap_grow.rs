@@ -1,7 +1,8 @@
 //! `MmapGrow` (feature `mmap`): the heap starts with nothing, reserves address space on its
 //! first allocation, commits a step at a time as it runs out, serves requests larger than a
-//! step and highly aligned ones, and fails cleanly (staying usable) once the reservation is
-//! used up. Miri cannot `mmap`, so these run only natively.
+//! step and highly aligned ones, fails cleanly (staying usable) once the reservation is used
+//! up, and follows the arena through a truncate or a release, using the pages still committed
+//! above it before committing more. Miri cannot `mmap`, so these run only natively.
 #![cfg(all(feature = "mmap", not(miri)))]
 
 use core::alloc::Layout;
@@ -54,8 +55,11 @@ fn the_arena_is_reserved_on_first_use_and_grows_a_step_at_a_time() {
     );
     let word = size_of::<usize>();
     assert_eq!(
-        heap.hook.arena(),
-        Span::new(committed.base().wrapping_add(word), committed.acme()),
+        heap.arenas().next(),
+        Some(Span::new(
+            committed.base().wrapping_add(word),
+            committed.acme()
+        )),
         "the arena covers the committed pages but their first word"
     );
     assert_eq!(heap.counters().claimed_bytes, committed.size() - word);
@@ -98,5 +102,75 @@ fn a_used_up_reservation_fails_the_request_and_keeps_the_heap_usable() {
     );
     let small = filled(&mut heap, layout(64, 8), 9);
     assert!(holds(kept, MmapGrow::STEP / 2, 7) && holds(small, 64, 9));
+    assert_eq!(heap.check(), Ok(()));
+}
+
+/// The heap's one arena.
+fn arena(heap: &Heap<MmapGrow>) -> Span {
+    let arenas: Vec<Span> = heap.arenas().collect();
+    assert_eq!(arenas.len(), 1, "one arena");
+    arenas[0]
+}
+
+#[test]
+fn growth_follows_a_truncated_arena_and_uses_the_pages_above_it_first() {
+    let mut heap = Heap::new(MmapGrow::new(1 << 30));
+    let small = layout(64, 8);
+    let kept = filled(&mut heap, small, 1);
+    let big = layout(3 * MmapGrow::STEP, 8);
+    let first = filled(&mut heap, big, 2);
+    let committed = heap.hook.committed();
+    // SAFETY: a live block of this heap, freed once with its layout.
+    unsafe { heap.deallocate(first, big) };
+    for round in 0..4 {
+        let used = heap.allocated_span(arena(&heap)).unwrap();
+        let truncated = heap.truncate(arena(&heap), used).unwrap().arena;
+        assert!(
+            truncated.size() < MmapGrow::STEP,
+            "round {round}: {truncated}"
+        );
+        let again = filled(&mut heap, big, 3);
+        assert_eq!(
+            heap.hook.committed(),
+            committed,
+            "round {round}: the pages above the truncated arena are used again, no more committed"
+        );
+        assert!(holds(again, big.size(), 3));
+        // SAFETY: as above.
+        unsafe { heap.deallocate(again, big) };
+    }
+    assert!(holds(kept, small.size(), 1));
+    assert_eq!(heap.check(), Ok(()));
+}
+
+#[test]
+fn growth_claims_the_committed_pages_again_after_a_release() {
+    let mut heap = Heap::new(MmapGrow::new(1 << 30));
+    let big = layout(2 * MmapGrow::STEP, 8);
+    let block = filled(&mut heap, big, 4);
+    let committed = heap.hook.committed();
+    // SAFETY: a live block of this heap, freed once with its layout.
+    unsafe { heap.deallocate(block, big) };
+    let released = heap.truncate(arena(&heap), Span::empty()).unwrap();
+    assert!(released.arena.is_empty() && heap.arenas().next().is_none());
+    for round in 0..4 {
+        let block = filled(&mut heap, big, 5);
+        assert_eq!(
+            heap.hook.committed(),
+            committed,
+            "round {round}: nothing more committed"
+        );
+        assert!(holds(block, big.size(), 5));
+        // SAFETY: as above.
+        unsafe { heap.deallocate(block, big) };
+        heap.truncate(arena(&heap), Span::empty()).unwrap();
+    }
+    let small = filled(&mut heap, layout(64, 8), 6);
+    assert_eq!(
+        arena(&heap).acme(),
+        committed.acme(),
+        "claimed up to the committed end"
+    );
+    assert!(holds(small, 64, 6));
     assert_eq!(heap.check(), Ok(()));
 }

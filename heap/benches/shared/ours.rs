@@ -7,7 +7,7 @@
 //! ```
 
 use super::subject::{growth_step, Growing, Subject};
-use heap::{AllocError, Heap, NeverGrow, OutOfMemory, Span};
+use heap::{AllocError, Heap, HookHeap, NeverGrow, OutOfMemory, Span};
 use std::alloc::Layout;
 use std::ptr::NonNull;
 
@@ -43,9 +43,9 @@ impl Hook for ExtendWithin {
 }
 
 impl OutOfMemory for ExtendWithin {
-    fn out_of_memory(heap: &mut Heap<Self>, layout: Layout) -> Result<(), AllocError> {
-        let old = heap.hook.arena;
-        let room = heap.hook.limit - old.acme().addr();
+    fn out_of_memory(heap: &mut HookHeap<'_, Self>, layout: Layout) -> Result<(), AllocError> {
+        let old = heap.hook().arena;
+        let room = heap.hook().limit - old.acme().addr();
         let step = growth_step(layout, room);
         if step == 0 {
             return Err(AllocError);
@@ -53,7 +53,7 @@ impl OutOfMemory for ExtendWithin {
         let new = Span::from_base_size(old.base(), old.size() + step);
         // SAFETY: the new bytes are the rest of the region handed to `growing`, whose base
         // pointer carries the provenance of all of it.
-        heap.hook.arena = unsafe { heap.extend(old, new) }.map_err(|_| AllocError)?;
+        heap.hook_mut().arena = unsafe { heap.extend(old, new) }.map_err(|_| AllocError)?;
         Ok(())
     }
 }

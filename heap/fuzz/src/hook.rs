@@ -11,7 +11,7 @@
 //! Every `Err` leaves the heap as it was, so a failed allocation means no free chunk fits.
 
 use crate::input::HookMode;
-use heap::{AllocError, Heap, OutOfMemory, Span};
+use heap::{AllocError, HookHeap, OutOfMemory, Span};
 use std::alloc::Layout;
 
 /// The hook's state: its mode, the room it may use and the log of what it changed.
@@ -30,17 +30,17 @@ pub fn room_span(room: Span, offset: u32, size: u32) -> Span {
 }
 
 impl OutOfMemory for FuzzGrow {
-    fn out_of_memory(heap: &mut Heap<Self>, layout: Layout) -> Result<(), AllocError> {
-        let room = heap.hook.room;
-        match heap.hook.mode {
+    fn out_of_memory(heap: &mut HookHeap<'_, Self>, layout: Layout) -> Result<(), AllocError> {
+        let room = heap.hook().room;
+        match heap.hook().mode {
             HookMode::Refuse => Err(AllocError),
             HookMode::OkWithoutChange => Ok(()),
             HookMode::Claim { offset, size } => {
-                heap.hook.mode = HookMode::Refuse;
+                heap.hook_mut().mode = HookMode::Refuse;
                 // SAFETY: the room is the fuzzer's memory; a refused claim writes nothing.
                 let arena =
                     unsafe { heap.claim(room_span(room, offset, size)) }.map_err(|_| AllocError)?;
-                heap.hook.log.push((Span::empty(), arena));
+                heap.hook_mut().log.push((Span::empty(), arena));
                 Ok(())
             }
             HookMode::Extend { pick, bytes } => {
@@ -55,7 +55,7 @@ impl OutOfMemory for FuzzGrow {
                 if arena == old {
                     return Err(AllocError);
                 }
-                heap.hook.log.push((old, arena));
+                heap.hook_mut().log.push((old, arena));
                 Ok(())
             }
         }

@@ -16,7 +16,7 @@
 use super::HEAP;
 use crate::memory::{commit, counters, window};
 use core::alloc::Layout;
-use heap::{Heap, OutOfMemory, Span};
+use heap::{HookHeap, OutOfMemory, Span};
 
 /// Room for chunk tags and alignment padding on top of a request's size.
 const SLACK: usize = 4096;
@@ -54,8 +54,11 @@ impl Default for WindowGrow {
 }
 
 impl OutOfMemory for WindowGrow {
-    fn out_of_memory(heap: &mut Heap<Self>, layout: Layout) -> Result<(), heap::AllocError> {
-        let old = heap.hook.arena;
+    fn out_of_memory(
+        heap: &mut HookHeap<'_, Self>,
+        layout: Layout,
+    ) -> Result<(), heap::AllocError> {
+        let old = heap.hook().arena;
         if old.is_empty() {
             return Err(heap::AllocError);
         }
@@ -87,7 +90,7 @@ impl OutOfMemory for WindowGrow {
             // first touched.
             match unsafe { heap.extend(old, new) } {
                 Ok(arena) => {
-                    heap.hook.arena = arena;
+                    heap.hook_mut().arena = arena;
                     counters::extended();
                     return Ok(());
                 }

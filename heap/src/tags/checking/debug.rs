@@ -44,10 +44,15 @@ impl<G: OutOfMemory> Heap<G> {
             panic!("{operation}: double free or foreign pointer: {ptr:p} lies in the free chunk {span}");
         }
         let start = block_start(chunk.base, layout.align());
-        // SAFETY: `below` lies inside an allocated chunk, so it is a readable word; it is read
-        // with the arena's provenance, which the chunk's base carries.
-        let back = unsafe { first_word(chunk.base.with_addr(below.addr())) };
-        if start != ptr || (below != chunk.base && back != chunk.base) {
+        // Compared before anything is read: only a pointer where a block starts has a tag or
+        // a back pointer, an aligned word, below it.
+        let placed = start == ptr
+            && (below == chunk.base
+                // SAFETY: `ptr` is where a block of the layout's alignment starts in this
+                // allocated chunk, so `below` is its back pointer: a readable, aligned word,
+                // read with the arena's provenance, which the chunk's base carries.
+                || unsafe { first_word(chunk.base.with_addr(below.addr())) } == chunk.base);
+        if !placed {
             panic!("{operation}: {ptr:p} was never handed out by this heap: a block aligned to {} starts at {start:p} in the allocated chunk {span}", layout.align());
         }
         let room = span.acme().addr() - ptr.addr();

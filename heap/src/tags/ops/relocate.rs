@@ -6,6 +6,10 @@
 //!                    else a free chunk fits `new`?              ──► copy, free the old chunk
 //!                    else the hook helped?                      ──► again from the top
 //! ```
+//!
+//! The hook may have extended or truncated arenas, so after every call the block is looked up
+//! again from its address, in the heap as it is now (the hook gets a `HookHeap`, which cannot
+//! replace the heap, so the block is still this heap's).
 
 use crate::tags::errors::AllocError;
 use crate::tags::layout::block::chunk_of;
@@ -24,7 +28,7 @@ impl<G: OutOfMemory> Heap<G> {
     /// puts it.
     pub(crate) unsafe fn resize_or_move(
         &mut self,
-        block: NonNull<u8>,
+        mut block: NonNull<u8>,
         old: Layout,
         new: Layout,
         in_place: bool,
@@ -48,6 +52,7 @@ impl<G: OutOfMemory> Heap<G> {
                 }
             }
             self.grow_for(new)?;
+            block = self.arena_pointer(block);
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::tags::layout::chunk::WORD;
 use crate::tags::layout::free_chunk::{free_size, next_free};
 use crate::tags::ops::alloc::{block_room, chunk_need, search_size};
 use crate::tags::Heap;
-use crate::OutOfMemory;
+use crate::{HookHeap, OutOfMemory};
 use core::alloc::Layout;
 use core::ptr::NonNull;
 
@@ -47,12 +47,13 @@ impl<G: OutOfMemory> Heap<G> {
     }
 
     /// Runs the hook once; `Ok` only if it succeeded and changed the heap: claimed, extended
-    /// or truncated an arena, or freed or resized a block (`progress_marks` differ).
+    /// or truncated an arena (`progress_marks` differ). The hook gets a `HookHeap`, which can
+    /// do nothing else to the heap (`hook_heap.rs`).
     #[cold]
     #[inline(never)]
     pub(crate) fn grow_for(&mut self, layout: Layout) -> Result<(), AllocError> {
         let before = self.progress_marks();
-        G::out_of_memory(self, layout)?;
+        G::out_of_memory(&mut HookHeap::new(self), layout)?;
         if self.progress_marks() == before {
             return Err(AllocError);
         }
@@ -60,15 +61,9 @@ impl<G: OutOfMemory> Heap<G> {
     }
 
     /// The running totals a hook changes when it gives the heap memory: any claim, extension
-    /// or truncation, and any free or resize of a block. O(1).
-    fn progress_marks(&self) -> (u64, usize, u64, usize) {
-        let stats = &self.stats;
-        (
-            stats.arena_changes,
-            stats.claimed_bytes,
-            stats.frees,
-            stats.allocated_bytes,
-        )
+    /// or truncation. O(1).
+    fn progress_marks(&self) -> (u64, usize) {
+        (self.stats.arena_changes, self.stats.claimed_bytes)
     }
 
     /// Takes a fitting chunk for `layout` without calling the hook.
