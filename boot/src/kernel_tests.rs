@@ -5,7 +5,7 @@
 //!   cargo ktest --no-run --features F --test T   for each test that needs a feature
 //!       basic_boot  ─▶ BIOS boot, UEFI boot    (the smoke test checks both firmware paths)
 //!       smp         ─▶ BIOS boot with 1, 2 and 4 CPUs; shootdown, lock_fairness,
-//!                      lock_unfair, panic_stops_cpus with 4
+//!                      lock_unfair, panic_stops_cpus with 4; mmio, irq, delay with 2
 //!       every other ─▶ BIOS boot, one CPU
 //!   each boot counts as one test, `kernel::<target> (BIOS|UEFI)`; exit 33 passes
 //!   (exit 35 for a scripted test that must fail, `scripted`)
@@ -29,6 +29,9 @@ const CPU_COUNTS: &[(&str, &[u32])] = &[
     ("lock_fairness", &[4]),
     ("lock_unfair", &[4]),
     ("panic_stops_cpus", &[4]),
+    ("mmio", &[2]),
+    ("irq", &[2]),
+    ("delay", &[2]),
 ];
 
 /// The CPU counts `test` boots with.

@@ -5,6 +5,7 @@
 //! [`crate::arch::lapic`], which this module maps.
 
 pub mod io;
+mod pit;
 pub mod timer;
 
 use crate::arch::{lapic, SPURIOUS_VECTOR, TIMER_VECTOR};
@@ -15,9 +16,12 @@ use crate::platform::Platform;
 /// calibrates the timer. Call with interrupts off, after `memory::init`.
 pub fn init(platform: &Platform) {
     crate::pic::disable();
-    // SAFETY: the MADT names this page as the local APICs' registers; the
-    // uncached mapping lives as long as the kernel.
-    unsafe { lapic::install(mmio::map(platform.local_apic, 4096).cast()) };
+    let physical = platform.local_apic;
+    // SAFETY: the MADT names this page as the local APICs' registers.
+    let registers = unsafe { mmio::map(physical, 4096) }
+        .unwrap_or_else(|error| panic!("mapping the local APIC at {physical:#x}: {error}"));
+    // SAFETY: an uncached mapping of the local APIC's page, kept for ever.
+    unsafe { lapic::install(registers.leak().as_ptr().cast()) };
     lapic::enable(SPURIOUS_VECTOR);
     timer::calibrate();
     if let Some((address, gsi_base)) = platform.io_apic {

@@ -21,9 +21,9 @@
 //!   0xffff_a000_4000_0000 ├──────────────────────────────┤ ◄─ window end (1 GiB)
 //!                         │ unused                       │
 //!   0xffff_a080_0000_0000 ├──────────────────────────────┤ ◄─ MMIO_WINDOW_START
-//!                         │ device registers, uncached   │ 321 (2 MiB used)
+//!                         │ device registers, uncached   │ 321 (1 GiB)
 //!   0xffff_a080_4000_0000 ├──────────────────────────────┤ ◄─ DMA_WINDOW_START
-//!                         │ DMA buffers (4 MiB)          │
+//!                         │ DMA buffers (64 MiB)         │
 //!                         ├──────────────────────────────┤
 //!                         │ unused                       │ 322-511
 //!   0xffff_ffff_ffff_ffff └──────────────────────────────┘
@@ -33,7 +33,8 @@
 //! not fit, the heap's `OutOfMemory` hook (`allocator::grow`) commits more of
 //! the window ([`commit`]); nothing is mapped then, but a frame is reserved
 //! for every committed page, so a request the machine cannot back fails as an
-//! allocation error. The first write to a new page faults, and
+//! allocation error; so are the page tables those pages will need
+//! (`table_budget`). The first write to a new page faults, and
 //! [`fault::map_on_demand`] maps the reserved frame there, zeroed. Trimming
 //! (`allocator::trim`) gives memory back: the free top of the arena is
 //! decommitted and unmapped, and whole pages inside free chunks are
@@ -50,9 +51,12 @@ pub mod guards;
 pub mod mmio;
 pub mod page_tables;
 pub mod page_walk;
+mod run;
+pub mod table_budget;
 pub mod translate;
 mod unmap;
 pub mod window;
+mod window_space;
 pub mod zeroed;
 
 pub use crate::arch::PAGE_SIZE;
@@ -81,6 +85,8 @@ pub struct Memory {
     physical_memory: VirtAddr,
     /// Heap pages above the committed end still waiting to be unmapped (see `commit`).
     pending_unmap: Range<u64>,
+    /// The highest heap-window address whose page tables are reserved.
+    heap_table_top: u64,
 }
 
 /// The kernel's memory, set by [`init`].
@@ -125,6 +131,7 @@ pub fn init(boot_info: &'static BootInfo) {
             frames,
             physical_memory,
             pending_unmap: 0..0,
+            heap_table_top: HEAP_WINDOW_START,
         }
     };
     window::assert_unused(&memory.mapper);

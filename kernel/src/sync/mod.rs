@@ -18,17 +18,19 @@
 //! in rising level order only (checked in debug builds, [`order`]):
 //!
 //! ```text
-//!   level  name            locks                                  taken inside it
-//!   0      bench           benchmark heaps, their targets          heap
-//!   1      driver          serial receive buffer and registration,  heap, io-apic
-//!                          the timer's kept block, tests' own locks
-//!   2      heap            allocator::HEAP's heap and depot          memory (commit, faults)
-//!   3      memory          memory::MEMORY (frames, page tables)      dma, stack guards, shootdown
-//!   4      dma             memory::dma's window bitmap               —
-//!   5      stack guards    memory::guards                            —
-//!   6      io-apic         apic::io                                  —
-//!   7      cross-CPU call  tlb's shootdown initiator (xcall)         serial
-//!   8      serial          serial::SERIAL                            —
+//!   level  name            locks                                   taken inside it
+//!   0      bench           benchmark heaps, their targets           heap
+//!   1      driver          a driver's registration (serial), tests' irq line, heap
+//!   2      irq line        irq::LINES[gsi], held while handlers run handler data, heap
+//!   3      handler data    serial receive buffer, timer samples     heap
+//!   4      heap            allocator::HEAP's heap and depot         memory (commit, faults)
+//!   5      memory          memory::MEMORY (frames, page tables)     window space, guards, shootdown
+//!   6      window space    the MMIO and DMA windows' bitmaps        —
+//!   7      stack guards    memory::guards                           —
+//!   8      io-apic         apic::io                                 —
+//!   9      pit             apic::pit (delays before calibration)    —
+//!   10     cross-CPU call  the shootdown initiator (xcall)          serial
+//!   11     serial          serial::SERIAL                           —
 //! ```
 
 mod kind;

@@ -47,23 +47,31 @@ macro_rules! levels {
 levels! {
     /// Locks of benchmarks and tests around a heap they measure.
     Bench = 0, "bench";
-    /// Driver state that may allocate while held (the serial receive buffer,
-    /// the timer's kept block, interrupt registrations).
+    /// A driver's own state, held while it registers or configures (the
+    /// serial port's registration, tests' locks); may allocate.
     Driver = 1, "driver";
+    /// One interrupt line's handlers (`irq`): held while they run.
+    IrqLine = 2, "irq line";
+    /// Data a handler shares with its driver (the serial receive buffer, the
+    /// timer's samples), taken inside a handler; may allocate.
+    HandlerData = 3, "handler data";
     /// The kernel heap and its depot of magazines; may commit and fault.
-    Heap = 2, "heap";
+    Heap = 4, "heap";
     /// Frames and page tables (`memory::MEMORY`): the page-fault path.
-    Memory = 3, "memory";
-    /// The DMA window's page bitmap, claimed while the frames are taken.
-    Dma = 4, "dma";
+    Memory = 5, "memory";
+    /// The MMIO and DMA windows' page bitmaps, claimed while the frames are
+    /// taken.
+    WindowSpace = 6, "window space";
     /// The stacks' guard pages, which the page-fault path looks up.
-    StackGuards = 5, "stack guards";
+    StackGuards = 7, "stack guards";
     /// The I/O APIC's registers.
-    IoApic = 6, "io-apic";
+    IoApic = 8, "io-apic";
+    /// The PIT's one channel, for delays before the TSC is calibrated.
+    Pit = 9, "pit";
     /// One initiator of a cross-CPU call at a time (TLB shootdowns).
-    CrossCpuCall = 7, "cross-CPU call";
+    CrossCpuCall = 10, "cross-CPU call";
     /// The serial port: anything may print while holding anything else.
-    Serial = 8, "serial";
+    Serial = 11, "serial";
 }
 
 const BITS: u32 = 4;

@@ -12,42 +12,39 @@
 //!                               └yes─► UART registers directly, no lock
 //! ```
 //!
-//! Input is interrupt-driven: [`start_receiving`] registers IRQ 4, whose
-//! handler moves every byte the UART holds into a buffer that grows from the
-//! heap, inside the handler; [`read_byte`] takes them out.
+//! Input is interrupt-driven: [`start_receiving`] registers IRQ 4 with the
+//! receiver as the handler's context; the handler moves every byte the UART
+//! holds into a bounded queue that grows from the heap, fallibly, inside the
+//! handler ([`Received`]); [`read_byte`] takes them out.
 //!
 //! ```text
-//!   byte arrives ─► IRQ 4 ─► on_receive: SERIAL lock, drain the UART ─► RECEIVED (VecDeque,
-//!                                                                        grows in the handler)
-//!   read_byte() ◄──────────────────────────────────────────────────────┘
+//!   byte arrives ─► IRQ 4 ─► on_receive(&Receiver): SERIAL lock, drain the
+//!                            UART ─► Received (at most RECEIVE_LIMIT bytes;
+//!                            what does not fit is dropped and counted)
+//!   read_byte() ◄────────────────────────────────────┘
 //! ```
 //!
 //! The UART is initialized without the driver's loopback self-test: that test
 //! waits, without a time limit, for its bytes to come back, and a kernel whose
 //! only output device hangs silently at its first line tells nobody anything.
 
-use crate::irq::{self, IrqError, Registration};
+mod receive;
+mod received;
+
+pub use receive::{dropped_bytes, read_byte, start_receiving, RECEIVE_LIMIT};
+pub use received::Received;
+
 use crate::sync::{level, IrqMutex};
-use alloc::collections::VecDeque;
 use core::fmt::{self, Write};
 use core::sync::atomic::{AtomicBool, Ordering};
 use uart_16550::backend::PioBackend;
-use uart_16550::spec::registers::IER;
 use uart_16550::{Config, Uart16550, Uart16550Tty};
 
 /// I/O port base of the first serial port (COM1).
 const COM1: u16 = 0x3f8;
 
-/// COM1's interrupt line.
-const COM1_IRQ: u8 = 4;
-
 /// COM1, initialized on first use.
 static SERIAL: IrqMutex<level::Serial, Option<Uart16550Tty<PioBackend>>> = IrqMutex::new(None);
-/// Bytes received and not read yet.
-static RECEIVED: IrqMutex<level::Driver, VecDeque<u8>> = IrqMutex::new(VecDeque::new());
-/// The receive interrupt's registration, kept for as long as the kernel runs.
-static RECEIVING: IrqMutex<level::Driver, Option<Registration>> = IrqMutex::new(None);
-
 /// Set for good by the panic path: prints no longer take the lock.
 static LOCK_BYPASSED: AtomicBool = AtomicBool::new(false);
 
@@ -56,7 +53,6 @@ static LOCK_BYPASSED: AtomicBool = AtomicBool::new(false);
 pub fn bypass_lock() {
     LOCK_BYPASSED.store(true, Ordering::Relaxed);
 }
-
 /// Writes formatted text to COM1; used by [`serial_print!`] and the logger.
 ///
 /// Panics if the UART rejects its configuration: without a serial port the
@@ -81,37 +77,6 @@ fn with_port<T>(f: impl FnOnce(&mut Uart16550Tty<PioBackend>) -> T) -> T {
         tty
     });
     f(port)
-}
-
-/// Turns on COM1's receive interrupt; from now on received bytes collect in
-/// a buffer for [`read_byte`]. Calling it again changes nothing.
-pub fn start_receiving() -> Result<(), IrqError> {
-    let mut receiving = RECEIVING.lock();
-    if receiving.is_none() {
-        *receiving = Some(irq::register(COM1_IRQ, on_receive)?);
-        with_port(|port| port.inner_mut().enable_interrupts(IER::DATA_READY));
-        // The host's test runner waits for this line before it types.
-        log::info!("COM1 receives input (IRQ {COM1_IRQ})");
-    }
-    Ok(())
-}
-
-/// The next received byte, if one is waiting.
-pub fn read_byte() -> Option<u8> {
-    RECEIVED.lock().pop_front()
-}
-
-/// COM1's interrupt handler: moves every waiting byte into the buffer (which
-/// may grow, allocating from the heap here).
-fn on_receive() {
-    let mut chunk = [0u8; 16];
-    loop {
-        let count = with_port(|port| port.inner_mut().receive_bytes(&mut chunk));
-        if count == 0 {
-            return;
-        }
-        RECEIVED.lock().extend(&chunk[..count]);
-    }
 }
 
 /// Writes to COM1 without taking the lock, for the panic path only: bytes may
