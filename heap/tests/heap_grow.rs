@@ -10,7 +10,7 @@ mod common {
 use common::memory::Memory;
 use core::alloc::Layout;
 use core::marker::PhantomData;
-use heap::{AllocError, ClaimOnFirstUse, Heap, OutOfMemory, Span};
+use tagheap::{AllocError, ClaimOnFirstUse, Heap, OutOfMemory, Span};
 
 const WORD: usize = size_of::<usize>();
 
@@ -181,8 +181,8 @@ impl<T: Clone> Duplicable<T> {
 #[test]
 fn claim_on_first_use_cannot_be_copied_or_cloned() {
     let never_grow = (
-        Duplicable::<heap::NeverGrow>::COPY,
-        Duplicable::<heap::NeverGrow>::CLONE,
+        Duplicable::<tagheap::NeverGrow>::COPY,
+        Duplicable::<tagheap::NeverGrow>::CLONE,
     );
     assert_eq!(never_grow, (true, true), "the probe sees a Copy type");
     let claim_on_first_use = (
