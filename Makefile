@@ -10,7 +10,8 @@
 #   make run DEBUG_HEAP=1  the same with the heap's misuse checks and poisoned frees
 #   make console        the heap console: an interactive prompt over the kernel heap
 #   make test           host tests (nightly feature, release, stable), Miri runs, lints,
-#                       a smoke run of the real programs, kernel tests in QEMU
+#                       the published crate's package and bare-metal example, a smoke run
+#                       of the real programs, kernel tests in QEMU
 #   make gdb [UEFI=1]   QEMU waiting for gdb, with the command line to attach
 #   make doc            rustdoc for the host crates and the kernel (warnings are errors),
 #                       and the docs/ book into target/book when mdbook is installed
@@ -66,17 +67,29 @@ console: toolchain qemu boot
 # operation again with Tree Borrows (the slow part; about 3 minutes of Miri in all).
 MIRI_SB := -Zmiri-strict-provenance
 MIRI_TB := -Zmiri-tree-borrows -Zmiri-strict-provenance
+# The crate as crates.io would get it (`tagheap`, in heap/): its file list and a dry-run
+# publish, which builds it from the packaged files alone, with no warning but the dry run's
+# own; then the bare-metal example, built for x86_64-unknown-none as another kernel would.
+BARE_METAL := x86_64-unknown-none
+PACKAGE_LOG := target/package.log
+PACKAGE := cargo package --list -p tagheap --allow-dirty >$(PACKAGE_LOG) 2>&1 \
+	&& cargo publish --dry-run -p tagheap --allow-dirty >>$(PACKAGE_LOG) 2>&1; \
+	status=$$?; cat $(PACKAGE_LOG); test $$status = 0 \
+	&& ! grep '^warning' $(PACKAGE_LOG) | grep -v 'aborting upload due to dry run' \
+	&& RUSTFLAGS=-Dwarnings cargo build --manifest-path heap/examples/bare-metal/Cargo.toml --target-dir target/bare-metal \
+		--target $(BARE_METAL) --release
 MIRI_TB_TESTS := --test heap_global --test heap_locked --test heap_threads --test heap_ops --test heap_debug --test heap_grow --test heap_arena
 
 test: toolchain qemu boot
 	$(BOOT) test \
-		--suite 'host=cargo test -p heap --features nightly,mmap && cargo test --release -p boot' \
-		--suite 'release=cargo test -p heap --features nightly --release' \
-		--suite 'stable=CARGO_TARGET_DIR=target/stable cargo +stable test -p heap' \
-		--suite 'miri=MIRIFLAGS="$(MIRI_SB)" cargo miri test -p heap --features nightly' \
-		--suite 'miri-tree=MIRIFLAGS="$(MIRI_TB)" cargo miri test -p heap --features nightly $(MIRI_TB_TESTS)' \
+		--suite 'host=cargo test -p tagheap --features nightly,mmap && cargo test --release -p boot' \
+		--suite 'release=cargo test -p tagheap --features nightly --release' \
+		--suite 'stable=CARGO_TARGET_DIR=target/stable cargo +stable test -p tagheap' \
+		--suite 'miri=MIRIFLAGS="$(MIRI_SB)" cargo miri test -p tagheap --features nightly' \
+		--suite 'miri-tree=MIRIFLAGS="$(MIRI_TB)" cargo miri test -p tagheap --features nightly $(MIRI_TB_TESTS)' \
+		--suite 'package=$(PACKAGE)' \
 		--suite 'programs=cargo build --release -p bench-programs && QUICK=1 target/release/drive' \
-		--suite 'lint=cargo fmt --all -- --check && cargo clippy --release --workspace --exclude kernel --all-targets -- -D warnings && cargo clippy -p heap --all-targets --all-features -- -D warnings && cargo kclippy --all-targets --all-features -- -D warnings' \
+		--suite 'lint=cargo fmt --all -- --check && cargo clippy --release --workspace --exclude kernel --all-targets -- -D warnings && cargo clippy -p tagheap --all-targets --all-features -- -D warnings && cargo kclippy --all-targets --all-features -- -D warnings' \
 		--kernel
 
 gdb: toolchain qemu boot
@@ -113,10 +126,10 @@ grade: toolchain qemu boot
 # of real programs; drive: real Rust programs on each global allocator) append their rows.
 # The in-kernel benchmark's rows go to target/bench/kernel.csv.
 bench: toolchain qemu boot
-	QUICK=$(QUICK) cargo bench -p heap --bench compare
-	QUICK=$(QUICK) cargo bench -p heap --bench bump
-	QUICK=$(QUICK) cargo bench -p heap --bench replay
-	QUICK=$(QUICK) cargo bench -p heap --bench scaling
+	QUICK=$(QUICK) cargo bench -p tagheap --bench compare
+	QUICK=$(QUICK) cargo bench -p tagheap --bench bump
+	QUICK=$(QUICK) cargo bench -p tagheap --bench replay
+	QUICK=$(QUICK) cargo bench -p tagheap --bench scaling
 	cargo build --release -p bench-programs
 	QUICK=$(QUICK) target/release/drive
 	cargo kbuild --release --features bench --bin bench
@@ -146,12 +159,15 @@ fuzz: toolchain
 boot: toolchain
 	cargo build --release -p boot
 
-# Installs the pinned nightly and its components unless they are all there.
+# Installs the pinned nightly and its components unless they are all there, and the
+# bare-metal target the crate's example is built for.
 toolchain:
 	@installed=$$(rustup component list --installed --toolchain $(TOOLCHAIN) 2>/dev/null || true); \
 	for c in $(COMPONENTS); do \
 		grep -q "^$$c" <<<"$$installed" || { echo "make: installing $(TOOLCHAIN) with its components"; rustup toolchain install; break; }; \
 	done
+	@rustup target list --installed --toolchain $(TOOLCHAIN) | grep -qx $(BARE_METAL) || { \
+		echo "make: adding the $(BARE_METAL) target to $(TOOLCHAIN)"; rustup target add --toolchain $(TOOLCHAIN) $(BARE_METAL); }
 
 qemu:
 	@command -v qemu-system-x86_64 >/dev/null && [ -e /usr/share/OVMF/OVMF_CODE_4M.fd ] || { \

@@ -1,7 +1,7 @@
 //! `boot test`: host test suites, then the kernel tests, then the summary.
 //!
 //! ```text
-//!   --suite host='cargo test -p heap'  ─▶ host_suite:   `sh -c`, `test result:` lines summed
+//!   --suite host='cargo test -p tagheap'  ─▶ host_suite:   `sh -c`, `test result:` lines summed
 //!   --kernel                           ─▶ kernel_tests: each test ELF booted in QEMU
 //!                                         └─▶ Tally ─▶ failures + "N passed, N failed"
 //! ```
@@ -57,9 +57,9 @@ mod tests {
 
     #[test]
     fn suite_spec_splits_at_the_first_equals_sign() {
-        let spec: SuiteSpec = "host=cargo test -p heap --features a=b".parse().unwrap();
+        let spec: SuiteSpec = "host=cargo test -p tagheap --features a=b".parse().unwrap();
         assert_eq!(spec.name, "host");
-        assert_eq!(spec.command, "cargo test -p heap --features a=b");
+        assert_eq!(spec.command, "cargo test -p tagheap --features a=b");
         assert!("no-command".parse::<SuiteSpec>().is_err());
         assert!("=true".parse::<SuiteSpec>().is_err());
     }

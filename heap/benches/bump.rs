@@ -26,7 +26,7 @@ use std::sync::Barrier;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use heap::Page;
+use tagheap::Page;
 
 /// The region every allocator draws from: 16 MiB, page-aligned.
 type Region = [Page; 4096];
@@ -39,12 +39,12 @@ trait Arena: Sync {
     fn reset(&mut self);
 }
 
-impl Arena for heap::Bump<Region> {
+impl Arena for tagheap::Bump<Region> {
     fn allocate(&self, layout: Layout) -> bool {
         black_box(self.alloc(layout)).is_some()
     }
     fn reset(&mut self) {
-        heap::Bump::reset(self);
+        tagheap::Bump::reset(self);
     }
 }
 
@@ -207,7 +207,7 @@ fn report(rows: &[Row]) -> std::io::Result<()> {
 
 /// Measures every workload on every allocator; the regions live on this thread's stack.
 fn measure_all() -> Vec<Row> {
-    let mut ours = heap::Bump::<Region>::uninit();
+    let mut ours = tagheap::Bump::<Region>::uninit();
     let mut theirs = static_alloc::Bump::<Region>::uninit();
     let mut acquire = CasLoop::<false> {
         consumed: AtomicUsize::new(0),

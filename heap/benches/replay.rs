@@ -15,7 +15,7 @@
 //! `QUICK=1` cuts every trace to its first 100 000 operations and runs fewer rounds;
 //! `SPEED_ONLY=1` skips latency and efficiency. Names after `--` pick traces, `ALLOCATORS`
 //! picks allocators (see `shared/subject.rs`):
-//! `ALLOCATORS=ours,talc cargo bench -p heap --bench replay -- sqlite gcc`.
+//! `ALLOCATORS=ours,talc cargo bench -p tagheap --bench replay -- sqlite gcc`.
 
 #[path = "replay/efficiency.rs"]
 mod efficiency;

@@ -42,7 +42,7 @@ impl OutOfMemory for NeverGrow {
 /// region is too small or in the null page), the allocation fails and the region is dropped.
 ///
 /// ```compile_fail
-/// # use heap::{ClaimOnFirstUse, Span};
+/// # use tagheap::{ClaimOnFirstUse, Span};
 /// let hook = unsafe { ClaimOnFirstUse::new(Span::empty()) };
 /// let twin = hook.clone(); // error: no method `clone`
 /// ```

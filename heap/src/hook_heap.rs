@@ -23,7 +23,7 @@ use crate::{
 ///
 /// ```compile_fail,E0053
 /// use core::alloc::Layout;
-/// use heap::{AllocError, Heap, OutOfMemory};
+/// use tagheap::{AllocError, Heap, OutOfMemory};
 ///
 /// struct Swapper;
 /// impl OutOfMemory for Swapper {
@@ -36,7 +36,7 @@ use crate::{
 ///
 /// ```compile_fail,E0308
 /// use core::alloc::Layout;
-/// use heap::{AllocError, Heap, HookHeap, OutOfMemory};
+/// use tagheap::{AllocError, Heap, HookHeap, OutOfMemory};
 ///
 /// struct Swapper;
 /// impl OutOfMemory for Swapper {

@@ -21,9 +21,16 @@
 //! in the `docs/` chapters of the repository.
 #![no_std]
 #![cfg_attr(feature = "nightly", feature(allocator_api))]
+// docs.rs (Cargo.toml) labels every feature-gated item with its feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "std")]
 extern crate std;
+
+/// The `lock_api` this crate's locks are generic over: implement its `RawMutex` for a
+/// kernel's lock (one that keeps interrupts off while held) to use it in [`LockedHeap`] and
+/// [`CachedHeap`], without depending on a second copy of `lock_api`.
+pub use lock_api;
 
 pub mod bump;
 pub use bump::{Allocation, Bump, Failure, LeakError, Level, Page};
@@ -53,3 +60,8 @@ pub use tags::{
     AllocError, Arenas, CheckError, Chunk, Chunks, ClaimError, Counters, ExtendError, Heap, Rule,
     TruncateError, Truncated,
 };
+
+// The README's examples run as doctests, so that what it shows compiles and works.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;

@@ -26,7 +26,7 @@ use lock_api::{Mutex, MutexGuard, RawMutex};
 ///
 /// ```
 /// use core::alloc::{GlobalAlloc, Layout};
-/// use heap::{ClaimOnFirstUse, Span, SpinLockedHeap};
+/// use tagheap::{ClaimOnFirstUse, Span, SpinLockedHeap};
 ///
 /// static mut ARENA: [u64; 512] = [0; 512]; // 4 KiB, word-aligned
 /// const REGION: Span = Span::from_slice(&raw mut ARENA as *mut [u8; 4096]);

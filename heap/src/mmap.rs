@@ -28,7 +28,7 @@ use core::ptr::null_mut;
 /// With it, a program gets this heap as its global allocator in three lines:
 ///
 /// ```
-/// use heap::{MmapGrow, SpinLockedHeap};
+/// use tagheap::{MmapGrow, SpinLockedHeap};
 /// #[global_allocator]
 /// static HEAP: SpinLockedHeap<MmapGrow> = SpinLockedHeap::new(MmapGrow::new(64 << 30));
 ///

@@ -15,7 +15,7 @@ use core::fmt;
 /// A half-open byte range `[base, acme)`; empty when `acme <= base`.
 ///
 /// ```
-/// use heap::Span;
+/// use tagheap::Span;
 ///
 /// let mut bytes = [0u8; 64];
 /// let span = Span::from_slice(&mut bytes[..]);

@@ -4,7 +4,7 @@
 use core::alloc::Layout;
 use core::ptr::NonNull;
 
-use heap::{Bump, Failure};
+use tagheap::{Bump, Failure};
 
 /// A 256-byte region aligned to 64, so offsets and addresses agree on alignment up to 64.
 #[repr(C, align(64))]

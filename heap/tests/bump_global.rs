@@ -4,7 +4,7 @@
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr;
 
-use heap::Bump;
+use tagheap::Bump;
 
 #[repr(C, align(16))]
 struct Region([u8; 128]);

@@ -3,7 +3,7 @@
 
 use core::cell::Cell;
 
-use heap::{Bump, Failure};
+use tagheap::{Bump, Failure};
 
 /// Counts its drops in a shared cell.
 #[derive(Debug)]

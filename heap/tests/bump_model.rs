@@ -9,7 +9,7 @@ mod common {
 use core::alloc::{GlobalAlloc, Layout};
 
 use common::rng::Rng;
-use heap::{Bump, Failure, Level};
+use tagheap::{Bump, Failure, Level};
 
 const CAPACITY: usize = 1024;
 #[cfg(not(miri))]

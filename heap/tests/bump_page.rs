@@ -3,7 +3,7 @@
 use core::alloc::Layout;
 use core::mem::{align_of, size_of};
 
-use heap::{Bump, Page};
+use tagheap::{Bump, Page};
 
 /// Whether every byte of the page at `page` is zero.
 fn is_zeroed(page: *const Page) -> bool {

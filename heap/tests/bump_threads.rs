@@ -11,7 +11,7 @@ use std::sync::Barrier;
 use std::thread;
 
 use common::rng::Rng;
-use heap::Bump;
+use tagheap::Bump;
 
 #[cfg(not(miri))]
 const THREADS: usize = 8;

@@ -11,7 +11,7 @@ use common::cpus::Switch;
 use common::memory::Memory;
 use core::alloc::Layout;
 use core::ptr::NonNull;
-use heap::{CachedHeap, NeverGrow};
+use tagheap::{CachedHeap, NeverGrow};
 
 type Cache = CachedHeap<spin::mutex::SpinMutex<()>, NeverGrow, Switch, 2, 4>;
 

@@ -12,7 +12,7 @@ use common::cache::{allocate, cache_over, free, layout};
 use common::cpus::Switch;
 use common::memory::Memory;
 use core::alloc::{GlobalAlloc, Layout};
-use heap::{size_class, CacheRule, Rule};
+use tagheap::{size_class, CacheRule, Rule};
 
 #[test]
 fn size_classes_follow_the_table() {

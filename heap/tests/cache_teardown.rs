@@ -11,7 +11,7 @@ mod common {
 use common::cache::{allocate, cache_over, free, layout};
 use common::cpus::Switch;
 use common::memory::Memory;
-use heap::{CacheCounters, TEARDOWN_FREES};
+use tagheap::{CacheCounters, TEARDOWN_FREES};
 
 const MEMORY: usize = 1 << 17;
 

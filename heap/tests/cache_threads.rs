@@ -14,8 +14,10 @@ mod common {
 use common::memory::Memory;
 use common::rng::Rng;
 use core::alloc::{GlobalAlloc, Layout};
-use heap::{CachedHeap, Cpu, NeverGrow, ThreadCpu, MAX_CACHED_SIZE, TEARDOWN_FREES, THREAD_SLOTS};
 use std::sync::Mutex;
+use tagheap::{
+    CachedHeap, Cpu, NeverGrow, ThreadCpu, MAX_CACHED_SIZE, TEARDOWN_FREES, THREAD_SLOTS,
+};
 
 /// Magazines of 8 blocks, so that the depot and its bound are in constant use.
 type Cache = CachedHeap<spin::mutex::SpinMutex<()>, NeverGrow, ThreadCpu, 16, 8>;

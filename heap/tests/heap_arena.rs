@@ -7,7 +7,7 @@ mod common {
 
 use common::memory::Memory;
 use core::alloc::Layout;
-use heap::{ExtendError, Heap, NeverGrow, Span, TruncateError, Truncated};
+use tagheap::{ExtendError, Heap, NeverGrow, Span, TruncateError, Truncated};
 
 const WORD: usize = size_of::<usize>();
 

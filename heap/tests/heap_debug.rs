@@ -10,8 +10,8 @@ mod common {
 use common::memory::Memory;
 use core::alloc::Layout;
 use core::ptr::NonNull;
-use heap::{Counters, Heap, NeverGrow, Rule};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use tagheap::{Counters, Heap, NeverGrow, Rule};
 
 fn heap_with_blocks(memory: &Memory) -> (Heap<NeverGrow>, [NonNull<u8>; 3]) {
     let mut heap = Heap::new(NeverGrow);

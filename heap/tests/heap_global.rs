@@ -11,7 +11,7 @@
 //! are freed where they go out of scope, as most are.
 
 use core::alloc::Layout;
-use heap::{ClaimOnFirstUse, Span, SpinLockedHeap};
+use tagheap::{ClaimOnFirstUse, Span, SpinLockedHeap};
 
 /// Room for the harness and the tests (u64s, so it is word-aligned).
 const ARENA_WORDS: usize = 1 << 19;

@@ -11,7 +11,7 @@ mod common {
 use common::memory::Memory;
 use core::alloc::Layout;
 use core::marker::PhantomData;
-use heap::{AllocError, ClaimOnFirstUse, Heap, HookHeap, OutOfMemory, Span};
+use tagheap::{AllocError, ClaimOnFirstUse, Heap, HookHeap, OutOfMemory, Span};
 
 const WORD: usize = size_of::<usize>();
 
@@ -182,8 +182,8 @@ impl<T: Clone> Duplicable<T> {
 #[test]
 fn claim_on_first_use_cannot_be_copied_or_cloned() {
     let never_grow = (
-        Duplicable::<heap::NeverGrow>::COPY,
-        Duplicable::<heap::NeverGrow>::CLONE,
+        Duplicable::<tagheap::NeverGrow>::COPY,
+        Duplicable::<tagheap::NeverGrow>::CLONE,
     );
     assert_eq!(never_grow, (true, true), "the probe sees a Copy type");
     let claim_on_first_use = (

@@ -12,7 +12,7 @@ use common::memory::Memory;
 use common::rng::Rng;
 use core::alloc::Layout;
 use core::ptr::NonNull;
-use heap::{Heap, NeverGrow};
+use tagheap::{Heap, NeverGrow};
 
 #[cfg(not(miri))]
 const STEPS: usize = 20_000;

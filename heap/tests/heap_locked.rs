@@ -11,7 +11,7 @@ mod common {
 use common::memory::Memory;
 use common::rng::Rng;
 use core::alloc::{GlobalAlloc, Layout};
-use heap::{ClaimOnFirstUse, NeverGrow, Span, SpinLockedHeap};
+use tagheap::{ClaimOnFirstUse, NeverGrow, Span, SpinLockedHeap};
 
 #[cfg(not(miri))]
 const STEPS: usize = 20_000;

@@ -8,7 +8,7 @@ mod common {
 use common::memory::Memory;
 use core::alloc::Layout;
 use core::ptr::NonNull;
-use heap::{AllocError, ClaimError, Heap, NeverGrow, Span};
+use tagheap::{AllocError, ClaimError, Heap, NeverGrow, Span};
 
 const WORD: usize = size_of::<usize>();
 /// The free chunk of a fresh arena over page-aligned memory of `size` bytes: the first word

@@ -11,7 +11,7 @@ use common::memory::Memory;
 use common::rng::Rng;
 use core::alloc::Layout;
 use core::ptr::NonNull;
-use heap::{Heap, NeverGrow, Span};
+use tagheap::{Heap, NeverGrow, Span};
 
 #[cfg(not(miri))]
 const SEEDS: u64 = 8;

@@ -8,7 +8,7 @@ mod common {
 
 use common::memory::Memory;
 use core::alloc::Layout;
-use heap::{Heap, NeverGrow};
+use tagheap::{Heap, NeverGrow};
 
 #[cfg(not(miri))]
 const ROUNDS: usize = 1000;

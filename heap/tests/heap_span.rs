@@ -1,7 +1,7 @@
 //! Tests of `Span`: construction, emptiness, containment, alignment inward, and the
 //! intersection (`fit_within`) and cover (`fit_over`) of two spans.
 
-use heap::Span;
+use tagheap::Span;
 
 fn span(base: usize, acme: usize) -> Span {
     let origin = core::ptr::without_provenance_mut::<u8>(0);

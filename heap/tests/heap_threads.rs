@@ -17,11 +17,11 @@ use common::pattern::{fill, first_difference};
 use common::rng::Rng;
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr::NonNull;
-use heap::{NeverGrow, SpinLockedHeap};
 use std::any::Any;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::sync::Barrier;
+use tagheap::{NeverGrow, SpinLockedHeap};
 
 #[cfg(not(miri))]
 const THREADS: usize = 4;

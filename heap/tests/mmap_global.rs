@@ -3,9 +3,9 @@
 //! threads at once, allocate from our heap, which grows inside its reservation.
 #![cfg(all(feature = "mmap", not(miri)))]
 
-use heap::{MmapGrow, SpinLockedHeap};
 use std::collections::{BTreeMap, HashMap};
 use std::thread;
+use tagheap::{MmapGrow, SpinLockedHeap};
 
 #[global_allocator]
 static HEAP: SpinLockedHeap<MmapGrow> = SpinLockedHeap::new(MmapGrow::new(64 << 30));

@@ -6,8 +6,8 @@
 #![cfg(all(feature = "mmap", not(miri)))]
 
 use core::alloc::Layout;
-use heap::{Heap, MmapGrow, Span};
 use std::ptr::NonNull;
+use tagheap::{Heap, MmapGrow, Span};
 
 fn layout(size: usize, align: usize) -> Layout {
     Layout::from_size_align(size, align).expect("test layouts are valid")

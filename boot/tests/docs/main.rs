@@ -12,7 +12,8 @@
 //!                                                               in the sources, or a table
 //!                                                               row of literal labels
 //!   `path/to/file.rs`, [text](link)  ─── the file exists (from the root or the chapter)
-//!   cargo test -p P --test T (sh)    ─── P/tests/T.rs exists (kernel/ for `cargo ktest`)
+//!   cargo test -p P --test T (sh)    ─── DIR/tests/T.rs exists, DIR package P's (kernel/ for
+//!                                       `cargo ktest`)
 //! ```
 //!
 //! A format string matches when its literal pieces appear in order with anything in place
@@ -108,6 +109,21 @@ fn named_files_exist() {
     );
 }
 
+/// The directory of the workspace package named `package`: the one whose manifest says
+/// `name = "package"` (the `tagheap` package is `heap/`), else `root/package`.
+fn package_dir(root: &Path, package: &str) -> PathBuf {
+    let declaration = format!("name = \"{package}\"");
+    std::fs::read_dir(root)
+        .expect("the workspace root is readable")
+        .flatten()
+        .map(|entry| entry.path())
+        .find(|dir| {
+            std::fs::read_to_string(dir.join("Cargo.toml"))
+                .is_ok_and(|manifest| manifest.lines().any(|line| line.trim() == declaration))
+        })
+        .unwrap_or_else(|| root.join(package))
+}
+
 #[test]
 fn named_test_targets_exist() {
     let root = root();
@@ -116,7 +132,7 @@ fn named_test_targets_exist() {
         let text = std::fs::read_to_string(&document).expect("a readable chapter");
         let name = document.strip_prefix(&root).expect("under the root");
         for (line, package, target) in markdown::test_targets(&text) {
-            let tests = root.join(&package).join("tests");
+            let tests = package_dir(&root, &package).join("tests");
             let found = [
                 tests.join(format!("{target}.rs")),
                 tests.join(&target).join("main.rs"),

@@ -11,10 +11,10 @@
 
 use super::lock::YieldLock;
 use super::shared::subject::Subject;
-use heap::{CachedHeap, LockedHeap, NeverGrow, Span, ThreadCpu};
 use lock_api::Mutex;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::ptr::NonNull;
+use tagheap::{CachedHeap, LockedHeap, NeverGrow, Span, ThreadCpu};
 
 /// CPU slots of ours+cache: enough for every bench thread.
 const CPUS: usize = 16;

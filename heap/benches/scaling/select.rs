@@ -5,7 +5,7 @@
 use super::contenders::{Cached, Contender, Guarded, Host};
 use super::lock::YieldLock;
 use super::shared::{peer_rlsf, peer_talc};
-use heap::{LockedHeap, NeverGrow};
+use tagheap::{LockedHeap, NeverGrow};
 
 /// A measurement that runs on any contender.
 pub trait OnEach {

@@ -7,9 +7,9 @@
 //! ```
 
 use super::subject::{growth_step, Growing, Subject};
-use heap::{AllocError, Heap, HookHeap, NeverGrow, OutOfMemory, Span};
 use std::alloc::Layout;
 use std::ptr::NonNull;
+use tagheap::{AllocError, Heap, HookHeap, NeverGrow, OutOfMemory, Span};
 
 /// `heap::Heap` with the out-of-memory hook `G`.
 pub struct Ours<G: Hook>(Heap<G>);

@@ -9,9 +9,9 @@
 //! ```
 
 use super::subject::Subject;
-use heap::{CachedHeap, NeverGrow, Span, ThreadCpu};
 use std::alloc::Layout;
 use std::ptr::NonNull;
+use tagheap::{CachedHeap, NeverGrow, Span, ThreadCpu};
 
 /// CPU slots: enough for every bench thread (indices are recycled as threads exit).
 pub const CPUS: usize = 16;

@@ -13,9 +13,9 @@
 use super::ours::{self, Ours};
 use super::ours_cached::OursCached;
 use super::{peer_buddy, peer_dlmalloc, peer_linked_list, peer_rlsf, peer_talc};
-use heap::NeverGrow;
 use std::alloc::Layout;
 use std::ptr::NonNull;
+use tagheap::NeverGrow;
 
 /// Every allocator sits behind the same spin lock.
 pub type Locked<A> = spin::mutex::SpinMutex<A>;

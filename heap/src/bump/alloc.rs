@@ -68,7 +68,7 @@ impl<T> Bump<T> {
     ///
     /// ```
     /// use core::alloc::{GlobalAlloc, Layout};
-    /// use heap::Bump;
+    /// use tagheap::Bump;
     ///
     /// static BUMP: Bump<[u64; 64]> = Bump::uninit();
     /// let word = Layout::new::<u64>();

@@ -44,7 +44,7 @@ pub use page::Page;
 /// most recent block. The `T` is never dropped and never read as a `T`.
 ///
 /// ```
-/// use heap::{Bump, Page};
+/// use tagheap::{Bump, Page};
 ///
 /// static FRAMES: Bump<[Page; 4]> = Bump::uninit();
 ///

@@ -5,6 +5,7 @@ use core::fmt;
 
 /// The invariant a [`CacheCheckError`] reports as broken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CacheRule {
     /// A rule of the heap itself.
     Heap(Rule),
@@ -42,6 +43,8 @@ impl fmt::Display for CacheCheckError {
         )
     }
 }
+
+impl core::error::Error for CacheCheckError {}
 
 impl From<CheckError> for CacheCheckError {
     fn from(error: CheckError) -> Self {

@@ -17,6 +17,7 @@ use lock_api::RawMutex;
 
 /// A snapshot of the cache's figures and its heap's.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CacheCounters {
     /// The heap's own counters: cached blocks and magazines count as allocated there.
     pub heap: Counters,

@@ -72,7 +72,7 @@ use stack::Stack;
 ///
 /// ```
 /// use core::alloc::{GlobalAlloc, Layout};
-/// use heap::{ClaimOnFirstUse, Cpu, Span, SpinCachedHeap};
+/// use tagheap::{ClaimOnFirstUse, Cpu, Span, SpinCachedHeap};
 ///
 /// /// The only CPU; nothing interrupts it, so pinning has nothing to do.
 /// struct OneCpu;

@@ -81,6 +81,7 @@ impl Stats {
 
 /// A snapshot of the heap's figures, for logs, heap maps and benchmarks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Counters {
     /// Bytes the live allocations asked for (their layouts' sizes).
     pub allocated_bytes: usize,

@@ -16,6 +16,7 @@ impl fmt::Display for AllocError {
 
 /// Why [`Heap::claim`](crate::tags::Heap::claim) refused an arena. Nothing was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ClaimError {
     /// The arena reaches into the null page (addresses below 4096).
     NullPage {
@@ -40,6 +41,7 @@ pub enum ClaimError {
 
 /// Why [`Heap::extend`](crate::tags::Heap::extend) refused. Nothing was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ExtendError {
     /// `old` is not one of the heap's arenas (as `claim`/`extend`/`truncate` returned it).
     NotAnArena {
@@ -70,6 +72,7 @@ pub enum ExtendError {
 /// Why [`Heap::truncate`](crate::tags::Heap::truncate) (or
 /// [`Heap::allocated_span`](crate::tags::Heap::allocated_span)) refused. Nothing was written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TruncateError {
     /// `old` is not one of the heap's arenas.
     NotAnArena {
@@ -150,3 +153,8 @@ impl fmt::Display for TruncateError {
         }
     }
 }
+
+impl core::error::Error for AllocError {}
+impl core::error::Error for ClaimError {}
+impl core::error::Error for ExtendError {}
+impl core::error::Error for TruncateError {}

@@ -52,7 +52,7 @@ use layout::arena::Record;
 ///
 /// ```
 /// use core::alloc::Layout;
-/// use heap::{Heap, NeverGrow, Span};
+/// use tagheap::{Heap, NeverGrow, Span};
 ///
 /// let mut memory = [0u128; 16]; // 256 bytes, 16-byte aligned
 /// let mut heap = Heap::new(NeverGrow);

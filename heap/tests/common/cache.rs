@@ -5,7 +5,7 @@ use super::cpus::Switch;
 use super::memory::Memory;
 use core::alloc::Layout;
 use core::ptr::NonNull;
-use heap::{CachedHeap, NeverGrow};
+use tagheap::{CachedHeap, NeverGrow};
 
 /// Four CPUs, magazines of 4 blocks (small, so that tests reach the depot quickly).
 pub type Cache = CachedHeap<spin::mutex::SpinMutex<()>, NeverGrow, Switch, 4, 4>;

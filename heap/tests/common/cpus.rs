@@ -3,7 +3,7 @@
 //! can be driven step by step, under Miri too.
 
 use core::cell::Cell;
-use heap::Cpu;
+use tagheap::Cpu;
 
 std::thread_local! {
     static CURRENT: Cell<usize> = const { Cell::new(0) };

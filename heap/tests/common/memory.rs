@@ -2,8 +2,8 @@
 //! Spans made from it carry the provenance of the whole block, so arenas may be extended
 //! anywhere inside it.
 
-use heap::Span;
 use std::alloc::{alloc_zeroed, dealloc, Layout};
+use tagheap::Span;
 
 /// A zeroed, page-aligned block of host memory.
 pub struct Memory {

@@ -1,22 +1,43 @@
-//! In-kernel benchmarks: our heap against `linked_list_allocator`, on the same
-//! pre-touched block of the heap window, behind the same interrupt-safe lock,
-//! fed the same seeded operations, timed in cycles with `rdtsc`.
+//! In-kernel benchmarks: our heap against talc, rlsf and `linked_list_allocator`
+//! (`peers.rs`), on the same pre-touched block of the heap window, behind the same
+//! interrupt-safe lock, fed the same seeded operations, timed in cycles with `rdtsc`.
+//!
+//! ```text
+//!   mod.rs        one CPU: random actions, latency percentiles
+//!   parallel.rs   n CPUs at once on one shared allocator: the harness and the ring
+//!   workloads.rs  threadtest, xmalloc-test, cache-scratch on that harness
+//! ```
 //!
 //! Results go over serial as lines `bench,<workload>,<param>,<allocator>,<metric>,<value>`
 //! that the host (`make bench`) collects into `target/bench/kernel.csv`.
 
 pub mod parallel;
+pub mod peers;
+pub mod workloads;
 
 use crate::sync::{level, IrqMutex};
 use crate::workload::Rng;
 use core::alloc::Layout;
 use core::arch::x86_64::{__rdtscp, _mm_lfence, _rdtsc};
 use core::ptr::NonNull;
+use heap::Span;
 
 /// An allocator under test: the two calls every workload makes.
-pub trait BenchHeap {
+pub trait BenchHeap: Sized {
+    /// Its name in the results.
+    const NAME: &'static str;
+
+    /// A fresh allocator over `arena`.
+    ///
+    /// # Safety
+    ///
+    /// This function is unsafe because the allocator takes `arena` over: it must be
+    /// writable, and nothing else may use it while the allocator lives.
+    unsafe fn over(arena: Span) -> Self;
+
     /// A block for `layout`, or `None` when out of memory.
     fn allocate(&mut self, layout: Layout) -> Option<NonNull<u8>>;
+
     /// Frees a block `allocate` returned for `layout`.
     ///
     /// # Safety
@@ -24,29 +45,6 @@ pub trait BenchHeap {
     /// This function is unsafe because `ptr` must come from `allocate` on this
     /// heap with the same `layout`, and must not be freed twice.
     unsafe fn free(&mut self, ptr: NonNull<u8>, layout: Layout);
-}
-
-impl BenchHeap for heap::Heap<heap::NeverGrow> {
-    fn allocate(&mut self, layout: Layout) -> Option<NonNull<u8>> {
-        // SAFETY: `allocate` has no preconditions beyond a valid layout.
-        unsafe { heap::Heap::allocate(self, layout) }.ok()
-    }
-
-    unsafe fn free(&mut self, ptr: NonNull<u8>, layout: Layout) {
-        // SAFETY: forwarded from the caller.
-        unsafe { self.deallocate(ptr, layout) }
-    }
-}
-
-impl BenchHeap for linked_list_allocator::Heap {
-    fn allocate(&mut self, layout: Layout) -> Option<NonNull<u8>> {
-        self.allocate_first_fit(layout).ok()
-    }
-
-    unsafe fn free(&mut self, ptr: NonNull<u8>, layout: Layout) {
-        // SAFETY: forwarded from the caller.
-        unsafe { self.deallocate(ptr, layout) }
-    }
 }
 
 /// Cycles now, with loads before it finished (`lfence; rdtsc`).

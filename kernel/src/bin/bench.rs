@@ -1,6 +1,16 @@
-//! The in-kernel benchmark (`make bench`): our heap against
+//! The in-kernel benchmark (`make bench`): our heap against talc, rlsf and
 //! `linked_list_allocator` inside the kernel, on one pre-touched block of the
 //! heap window, with cycles from `rdtsc`. Prints a table and CSV lines.
+//!
+//! ```text
+//!   one CPU:   random actions (3 size ranges), latency percentiles; each allocator
+//!              fresh over the arena, the allocators interleaved in each of ROUNDS
+//!              rounds, the median counts, with its ratio to ours
+//!   n CPUs:    every workload of bench::workloads on 1, 2, 4 CPUs (as many as are
+//!              online), the allocators interleaved in each of ROUNDS rounds, the
+//!              median counts: cycles per operation, with its ratio to ours_cached
+//!              and, as a row of its own, to the same allocator on one CPU
+//! ```
 #![no_std]
 #![no_main]
 
@@ -8,33 +18,74 @@ extern crate alloc;
 
 use alloc::vec;
 use bootloader_api::{entry_point, BootInfo};
-use core::alloc::{GlobalAlloc, Layout};
+use core::alloc::Layout;
 use heap::{Heap, NeverGrow, Span};
 use kernel::allocator::HEAP;
-use kernel::bench::parallel::{self, Shared};
-use kernel::bench::{latency, random_actions};
+use kernel::bench::parallel::{self, Contender, Fresh};
+use kernel::bench::peers::{Rlsf, Talc};
+use kernel::bench::workloads::WORKLOADS;
+use kernel::bench::{latency, random_actions, BenchHeap};
 use kernel::qemu::{exit_qemu, ExitCode};
 use kernel::serial_println;
 use kernel::smp;
-use kernel::sync::{level, IrqMutex};
+use kernel::sync::IrqMutex;
+use linked_list_allocator::Heap as LinkedList;
 
 entry_point!(main, config = &kernel::BOOTLOADER_CONFIG);
 
-/// The block both allocators manage, taken once from the kernel heap.
+/// The block every allocator manages in turn, taken once from the kernel heap.
 const ARENA: usize = 32 << 20;
 const SEED: u64 = 0x5eed;
 const SIZES: [usize; 3] = [200, 1000, 10_000];
 const OPS: usize = 200_000;
 const SAMPLES: usize = 20_000;
-/// Replace steps per CPU in the parallel throughput run.
-const STEPS: usize = 100_000;
-/// Rounds of the parallel run, the allocators interleaved; the median counts.
+/// Rounds of every measurement, the allocators interleaved; the median counts.
 const ROUNDS: usize = 5;
 
-/// The baseline of the parallel run, shared by every CPU; it gets the arena
-/// once the single-CPU runs are done with it.
-static LINKED: Shared<linked_list_allocator::Heap> =
-    Shared(IrqMutex::new(linked_list_allocator::Heap::empty()));
+/// The allocators of the parallel runs that live on the arena, made fresh for each run.
+static OURS: Fresh<Heap<NeverGrow>> = Fresh::new();
+static TALC: Fresh<Talc> = Fresh::new();
+static RLSF: Fresh<Rlsf> = Fresh::new();
+static LINKED: Fresh<LinkedList> = Fresh::new();
+
+/// How many allocators the parallel runs compare.
+const CONTENDERS: usize = 6;
+
+/// Every allocator of the parallel runs; the first is what ratios compare with.
+fn contenders() -> [Contender; CONTENDERS] {
+    [
+        Contender {
+            name: "ours_cached",
+            heap: &HEAP,
+            fresh: None,
+        },
+        Contender {
+            name: "ours_one_lock",
+            heap: HEAP.heap(),
+            fresh: None,
+        },
+        Contender {
+            name: "ours",
+            heap: &OURS,
+            fresh: Some(&OURS),
+        },
+        Contender {
+            name: "talc",
+            heap: &TALC,
+            fresh: Some(&TALC),
+        },
+        Contender {
+            name: "rlsf",
+            heap: &RLSF,
+            fresh: Some(&RLSF),
+        },
+        Contender {
+            name: "linked_list",
+            heap: &LINKED,
+            fresh: Some(&LINKED),
+        },
+    ]
+}
 
 fn main(boot_info: &'static mut BootInfo) -> ! {
     kernel::init(boot_info);
@@ -58,88 +109,152 @@ fn main(boot_info: &'static mut BootInfo) -> ! {
         "cycles",
         "ratio"
     );
-    for max_size in SIZES {
-        let ours = random_actions(&ours(arena), max_size, OPS, SEED);
-        let baseline = random_actions(&linked_list(arena), max_size, OPS, SEED);
-        report(
-            "random_actions",
-            max_size,
-            "ours",
-            "cycles_per_op",
-            ours,
-            ours,
-        );
-        report(
-            "random_actions",
-            max_size,
-            "linked_list",
-            "cycles_per_op",
-            baseline,
-            ours,
-        );
-    }
     let mut samples = vec![0u64; SAMPLES];
-    let ours = latency(&ours(arena), &mut samples, SEED);
-    let baseline = latency(&linked_list(arena), &mut samples, SEED);
-    for (i, percentile) in [1, 25, 50, 75, 99].into_iter().enumerate() {
-        let metric = alloc::format!("p{percentile}_cycles");
-        report("latency", 1000, "ours", &metric, ours[i], ours[i]);
-        report(
-            "latency",
-            1000,
-            "linked_list",
-            &metric,
-            baseline[i],
-            ours[i],
-        );
+    let mut rounds = [[OneCpu::default(); ROUNDS]; 4];
+    for round in 0..ROUNDS {
+        let figures = [
+            one_cpu::<Heap<NeverGrow>>(arena, &mut samples),
+            one_cpu::<Talc>(arena, &mut samples),
+            one_cpu::<Rlsf>(arena, &mut samples),
+            one_cpu::<LinkedList>(arena, &mut samples),
+        ];
+        for (runs, figure) in rounds.iter_mut().zip(figures) {
+            runs[round] = figure;
+        }
     }
+    let figures = rounds.map(OneCpu::median);
+    let ours = figures[0];
+    for figure in figures {
+        for (i, max_size) in SIZES.into_iter().enumerate() {
+            let (value, metric) = (figure.actions[i], "cycles_per_op");
+            report(
+                "random_actions",
+                max_size,
+                figure.name,
+                metric,
+                value,
+                ours.actions[i],
+            );
+        }
+        for (i, percentile) in [1, 25, 50, 75, 99].into_iter().enumerate() {
+            let metric = alloc::format!("p{percentile}_cycles");
+            let value = figure.percentiles[i];
+            report(
+                "latency",
+                1000,
+                figure.name,
+                &metric,
+                value,
+                ours.percentiles[i],
+            );
+        }
+    }
+
     let started = smp::start_all(&boot_info.memory_regions);
     serial_println!(
         "bench,smp_start,{},all,micros,{}",
         started.online,
         started.micros
     );
-    // SAFETY: the single-CPU runs are over; the arena is this heap's alone now.
-    unsafe { LINKED.0.lock().init(arena.base(), arena.size()) };
-    let contenders: [(&str, &'static (dyn GlobalAlloc + Sync)); 3] = [
-        ("ours_cached", &HEAP),
-        ("ours_one_lock", HEAP.heap()),
-        ("linked_list", &LINKED),
-    ];
-    // A warm-up round maps the window pages the runs will use.
-    parallel::throughput(&HEAP, started.online, STEPS);
-    for cpus in [1, 2, 4].into_iter().filter(|&n| n <= started.online) {
-        let mut rounds = [[0; ROUNDS]; 3];
-        for round in 0..ROUNDS {
-            for ((_, heap), samples) in contenders.iter().zip(&mut rounds) {
-                samples[round] = parallel::throughput(*heap, cpus, STEPS);
+    // A warm-up run maps the window pages the kernel heap's runs will use.
+    let contenders = contenders();
+    parallel::run(&contenders[0], arena, started.online, &WORKLOADS[0]);
+    for workload in &WORKLOADS {
+        let mut on_one_cpu = [0; CONTENDERS];
+        for cpus in [1, 2, 4].into_iter().filter(|&n| n <= started.online) {
+            let runs = medians(&contenders, arena, cpus, workload);
+            for (i, (contender, run)) in contenders.iter().zip(runs).enumerate() {
+                let (name, per_op) = (contender.name, run.cycles_per_op());
+                report(
+                    workload.name,
+                    cpus,
+                    name,
+                    "cycles_per_op",
+                    per_op,
+                    runs[0].cycles_per_op(),
+                );
+                if cpus == 1 {
+                    on_one_cpu[i] = per_op;
+                }
+                let to_one_cpu = per_op as f64 / on_one_cpu[i].max(1) as f64;
+                report_ratio(workload.name, cpus, name, "per_op_vs_1cpu", to_one_cpu);
+                if workload.name == "parallel" {
+                    let ops = run.ops_per_mcycle();
+                    report(
+                        workload.name,
+                        cpus,
+                        name,
+                        "ops_per_mcycle",
+                        ops,
+                        runs[0].ops_per_mcycle(),
+                    );
+                }
             }
-        }
-        let ops = rounds.map(|mut samples| {
-            samples.sort_unstable();
-            samples[ROUNDS / 2]
-        });
-        for ((name, _), value) in contenders.iter().zip(ops) {
-            report("parallel", cpus, name, "ops_per_mcycle", value, ops[0]);
         }
     }
     exit_qemu(ExitCode::Success)
 }
 
-/// A fresh heap of ours over `arena`.
-fn ours(arena: Span) -> IrqMutex<level::Bench, Heap<NeverGrow>> {
-    let mut heap = Heap::new(NeverGrow);
-    // SAFETY: the arena is a live block nothing else uses while this heap lives.
-    unsafe { heap.claim(arena) }.expect("claim the benchmark arena");
-    IrqMutex::new(heap)
+/// What one allocator did alone on one CPU.
+#[derive(Clone, Copy, Default)]
+struct OneCpu {
+    name: &'static str,
+    /// Cycles per random action, for each of [`SIZES`].
+    actions: [u64; 3],
+    /// Latency percentiles of an allocate + free pair.
+    percentiles: [u64; 5],
 }
 
-/// A fresh `linked_list_allocator` heap over `arena`.
-fn linked_list(arena: Span) -> IrqMutex<level::Bench, linked_list_allocator::Heap> {
-    let mut heap = linked_list_allocator::Heap::empty();
-    // SAFETY: as for `ours`.
-    unsafe { heap.init(arena.base(), arena.size()) };
-    IrqMutex::new(heap)
+impl OneCpu {
+    /// The median of every figure over the rounds.
+    fn median(rounds: [OneCpu; ROUNDS]) -> OneCpu {
+        let median = |figure: &dyn Fn(&OneCpu) -> u64| {
+            let mut values = rounds.map(|round| figure(&round));
+            values.sort_unstable();
+            values[ROUNDS / 2]
+        };
+        OneCpu {
+            name: rounds[0].name,
+            actions: [0, 1, 2].map(|i| median(&|round| round.actions[i])),
+            percentiles: [0, 1, 2, 3, 4].map(|i| median(&|round| round.percentiles[i])),
+        }
+    }
+}
+
+/// `H` alone over the arena on this CPU: cycles per random action for each of
+/// [`SIZES`], and the latency percentiles.
+fn one_cpu<H: BenchHeap>(arena: Span, samples: &mut [u64]) -> OneCpu {
+    let fresh = || {
+        // SAFETY: the arena is the benchmark's, and each allocator over it is dropped
+        // (with every block freed) before the next is made.
+        IrqMutex::new(unsafe { H::over(arena) })
+    };
+    OneCpu {
+        name: H::NAME,
+        actions: SIZES.map(|max_size| random_actions(&fresh(), max_size, OPS, SEED)),
+        percentiles: latency(&fresh(), samples, SEED),
+    }
+}
+
+/// The median run of each contender over ROUNDS rounds of `workload` on `cpus`
+/// CPUs, the contenders taking turns within each round.
+fn medians(
+    contenders: &[Contender; CONTENDERS],
+    arena: Span,
+    cpus: usize,
+    workload: &parallel::Workload,
+) -> [parallel::Run; CONTENDERS] {
+    let mut rounds = [[None; ROUNDS]; CONTENDERS];
+    for round in 0..ROUNDS {
+        for (contender, runs) in contenders.iter().zip(&mut rounds) {
+            runs[round] = Some(parallel::run(contender, arena, cpus, workload));
+        }
+    }
+    rounds.map(|runs| {
+        let mut runs = runs.map(|run| run.expect("every round ran"));
+        runs.sort_unstable_by_key(parallel::Run::cycles_per_op);
+        runs[ROUNDS / 2]
+    })
 }
 
 /// Prints one result as a table row and as a CSV line.
@@ -149,6 +264,12 @@ fn report(workload: &str, param: usize, allocator: &str, metric: &str, value: u6
         "{workload:<16} {param:>7} {allocator:>18} {value:>14} {ratio:>7.2}x  {metric}"
     );
     serial_println!("bench,{workload},{param},{allocator},{metric},{value}");
+}
+
+/// Prints a ratio as a table row and as a CSV line.
+fn report_ratio(workload: &str, param: usize, allocator: &str, metric: &str, ratio: f64) {
+    serial_println!("{workload:<16} {param:>7} {allocator:>18} {ratio:>14.2}           {metric}");
+    serial_println!("bench,{workload},{param},{allocator},{metric},{ratio:.2}");
 }
 
 /// "KVM", "TCG" or "unknown", from the hypervisor CPUID leaf.

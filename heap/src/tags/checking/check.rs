@@ -14,6 +14,7 @@ use core::fmt;
 
 /// The invariant a [`CheckError`] reports as broken.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Rule {
     /// Arenas lie above the null page, start at a chunk boundary (one word past a multiple
     /// of 16 bytes), and do not overlap.
@@ -62,6 +63,8 @@ impl fmt::Display for CheckError {
         )
     }
 }
+
+impl core::error::Error for CheckError {}
 
 /// Shorthand for building the error.
 pub(crate) fn broken(rule: Rule, address: usize, value: usize) -> CheckError {
