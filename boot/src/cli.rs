@@ -67,6 +67,13 @@ pub struct RunArgs {
     /// Also write the serial output to this file.
     #[arg(long, value_name = "FILE")]
     pub serial_log: Option<PathBuf>,
+    /// Attach this raw image as a virtio-blk disk (default: a fresh 8 MiB scratch image,
+    /// deleted after the run). The kernel writes to it.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_disk")]
+    pub disk: Option<PathBuf>,
+    /// Attach no virtio-blk disk.
+    #[arg(long)]
+    pub no_disk: bool,
     /// Extra arguments passed to QEMU as they are (after `--`).
     #[arg(last = true, value_name = "EXTRA_QEMU_ARGS")]
     pub qemu_args: Vec<String>,

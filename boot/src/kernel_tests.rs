@@ -6,11 +6,13 @@
 //!       basic_boot  ─▶ BIOS boot, UEFI boot    (the smoke test checks both firmware paths)
 //!       smp         ─▶ BIOS boot with 1, 2 and 4 CPUs; shootdown, lock_fairness with 4
 //!       every other ─▶ BIOS boot, one CPU
+//!       virtio_blk, console ─▶ with a fresh scratch disk (virtio-blk), deleted afterwards
 //!   each boot counts as one test, `kernel::<target> (BIOS|UEFI)`; exit 33 passes
 //! ```
 
 use crate::accel::Accelerator;
 use crate::cargo::{self, SMOKE_TEST};
+use crate::disk::Disk;
 use crate::image::Firmware;
 use crate::qemu;
 use crate::scripted;
@@ -25,6 +27,18 @@ const CPU_COUNTS: &[(&str, &[u32])] = &[
     ("shootdown", &[4]),
     ("lock_fairness", &[4]),
 ];
+
+/// Kernel tests booted with a fresh scratch disk; every other test boots with none.
+const DISK_TESTS: &[&str] = &["virtio_blk", "console"];
+
+/// The disk the kernel test `test` boots with.
+pub fn disk(test: &str) -> Disk {
+    if DISK_TESTS.contains(&test) {
+        Disk::Scratch
+    } else {
+        Disk::None
+    }
+}
 
 /// The CPU counts `test` boots with.
 fn cpu_counts(test: &str) -> &'static [u32] {
@@ -81,6 +95,7 @@ pub fn run(workspace: &Path, timeout_secs: Option<u64>, tally: &mut Tally) -> Re
                 memory_mib: session::DEFAULT_MEMORY_MIB,
                 cpus,
                 accelerator,
+                disk: disk(&test.name),
                 gdb_port: None,
                 extra_args: Vec::new(),
                 timeout_secs: Some(timeout),

@@ -30,6 +30,7 @@ pub mod irq;
 pub mod logger;
 pub mod memory;
 pub mod panic;
+pub mod pci;
 pub mod percpu;
 pub mod pic;
 pub mod platform;
@@ -41,6 +42,7 @@ pub mod sync;
 pub mod testing;
 pub mod timer;
 pub mod tlb;
+pub mod virtio;
 pub mod workload;
 
 pub use boot_info::BOOTLOADER_CONFIG;

@@ -41,6 +41,8 @@
 mod commit;
 pub mod counters;
 pub mod dma;
+pub mod dma_box;
+pub mod dma_pool;
 pub mod fault;
 pub mod frames;
 pub mod guards;

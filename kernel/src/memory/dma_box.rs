@@ -1,0 +1,157 @@
+//! Owned handles to DMA pool blocks: [`DmaBox<T>`] holds one value (a request header, a
+//! status byte), [`DmaBuf`] a byte buffer. Each knows its physical address and gives its
+//! block back to its pool on drop.
+//!
+//! ```text
+//!   DmaBox::new(&POOL, header) ─► pool block ─► header written ─► &mut T for the driver,
+//!                                   │                              .physical() for the device
+//!   drop ─► T dropped ─► block freed into the pool (the run stays until `shrink`)
+//! ```
+
+use super::dma_pool::{DmaPool, PoolError};
+use core::alloc::Layout;
+use core::ops::{Deref, DerefMut};
+use core::ptr::NonNull;
+
+/// Bytes a [`DmaBuf`] is aligned to: a cache line, so no two buffers share one.
+pub const BUF_ALIGN: usize = 64;
+
+/// One `T` in a DMA pool block.
+pub struct DmaBox<'pool, T> {
+    value: NonNull<T>,
+    physical: u64,
+    pool: &'pool DmaPool,
+}
+
+// SAFETY: the box owns its value like a `Box` does.
+unsafe impl<T: Send> Send for DmaBox<'_, T> {}
+
+impl<'pool, T> DmaBox<'pool, T> {
+    /// Moves `value` into a block of `pool`.
+    pub fn new(pool: &'pool DmaPool, value: T) -> Result<Self, PoolError> {
+        let (block, physical) = pool.allocate(Layout::new::<T>())?;
+        let value_at = block.cast::<T>();
+        // SAFETY: the block is fresh, sized and aligned for a `T`.
+        unsafe { value_at.write(value) };
+        Ok(Self {
+            value: value_at,
+            physical,
+            pool,
+        })
+    }
+
+    /// The value's physical address, for the device.
+    pub fn physical(&self) -> u64 {
+        self.physical
+    }
+}
+
+impl<T> Deref for DmaBox<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: the box owns an initialised `T`.
+        unsafe { self.value.as_ref() }
+    }
+}
+
+impl<T> DerefMut for DmaBox<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: the box owns an initialised `T`, borrowed uniquely through `&mut self`.
+        unsafe { self.value.as_mut() }
+    }
+}
+
+impl<T> Drop for DmaBox<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: the value is initialised and dropped once; the block came from this pool
+        // with this layout.
+        unsafe {
+            self.value.drop_in_place();
+            self.pool.deallocate(self.value.cast(), Layout::new::<T>());
+        }
+    }
+}
+
+/// A zeroed byte buffer in a DMA pool block.
+pub struct DmaBuf<'pool> {
+    bytes: NonNull<u8>,
+    len: usize,
+    physical: u64,
+    pool: &'pool DmaPool,
+}
+
+// SAFETY: the buffer owns its bytes like a `Box<[u8]>` does.
+unsafe impl Send for DmaBuf<'_> {}
+
+impl<'pool> DmaBuf<'pool> {
+    /// A zeroed buffer of `len` bytes (at least one) from `pool`, aligned to [`BUF_ALIGN`].
+    pub fn zeroed(pool: &'pool DmaPool, len: usize) -> Result<Self, PoolError> {
+        let layout = Self::layout(len);
+        let (bytes, physical) = pool.allocate(layout)?;
+        // SAFETY: the block holds `len` bytes.
+        unsafe { bytes.write_bytes(0, len) };
+        Ok(Self {
+            bytes,
+            len,
+            physical,
+            pool,
+        })
+    }
+
+    /// The buffer's physical address, for the device.
+    pub fn physical(&self) -> u64 {
+        self.physical
+    }
+
+    /// Gives up ownership without freeing: the block's address (its length is the caller's
+    /// to remember). [`Self::from_raw`] takes it back.
+    pub fn into_raw(self) -> NonNull<u8> {
+        let bytes = self.bytes;
+        core::mem::forget(self);
+        bytes
+    }
+
+    /// Takes back a buffer given up by [`Self::into_raw`].
+    ///
+    /// # Safety
+    ///
+    /// This function is unsafe because `bytes` must come from `into_raw` on a buffer of
+    /// exactly `len` bytes from `pool`, and be taken back only once.
+    pub unsafe fn from_raw(pool: &'pool DmaPool, bytes: NonNull<u8>, len: usize) -> Self {
+        let physical = pool
+            .physical(bytes)
+            .expect("a buffer given up by into_raw lies in its pool");
+        Self {
+            bytes,
+            len,
+            physical,
+            pool,
+        }
+    }
+
+    fn layout(len: usize) -> Layout {
+        Layout::from_size_align(len.max(1), BUF_ALIGN).expect("a DMA buffer's size fits a layout")
+    }
+}
+
+impl Deref for DmaBuf<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        // SAFETY: the buffer owns `len` initialised bytes.
+        unsafe { core::slice::from_raw_parts(self.bytes.as_ptr(), self.len) }
+    }
+}
+
+impl DerefMut for DmaBuf<'_> {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        // SAFETY: the buffer owns `len` initialised bytes, borrowed uniquely.
+        unsafe { core::slice::from_raw_parts_mut(self.bytes.as_ptr(), self.len) }
+    }
+}
+
+impl Drop for DmaBuf<'_> {
+    fn drop(&mut self) {
+        // SAFETY: the block came from this pool with this layout and is freed once.
+        unsafe { self.pool.deallocate(self.bytes, Self::layout(self.len)) }
+    }
+}
