@@ -44,6 +44,11 @@ impl<'pool, T> DmaBox<'pool, T> {
     pub fn physical(&self) -> u64 {
         self.physical
     }
+
+    /// Where the value lies.
+    pub fn as_ptr(&self) -> *const T {
+        self.value.as_ptr()
+    }
 }
 
 impl<T> Deref for DmaBox<'_, T> {
