@@ -41,9 +41,10 @@ pub fn contiguous(buffer: NonNull<[u8]>) -> Option<u64> {
     let start = buffer.cast::<u8>();
     let len = buffer.len().max(1);
     let physical_of = |offset: usize| {
-        // SAFETY: `offset` lies in the buffer, which is valid for reads; a volatile read
-        // maps a heap page not touched yet.
+        // SAFETY: `offset` lies in the buffer.
         let byte = unsafe { start.add(offset) };
+        // SAFETY: the buffer is valid for reads; a volatile read maps a heap page not
+        // touched yet (the compiler cannot drop it).
         unsafe { byte.read_volatile() };
         translate(VirtAddr::from_ptr(byte.as_ptr())).map(|(physical, _)| physical.as_u64())
     };
