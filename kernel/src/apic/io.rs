@@ -27,7 +27,11 @@ static IO_APIC: IrqMutex<Option<(usize, u32)>> = IrqMutex::new(None);
 /// masks every line.
 pub(super) fn init(physical: u64, gsi_base: u32) {
     // SAFETY: the MADT names this range as the I/O APIC's registers.
-    let registers = unsafe { mmio::map(physical, 4096) }.addr();
+    let registers = unsafe { mmio::map(physical, 4096) }
+        .unwrap_or_else(|error| panic!("mapping the I/O APIC at {physical:#x}: {error}"))
+        .leak()
+        .as_ptr()
+        .addr();
     let mut io = IO_APIC.lock();
     *io = Some((registers, gsi_base));
     let lines = (read(registers, VERSION) >> 16 & 0xff) + 1;

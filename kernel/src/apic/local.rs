@@ -44,8 +44,9 @@ static REGISTERS: AtomicPtr<u32> = AtomicPtr::new(core::ptr::null_mut());
 /// Maps the local APICs' registers at physical address `physical`.
 pub(super) fn map(physical: u64) {
     // SAFETY: the MADT names this range as the local APIC's registers.
-    let registers = unsafe { mmio::map(physical, 4096) };
-    REGISTERS.store(registers.cast(), Ordering::Release);
+    let registers = unsafe { mmio::map(physical, 4096) }
+        .unwrap_or_else(|error| panic!("mapping the local APIC at {physical:#x}: {error}"));
+    REGISTERS.store(registers.leak().as_ptr().cast(), Ordering::Release);
 }
 
 pub(super) fn read(register: usize) -> u32 {

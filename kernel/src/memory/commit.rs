@@ -17,24 +17,52 @@
 //! ```
 //!
 //! Invariant: every page that is committed or pending is either mapped or has
-//! one reserved frame, never both.
+//! one reserved frame, never both. The page tables committed pages may need
+//! are reserved too, up to the highest end ever committed (tables stay).
 
 use super::frames::Shortfall;
+use super::table_budget::TablesExhausted;
 use super::unmap::{Unmapped, BATCH};
 use super::PAGE_SIZE;
 use super::{window, MEMORY};
+use core::fmt;
 use core::ops::Range;
 
+/// Why a commit was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Refused {
+    /// The free frames cannot back the pages.
+    Frames(Shortfall),
+    /// The page-table budget cannot map them.
+    Tables(TablesExhausted),
+}
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Self::Frames(short) => write!(f, "frames: {short}"),
+            Self::Tables(short) => write!(f, "page tables: {short}"),
+        }
+    }
+}
+
 /// Raises the committed end from `old_end` to `new_end`, reserving a frame for
-/// every newly committed page that is not still pending (and so accounted for).
+/// every newly committed page that is not still pending (and so accounted
+/// for), and the page tables the new pages need.
 ///
-/// Errors, with nothing changed, when the free frames cannot cover the pages.
-pub(super) fn commit(old_end: u64, new_end: u64) -> Result<(), Shortfall> {
+/// Errors, with nothing changed, when the free frames or the page-table
+/// budget cannot cover the pages.
+pub(super) fn commit(old_end: u64, new_end: u64) -> Result<(), Refused> {
     let mut memory = MEMORY.lock();
     let memory = memory.as_mut().expect("commit before memory::init");
     let new_pages = page_top(new_end).saturating_sub(page_top(old_end)) / PAGE_SIZE;
     let accounted = overlap(&memory.pending_unmap, page_top(old_end)..page_top(new_end));
-    memory.frames.reserve(new_pages - accounted)?;
+    let frames = new_pages - accounted;
+    memory.frames.reserve(frames).map_err(Refused::Frames)?;
+    if let Err(short) = memory.reserve_heap_tables(page_top(new_end)) {
+        memory.frames.release(frames);
+        return Err(Refused::Tables(short));
+    }
     let pending = &mut memory.pending_unmap;
     pending.start = pending.start.max(page_top(new_end)).min(pending.end);
     window::set_committed_end(new_end);

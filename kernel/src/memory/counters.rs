@@ -55,8 +55,10 @@ pub struct MemoryReport {
     pub trims: u64,
     /// Pages inside free chunks that trims unmapped (all trims together).
     pub discarded_pages: u64,
-    /// Pages of `PAGE_TABLE_BUMP` handed out.
+    /// Pages of the page-table bump turned into tables.
     pub bump_pages_used: usize,
+    /// Page-table pages neither used nor reserved (0 before `init`).
+    pub table_pages_available: usize,
     /// Frames not handed out (0 before `init`); some are reserved.
     pub free_frames: u64,
     /// Free frames promised to committed heap pages not mapped yet.
@@ -66,10 +68,14 @@ pub struct MemoryReport {
 impl MemoryReport {
     /// Reads every counter now; takes the memory lock briefly.
     pub fn now() -> Self {
-        let (free_frames, reserved_frames) = MEMORY
-            .lock()
-            .as_ref()
-            .map_or((0, 0), |m| (m.frames.free_frames(), m.frames.reserved()));
+        let (free_frames, reserved_frames, table_pages_available) =
+            MEMORY.lock().as_ref().map_or((0, 0, 0), |m| {
+                (
+                    m.frames.free_frames(),
+                    m.frames.reserved(),
+                    m.tables.available(),
+                )
+            });
         Self {
             committed_bytes: window::committed_bytes(),
             mapped_pages: MAPPED_PAGES.load(Ordering::Relaxed),
@@ -78,8 +84,8 @@ impl MemoryReport {
             refused_commits: REFUSED_COMMITS.load(Ordering::Relaxed),
             trims: TRIMS.load(Ordering::Relaxed),
             discarded_pages: DISCARDED_PAGES.load(Ordering::Relaxed),
-            bump_pages_used: page_tables::PAGE_TABLE_PAGES
-                - page_tables::PAGE_TABLE_BUMP.pages_left(),
+            bump_pages_used: page_tables::PAGE_TABLE_PAGES - page_tables::pages_left(),
+            table_pages_available,
             free_frames,
             reserved_frames,
         }
@@ -91,8 +97,8 @@ impl fmt::Display for MemoryReport {
         write!(
             f,
             "committed {} KiB, {} pages mapped, {} page faults served, {} extends ({} refused), \
-             {} trims ({} pages discarded inside), {}/{} bump pages used, {} free frames \
-             ({} reserved)",
+             {} trims ({} pages discarded inside), {}/{} bump pages used ({} available), \
+             {} free frames ({} reserved)",
             self.committed_bytes / 1024,
             self.mapped_pages,
             self.page_faults,
@@ -102,6 +108,7 @@ impl fmt::Display for MemoryReport {
             self.discarded_pages,
             self.bump_pages_used,
             page_tables::PAGE_TABLE_PAGES,
+            self.table_pages_available,
             self.free_frames,
             self.reserved_frames
         )

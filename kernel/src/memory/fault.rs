@@ -114,11 +114,15 @@ pub fn map_on_demand(address: u64) {
     let flags = PageTableFlags::PRESENT | PageTableFlags::WRITABLE | PageTableFlags::NO_EXECUTE;
     // SAFETY: the page is in the committed heap window and not present, and the
     // frame is fresh, so this creates the only mapping of both.
-    let mapped = unsafe { memory.mapper.map_to(page, frame, flags, &mut memory.tables) };
+    let mapped = unsafe {
+        let mut tables = memory.tables.reserved();
+        memory.mapper.map_to(page, frame, flags, &mut tables)
+    };
     match mapped {
         Ok(flush) => flush.flush(),
         Err(error) => panic!(
-            "mapping heap page {:#x} failed: {error:?}",
+            "mapping heap page {:#x} failed: {error:?} (no page table reserved for it: \
+             the table charge lost count)",
             page.start_address()
         ),
     }

@@ -1,68 +1,195 @@
-//! Device memory: physical register ranges mapped uncached in a window of
-//! their own.
+//! Device memory: physical register ranges (PCI BARs, the APICs) mapped
+//! uncached in a window of their own, unmapped when their handle drops.
 //!
 //! ```text
 //!   0xffff_a080_0000_0000  MMIO_WINDOW_START (level-4 entry 321)
-//!   | local APIC | I/O APIC | ...        each mapping page-aligned, handed
-//!   |<-------------- 2 MiB ----------->| out in order, never unmapped
+//!   | APIC |g| I/O APIC |g| BAR 0: 16 MiB framebuffer ..... |g| free ... |
+//!   |<------------- 1 GiB in 64 KiB granules, first fit ------------------>|
+//!   g: one unmapped guard granule after each mapping
+//!
+//!   map(physical, size) ─► Mmio ─► drop: unmapped, shot down on every CPU,
+//!                                  granules free again (the device's frames
+//!                                  are not RAM: never freed)
 //! ```
 //!
 //! Device registers must not be cached or combined: a read has side effects
 //! and must reach the device every time. The physical-memory window of the
 //! bootloader maps them write-back, so drivers use this window instead. Its
-//! page tables come from `PAGE_TABLE_BUMP` like the heap window's.
+//! page tables come from the page-table budget, checked before mapping.
 
-use super::MEMORY;
-use super::PAGE_SIZE;
-use core::sync::atomic::{AtomicU64, Ordering};
-use x86_64::structures::paging::{Mapper, Page, PageTableFlags, PhysFrame, Size4KiB};
-use x86_64::{PhysAddr, VirtAddr};
+use super::run::{map_run, unmap_run};
+use super::table_budget::TablesExhausted;
+use super::unmap::Owner;
+use super::window_space::{WindowSpace, GRANULES};
+use super::{MEMORY, PAGE_SIZE};
+use core::fmt;
+use core::ptr::NonNull;
+use x86_64::structures::paging::PageTableFlags;
 
 /// Lowest address of the MMIO window.
 pub const MMIO_WINDOW_START: u64 = 0xffff_a080_0000_0000;
-/// Bytes the MMIO window can map.
-pub const MMIO_WINDOW_SIZE: u64 = 2 << 20;
-/// Page tables the window may need: one level 3, one level 2, one level 1.
-pub const MMIO_TABLE_PAGES: usize = 3;
+/// Bytes of address space the MMIO window spans.
+pub const MMIO_WINDOW_SIZE: u64 = 1 << 30;
+/// Page tables the budget sets aside for the window: its level 3 (shared with
+/// the DMA window), its level 2, and level-1 tables for 128 MiB mapped at once
+/// (the heap's unused share of the budget covers more).
+pub const MMIO_TABLE_PAGES: usize = 1 + 1 + 64;
+/// The window's unit of address space.
+const GRANULE: u64 = MMIO_WINDOW_SIZE / GRANULES as u64;
+/// Physical addresses x86_64 page tables can hold.
+const PHYSICAL_LIMIT: u64 = 1 << 52;
 
-/// The next unused address of the window.
-static NEXT: AtomicU64 = AtomicU64::new(MMIO_WINDOW_START);
+static SPACE: WindowSpace = WindowSpace::new();
+
+/// Why device memory could not be mapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MmioError {
+    /// A range of no bytes was asked for.
+    Empty,
+    /// The range wraps or lies beyond what page tables can address.
+    OutOfRange {
+        /// Start of the range.
+        physical: u64,
+        /// Its size.
+        size: u64,
+    },
+    /// The window has no free run that large.
+    WindowFull {
+        /// Bytes asked for.
+        bytes: u64,
+    },
+    /// The page-table budget cannot cover the mapping.
+    NoPageTables(TablesExhausted),
+}
+
+impl fmt::Display for MmioError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str("a device range needs at least one byte"),
+            Self::OutOfRange { physical, size } => {
+                write!(f, "{size:#x} bytes at {physical:#x} are not addressable")
+            }
+            Self::WindowFull { bytes } => {
+                write!(f, "the MMIO window has no room for {bytes:#x} bytes")
+            }
+            Self::NoPageTables(short) => write!(f, "no page tables for the MMIO window: {short}"),
+        }
+    }
+}
+
+/// Device memory mapped uncached; unmapped (and shot down) on drop.
+#[derive(Debug)]
+pub struct Mmio {
+    virt: NonNull<u8>,
+    physical: u64,
+    len: usize,
+}
+
+// SAFETY: the handle owns its window range; registers may be reached from
+// any CPU (the driver decides how to share them).
+unsafe impl Send for Mmio {}
+// SAFETY: `&Mmio` only hands out the address.
+unsafe impl Sync for Mmio {}
+
+impl Mmio {
+    /// Where the physical address asked for is mapped.
+    pub fn as_ptr(&self) -> NonNull<u8> {
+        self.virt
+    }
+
+    /// The physical address asked for.
+    pub fn physical(&self) -> u64 {
+        self.physical
+    }
+
+    /// The bytes asked for.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Always false: a mapping has at least one byte.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    /// Keeps the mapping for as long as the kernel runs (the APICs' registers).
+    pub fn leak(self) -> NonNull<u8> {
+        let virt = self.virt;
+        core::mem::forget(self);
+        virt
+    }
+
+    /// The first mapped page, the pages mapped, and the granules claimed.
+    fn extent(&self) -> (u64, usize, usize) {
+        let start = self.virt.as_ptr().addr() as u64 & !(PAGE_SIZE - 1);
+        let pages = (self.physical % PAGE_SIZE + self.len as u64).div_ceil(PAGE_SIZE);
+        (start, pages as usize, granules_for(pages))
+    }
+}
 
 /// Maps `size` bytes of device memory at physical address `physical`
-/// uncached, and returns where they are.
-///
-/// Panics if the window is full or the mapping fails.
+/// uncached; errors when the window or the page-table budget has no room.
 ///
 /// # Safety
 ///
 /// This function is unsafe because the physical range must be device memory
 /// (or memory nothing else uses): the kernel may then read and write it.
-pub unsafe fn map(physical: u64, size: u64) -> *mut u8 {
+pub unsafe fn map(physical: u64, size: u64) -> Result<Mmio, MmioError> {
+    if size == 0 {
+        return Err(MmioError::Empty);
+    }
+    let end = physical
+        .checked_add(size)
+        .filter(|&end| end <= PHYSICAL_LIMIT);
+    let (Some(_), Ok(len)) = (end, usize::try_from(size)) else {
+        return Err(MmioError::OutOfRange { physical, size });
+    };
     let offset = physical % PAGE_SIZE;
     let pages = (offset + size).div_ceil(PAGE_SIZE);
-    let start = NEXT.fetch_add(pages * PAGE_SIZE, Ordering::Relaxed);
-    assert!(
-        start + pages * PAGE_SIZE <= MMIO_WINDOW_START + MMIO_WINDOW_SIZE,
-        "the MMIO window is full: cannot map {size} bytes at {physical:#x}"
-    );
+    let granules = granules_for(pages);
+    let first = SPACE
+        .claim(granules)
+        .ok_or(MmioError::WindowFull { bytes: size })?;
+    let start = MMIO_WINDOW_START + first as u64 * GRANULE;
     let flags = PageTableFlags::PRESENT
         | PageTableFlags::WRITABLE
         | PageTableFlags::NO_CACHE
         | PageTableFlags::WRITE_THROUGH
         | PageTableFlags::NO_EXECUTE;
-    let mut memory = MEMORY.lock();
-    let memory = memory.as_mut().expect("mmio::map before memory::init");
-    for page in 0..pages {
-        let virt = Page::<Size4KiB>::containing_address(VirtAddr::new(start + page * PAGE_SIZE));
-        let frame =
-            PhysFrame::containing_address(PhysAddr::new(physical - offset + page * PAGE_SIZE));
-        // SAFETY: the window's pages are handed out once, and the caller vouches
-        // for the physical range.
-        let mapped = unsafe { memory.mapper.map_to(virt, frame, flags, &mut memory.tables) };
-        match mapped {
-            Ok(flush) => flush.flush(),
-            Err(error) => panic!("mapping device memory {physical:#x} failed: {error:?}"),
-        }
+    let mapped = {
+        let mut memory = MEMORY.lock();
+        let memory = memory.as_mut().expect("mmio::map before memory::init");
+        // SAFETY: the granules were just claimed; the caller vouches for the
+        // physical range.
+        unsafe { map_run(memory, start, physical - offset, pages as usize, flags) }
+    };
+    if let Err(short) = mapped {
+        SPACE.release(first, granules);
+        return Err(MmioError::NoPageTables(short));
     }
-    core::ptr::with_exposed_provenance_mut((start + offset) as usize)
+    let virt = core::ptr::with_exposed_provenance_mut::<u8>((start + offset) as usize);
+    Ok(Mmio {
+        virt: NonNull::new(virt).expect("the window is not null"),
+        physical,
+        len,
+    })
+}
+
+impl Drop for Mmio {
+    fn drop(&mut self) {
+        let (start, pages, granules) = self.extent();
+        {
+            let mut memory = MEMORY.lock();
+            let memory = memory
+                .as_mut()
+                .expect("MMIO mappings exist after memory::init");
+            unmap_run(memory, start, pages, Owner::Device);
+        }
+        SPACE.release(((start - MMIO_WINDOW_START) / GRANULE) as usize, granules);
+    }
+}
+
+/// Granules for `pages` pages and the guard granule after them.
+fn granules_for(pages: u64) -> usize {
+    (pages * PAGE_SIZE).div_ceil(GRANULE) as usize + 1
 }

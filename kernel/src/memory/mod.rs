@@ -21,9 +21,9 @@
 //!   0xffff_a000_4000_0000 ├──────────────────────────────┤ ◄─ window end (1 GiB)
 //!                         │ unused                       │
 //!   0xffff_a080_0000_0000 ├──────────────────────────────┤ ◄─ MMIO_WINDOW_START
-//!                         │ device registers, uncached   │ 321 (2 MiB used)
+//!                         │ device registers, uncached   │ 321 (1 GiB)
 //!   0xffff_a080_4000_0000 ├──────────────────────────────┤ ◄─ DMA_WINDOW_START
-//!                         │ DMA buffers (4 MiB)          │
+//!                         │ DMA buffers (64 MiB)         │
 //!                         ├──────────────────────────────┤
 //!                         │ unused                       │ 322-511
 //!   0xffff_ffff_ffff_ffff └──────────────────────────────┘
@@ -33,7 +33,8 @@
 //! not fit, the heap's `OutOfMemory` hook ([`hook::WindowGrow`]) commits more of the
 //! window with `extend`; nothing is mapped then, but a frame is reserved for
 //! every committed page (`commit`), so a request the machine cannot back fails
-//! as an allocation error. The first write to a new page faults, and
+//! as an allocation error; so are the page tables those pages will need
+//! (`table_budget`). The first write to a new page faults, and
 //! [`fault::map_on_demand`] maps the reserved frame there, zeroed. [`trim()`]
 //! gives memory back: the free top of the arena (`truncate`, decommit, unmap)
 //! and the whole pages inside free chunks (unmapped, still committed).
@@ -50,10 +51,13 @@ pub mod hook;
 pub mod mmio;
 pub mod page_tables;
 pub mod page_walk;
+mod run;
+pub mod table_budget;
 pub mod translate;
 pub mod trim;
 mod unmap;
 pub mod window;
+mod window_space;
 pub mod zeroed;
 
 pub use counters::MemoryReport;
@@ -84,6 +88,8 @@ pub struct Memory {
     physical_memory: VirtAddr,
     /// Heap pages above the committed end still waiting to be unmapped (see `commit`).
     pending_unmap: Range<u64>,
+    /// The highest heap-window address whose page tables are reserved.
+    heap_table_top: u64,
 }
 
 /// The kernel's memory, set by [`init`].
@@ -128,6 +134,7 @@ pub fn init(boot_info: &'static BootInfo) {
             frames,
             physical_memory,
             pending_unmap: 0..0,
+            heap_table_top: HEAP_WINDOW_START,
         }
     };
     window::assert_unused(&memory.mapper);

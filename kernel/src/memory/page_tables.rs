@@ -1,7 +1,8 @@
-//! The kernel's page tables, with every new table frame from a static `Bump`.
+//! The kernel's page tables, with every new table frame from a private,
+//! static `Bump`, charged like frames.
 //!
 //! Mapping a heap page may need up to three new tables (level 3, 2 and 1).
-//! They come from [`PAGE_TABLE_BUMP`], an array of pages inside the kernel
+//! They come from `PAGE_TABLE_BUMP`, an array of pages inside the kernel
 //! image, never from the frame allocator: the tables that describe the heap
 //! window then cost nothing from the memory they describe, and their number is
 //! fixed and visible at build time.
@@ -10,11 +11,18 @@
 //!   CR3 ─► level 4 ─[entry 320]─► level 3 ─► level 2 ─► level 1 ─► heap page
 //!                                  (1)        (1)        (one per 2 MiB, up to 512)
 //!
-//!   PAGE_TABLE_BUMP (in the kernel image's .bss, 520 pages: 514 for the heap
-//!   window, 3 each for the MMIO and DMA windows)
-//!   | L3 | L2 | L1 | L1 | ... taken in the order the heap first touches memory | free |
-//!                                                                             ^ consumed
+//!   PAGE_TABLE_BUMP (in the kernel image's .bss: 514 pages for the heap
+//!   window, 99 for the MMIO and DMA windows, all of them one shared budget)
+//!   | L3 | L2 | L1 | L1 | ... taken | reserved for committed heap | available |
+//!                                  ^ consumed
 //! ```
+//!
+//! The bump is a budget, never drained by anyone else: a heap commit reserves
+//! the tables its pages may need (`table_budget`), and the page-fault path
+//! takes only reserved pages ([`BumpTableFrames::reserved`]); the DMA and
+//! MMIO windows check that the tables a mapping needs are available before
+//! they map. Running out is an error where the request is made, never a panic
+//! in the page-fault handler.
 //!
 //! A bump page has a virtual address (in the kernel image); the page tables
 //! need its physical address, which the active tables know. That lookup walks
@@ -24,6 +32,7 @@
 use super::dma::DMA_TABLE_PAGES;
 use super::mmio::MMIO_TABLE_PAGES;
 use super::page_walk::{self, read_entry};
+use super::table_budget::TablesExhausted;
 use super::HEAP_WINDOW_SIZE;
 use heap::{Bump, Page};
 use x86_64::registers::control::Cr3;
@@ -40,13 +49,21 @@ pub const PAGE_TABLE_PAGES: usize = HEAP_WINDOW_SIZE.div_ceil(1 << 21)
     + DMA_TABLE_PAGES;
 
 /// Every frame that backs a page table the kernel creates.
-pub static PAGE_TABLE_BUMP: Bump<[Page; PAGE_TABLE_PAGES]> = Bump::uninit();
+static PAGE_TABLE_BUMP: Bump<[Page; PAGE_TABLE_PAGES]> = Bump::uninit();
 
-/// The frame source `OffsetPageTable::map_to` uses for new tables.
+/// Pages of the bump not yet turned into page tables (some may be reserved).
+pub fn pages_left() -> usize {
+    PAGE_TABLE_BUMP.pages_left()
+}
+
+/// The frame source `OffsetPageTable::map_to` uses for new tables, and the
+/// budget of table pages promised to committed heap pages.
 pub struct BumpTableFrames {
     physical_memory: VirtAddr,
     /// The level-3 table that maps the kernel image, where the bump lives.
     image_level_3: PhysAddr,
+    /// Bump pages promised to committed heap pages not mapped yet.
+    reserved: usize,
 }
 
 impl BumpTableFrames {
@@ -76,7 +93,39 @@ impl BumpTableFrames {
         Self {
             physical_memory,
             image_level_3,
+            reserved: 0,
         }
+    }
+
+    /// Bump pages neither turned into tables nor reserved.
+    pub fn available(&self) -> usize {
+        pages_left().saturating_sub(self.reserved)
+    }
+
+    /// Promises `pages` table pages to later page faults ([`Self::reserved`]).
+    pub(super) fn reserve(&mut self, pages: usize) -> Result<(), TablesExhausted> {
+        let available = self.available();
+        if pages > available {
+            return Err(TablesExhausted {
+                needed: pages,
+                available,
+            });
+        }
+        self.reserved += pages;
+        Ok(())
+    }
+
+    /// The frame source for mapping committed heap pages: it spends the
+    /// pages [`Self::reserve`] promised, and nothing else.
+    pub(super) fn reserved(&mut self) -> ReservedTables<'_> {
+        ReservedTables(self)
+    }
+
+    /// The next bump page, zeroed, as a frame.
+    fn take(&self) -> Option<PhysFrame<Size4KiB>> {
+        let page = PAGE_TABLE_BUMP.take_page()?;
+        let physical = self.translate(VirtAddr::from_ptr(page.as_ptr()));
+        Some(PhysFrame::from_start_address(physical).expect("bump pages are page-aligned"))
     }
 
     /// The physical address behind the bump address `virt`.
@@ -90,16 +139,24 @@ impl BumpTableFrames {
 
 // SAFETY: every frame handed out is a distinct, zeroed, page-aligned page of
 // PAGE_TABLE_BUMP, which is never handed out twice or used for anything else.
+// Pages reserved for the heap are left alone: `None` when only those remain.
 unsafe impl FrameAllocator<Size4KiB> for BumpTableFrames {
     fn allocate_frame(&mut self) -> Option<PhysFrame<Size4KiB>> {
-        let Some(page) = PAGE_TABLE_BUMP.take_page() else {
-            panic!(
-                "PAGE_TABLE_BUMP is exhausted: all {PAGE_TABLE_PAGES} page-table pages are in \
-                 use; the heap window needs a new page table"
-            );
-        };
-        let physical = self.translate(VirtAddr::from_ptr(page.as_ptr()));
-        Some(PhysFrame::from_start_address(physical).expect("bump pages are page-aligned"))
+        if self.available() == 0 {
+            return None;
+        }
+        self.take()
+    }
+}
+
+/// Table pages reserved by heap commits, handed out to the page-fault path.
+pub(super) struct ReservedTables<'a>(&'a mut BumpTableFrames);
+
+// SAFETY: as for `BumpTableFrames`; each page handed out spends one reservation.
+unsafe impl FrameAllocator<Size4KiB> for ReservedTables<'_> {
+    fn allocate_frame(&mut self) -> Option<PhysFrame<Size4KiB>> {
+        self.0.reserved = self.0.reserved.checked_sub(1)?;
+        self.0.take()
     }
 }
 

@@ -1,11 +1,16 @@
-//! Unmapping pages (of the heap, of DMA buffers) in batches, with the TLB shootdown before the frames
-//! are freed.
+//! Unmapping pages (of the heap, of DMA buffers, of device registers) in
+//! batches, with the TLB shootdown before the frames are freed.
 //!
 //! ```text
 //!   take(page) ×n:  unmap, keep the frame aside (other CPUs may still
 //!                   reach it through a stale TLB entry)
 //!   finish():       shoot the covered range down on every CPU, then free the
 //!                   frames to the frame allocator
+//!
+//!   owner    counted in `mapped_pages`   frame freed
+//!   Heap     yes                          yes
+//!   Dma      no (the heap never counted)  yes
+//!   Device   no                           no (device memory, not RAM)
 //! ```
 
 use super::frames::FrameAllocator;
@@ -19,8 +24,20 @@ use x86_64::VirtAddr;
 /// Pages unmapped per batch: one shootdown per batch.
 pub(super) const BATCH: usize = 32;
 
+/// Whose pages a batch unmaps: that says what happens to their frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Owner {
+    /// The heap window's pages, counted in the memory report.
+    Heap,
+    /// A DMA buffer's pages: frames from the frame allocator, never counted.
+    Dma,
+    /// Device registers: the frames are not RAM and are never freed.
+    Device,
+}
+
 /// Frames of pages unmapped but not yet shot down.
 pub(super) struct Unmapped {
+    owner: Owner,
     frames: [Option<PhysFrame>; BATCH],
     len: usize,
     /// The addresses the batch covers.
@@ -28,9 +45,15 @@ pub(super) struct Unmapped {
 }
 
 impl Unmapped {
-    /// An empty batch.
+    /// An empty batch of heap pages.
     pub(super) const fn new() -> Self {
+        Self::of(Owner::Heap)
+    }
+
+    /// An empty batch of `owner`'s pages.
+    pub(super) const fn of(owner: Owner) -> Self {
         Self {
+            owner,
             frames: [None; BATCH],
             len: 0,
             span: 0..0,
@@ -56,9 +79,11 @@ impl Unmapped {
             0 => page,
             _ => self.span.start.min(page.start)..self.span.end.max(page.end),
         };
-        self.frames[self.len] = Some(frame);
+        self.frames[self.len] = (self.owner != Owner::Device).then_some(frame);
         self.len += 1;
-        counters::page_unmapped();
+        if self.owner == Owner::Heap {
+            counters::page_unmapped();
+        }
         true
     }
 
@@ -73,6 +98,6 @@ impl Unmapped {
             // and from every CPU's TLB; its owner gave the memory up.
             unsafe { frames.deallocate(frame) };
         }
-        *self = Self::new();
+        *self = Self::of(self.owner);
     }
 }

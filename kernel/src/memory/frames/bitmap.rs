@@ -78,14 +78,27 @@ impl Bitmap {
         None
     }
 
-    /// The first run of `length` free frames in `from..below`.
-    pub(super) fn find_clear_run(&self, from: u64, below: u64, length: u64) -> Option<u64> {
+    /// The first run of `length` free frames in `from..below` that starts at
+    /// a multiple of `align` and crosses no multiple of `boundary` (frame
+    /// counts, powers of two; a boundary of 0 is none).
+    pub(super) fn find_clear_run(
+        &self,
+        from: u64,
+        below: u64,
+        length: u64,
+        align: u64,
+        boundary: u64,
+    ) -> Option<u64> {
         let end = below.min(self.frames);
-        let mut start = self.find_clear(from)?;
+        let mut start = self.find_clear(from)?.next_multiple_of(align);
         while start + length <= end {
-            match (start..start + length).find(|&frame| self.is_set(frame)) {
+            if boundary != 0 && start / boundary != (start + length - 1) / boundary {
+                start = (start / boundary + 1) * boundary;
+                continue;
+            }
+            match (start..start + length).rfind(|&frame| self.is_set(frame)) {
                 None => return Some(start),
-                Some(taken) => start = self.find_clear(taken + 1)?,
+                Some(taken) => start = self.find_clear(taken + 1)?.next_multiple_of(align),
             }
         }
         None

@@ -9,7 +9,8 @@
 //!   frame   0      1 MiB                                         top of RAM
 //!   bits    1111…1 0010000…0000011110000…000111…111000000…000   1 = taken
 //!                  ▲ cursor: allocate takes the next clear bit (next fit)
-//!   allocate_run(n, below): the first run of n clear bits under `below`
+//!   allocate_run(n, below, align, boundary): the first run of n clear bits
+//!                   under `below`, aligned, crossing no boundary
 //! ```
 //!
 //! Neither path needs the heap, so the page-fault handler can use it. Frames
@@ -102,15 +103,28 @@ impl FrameAllocator {
     }
 
     /// Takes `frames` physically contiguous frames that nobody reserved, all
-    /// below physical address `below`; the first of them, or `None` if no such
-    /// run is free.
-    pub fn allocate_run(&mut self, frames: u64, below: u64) -> Option<PhysFrame> {
+    /// below physical address `below`, the first at a multiple of `align`
+    /// bytes, none across a multiple of `boundary` bytes (powers of two);
+    /// the first of them, or `None` if no such run is free.
+    pub fn allocate_run(
+        &mut self,
+        frames: u64,
+        below: u64,
+        align: u64,
+        boundary: Option<u64>,
+    ) -> Option<PhysFrame> {
         if frames == 0 || frames > self.available() {
             return None;
         }
-        let first = self
-            .taken
-            .find_clear_run(LOW_MEMORY / PAGE_SIZE, below / PAGE_SIZE, frames)?;
+        let align = (align / PAGE_SIZE).max(1);
+        let boundary = boundary.map_or(0, |bytes| (bytes / PAGE_SIZE).max(1));
+        let first = self.taken.find_clear_run(
+            LOW_MEMORY / PAGE_SIZE,
+            below / PAGE_SIZE,
+            frames,
+            align,
+            boundary,
+        )?;
         self.taken.set_range(first..first + frames);
         self.free -= frames;
         Some(frame_at(first * PAGE_SIZE))
