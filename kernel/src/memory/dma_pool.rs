@@ -12,7 +12,8 @@
 //! ```
 //!
 //! A block never spans two runs (each run is an arena of its own), so every block is one
-//! physical range and the device can be given its address as it is. The pool grows up to
+//! physical range and the device can be given its address as it is; runs lie below 4 GiB,
+//! so 32-bit devices can use them too. The pool grows up to
 //! its run limit; past it, an allocation returns [`PoolError`] and nothing changes.
 //! [`DmaPool::shrink`] hands runs with no live block back to the frame allocator.
 

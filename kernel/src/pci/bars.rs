@@ -6,7 +6,7 @@
 //!   virt(0xfebf3000, 4 KiB)         ─► the mapping that covers it, plus the offset
 //! ```
 
-use crate::memory::mmio;
+use crate::memory::mmio::{self, Mmio, MmioError};
 use crate::sync::IrqMutex;
 use core::fmt;
 use core::ptr::NonNull;
@@ -15,18 +15,10 @@ use virtio_drivers::transport::pci::bus::BarInfo;
 /// Memory BARs the kernel can keep mapped.
 const MAX_MAPPINGS: usize = 16;
 
-/// One mapped BAR.
-#[derive(Debug, Clone, Copy)]
-struct Mapping {
-    physical: u64,
-    size: u64,
-    virt: NonNull<u8>,
-}
-
-// SAFETY: a mapping is an address in the kernel's MMIO window, valid on every CPU.
-unsafe impl Send for Mapping {}
-
-static MAPPED: IrqMutex<[Option<Mapping>; MAX_MAPPINGS]> = IrqMutex::new([None; MAX_MAPPINGS]);
+/// The mapped BARs: each stays mapped while the kernel runs (drivers come and go, the
+/// registers stay where the Hal found them).
+static MAPPED: IrqMutex<[Option<Mmio>; MAX_MAPPINGS]> =
+    IrqMutex::new([const { None }; MAX_MAPPINGS]);
 
 /// Why a BAR cannot be mapped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +29,8 @@ pub enum BarError {
     Unassigned,
     /// Every mapping slot is taken.
     TooMany,
+    /// The MMIO window could not map it.
+    Map(MmioError),
 }
 
 impl fmt::Display for BarError {
@@ -45,6 +39,7 @@ impl fmt::Display for BarError {
             Self::NotMemory => f.write_str("an I/O-port BAR has nothing to map"),
             Self::Unassigned => f.write_str("the BAR has no address (the firmware left it at 0)"),
             Self::TooMany => write!(f, "all {MAX_MAPPINGS} BAR mappings are in use"),
+            Self::Map(error) => write!(f, "{error}"),
         }
     }
 }
@@ -64,22 +59,18 @@ pub fn map(bar: &BarInfo) -> Result<NonNull<u8>, BarError> {
         .find(|slot| slot.is_none())
         .ok_or(BarError::TooMany)?;
     // SAFETY: a memory BAR the firmware assigned is device memory nothing else maps.
-    let virt = unsafe { mmio::map(physical, size) };
-    let virt = NonNull::new(virt).expect("the MMIO window is not at address 0");
-    *slot = Some(Mapping {
-        physical,
-        size,
-        virt,
-    });
+    let mapping = unsafe { mmio::map(physical, size) }.map_err(BarError::Map)?;
+    let virt = mapping.as_ptr();
+    *slot = Some(mapping);
     Ok(virt)
 }
 
 /// Where `size` bytes of device memory at `physical` are mapped, if a mapped BAR holds them.
 pub fn virt(physical: u64, size: u64) -> Option<NonNull<u8>> {
     MAPPED.lock().iter().flatten().find_map(|mapping| {
-        let offset = physical.checked_sub(mapping.physical)?;
-        (offset + size <= mapping.size)
+        let offset = physical.checked_sub(mapping.physical())?;
+        (offset + size <= mapping.len() as u64)
             // SAFETY: the offset lies within the mapped BAR.
-            .then(|| unsafe { mapping.virt.add(offset as usize) })
+            .then(|| unsafe { mapping.as_ptr().add(offset as usize) })
     })
 }

@@ -3,27 +3,20 @@
 //! (or bounced, see [`super::share`]).
 //!
 //! ```text
-//!   dma_alloc(pages)     ─► dma::allocate: zeroed, contiguous, page-aligned, below 4 GiB
-//!                           kept in QUEUE_MEMORY until dma_dealloc (0 on exhaustion: the
-//!                           crate turns it into Error::DmaError)
+//!   dma_alloc(pages)     ─► dma::allocate: zeroed, contiguous, page-aligned, anywhere
+//!                           (virtio 1.x takes 64-bit addresses); given up as raw parts
+//!                           until dma_dealloc takes them back (0 on exhaustion: the crate
+//!                           turns it into Error::DmaError)
 //!   mmio_phys_to_virt    ─► pci::bars::virt: inside a BAR the probe mapped
 //!   share / unshare      ─► share::share / share::unshare
 //! ```
 
 use super::share;
-use crate::memory::dma::{self, DmaBuffer, BELOW_4_GIB};
+use crate::memory::dma::{self, DmaBuffer, RawDmaBuffer, ANYWHERE};
 use crate::memory::PAGE_SIZE;
 use crate::pci::bars;
-use crate::sync::IrqMutex;
 use core::ptr::NonNull;
 use virtio_drivers::{BufferDirection, Hal, PhysAddr};
-
-/// Queue memory blocks the kernel can have allocated at once (a virtqueue takes two).
-const MAX_QUEUE_BLOCKS: usize = 32;
-
-/// The DMA buffers behind the crate's `Dma` regions, until it deallocates them.
-static QUEUE_MEMORY: IrqMutex<[Option<DmaBuffer>; MAX_QUEUE_BLOCKS]> =
-    IrqMutex::new([const { None }; MAX_QUEUE_BLOCKS]);
 
 /// The kernel's `Hal` for `virtio-drivers`.
 #[derive(Debug)]
@@ -34,39 +27,27 @@ pub struct KernelHal;
 // `share` returns a physical range holding the buffer's bytes (or a bounce copy of them).
 unsafe impl Hal for KernelHal {
     fn dma_alloc(pages: usize, _direction: BufferDirection) -> (PhysAddr, NonNull<u8>) {
-        const FAILED: (PhysAddr, NonNull<u8>) = (0, NonNull::dangling());
-        let mut kept = QUEUE_MEMORY.lock();
-        let Some(slot) = kept.iter_mut().find(|slot| slot.is_none()) else {
-            log::warn!("virtio: all {MAX_QUEUE_BLOCKS} queue memory slots are in use");
-            return FAILED;
-        };
-        match dma::allocate(pages * PAGE_SIZE as usize, BELOW_4_GIB) {
+        match dma::allocate(pages * PAGE_SIZE as usize, ANYWHERE) {
             Ok(buffer) => {
-                let allocated = (buffer.physical(), buffer.as_ptr());
-                *slot = Some(buffer);
-                allocated
+                let raw = buffer.into_raw();
+                (raw.physical, raw.virt)
             }
             Err(error) => {
                 log::warn!("virtio: no queue memory of {pages} pages: {error}");
-                FAILED
+                (0, NonNull::dangling())
             }
         }
     }
 
-    unsafe fn dma_dealloc(paddr: PhysAddr, vaddr: NonNull<u8>, _pages: usize) -> i32 {
-        let mut kept = QUEUE_MEMORY.lock();
-        let slot = kept.iter_mut().find(|slot| {
-            slot.as_ref()
-                .is_some_and(|buffer| buffer.physical() == paddr && buffer.as_ptr() == vaddr)
-        });
-        match slot.and_then(Option::take) {
-            Some(buffer) => {
-                drop(kept);
-                drop(buffer);
-                0
-            }
-            None => -1,
-        }
+    unsafe fn dma_dealloc(paddr: PhysAddr, vaddr: NonNull<u8>, pages: usize) -> i32 {
+        let raw = RawDmaBuffer {
+            virt: vaddr,
+            physical: paddr,
+            pages,
+        };
+        // SAFETY: the crate's promise: these are the parts `dma_alloc` gave, returned once.
+        drop(unsafe { DmaBuffer::from_raw(raw) });
+        0
     }
 
     unsafe fn mmio_phys_to_virt(paddr: PhysAddr, size: usize) -> NonNull<u8> {
