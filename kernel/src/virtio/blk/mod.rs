@@ -13,83 +13,24 @@
 //! One request at a time per caller; several callers may have requests in flight (the queue
 //! holds five three-descriptor chains).
 
+mod errors;
+mod probe;
+
+pub use errors::{DiskError, ProbeError};
+pub use probe::probe;
+
 use super::hal::KernelHal;
 use crate::memory::dma_box::DmaBox;
-use crate::memory::dma_pool::{PoolError, POOL};
-use crate::pci::{self, bars, bars::BarError, Device, PortCam};
+use crate::memory::dma_pool::POOL;
 use crate::sync::IrqMutex;
-use core::fmt;
+use alloc::sync::Arc;
 use core::sync::atomic::{AtomicU64, Ordering};
 use virtio_drivers::device::blk::{BlkReq, BlkResp, VirtIOBlk, SECTOR_SIZE};
-use virtio_drivers::transport::pci::bus::{DeviceFunction, PciRoot};
-use virtio_drivers::transport::pci::{virtio_device_type, PciTransport, VirtioPciError};
-use virtio_drivers::transport::DeviceType;
+use virtio_drivers::transport::pci::bus::DeviceFunction;
+use virtio_drivers::transport::pci::PciTransport;
 
 /// Bytes in a sector.
 pub const SECTOR: usize = SECTOR_SIZE;
-
-/// Why no disk could be driven.
-#[derive(Debug)]
-pub enum ProbeError {
-    /// No virtio-blk function on the bus.
-    NoDevice,
-    /// Its registers' BAR could not be mapped.
-    Bar(BarError),
-    /// The PCI transport found no usable virtio 1.x capabilities.
-    Transport(VirtioPciError),
-    /// Feature negotiation or queue set-up failed.
-    Device(virtio_drivers::Error),
-}
-
-impl fmt::Display for ProbeError {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        match self {
-            Self::NoDevice => f.write_str("no virtio-blk device on the PCI bus"),
-            Self::Bar(error) => write!(f, "cannot map the virtio-blk registers: {error}"),
-            Self::Transport(error) => write!(f, "virtio-blk transport: {error}"),
-            Self::Device(error) => write!(f, "virtio-blk set-up: {error}"),
-        }
-    }
-}
-
-/// Why a read or write failed; the disk is usable afterwards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DiskError {
-    /// The buffer is empty or not a whole number of sectors.
-    BadLength(usize),
-    /// The DMA pool has no block for the request header or status.
-    Pool(PoolError),
-    /// The device or the queue refused or failed the request.
-    Device {
-        /// The first sector of the request.
-        sector: u64,
-        /// What `virtio-drivers` reported (`IoError` for a failed sector).
-        error: virtio_drivers::Error,
-    },
-}
-
-impl fmt::Display for DiskError {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        match self {
-            Self::BadLength(len) => {
-                write!(
-                    f,
-                    "a {len}-byte buffer is not a whole number of {SECTOR}-byte sectors"
-                )
-            }
-            Self::Pool(error) => write!(f, "no room for the request: {error}"),
-            Self::Device { sector, error } => {
-                write!(f, "the disk failed the request at sector {sector}: {error}")
-            }
-        }
-    }
-}
-
-impl From<PoolError> for DiskError {
-    fn from(error: PoolError) -> Self {
-        Self::Pool(error)
-    }
-}
 
 /// Requests, sectors and bytes the disk served.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -100,42 +41,24 @@ pub struct DiskStats {
     pub bytes_read: u64,
     /// Bytes written.
     pub bytes_written: u64,
+    /// Interrupts the device raised (0 when it is polled).
+    pub interrupts: u64,
+}
+
+/// What the driver and its interrupt handler share.
+struct Shared {
+    device: IrqMutex<VirtIOBlk<KernelHal, PciTransport>>,
+    interrupts: AtomicU64,
 }
 
 /// A virtio-blk disk.
 pub struct Disk {
-    device: IrqMutex<VirtIOBlk<KernelHal, PciTransport>>,
+    shared: Arc<Shared>,
     function: DeviceFunction,
     capacity: u64,
     requests: AtomicU64,
     bytes_read: AtomicU64,
     bytes_written: AtomicU64,
-}
-
-/// Finds the first virtio-blk function among `devices`, maps its BARs, enables it and sets
-/// the device up.
-pub fn probe(root: &mut PciRoot<PortCam>, devices: &[Device]) -> Result<Disk, ProbeError> {
-    let device = devices
-        .iter()
-        .find(|device| virtio_device_type(&device.info) == Some(DeviceType::Block))
-        .ok_or(ProbeError::NoDevice)?;
-    for bar in device.bars.iter().flatten() {
-        if bar.memory_address_size().is_some() {
-            bars::map(bar).map_err(ProbeError::Bar)?;
-        }
-    }
-    pci::enable(root, device.function);
-    let transport =
-        PciTransport::new::<KernelHal, _>(root, device.function).map_err(ProbeError::Transport)?;
-    let blk = VirtIOBlk::new(transport).map_err(ProbeError::Device)?;
-    Ok(Disk {
-        capacity: blk.capacity(),
-        device: IrqMutex::new(blk),
-        function: device.function,
-        requests: AtomicU64::new(0),
-        bytes_read: AtomicU64::new(0),
-        bytes_written: AtomicU64::new(0),
-    })
 }
 
 impl Disk {
@@ -155,6 +78,7 @@ impl Disk {
             requests: self.requests.load(Ordering::Relaxed),
             bytes_read: self.bytes_read.load(Ordering::Relaxed),
             bytes_written: self.bytes_written.load(Ordering::Relaxed),
+            interrupts: self.shared.interrupts.load(Ordering::Relaxed),
         }
     }
 
@@ -164,10 +88,11 @@ impl Disk {
         let mut header = DmaBox::new(&POOL, BlkReq::default())?;
         let mut status = DmaBox::new(&POOL, BlkResp::default())?;
         let failed = |error| DiskError::Device { sector, error };
+        let device = &self.shared.device;
         // SAFETY: header, buf and status stay borrowed, untouched, until the request is
         // completed below (the wait cannot be skipped).
         let token = unsafe {
-            self.device
+            device
                 .lock()
                 .read_blocks_nb(sector as usize, &mut header, buf, &mut status)
         }
@@ -175,7 +100,7 @@ impl Disk {
         self.wait(token);
         // SAFETY: the same buffers as for `read_blocks_nb`, and the device has used them.
         let done = unsafe {
-            self.device
+            device
                 .lock()
                 .complete_read_blocks(token, &header, buf, &mut status)
         };
@@ -189,9 +114,10 @@ impl Disk {
         let mut header = DmaBox::new(&POOL, BlkReq::default())?;
         let mut status = DmaBox::new(&POOL, BlkResp::default())?;
         let failed = |error| DiskError::Device { sector, error };
+        let device = &self.shared.device;
         // SAFETY: as in `read`.
         let token = unsafe {
-            self.device
+            device
                 .lock()
                 .write_blocks_nb(sector as usize, &mut header, buf, &mut status)
         }
@@ -199,7 +125,7 @@ impl Disk {
         self.wait(token);
         // SAFETY: as in `read`.
         let done = unsafe {
-            self.device
+            device
                 .lock()
                 .complete_write_blocks(token, &header, buf, &mut status)
         };
@@ -214,7 +140,7 @@ impl Disk {
 
     /// Waits until the device has used the request `token`.
     fn wait(&self, token: u16) {
-        while self.device.lock().peek_used() != Some(token) {
+        while self.shared.device.lock().peek_used() != Some(token) {
             core::hint::spin_loop();
         }
     }

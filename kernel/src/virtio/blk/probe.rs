@@ -1,0 +1,44 @@
+//! Finding the disk: the first virtio-blk function on the bus, its BARs mapped, memory
+//! decoding and bus mastering on, the device negotiated and its queue set up.
+
+use super::{Disk, ProbeError, Shared};
+use crate::pci::{self, bars, Device, PortCam};
+use crate::sync::IrqMutex;
+use crate::virtio::hal::KernelHal;
+use alloc::sync::Arc;
+use core::sync::atomic::AtomicU64;
+use virtio_drivers::device::blk::VirtIOBlk;
+use virtio_drivers::transport::pci::bus::PciRoot;
+use virtio_drivers::transport::pci::{virtio_device_type, PciTransport};
+use virtio_drivers::transport::DeviceType;
+
+/// Finds the first virtio-blk function among `devices`, maps its BARs, enables it and sets
+/// the device up.
+pub fn probe(root: &mut PciRoot<PortCam>, devices: &[Device]) -> Result<Disk, ProbeError> {
+    let device = devices
+        .iter()
+        .find(|device| virtio_device_type(&device.info) == Some(DeviceType::Block))
+        .ok_or(ProbeError::NoDevice)?;
+    for bar in device.bars.iter().flatten() {
+        if bar.memory_address_size().is_some() {
+            bars::map(bar).map_err(ProbeError::Bar)?;
+        }
+    }
+    pci::enable(root, device.function);
+    let transport =
+        PciTransport::new::<KernelHal, _>(root, device.function).map_err(ProbeError::Transport)?;
+    let blk = VirtIOBlk::new(transport).map_err(ProbeError::Device)?;
+    let capacity = blk.capacity();
+    let shared = Arc::new(Shared {
+        device: IrqMutex::new(blk),
+        interrupts: AtomicU64::new(0),
+    });
+    Ok(Disk {
+        shared,
+        function: device.function,
+        capacity,
+        requests: AtomicU64::new(0),
+        bytes_read: AtomicU64::new(0),
+        bytes_written: AtomicU64::new(0),
+    })
+}
