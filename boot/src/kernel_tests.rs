@@ -7,7 +7,7 @@
 //!       smp         ─▶ BIOS boot with 1, 2 and 4 CPUs; shootdown, lock_fairness with 4;
 //!                      mmio with 2
 //!       every other ─▶ BIOS boot, one CPU
-//!       virtio_blk, console ─▶ with a fresh scratch disk (virtio-blk), deleted afterwards
+//!       virtio_blk(_allocations), console ─▶ with a fresh scratch disk (virtio-blk), deleted afterwards
 //!   each boot counts as one test, `kernel::<target> (BIOS|UEFI)`; exit 33 passes
 //! ```
 
@@ -31,7 +31,7 @@ const CPU_COUNTS: &[(&str, &[u32])] = &[
 ];
 
 /// Kernel tests booted with a fresh scratch disk; every other test boots with none.
-const DISK_TESTS: &[&str] = &["virtio_blk", "console"];
+const DISK_TESTS: &[&str] = &["virtio_blk", "virtio_blk_allocations", "console"];
 
 /// The disk the kernel test `test` boots with.
 pub fn disk(test: &str) -> Disk {
