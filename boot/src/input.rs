@@ -18,7 +18,7 @@ use std::process::{Child, ChildStdin, Stdio};
 use std::sync::mpsc::Receiver;
 use std::thread::{self, JoinHandle};
 
-/// What the kernel prints once it takes serial input (`kernel/src/serial.rs`).
+/// What the kernel prints once it takes serial input (`kernel/src/serial/mod.rs`).
 pub const READY: &str = "COM1 receives input";
 
 /// The serial input of one boot.

@@ -26,6 +26,9 @@ pub struct IsaLine {
     pub active_low: bool,
     /// Whether the line is level-triggered (ISA lines are edge by default).
     pub level: bool,
+    /// Whether the MADT overrides the ISA defaults for this line (firmware
+    /// does for the IRQs it routes PCI interrupts to).
+    pub overridden: bool,
 }
 
 /// The machine, as the MADT describes it.
@@ -74,6 +77,7 @@ pub fn discover(rsdp: u64, physical_memory: VirtAddr) -> &'static Platform {
             gsi: line as u32,
             active_low: false,
             level: false,
+            overridden: false,
         });
         for source in apic.interrupt_source_overrides.iter() {
             if let Some(line) = isa.get_mut(usize::from(source.isa_source)) {
@@ -81,6 +85,7 @@ pub fn discover(rsdp: u64, physical_memory: VirtAddr) -> &'static Platform {
                     gsi: source.global_system_interrupt,
                     active_low: source.polarity == Polarity::ActiveLow,
                     level: source.trigger_mode == TriggerMode::Level,
+                    overridden: true,
                 };
             }
         }

@@ -5,19 +5,25 @@
 //! that an earlier interrupt allocated. All of it goes through the global
 //! allocator while the main loop may be allocating too: the heap lock keeps
 //! interrupts off while held, so a tick can only arrive between two heap calls.
+//!
+//! Every allocation here is fallible, as a driver's handler must be: when the
+//! heap refuses, the tick skips that work and counts the failure
+//! ([`allocation_failures`]) instead of aborting the kernel.
 
 use crate::sync::IrqMutex;
-use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicU64, Ordering};
 
 static TICKS: AtomicU64 = AtomicU64::new(0);
 static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+static ALLOCATION_FAILURES: AtomicU64 = AtomicU64::new(0);
 /// The TSC at the boot CPU's first tick, to measure how fast the TSC runs.
 static FIRST_TICK_TSC: AtomicU64 = AtomicU64::new(0);
 
+/// Words of the block kept from one interrupt to a later one.
+const KEPT_WORDS: usize = 32;
 /// A block kept from one interrupt to a later one.
-static KEPT: IrqMutex<Option<Box<[u64; 32]>>> = IrqMutex::new(None);
+static KEPT: IrqMutex<Vec<u64>> = IrqMutex::new(Vec::new());
 
 /// Timer interrupts handled so far.
 pub fn ticks() -> u64 {
@@ -27,6 +33,11 @@ pub fn ticks() -> u64 {
 /// Allocations the timer handler has made so far.
 pub fn allocations() -> u64 {
     ALLOCATIONS.load(Ordering::Relaxed)
+}
+
+/// Allocations the heap refused the timer handler (the work was skipped).
+pub fn allocation_failures() -> u64 {
+    ALLOCATION_FAILURES.load(Ordering::Relaxed)
 }
 
 /// TSC cycles per millisecond, measured against the boot CPU's timer since
@@ -60,7 +71,10 @@ pub(crate) fn tick() {
     }
     let tick = TICKS.fetch_add(1, Ordering::Relaxed) + 1;
     let len = (tick % 48 + 1) as usize;
-    let scratch: Vec<u64> = (0..len as u64).map(|i| i ^ tick).collect();
+    let Some(mut scratch) = vector_of(len) else {
+        return;
+    };
+    scratch.extend((0..len as u64).map(|i| i ^ tick));
     assert!(
         scratch
             .iter()
@@ -70,11 +84,28 @@ pub(crate) fn tick() {
     );
     let mut allocations = 1;
     if tick.is_multiple_of(16) {
-        let kept = Box::new([tick; 32]);
-        if let Some(old) = KEPT.lock().replace(kept) {
-            assert!(old.iter().all(|&v| v == old[0]), "kept timer box corrupted");
+        if let Some(mut kept) = vector_of(KEPT_WORDS) {
+            kept.resize(KEPT_WORDS, tick);
+            let old = core::mem::replace(&mut *KEPT.lock(), kept);
+            assert!(
+                old.iter().all(|&v| v == old[0]),
+                "kept timer block corrupted"
+            );
+            allocations += 1;
         }
-        allocations += 1;
     }
     ALLOCATIONS.fetch_add(allocations, Ordering::Relaxed);
+}
+
+/// An empty vector with room for `len` words, or `None` (counted) if the
+/// heap refuses.
+fn vector_of(len: usize) -> Option<Vec<u64>> {
+    let mut vector = Vec::new();
+    match vector.try_reserve_exact(len) {
+        Ok(()) => Some(vector),
+        Err(_) => {
+            ALLOCATION_FAILURES.fetch_add(1, Ordering::Relaxed);
+            None
+        }
+    }
 }

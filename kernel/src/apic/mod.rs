@@ -6,7 +6,7 @@
 //!   vector   source
 //!   32       local APIC timer, every CPU (TIMER_HZ)
 //!   32-47    legacy PICs, masked (only a spurious IRQ 7/15 can arrive)
-//!   48-63    I/O APIC lines, DEVICE_VECTOR_BASE + GSI (masked until routed)
+//!   48-71    I/O APIC inputs, DEVICE_VECTOR_BASE + GSI (masked until routed)
 //!   0xf0     IPI: wake from `hlt` (an idle CPU then runs posted work, `smp`)
 //!   0xf1     IPI: TLB shootdown (`tlb`)
 //!   0xf2     IPI: flush the heap's per-CPU caches (`allocator::flush`)
@@ -15,6 +15,7 @@
 
 pub mod io;
 pub mod local;
+mod pit;
 pub mod timer;
 
 use crate::platform::Platform;

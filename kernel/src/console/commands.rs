@@ -237,8 +237,8 @@ fn bench() {
 
 fn interrupts() {
     serial_println!("  line  interrupts");
-    for line in (0..irq::LINES as u8).filter(|&line| irq::count(line) > 0) {
-        serial_println!("  {line:>4}  {:>10}", irq::count(line));
+    for gsi in (0..irq::GSIS as u32).filter(|&gsi| irq::count(gsi) > 0) {
+        serial_println!("  {gsi:>4}  {:>10}", irq::count(gsi));
     }
     serial_println!(
         "  unhandled {}, spurious {}",

@@ -12,23 +12,29 @@
 //!                               └yes─► UART registers directly, no lock
 //! ```
 //!
-//! Input is interrupt-driven: [`start_receiving`] registers IRQ 4, whose
-//! handler moves every byte the UART holds into a buffer that grows from the
-//! heap, inside the handler; [`read_byte`] takes them out.
+//! Input is interrupt-driven: [`start_receiving`] registers IRQ 4 with the
+//! receiver as the handler's context; the handler moves every byte the UART
+//! holds into a bounded queue that grows from the heap, fallibly, inside the
+//! handler ([`Received`]); [`read_byte`] takes them out.
 //!
 //! ```text
-//!   byte arrives ─► IRQ 4 ─► on_receive: SERIAL lock, drain the UART ─► RECEIVED (VecDeque,
-//!                                                                        grows in the handler)
-//!   read_byte() ◄──────────────────────────────────────────────────────┘
+//!   byte arrives ─► IRQ 4 ─► on_receive(&Receiver): SERIAL lock, drain the
+//!                            UART ─► Received (at most RECEIVE_LIMIT bytes;
+//!                            what does not fit is dropped and counted)
+//!   read_byte() ◄────────────────────────────────────┘
 //! ```
 //!
 //! The UART is initialized without the driver's loopback self-test: that test
 //! waits, without a time limit, for its bytes to come back, and a kernel whose
 //! only output device hangs silently at its first line tells nobody anything.
 
-use crate::irq::{self, IrqError, Registration};
+mod received;
+
+pub use received::Received;
+
+use crate::irq::{self, Handled, IrqError, Registration};
 use crate::sync::IrqMutex;
-use alloc::collections::VecDeque;
+use alloc::sync::Arc;
 use core::fmt::{self, Write};
 use uart_16550::backend::PioBackend;
 use uart_16550::spec::registers::IER;
@@ -39,13 +45,19 @@ const COM1: u16 = 0x3f8;
 
 /// COM1's interrupt line.
 const COM1_IRQ: u8 = 4;
+/// Received bytes kept at most while nobody reads them.
+pub const RECEIVE_LIMIT: usize = 64 * 1024;
 
 /// COM1, initialized on first use.
 static SERIAL: IrqMutex<Option<Uart16550Tty<PioBackend>>> = IrqMutex::new(None);
-/// Bytes received and not read yet.
-static RECEIVED: IrqMutex<VecDeque<u8>> = IrqMutex::new(VecDeque::new());
-/// The receive interrupt's registration, kept for as long as the kernel runs.
-static RECEIVING: IrqMutex<Option<Registration>> = IrqMutex::new(None);
+/// The receive interrupt's registration and its context, kept for as long as
+/// the kernel runs.
+static RECEIVING: IrqMutex<Option<(Registration, Arc<Receiver>)>> = IrqMutex::new(None);
+
+/// The receive handler's context: what it received.
+struct Receiver {
+    received: IrqMutex<Received>,
+}
 
 /// Writes formatted text to COM1; used by [`serial_print!`] and the logger.
 ///
@@ -78,7 +90,12 @@ fn with_port<T>(f: impl FnOnce(&mut Uart16550Tty<PioBackend>) -> T) -> T {
 pub fn start_receiving() -> Result<(), IrqError> {
     let mut receiving = RECEIVING.lock();
     if receiving.is_none() {
-        *receiving = Some(irq::register(COM1_IRQ, on_receive)?);
+        let receiver = Arc::new(Receiver {
+            received: IrqMutex::new(Received::new(RECEIVE_LIMIT)),
+        });
+        let line = irq::isa_line(COM1_IRQ)?;
+        let registration = irq::register(line, receiver.clone(), on_receive)?;
+        *receiving = Some((registration, receiver));
         with_port(|port| port.inner_mut().enable_interrupts(IER::DATA_READY));
         // The host's test runner waits for this line before it types.
         log::info!("COM1 receives input (IRQ {COM1_IRQ})");
@@ -88,19 +105,31 @@ pub fn start_receiving() -> Result<(), IrqError> {
 
 /// The next received byte, if one is waiting.
 pub fn read_byte() -> Option<u8> {
-    RECEIVED.lock().pop_front()
+    let receiving = RECEIVING.lock();
+    let byte = receiving.as_ref()?.1.received.lock().pop();
+    byte
 }
 
-/// COM1's interrupt handler: moves every waiting byte into the buffer (which
-/// may grow, allocating from the heap here).
-fn on_receive() {
+/// Received bytes dropped because the queue was full or could not grow.
+pub fn dropped_bytes() -> u64 {
+    let receiving = RECEIVING.lock();
+    receiving
+        .as_ref()
+        .map_or(0, |(_, receiver)| receiver.received.lock().dropped())
+}
+
+/// COM1's interrupt handler: moves every waiting byte into the queue (which
+/// may grow, allocating from the heap here); its own if there was one.
+fn on_receive(receiver: &Receiver) -> Handled {
     let mut chunk = [0u8; 16];
+    let mut handled = Handled::NotMine;
     loop {
         let count = with_port(|port| port.inner_mut().receive_bytes(&mut chunk));
         if count == 0 {
-            return;
+            return handled;
         }
-        RECEIVED.lock().extend(&chunk[..count]);
+        handled = Handled::Mine;
+        receiver.received.lock().push(&chunk[..count]);
     }
 }
 
