@@ -6,7 +6,9 @@
 //!   read(sector, buf) ─► header, status: DmaBox from POOL (one 16-byte and one 1-byte block)
 //!                     ─► lock: read_blocks_nb ─► share(header, buf, status) ─► 3 descriptors,
 //!                        notify the device                                    (unlock)
-//!                     ─► wait until the used ring holds the token
+//!                     ─► wait until the used ring holds the token, asleep in `hlt`:
+//!                        the device raises INTx (level-triggered, maybe shared), the
+//!                        handler acknowledges it (reading the ISR lowers the line)
 //!                     ─► lock: complete_read_blocks ─► unshare (copy a bounce back) ─► status
 //! ```
 //!
@@ -20,6 +22,7 @@ pub use errors::{DiskError, ProbeError};
 pub use probe::probe;
 
 use super::hal::KernelHal;
+use crate::irq::{Handled, Registration};
 use crate::memory::dma_box::DmaBox;
 use crate::memory::dma_pool::POOL;
 use crate::sync::IrqMutex;
@@ -28,6 +31,7 @@ use core::sync::atomic::{AtomicU64, Ordering};
 use virtio_drivers::device::blk::{BlkReq, BlkResp, VirtIOBlk, SECTOR_SIZE};
 use virtio_drivers::transport::pci::bus::DeviceFunction;
 use virtio_drivers::transport::pci::PciTransport;
+use x86_64::instructions::interrupts;
 
 /// Bytes in a sector.
 pub const SECTOR: usize = SECTOR_SIZE;
@@ -51,8 +55,22 @@ struct Shared {
     interrupts: AtomicU64,
 }
 
+/// The disk's interrupt handler: acknowledges the device (which lowers the line) and
+/// leaves the completions to the waiters; another device's interrupt on a shared line is
+/// not ours.
+fn on_interrupt(shared: &Shared) -> Handled {
+    if shared.device.lock().ack_interrupt().is_empty() {
+        return Handled::NotMine;
+    }
+    shared.interrupts.fetch_add(1, Ordering::Relaxed);
+    Handled::Mine
+}
+
 /// A virtio-blk disk.
 pub struct Disk {
+    /// The interrupt handler, if the line could be registered (dropped first: it waits for
+    /// a handler running on another CPU before the device goes).
+    registration: Option<Registration>,
     shared: Arc<Shared>,
     function: DeviceFunction,
     capacity: u64,
@@ -138,10 +156,31 @@ impl Disk {
         bytes.fetch_add(moved.unwrap_or(0) as u64, Ordering::Relaxed);
     }
 
-    /// Waits until the device has used the request `token`.
+    /// Whether completions raise an interrupt (otherwise they are polled).
+    pub fn interrupt_driven(&self) -> bool {
+        self.registration.is_some()
+    }
+
+    /// Waits until the device has used the request `token`: asleep in `hlt` between
+    /// interrupts when the handler is registered and interrupts are on (checking with them
+    /// off, so none slips between the check and the `hlt`), spinning otherwise.
     fn wait(&self, token: u16) {
-        while self.shared.device.lock().peek_used() != Some(token) {
-            core::hint::spin_loop();
+        let sleep = self.registration.is_some() && interrupts::are_enabled();
+        loop {
+            if sleep {
+                interrupts::disable();
+            }
+            if self.shared.device.lock().peek_used() == Some(token) {
+                if sleep {
+                    interrupts::enable();
+                }
+                return;
+            }
+            if sleep {
+                interrupts::enable_and_hlt();
+            } else {
+                core::hint::spin_loop();
+            }
         }
     }
 }

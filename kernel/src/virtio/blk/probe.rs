@@ -1,7 +1,9 @@
 //! Finding the disk: the first virtio-blk function on the bus, its BARs mapped, memory
-//! decoding and bus mastering on, the device negotiated and its queue set up.
+//! decoding and bus mastering on, the device negotiated and its queue set up, and its
+//! INTx pin's line registered (level-triggered, shared with whoever else is on it).
 
-use super::{Disk, ProbeError, Shared};
+use super::{on_interrupt, Disk, ProbeError, Shared};
+use crate::irq;
 use crate::pci::{self, bars, Device, PortCam};
 use crate::sync::IrqMutex;
 use crate::virtio::hal::KernelHal;
@@ -33,7 +35,20 @@ pub fn probe(root: &mut PciRoot<PortCam>, devices: &[Device]) -> Result<Disk, Pr
         device: IrqMutex::new(blk),
         interrupts: AtomicU64::new(0),
     });
+    let registration = irq::pci_line(device.interrupt_line)
+        .and_then(|line| irq::register(line, shared.clone(), on_interrupt));
+    let registration = match registration {
+        Ok(registration) => Some(registration),
+        Err(error) => {
+            log::warn!(
+                "disk: no interrupt from line {} ({error}); polling for completions",
+                device.interrupt_line
+            );
+            None
+        }
+    };
     Ok(Disk {
+        registration,
         shared,
         function: device.function,
         capacity,

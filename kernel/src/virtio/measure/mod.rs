@@ -9,6 +9,11 @@
 //!           bytes, longest interrupts-off stretch (TSC cycles)
 //! ```
 
+mod pattern;
+mod report;
+
+pub use report::Report;
+
 use super::blk::{Disk, DiskError, SECTOR};
 use super::share;
 use crate::allocator::HEAP;
@@ -59,35 +64,6 @@ impl From<DiskError> for RoundTripError {
     }
 }
 
-/// What one round trip did.
-#[derive(Debug, Clone, Copy)]
-pub struct Report {
-    /// The buffer kind.
-    pub kind: BufferKind,
-    /// Requests made (writes and reads).
-    pub requests: u64,
-    /// Bytes moved (written plus read).
-    pub bytes: u64,
-    /// TSC cycles the requests took.
-    pub cycles: u64,
-    /// TSC cycles per millisecond (0 if not calibrated yet).
-    pub tsc_per_ms: u64,
-    /// Buffers shared with the device, and how many bounced.
-    pub shared: u64,
-    /// Of those, bounced through the pool.
-    pub bounced: u64,
-    /// DMA pool blocks allocated (headers, status bytes, bounces).
-    pub pool_allocations: u64,
-    /// Heap allocations the disk requests made: the boundary-tag heap's count less the
-    /// timer handler's allocations. `None` unless every allocation reaches that heap (the
-    /// `debug-heap` feature: no per-CPU magazine serves, so none goes uncounted).
-    pub heap_allocations: Option<u64>,
-    /// The heap's peak allocated bytes afterwards.
-    pub peak_heap_bytes: usize,
-    /// The longest stretch with interrupts off, in TSC cycles.
-    pub longest_off_cycles: u64,
-}
-
 /// Writes a pattern over `sectors` sectors from `first` in chunks of `chunk` bytes through
 /// a `kind` buffer, reads them back and checks them.
 pub fn round_trip(
@@ -114,6 +90,7 @@ pub fn round_trip(
         }
     };
     let (shared, bounced) = share::counts();
+    let interrupts_before = disk.stats().interrupts;
     let pool_before = POOL.counters().total_allocations;
     let heap_before = HEAP.heap().lock().counters().total_allocations;
     let timer_before = timer::allocations();
@@ -126,13 +103,13 @@ pub fn round_trip(
             let bytes = &mut buffer[..count as usize * SECTOR];
             match pass {
                 Pass::Write => {
-                    fill(bytes, start);
+                    pattern::fill(bytes, start);
                     disk.write(start, bytes)?;
                 }
                 Pass::Read => {
                     bytes.fill(0);
                     disk.read(start, bytes)?;
-                    check(bytes, start)?;
+                    pattern::check(bytes, start)?;
                 }
             }
             requests += 1;
@@ -147,6 +124,7 @@ pub fn round_trip(
         bytes: 2 * sectors * SECTOR as u64,
         cycles,
         tsc_per_ms: timer::tsc_per_ms().unwrap_or(0),
+        interrupts: disk.stats().interrupts - interrupts_before,
         shared: shared_after - shared,
         bounced: bounced_after - bounced,
         pool_allocations: POOL.counters().total_allocations - pool_before,
@@ -163,103 +141,4 @@ pub fn round_trip(
 enum Pass {
     Write,
     Read,
-}
-
-/// The pattern byte `offset` of sector `sector` holds.
-fn pattern(sector: u64, offset: usize) -> u8 {
-    (sector as u8).wrapping_mul(31) ^ (offset as u8) ^ (sector >> 8) as u8 ^ 0xa5
-}
-
-fn fill(bytes: &mut [u8], first: u64) {
-    for (index, byte) in bytes.iter_mut().enumerate() {
-        *byte = pattern(first + (index / SECTOR) as u64, index % SECTOR);
-    }
-}
-
-fn check(bytes: &[u8], first: u64) -> Result<(), RoundTripError> {
-    for (index, sector) in bytes.chunks(SECTOR).enumerate() {
-        let at = first + index as u64;
-        if sector.iter().enumerate().any(|(i, &b)| b != pattern(at, i)) {
-            return Err(RoundTripError::Mismatch { sector: at });
-        }
-    }
-    Ok(())
-}
-
-impl fmt::Display for Report {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        let requests = self.requests.max(1);
-        write!(
-            f,
-            "{:?} buffers: {} requests, {} KiB in {}; per request {} pool blocks, {} bounces \
-             ({} of {} buffers shared), {} heap allocations; peak heap {} KiB; longest \
-             interrupts-off stretch {} TSC cycles",
-            self.kind,
-            self.requests,
-            self.bytes / 1024,
-            Rates(self),
-            Ratio(self.pool_allocations, requests),
-            Ratio(self.bounced, requests),
-            self.bounced,
-            self.shared,
-            HeapAllocations(self.heap_allocations, requests),
-            self.peak_heap_bytes / 1024,
-            self.longest_off_cycles
-        )
-    }
-}
-
-/// The time taken and the rates, in TSC cycles alone before the TSC is calibrated.
-struct Rates<'a>(&'a Report);
-
-impl fmt::Display for Rates<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        let report = self.0;
-        match report.tsc_per_ms {
-            0 => write!(f, "{} TSC cycles (not calibrated yet)", report.cycles),
-            per_ms => {
-                let micros = (report.cycles * 1000 / per_ms).max(1);
-                write!(
-                    f,
-                    "{micros} us: {} KB/s, {} requests/s",
-                    report.bytes * 1000 / micros,
-                    report.requests * 1_000_000 / micros
-                )
-            }
-        }
-    }
-}
-
-/// `count / requests` with two decimals.
-struct Ratio(u64, u64);
-
-impl fmt::Display for Ratio {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        let Ratio(count, requests) = *self;
-        write!(
-            f,
-            "{}.{:02}",
-            count / requests,
-            count * 100 / requests % 100
-        )
-    }
-}
-
-/// Heap allocations per request, or why they are not counted.
-struct HeapAllocations(Option<u64>, u64);
-
-impl fmt::Display for HeapAllocations {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        match *self {
-            HeapAllocations(Some(count), requests) => {
-                write!(
-                    f,
-                    "{}.{:02}",
-                    count / requests,
-                    count * 100 / requests % 100
-                )
-            }
-            HeapAllocations(None, _) => f.write_str("uncounted (magazines; DEBUG_HEAP=1 counts)"),
-        }
-    }
 }
