@@ -42,7 +42,7 @@ impl fmt::Display for Report {
             f,
             "{:?} buffers: {} requests, {} KiB in {}; per request {} interrupts, {} pool \
              blocks, {} bounces ({} of {} buffers shared), {}; peak heap {} KiB; longest \
-             interrupts-off stretch {} TSC cycles",
+             interrupts-off stretch {}",
             self.kind,
             self.requests,
             self.bytes / 1024,
@@ -54,7 +54,7 @@ impl fmt::Display for Report {
             self.shared,
             HeapAllocations(self.heap_allocations, requests),
             self.peak_heap_bytes / 1024,
-            self.longest_off_cycles
+            Cycles(self.longest_off_cycles, self.tsc_per_ms)
         )
     }
 }
@@ -106,6 +106,20 @@ impl fmt::Display for HeapAllocations {
             }
             HeapAllocations(None, _) => {
                 f.write_str("heap allocations not counted (magazines hide them; DEBUG_HEAP=1)")
+            }
+        }
+    }
+}
+
+/// A number of TSC cycles, with microseconds once the TSC is calibrated.
+struct Cycles(u64, u64);
+
+impl fmt::Display for Cycles {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match *self {
+            Cycles(cycles, 0) => write!(f, "{cycles} TSC cycles"),
+            Cycles(cycles, per_ms) => {
+                write!(f, "{cycles} TSC cycles ({} us)", cycles * 1000 / per_ms)
             }
         }
     }
