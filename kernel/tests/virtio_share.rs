@@ -13,7 +13,7 @@ use alloc::alloc::{alloc_zeroed, dealloc};
 use alloc::vec::Vec;
 use core::alloc::Layout;
 use core::ptr::NonNull;
-use kernel::memory::dma_box::DmaBuf;
+use kernel::memory::dma_buf::DmaBuf;
 use kernel::memory::dma_pool::POOL;
 use kernel::memory::page_walk::translate;
 use kernel::memory::{self, PAGE_SIZE};

@@ -43,6 +43,7 @@ mod commit;
 pub mod counters;
 pub mod dma;
 pub mod dma_box;
+pub mod dma_buf;
 pub mod dma_pool;
 pub mod fault;
 pub mod frames;

@@ -11,6 +11,7 @@
 pub mod bars;
 pub mod config;
 pub mod device;
+mod listing;
 
 pub use config::PortCam;
 pub use device::{enumerate, Device};

@@ -16,7 +16,7 @@
 //! heap window are mapped on first touch, so `share` touches each page before it asks the
 //! page tables where the page lies.
 
-use crate::memory::dma_box::DmaBuf;
+use crate::memory::dma_buf::DmaBuf;
 use crate::memory::dma_pool::POOL;
 use crate::memory::translate::translate;
 use crate::memory::PAGE_SIZE;

@@ -15,23 +15,22 @@
 //! One request at a time per caller; several callers may have requests in flight (the queue
 //! holds five three-descriptor chains).
 
+mod completion;
 mod errors;
 mod probe;
 
 pub use errors::{DiskError, ProbeError};
 pub use probe::probe;
 
-use super::hal::KernelHal;
-use crate::irq::{Handled, Registration};
+use completion::Shared;
+
+use crate::irq::Registration;
 use crate::memory::dma_box::DmaBox;
 use crate::memory::dma_pool::POOL;
-use crate::sync::IrqMutex;
 use alloc::sync::Arc;
 use core::sync::atomic::{AtomicU64, Ordering};
-use virtio_drivers::device::blk::{BlkReq, BlkResp, VirtIOBlk, SECTOR_SIZE};
+use virtio_drivers::device::blk::{BlkReq, BlkResp, SECTOR_SIZE};
 use virtio_drivers::transport::pci::bus::DeviceFunction;
-use virtio_drivers::transport::pci::PciTransport;
-use x86_64::instructions::interrupts;
 
 /// Bytes in a sector.
 pub const SECTOR: usize = SECTOR_SIZE;
@@ -47,23 +46,6 @@ pub struct DiskStats {
     pub bytes_written: u64,
     /// Interrupts the device raised (0 when it is polled).
     pub interrupts: u64,
-}
-
-/// What the driver and its interrupt handler share.
-struct Shared {
-    device: IrqMutex<VirtIOBlk<KernelHal, PciTransport>>,
-    interrupts: AtomicU64,
-}
-
-/// The disk's interrupt handler: acknowledges the device (which lowers the line) and
-/// leaves the completions to the waiters; another device's interrupt on a shared line is
-/// not ours.
-fn on_interrupt(shared: &Shared) -> Handled {
-    if shared.device.lock().ack_interrupt().is_empty() {
-        return Handled::NotMine;
-    }
-    shared.interrupts.fetch_add(1, Ordering::Relaxed);
-    Handled::Mine
 }
 
 /// A virtio-blk disk.
@@ -154,34 +136,6 @@ impl Disk {
     fn count(&self, bytes: &AtomicU64, moved: Option<usize>) {
         self.requests.fetch_add(1, Ordering::Relaxed);
         bytes.fetch_add(moved.unwrap_or(0) as u64, Ordering::Relaxed);
-    }
-
-    /// Whether completions raise an interrupt (otherwise they are polled).
-    pub fn interrupt_driven(&self) -> bool {
-        self.registration.is_some()
-    }
-
-    /// Waits until the device has used the request `token`: asleep in `hlt` between
-    /// interrupts when the handler is registered and interrupts are on (checking with them
-    /// off, so none slips between the check and the `hlt`), spinning otherwise.
-    fn wait(&self, token: u16) {
-        let sleep = self.registration.is_some() && interrupts::are_enabled();
-        loop {
-            if sleep {
-                interrupts::disable();
-            }
-            if self.shared.device.lock().peek_used() == Some(token) {
-                if sleep {
-                    interrupts::enable();
-                }
-                return;
-            }
-            if sleep {
-                interrupts::enable_and_hlt();
-            } else {
-                core::hint::spin_loop();
-            }
-        }
     }
 }
 

@@ -2,7 +2,8 @@
 //! decoding and bus mastering on, the device negotiated and its queue set up, and its
 //! INTx pin's line registered (level-triggered, shared with whoever else is on it).
 
-use super::{on_interrupt, Disk, ProbeError, Shared};
+use super::completion::{on_interrupt, Shared};
+use super::{Disk, ProbeError};
 use crate::irq;
 use crate::pci::{self, bars, Device, PortCam};
 use crate::sync::IrqMutex;

@@ -17,7 +17,7 @@ pub use report::Report;
 use super::blk::{Disk, DiskError, SECTOR};
 use super::share;
 use crate::allocator::HEAP;
-use crate::memory::dma_box::DmaBuf;
+use crate::memory::dma_buf::DmaBuf;
 use crate::memory::dma_pool::POOL;
 use crate::sync::irq_off;
 use crate::timer;

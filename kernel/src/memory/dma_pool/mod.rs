@@ -17,52 +17,19 @@
 //! its run limit; past it, an allocation returns [`PoolError`] and nothing changes.
 //! [`DmaPool::shrink`] hands runs with no live block back to the frame allocator.
 
-use super::dma::{self, DmaBuffer, BELOW_4_GIB};
+mod growth;
+
 use crate::sync::IrqMutex;
 use core::alloc::Layout;
 use core::fmt;
 use core::ptr::NonNull;
-use heap::{AllocError, Counters, Heap, OutOfMemory, Span};
+use growth::{physical_in, RunGrowth};
+use heap::{Counters, Heap, Span};
 
 /// Runs a pool may hold at most.
 pub const MAX_RUNS: usize = 16;
 /// The size of a run when the request that grows the pool is smaller: 16 KiB.
 pub const RUN_BYTES: usize = 16 << 10;
-/// Bytes a run keeps for the heap's own words (alignment, end record) besides a block.
-const RUN_OVERHEAD: usize = 128;
-
-/// One physically contiguous run, claimed as an arena.
-struct Run {
-    buffer: DmaBuffer,
-    arena: Span,
-}
-
-/// The pool's out-of-memory hook: claims one more contiguous run, up to the limit.
-pub struct RunGrowth {
-    runs: [Option<Run>; MAX_RUNS],
-    limit: usize,
-}
-
-// SAFETY: the runs are owned DMA buffers; their spans point into them and move with them.
-unsafe impl Send for RunGrowth {}
-
-impl OutOfMemory for RunGrowth {
-    fn out_of_memory(heap: &mut Heap<Self>, layout: Layout) -> Result<(), AllocError> {
-        let limit = heap.hook.limit;
-        let slot = heap.hook.runs[..limit]
-            .iter()
-            .position(Option::is_none)
-            .ok_or(AllocError)?;
-        let bytes = RUN_BYTES.max(layout.size() + layout.align() + RUN_OVERHEAD);
-        let buffer = dma::allocate(bytes, BELOW_4_GIB).map_err(|_| AllocError)?;
-        let region = Span::from_base_size(buffer.as_ptr().as_ptr(), buffer.len());
-        // SAFETY: the run was just allocated for the pool and is kept in `runs` until the
-        // heap releases its arena (`shrink`) or the pool is dropped.
-        let arena = unsafe { heap.claim(region) }.map_err(|_| AllocError)?;
-        heap.hook.runs[slot] = Some(Run { buffer, arena });
-        Ok(())
-    }
-}
 
 /// Why the pool could not give a block.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,13 +136,4 @@ impl DmaPool {
     pub fn check(&self) -> Result<(), heap::CheckError> {
         self.heap.lock().check()
     }
-}
-
-/// The physical address of `virt` if one of `growth`'s runs holds it.
-fn physical_in(growth: &RunGrowth, virt: NonNull<u8>) -> Option<u64> {
-    let address = virt.as_ptr().addr();
-    growth.runs.iter().flatten().find_map(|run| {
-        let offset = address.checked_sub(run.buffer.as_ptr().as_ptr().addr())?;
-        (offset < run.buffer.len()).then(|| run.buffer.physical() + offset as u64)
-    })
 }
