@@ -21,7 +21,7 @@ use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use kernel::apic::io::{self, ACTIVE_LOW, LEVEL};
 use kernel::apic::timer::delay_us;
 use kernel::apic::{local, DEVICE_VECTOR_BASE};
-use kernel::irq::{self, Handled, IrqError, Line, Polarity, Trigger, MAX_SHARED};
+use kernel::irq::{self, Handled, IrqError, Line, Polarity, Trigger, MAX_SHARED, STORM};
 use kernel::{percpu, smp, timer};
 use x86_64::instructions::port::Port;
 
@@ -172,6 +172,30 @@ fn pci_lines_are_level_triggered() {
     );
     assert_eq!(entry & 0xff, u32::from(DEVICE_VECTOR_BASE) + IDLE_GSI);
     drop(registration);
+}
+
+#[test_case]
+fn a_level_line_nobody_claims_is_masked_not_served_for_ever() {
+    let device = Arc::new(Device::default());
+    let registration = irq::register(IDLE, device.clone(), count_call).expect("GSI 23");
+    let before = irq::count(IDLE_GSI);
+    // Each IPI is one unclaimed interrupt, as a stuck level line would give
+    // after every end of interrupt.
+    let mut sent = 0;
+    while io::redirection(IDLE_GSI) & io::MASKED == 0 {
+        assert!(
+            sent < 3 * STORM,
+            "{sent} unclaimed interrupts and still unmasked"
+        );
+        raise(IDLE_GSI, local::id());
+        sent += 1;
+    }
+    let taken = irq::count(IDLE_GSI) - before;
+    assert!(taken >= u64::from(STORM), "masked after {taken} interrupts");
+    drop(registration);
+    let again = irq::register(IDLE, device, count_call).expect("GSI 23 again");
+    assert_eq!(io::redirection(IDLE_GSI) & io::MASKED, 0, "routed anew");
+    drop(again);
 }
 
 /// COM1's registers: interrupt enable, interrupt identification, line status.

@@ -28,37 +28,22 @@
 //! waits, without a time limit, for its bytes to come back, and a kernel whose
 //! only output device hangs silently at its first line tells nobody anything.
 
+mod receive;
 mod received;
 
+pub use receive::{dropped_bytes, read_byte, start_receiving, RECEIVE_LIMIT};
 pub use received::Received;
 
-use crate::irq::{self, Handled, IrqError, Registration};
 use crate::sync::IrqMutex;
-use alloc::sync::Arc;
 use core::fmt::{self, Write};
 use uart_16550::backend::PioBackend;
-use uart_16550::spec::registers::IER;
 use uart_16550::{Config, Uart16550, Uart16550Tty};
 
 /// I/O port base of the first serial port (COM1).
 const COM1: u16 = 0x3f8;
 
-/// COM1's interrupt line.
-const COM1_IRQ: u8 = 4;
-/// Received bytes kept at most while nobody reads them.
-pub const RECEIVE_LIMIT: usize = 64 * 1024;
-
 /// COM1, initialized on first use.
 static SERIAL: IrqMutex<Option<Uart16550Tty<PioBackend>>> = IrqMutex::new(None);
-/// The receive interrupt's registration and its context, kept for as long as
-/// the kernel runs.
-static RECEIVING: IrqMutex<Option<(Registration, Arc<Receiver>)>> = IrqMutex::new(None);
-
-/// The receive handler's context: what it received.
-struct Receiver {
-    received: IrqMutex<Received>,
-}
-
 /// Writes formatted text to COM1; used by [`serial_print!`] and the logger.
 ///
 /// Panics if the UART rejects its configuration: without a serial port the
@@ -83,54 +68,6 @@ fn with_port<T>(f: impl FnOnce(&mut Uart16550Tty<PioBackend>) -> T) -> T {
         tty
     });
     f(port)
-}
-
-/// Turns on COM1's receive interrupt; from now on received bytes collect in
-/// a buffer for [`read_byte`]. Calling it again changes nothing.
-pub fn start_receiving() -> Result<(), IrqError> {
-    let mut receiving = RECEIVING.lock();
-    if receiving.is_none() {
-        let receiver = Arc::new(Receiver {
-            received: IrqMutex::new(Received::new(RECEIVE_LIMIT)),
-        });
-        let line = irq::isa_line(COM1_IRQ)?;
-        let registration = irq::register(line, receiver.clone(), on_receive)?;
-        *receiving = Some((registration, receiver));
-        with_port(|port| port.inner_mut().enable_interrupts(IER::DATA_READY));
-        // The host's test runner waits for this line before it types.
-        log::info!("COM1 receives input (IRQ {COM1_IRQ})");
-    }
-    Ok(())
-}
-
-/// The next received byte, if one is waiting.
-pub fn read_byte() -> Option<u8> {
-    let receiving = RECEIVING.lock();
-    let byte = receiving.as_ref()?.1.received.lock().pop();
-    byte
-}
-
-/// Received bytes dropped because the queue was full or could not grow.
-pub fn dropped_bytes() -> u64 {
-    let receiving = RECEIVING.lock();
-    receiving
-        .as_ref()
-        .map_or(0, |(_, receiver)| receiver.received.lock().dropped())
-}
-
-/// COM1's interrupt handler: moves every waiting byte into the queue (which
-/// may grow, allocating from the heap here); its own if there was one.
-fn on_receive(receiver: &Receiver) -> Handled {
-    let mut chunk = [0u8; 16];
-    let mut handled = Handled::NotMine;
-    loop {
-        let count = with_port(|port| port.inner_mut().receive_bytes(&mut chunk));
-        if count == 0 {
-            return handled;
-        }
-        handled = Handled::Mine;
-        receiver.received.lock().push(&chunk[..count]);
-    }
 }
 
 /// Writes to COM1 without taking the lock, for the panic path only: bytes may

@@ -17,9 +17,12 @@
 //! bootloader maps them write-back, so drivers use this window instead. Its
 //! page tables come from the page-table budget, checked before mapping.
 
-use super::run::{map_run, unmap_run};
+mod handle;
+
+pub use handle::Mmio;
+
+use super::run::map_run;
 use super::table_budget::TablesExhausted;
-use super::unmap::Owner;
 use super::window_space::{WindowSpace, GRANULES};
 use super::{MEMORY, PAGE_SIZE};
 use core::fmt;
@@ -39,6 +42,7 @@ const GRANULE: u64 = MMIO_WINDOW_SIZE / GRANULES as u64;
 /// Physical addresses x86_64 page tables can hold.
 const PHYSICAL_LIMIT: u64 = 1 << 52;
 
+/// Which granules of the window are in use (a guard granule after each mapping included).
 static SPACE: WindowSpace = WindowSpace::new();
 
 /// Why device memory could not be mapped.
@@ -74,56 +78,6 @@ impl fmt::Display for MmioError {
             }
             Self::NoPageTables(short) => write!(f, "no page tables for the MMIO window: {short}"),
         }
-    }
-}
-
-/// Device memory mapped uncached; unmapped (and shot down) on drop.
-#[derive(Debug)]
-pub struct Mmio {
-    virt: NonNull<u8>,
-    physical: u64,
-    len: usize,
-}
-
-// SAFETY: the handle owns its window range; registers may be reached from
-// any CPU (the driver decides how to share them).
-unsafe impl Send for Mmio {}
-// SAFETY: `&Mmio` only hands out the address.
-unsafe impl Sync for Mmio {}
-
-impl Mmio {
-    /// Where the physical address asked for is mapped.
-    pub fn as_ptr(&self) -> NonNull<u8> {
-        self.virt
-    }
-
-    /// The physical address asked for.
-    pub fn physical(&self) -> u64 {
-        self.physical
-    }
-
-    /// The bytes asked for.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Always false: a mapping has at least one byte.
-    pub fn is_empty(&self) -> bool {
-        false
-    }
-
-    /// Keeps the mapping for as long as the kernel runs (the APICs' registers).
-    pub fn leak(self) -> NonNull<u8> {
-        let virt = self.virt;
-        core::mem::forget(self);
-        virt
-    }
-
-    /// The first mapped page, the pages mapped, and the granules claimed.
-    fn extent(&self) -> (u64, usize, usize) {
-        let start = self.virt.as_ptr().addr() as u64 & !(PAGE_SIZE - 1);
-        let pages = (self.physical % PAGE_SIZE + self.len as u64).div_ceil(PAGE_SIZE);
-        (start, pages as usize, granules_for(pages))
     }
 }
 
@@ -168,25 +122,9 @@ pub unsafe fn map(physical: u64, size: u64) -> Result<Mmio, MmioError> {
         return Err(MmioError::NoPageTables(short));
     }
     let virt = core::ptr::with_exposed_provenance_mut::<u8>((start + offset) as usize);
-    Ok(Mmio {
-        virt: NonNull::new(virt).expect("the window is not null"),
-        physical,
-        len,
-    })
-}
-
-impl Drop for Mmio {
-    fn drop(&mut self) {
-        let (start, pages, granules) = self.extent();
-        {
-            let mut memory = MEMORY.lock();
-            let memory = memory
-                .as_mut()
-                .expect("MMIO mappings exist after memory::init");
-            unmap_run(memory, start, pages, Owner::Device);
-        }
-        SPACE.release(((start - MMIO_WINDOW_START) / GRANULE) as usize, granules);
-    }
+    let virt = NonNull::new(virt).expect("the window is not null");
+    // SAFETY: the granules and the mapping were made above for this handle.
+    Ok(unsafe { Mmio::new(virt, physical, len) })
 }
 
 /// Granules for `pages` pages and the guard granule after them.
