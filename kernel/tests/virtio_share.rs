@@ -202,3 +202,13 @@ fn queue_memory_is_zeroed_contiguous_and_comes_back() {
     assert_eq!(unsafe { KernelHal::dma_dealloc(physical, virt, 3) }, 0);
     assert_eq!(memory::MemoryReport::now().free_frames, before);
 }
+
+#[test_case]
+fn queue_memory_exhaustion_is_an_error_not_a_panic() {
+    let before = memory::MemoryReport::now().free_frames;
+    // 4 GiB of contiguous frames on a 512 MiB machine: `virtio-drivers` turns the 0 into
+    // its `Error::DmaError`.
+    let (physical, _) = KernelHal::dma_alloc(1 << 20, BufferDirection::Both);
+    assert_eq!(physical, 0);
+    assert_eq!(memory::MemoryReport::now().free_frames, before, "nothing kept");
+}
