@@ -210,5 +210,9 @@ fn queue_memory_exhaustion_is_an_error_not_a_panic() {
     // its `Error::DmaError`.
     let (physical, _) = KernelHal::dma_alloc(1 << 20, BufferDirection::Both);
     assert_eq!(physical, 0);
-    assert_eq!(memory::MemoryReport::now().free_frames, before, "nothing kept");
+    assert_eq!(
+        memory::MemoryReport::now().free_frames,
+        before,
+        "nothing kept"
+    );
 }
