@@ -102,11 +102,9 @@ const ROUND_TRIP_SECTORS: u64 = 2048;
 /// reads it back through a heap buffer of one sector, one of 16 KiB and a DMA pool buffer
 /// of 16 KiB, logging each round trip's figures.
 fn drive_the_disk() {
-    // SAFETY: the main job is the one place that configures PCI devices.
-    let mut root = unsafe { pci::root() };
-    let devices = pci::enumerate(&mut root);
-    pci::log_devices(&devices);
-    let disk = match blk::probe(&mut root, &devices) {
+    let devices = pci::devices();
+    pci::log_devices(devices);
+    let disk = match blk::probe(devices) {
         Ok(disk) => disk,
         Err(error) => {
             log::info!("disk: {error}; going on without one");

@@ -16,10 +16,8 @@ use virtio_drivers::transport::pci::bus::BarInfo;
 
 kernel::test_kernel!();
 
-fn devices() -> alloc::vec::Vec<Device> {
-    // SAFETY: the test is the one place configuring PCI devices.
-    let mut root = unsafe { pci::root() };
-    pci::enumerate(&mut root)
+fn devices() -> &'static [Device] {
+    pci::devices()
 }
 
 fn find(devices: &[Device], vendor: u16, device: u16) -> &Device {
@@ -37,10 +35,10 @@ fn find(devices: &[Device], vendor: u16, device: u16) -> &Device {
 #[test_case]
 fn the_i440fx_chipset_is_found_with_its_bars() {
     let devices = devices();
-    let host = find(&devices, 0x8086, 0x1237);
+    let host = find(devices, 0x8086, 0x1237);
     assert_eq!(format!("{}", host.function), "00:00.0");
     assert_eq!((host.info.class, host.info.subclass), (0x06, 0x00));
-    let vga = find(&devices, 0x1234, 0x1111);
+    let vga = find(devices, 0x1234, 0x1111);
     match vga.bars[0] {
         Some(BarInfo::Memory {
             size,
@@ -53,13 +51,13 @@ fn the_i440fx_chipset_is_found_with_its_bars() {
         }
         ref other => panic!("VGA BAR0 is {other:?}"),
     }
-    let ide = find(&devices, 0x8086, 0x7010);
+    let ide = find(devices, 0x8086, 0x7010);
     assert!(
         matches!(ide.bars[4], Some(BarInfo::IO { size: 16, .. })),
         "{:?}",
         ide.bars
     );
-    let nic = find(&devices, 0x8086, 0x100e);
+    let nic = find(devices, 0x8086, 0x100e);
     assert_eq!(nic.interrupt_pin, 1, "the NIC uses INTA#");
     assert!(
         nic.interrupt_line < 16,
@@ -75,7 +73,7 @@ fn the_i440fx_chipset_is_found_with_its_bars() {
 #[test_case]
 fn the_listing_reads_like_lspci() {
     let devices = devices();
-    let nic = format!("{}", find(&devices, 0x8086, 0x100e));
+    let nic = format!("{}", find(devices, 0x8086, 0x100e));
     assert!(
         nic.starts_with("00:03.0 8086:100e Ethernet controller (02.00.00) rev 03, INTA# line "),
         "{nic}"
@@ -89,13 +87,9 @@ fn the_listing_reads_like_lspci() {
 
 #[test_case]
 fn no_disk_is_an_error_the_kernel_goes_on_from() {
-    // SAFETY: the test is the one place configuring PCI devices.
-    let mut root = unsafe { pci::root() };
-    let devices = pci::enumerate(&mut root);
-    let error = blk::probe(&mut root, &devices)
-        .err()
-        .expect("no disk was attached");
+    let devices = pci::devices();
+    let error = blk::probe(devices).err().expect("no disk was attached");
     assert!(matches!(error, ProbeError::NoDevice));
     assert_eq!(format!("{error}"), "no virtio-blk device on the PCI bus");
-    pci::log_devices(&devices);
+    pci::log_devices(devices);
 }

@@ -18,10 +18,7 @@ kernel::test_kernel!();
 
 #[test_case]
 fn disk_requests_make_no_heap_allocation() {
-    // SAFETY: the test is the one place configuring PCI devices.
-    let mut root = unsafe { pci::root() };
-    let devices = pci::enumerate(&mut root);
-    let disk = blk::probe(&mut root, &devices).unwrap_or_else(|error| panic!("{error}"));
+    let disk = blk::probe(pci::devices()).unwrap_or_else(|error| panic!("{error}"));
     let runs = [
         (BufferKind::Heap, SECTOR),
         (BufferKind::Heap, 16 << 10),

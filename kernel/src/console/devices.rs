@@ -20,9 +20,7 @@ pub struct Devices {
 
 /// Prints every PCI function, `lspci` style.
 pub fn lspci() {
-    // SAFETY: enumeration only sizes BARs; the console configures no device meanwhile.
-    let mut root = unsafe { pci::root() };
-    for device in pci::enumerate(&mut root) {
+    for device in pci::devices() {
         serial_println!("{device}");
     }
 }
@@ -57,10 +55,7 @@ impl Devices {
     /// The disk, probed on first use.
     fn find(&mut self) -> Result<&Disk, String> {
         if self.disk.is_none() {
-            // SAFETY: the console is the one place configuring PCI devices.
-            let mut root = unsafe { pci::root() };
-            let devices = pci::enumerate(&mut root);
-            let disk = blk::probe(&mut root, &devices).map_err(|error| error.to_string())?;
+            let disk = blk::probe(pci::devices()).map_err(|error| error.to_string())?;
             self.disk = Some(disk);
         }
         Ok(self.disk.as_ref().expect("probed above"))

@@ -6,7 +6,7 @@
 //!   0xCFC ◄► the 32-bit register
 //! ```
 //!
-//! The two ports form one transaction, so every access holds [`PORTS`] from the address
+//! The two ports form one transaction, so every access holds `PORTS` from the address
 //! write to the data access (with interrupts off: a handler may read configuration space).
 //! QEMU's default `pc` machine (i440FX) has no ECAM window, and 256 bytes per function
 //! cover everything the kernel reads (the virtio capabilities sit in the first 256), so the

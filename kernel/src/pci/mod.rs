@@ -3,7 +3,8 @@
 //!
 //! ```text
 //!   root() ─► PciRoot<PortCam> (virtio-drivers' bus type over ports 0xCF8/0xCFC)
-//!   enumerate(&mut root) ─► [Device { function, info, bars, interrupt pin/line }]
+//!   devices() ─► enumerate once, on first use (BARs sized before any driver runs)
+//!             ─► &[Device { function, info, bars, interrupt pin/line }]
 //!   a driver: enable(&mut root, function) ─► memory decode + bus mastering on
 //!             bars::map(...) ─► its registers, uncached, in the MMIO window
 //! ```
@@ -16,7 +17,22 @@ mod listing;
 pub use config::PortCam;
 pub use device::{enumerate, Device};
 
+use alloc::vec::Vec;
+use spin::Once;
 use virtio_drivers::transport::pci::bus::{Command, DeviceFunction, PciRoot};
+
+/// The functions found by the first [`devices`] call.
+static DEVICES: Once<Vec<Device>> = Once::new();
+
+/// Every PCI function, enumerated on the first call. Enumerating sizes the BARs (decoding
+/// off meanwhile), so it happens once, before a driver gets a device to drive.
+pub fn devices() -> &'static [Device] {
+    DEVICES.call_once(|| {
+        // SAFETY: no driver runs yet (drivers find their devices through this function),
+        // and sizing BARs restores them.
+        enumerate(&mut unsafe { root() })
+    })
+}
 
 /// The PCI root complex of the machine.
 ///

@@ -5,19 +5,19 @@
 use super::completion::{on_interrupt, Shared};
 use super::{Disk, ProbeError};
 use crate::irq;
-use crate::pci::{self, bars, Device, PortCam};
+use crate::pci::{self, bars, Device};
 use crate::sync::IrqMutex;
 use crate::virtio::hal::KernelHal;
 use alloc::sync::Arc;
 use core::sync::atomic::AtomicU64;
 use virtio_drivers::device::blk::VirtIOBlk;
-use virtio_drivers::transport::pci::bus::PciRoot;
 use virtio_drivers::transport::pci::{virtio_device_type, PciTransport};
 use virtio_drivers::transport::DeviceType;
 
 /// Finds the first virtio-blk function among `devices`, maps its BARs, enables it and sets
-/// the device up.
-pub fn probe(root: &mut PciRoot<PortCam>, devices: &[Device]) -> Result<Disk, ProbeError> {
+/// the device up. Probing the same function again while a `Disk` drives it would reset
+/// the device under that `Disk`: drop the first one before.
+pub fn probe(devices: &[Device]) -> Result<Disk, ProbeError> {
     let device = devices
         .iter()
         .find(|device| virtio_device_type(&device.info) == Some(DeviceType::Block))
@@ -27,9 +27,11 @@ pub fn probe(root: &mut PciRoot<PortCam>, devices: &[Device]) -> Result<Disk, Pr
             bars::map(bar).map_err(ProbeError::Bar)?;
         }
     }
-    pci::enable(root, device.function);
-    let transport =
-        PciTransport::new::<KernelHal, _>(root, device.function).map_err(ProbeError::Transport)?;
+    // SAFETY: this probe is the one place configuring the function it drives.
+    let mut root = unsafe { pci::root() };
+    pci::enable(&mut root, device.function);
+    let transport = PciTransport::new::<KernelHal, _>(&mut root, device.function)
+        .map_err(ProbeError::Transport)?;
     let blk = VirtIOBlk::new(transport).map_err(ProbeError::Device)?;
     let capacity = blk.capacity();
     let shared = Arc::new(Shared {
