@@ -53,6 +53,7 @@ pub fn workspace_root() -> Result<PathBuf> {
 const FEATURE_TESTS: &[(&str, &str)] = &[
     ("debug-heap", "debug_heap"),
     ("debug-heap", "use_after_free"),
+    ("debug-heap", "virtio_blk_allocations"),
 ];
 
 /// Builds the kernel tests without running them; the smoke test comes first, then by name.

@@ -71,6 +71,13 @@ pub struct RunArgs {
     /// hypervisor, fair on bare metal).
     #[arg(long, value_enum)]
     pub lock: Option<LockKind>,
+    /// Attach this raw image as a virtio-blk disk (default: a fresh 8 MiB scratch image,
+    /// deleted after the run). The kernel writes to it.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_disk")]
+    pub disk: Option<PathBuf>,
+    /// Attach no virtio-blk disk.
+    #[arg(long)]
+    pub no_disk: bool,
     /// Extra arguments passed to QEMU as they are (after `--`).
     #[arg(last = true, value_name = "EXTRA_QEMU_ARGS")]
     pub qemu_args: Vec<String>,

@@ -7,12 +7,14 @@
 //!       smp         ─▶ BIOS boot with 1, 2 and 4 CPUs; shootdown, lock_fairness,
 //!                      lock_unfair, panic_stops_cpus with 4; mmio, irq, delay with 2
 //!       every other ─▶ BIOS boot, one CPU
+//!       virtio_blk(_allocations), console ─▶ with a fresh scratch disk (virtio-blk), deleted afterwards
 //!   each boot counts as one test, `kernel::<target> (BIOS|UEFI)`; exit 33 passes
 //!   (exit 35 for a scripted test that must fail, `scripted`)
 //! ```
 
 use crate::accel::Accelerator;
 use crate::cargo::{self, SMOKE_TEST};
+use crate::disk::Disk;
 use crate::image::Firmware;
 use crate::qemu;
 use crate::scripted;
@@ -33,6 +35,18 @@ const CPU_COUNTS: &[(&str, &[u32])] = &[
     ("irq", &[2]),
     ("delay", &[2]),
 ];
+
+/// Kernel tests booted with a fresh scratch disk; every other test boots with none.
+const DISK_TESTS: &[&str] = &["virtio_blk", "virtio_blk_allocations", "console"];
+
+/// The disk the kernel test `test` boots with.
+pub fn disk(test: &str) -> Disk {
+    if DISK_TESTS.contains(&test) {
+        Disk::Scratch
+    } else {
+        Disk::None
+    }
+}
 
 /// The CPU counts `test` boots with.
 fn cpu_counts(test: &str) -> &'static [u32] {
@@ -89,6 +103,7 @@ pub fn run(workspace: &Path, timeout_secs: Option<u64>, tally: &mut Tally) -> Re
                 memory_mib: session::DEFAULT_MEMORY_MIB,
                 cpus,
                 accelerator,
+                disk: disk(&test.name),
                 gdb_port: None,
                 extra_args: Vec::new(),
                 timeout_secs: Some(timeout),

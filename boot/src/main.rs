@@ -16,6 +16,7 @@
 mod accel;
 mod cargo;
 mod cli;
+mod disk;
 mod elf;
 mod grade;
 mod heapmap;
@@ -40,6 +41,7 @@ use accel::Accelerator;
 use anyhow::Result;
 use clap::Parser;
 use cli::{Action, Cli, GdbArgs, RunArgs};
+use disk::Disk;
 use image::Firmware;
 use input::Input;
 use session::BootRequest;
@@ -95,6 +97,11 @@ fn run(args: RunArgs) -> Result<u8> {
         memory_mib: args.memory,
         cpus: args.cpus,
         accelerator: Accelerator::detect(),
+        disk: match (args.disk, args.no_disk) {
+            (Some(file), _) => Disk::File(file),
+            (None, true) => Disk::None,
+            (None, false) => Disk::Scratch,
+        },
         gdb_port: None,
         extra_args: args
             .lock
@@ -136,6 +143,7 @@ fn gdb(args: GdbArgs) -> Result<u8> {
         memory_mib: args.memory,
         cpus: 1,
         accelerator: Accelerator::Tcg,
+        disk: Disk::None,
         gdb_port: Some(args.port),
         extra_args: Vec::new(),
         timeout_secs: None,

@@ -7,11 +7,13 @@
 //!       [-drive if=pflash,...OVMF_CODE (ro) -drive if=pflash,...vars copy (rw)]   (UEFI only)
 //!       -drive format=raw,snapshot=on,file=<image>       (writes go to a temporary overlay,
 //!                                                        so runs can share one image)
+//!       [-drive file=<disk>,if=none,id=scratch -device virtio-blk-pci,...]  (see `disk`)
 //!       [-gdb tcp::1234 -S]                            (halt, wait for gdb; `-s -S` on 1234)
 //!       [extra arguments]
 //! ```
 
 use crate::accel::Accelerator;
+use crate::disk;
 use anyhow::{bail, Result};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -33,6 +35,8 @@ pub struct QemuSetup {
     pub cpus: u32,
     /// KVM or TCG.
     pub accelerator: Accelerator,
+    /// The raw image attached as a virtio-blk device, if any.
+    pub disk: Option<PathBuf>,
     /// Start halted with a gdb server on this TCP port (`-gdb tcp::PORT -S`).
     pub gdb_port: Option<u16>,
     /// Arguments appended verbatim.
@@ -66,6 +70,9 @@ impl QemuSetup {
         }
         args.push("-drive".into());
         args.push(drive("format=raw,snapshot=on,file=", &self.image));
+        if let Some(image) = &self.disk {
+            args.extend(disk::qemu_args(image));
+        }
         if let Some(port) = self.gdb_port {
             args.extend(["-gdb".into(), format!("tcp::{port}").into(), "-S".into()]);
         }
@@ -107,6 +114,7 @@ mod tests {
             memory_mib: 512,
             cpus: 1,
             accelerator: Accelerator::Tcg,
+            disk: None,
             gdb_port: None,
             extra_args: vec!["-name".into(), "k".into()],
         }
@@ -143,6 +151,18 @@ mod tests {
             ..setup()
         });
         assert!(kvm.contains("-cpu host -smp 2 -drive"), "{kvm}");
+    }
+
+    #[test]
+    fn a_disk_follows_the_boot_image() {
+        let line = joined(&QemuSetup {
+            disk: Some("/tmp/d.img".into()),
+            ..setup()
+        });
+        assert!(
+            line.contains("file=k.bios.img -drive file=/tmp/d.img,format=raw,if=none,id=scratch -device virtio-blk-pci,drive=scratch,disable-legacy=on -name k"),
+            "{line}"
+        );
     }
 
     #[test]

@@ -7,12 +7,15 @@
 //!                                                         libtest arguments ignored
 //!   UEFI=1 in the environment                          ─▶ boot through UEFI instead of BIOS
 //!   SMP=n in the environment                           ─▶ n virtual CPUs (default 1)
+//!   a test that needs a disk (kernel_tests::disk), or a run ─▶ a fresh scratch disk
 //! ```
 
 use crate::accel::Accelerator;
 use crate::cli::RunnerArgs;
+use crate::disk::Disk;
 use crate::image::Firmware;
 use crate::input::Input;
+use crate::kernel_tests;
 use crate::scripted;
 use crate::session::{BootRequest, DEFAULT_MEMORY_MIB};
 use std::ffi::OsStr;
@@ -26,6 +29,10 @@ pub fn request(args: RunnerArgs) -> BootRequest {
         .and_then(|value| value.parse().ok())
         .unwrap_or(1);
     let accelerator = Accelerator::detect();
+    let test = is_test_executable(&args.executable)
+        .then(|| test_name(&args.executable))
+        .flatten();
+    let disk = test.map_or(Disk::Scratch, kernel_tests::disk);
     let (timeout_secs, extra_args) = if is_test_executable(&args.executable) {
         if !args.args.is_empty() {
             eprintln!(
@@ -44,6 +51,7 @@ pub fn request(args: RunnerArgs) -> BootRequest {
         memory_mib: DEFAULT_MEMORY_MIB,
         cpus,
         accelerator,
+        disk,
         gdb_port: None,
         extra_args,
         timeout_secs,

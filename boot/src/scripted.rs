@@ -32,7 +32,8 @@ const SCRIPTS: &[Script] = &[
     Script {
         test: "console",
         input: "help\nalloc 100\nalloc 5000 4096\nfill 1 171\ncheck\nfree 1\nfree 999\nbogus\n\
-                alloc 12x\nalloc 16 3\nfree\nstats\nmap\ncommit\nbench\nirq\ncpus\ntrim\nexit\n",
+                alloc 12x\nalloc 16 3\nfree\nstats\nmap\ncommit\nbench\nirq\ncpus\nlspci\ndisk\n\
+                disk 3\ndisk 99999999\ntrim\nexit\n",
         expected: &[
             "commands:",
             "block 1: 100 bytes at 0x",
@@ -51,6 +52,12 @@ const SCRIPTS: &[Script] = &[
             "allocate+free pairs of 64 bytes",
             "line  interrupts",
             "cpu  apic id  timer ticks  lock halts",
+            "00:00.0 8086:1237 host bridge",
+            "1af4:1042 SCSI storage controller",
+            "virtio-blk at 00:",
+            "round trip passed: Heap buffers: 64 requests, 256 KiB",
+            "sector 3: [",
+            "error: the disk failed the request at sector 99999999: I/O error",
             "trim gave back",
             "bye",
         ],

@@ -3,10 +3,11 @@
 //!
 //! ```text
 //!   BootRequest ─▶ QEMU on PATH? ─▶ OVMF + fresh vars (UEFI) ─▶ <ELF>.{bios,uefi}.img
-//!               ─▶ QemuSetup ─▶ supervise ─▶ Outcome { verdict, evidence }
+//!               ─▶ disk (a scratch image lives until QEMU is gone) ─▶ QemuSetup ─▶ supervise ─▶ Outcome { verdict, evidence }
 //! ```
 
 use crate::accel::Accelerator;
+use crate::disk::Disk;
 use crate::image::{self, Firmware};
 use crate::input::Input;
 use crate::ovmf::Ovmf;
@@ -32,6 +33,8 @@ pub struct BootRequest {
     pub cpus: u32,
     /// KVM or TCG.
     pub accelerator: Accelerator,
+    /// The disk attached as a virtio-blk device.
+    pub disk: Disk,
     /// Start halted and wait for gdb on this TCP port.
     pub gdb_port: Option<u16>,
     /// Extra QEMU arguments.
@@ -56,6 +59,8 @@ pub fn boot(request: &BootRequest) -> Result<Outcome> {
         }
     };
     let image = image::ensure_image(&request.kernel, request.firmware)?;
+    // Held until QEMU is gone: a scratch image is deleted when this drops.
+    let disk = request.disk.attach()?;
     let setup = QemuSetup {
         image: image.clone(),
         uefi_firmware: ovmf
@@ -64,6 +69,7 @@ pub fn boot(request: &BootRequest) -> Result<Outcome> {
         memory_mib: request.memory_mib,
         cpus: request.cpus,
         accelerator: request.accelerator,
+        disk: disk.as_ref().map(|disk| disk.path.clone()),
         gdb_port: request.gdb_port,
         extra_args: request.extra_args.clone(),
     };
@@ -79,6 +85,9 @@ pub fn boot(request: &BootRequest) -> Result<Outcome> {
         Some(path) => Some(create_log(path)?),
         None => None,
     };
+    if let Some(disk) = &disk {
+        eprintln!("boot: virtio-blk disk {}", disk.path.display());
+    }
     supervise(setup.command(), request.timeout_secs, log, &request.input)
 }
 

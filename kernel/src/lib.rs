@@ -38,6 +38,7 @@ pub mod irq;
 pub mod logger;
 pub mod memory;
 pub mod panic;
+pub mod pci;
 pub mod pic;
 pub mod platform;
 pub mod qemu;
@@ -48,6 +49,7 @@ pub mod sync;
 pub mod testing;
 pub mod timer;
 pub mod tlb;
+pub mod virtio;
 pub mod workload;
 pub mod xcall;
 

@@ -1,7 +1,9 @@
 //! The kernel binary: boots, starts every CPU, runs a driver-like workload on
 //! all of them until the heap has grown through page faults, has each CPU
 //! free half of another CPU's blocks, trims the heap (with TLB shootdowns),
-//! checks the heap and that no frame was lost, and exits QEMU. With the `heapmap` feature it prints
+//! checks the heap and that no frame was lost, and exits QEMU. Before the workload it lists
+//! the PCI devices and, when the runner attached a disk, drives it through virtio-blk and
+//! prints the measured figures. With the `heapmap` feature it prints
 //! a map of the heap after each of those three steps.
 #![no_std]
 #![no_main]
@@ -9,15 +11,16 @@
 use bootloader_api::{entry_point, BootInfo};
 use core::fmt;
 use kernel::allocator::HEAP;
-use kernel::arch::irq_off;
-use kernel::arch::percpu;
+use kernel::arch::{irq_off, percpu};
 use kernel::boot_info::MemorySummary;
 use kernel::heapmap;
 use kernel::memory::{self, MemoryReport};
 use kernel::qemu::{exit_qemu, ExitCode};
 use kernel::stats::{self, Snapshot};
+use kernel::virtio::blk;
+use kernel::virtio::measure::{self, BufferKind};
 use kernel::workload::every_cpu;
-use kernel::{allocator, smp, timer};
+use kernel::{allocator, pci, smp, timer};
 
 entry_point!(kernel_main, config = &kernel::BOOTLOADER_CONFIG);
 
@@ -41,6 +44,7 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
         started.micros
     );
     timer::start();
+    drive_the_disk();
     let at_start = Snapshot::now();
 
     let frames_at_start = frames_in_play();
@@ -89,6 +93,42 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
     log::info!("frames conserved: {frames_at_end} free or under heap pages, as at the start");
     log::info!("heap check passed; done");
     exit_qemu(ExitCode::Success)
+}
+
+/// Sectors each disk round trip writes and reads back: 1 MiB.
+const ROUND_TRIP_SECTORS: u64 = 2048;
+
+/// Lists the PCI devices; with a virtio-blk disk, writes a pattern over its first MiB and
+/// reads it back through a heap buffer of one sector, one of 16 KiB and a DMA pool buffer
+/// of 16 KiB, logging each round trip's figures.
+fn drive_the_disk() {
+    let devices = pci::devices();
+    pci::log_devices(devices);
+    let disk = match blk::probe(devices) {
+        Ok(disk) => disk,
+        Err(error) => {
+            log::info!("disk: {error}; going on without one");
+            return;
+        }
+    };
+    log::info!(
+        "disk: virtio-blk at {}, {} sectors ({} KiB)",
+        disk.function(),
+        disk.capacity(),
+        disk.capacity() / 2
+    );
+    let runs = [
+        (BufferKind::Heap, blk::SECTOR),
+        (BufferKind::Heap, 16 << 10),
+        (BufferKind::Pool, 16 << 10),
+    ];
+    for (kind, chunk) in runs {
+        let sectors = ROUND_TRIP_SECTORS.min(disk.capacity());
+        match measure::round_trip(&disk, 0, sectors, chunk, kind) {
+            Ok(report) => log::info!("disk round trip, {chunk}-byte requests: {report}"),
+            Err(error) => panic!("disk round trip with {chunk}-byte {kind:?} buffers: {error}"),
+        }
+    }
 }
 
 /// Frames either free or under a mapped heap page: constant while the heap

@@ -11,7 +11,7 @@ static INNER: IrqMutex<level::Driver, u32> = IrqMutex::new(0);
 
 kernel::must_panic!(
     "lock_order::a_lower_level_inside_a_higher_one",
-    "lock order: CPU 0 takes a driver lock (level 1) while holding a memory lock (level 5)",
+    "lock order: CPU 0 takes a driver lock (level 1) while holding a memory lock (level 8)",
     {
         // The right order passes.
         drop((INNER.lock(), OUTER.lock()));

@@ -1,6 +1,7 @@
 //! The console's commands: parse a line, act on the heap, answer in a line or
 //! a small table. Bad input gets a one-line `error:` and the console goes on.
 
+use super::devices::{self, Devices};
 use super::map;
 use crate::allocator::HEAP;
 use crate::arch::percpu;
@@ -25,6 +26,9 @@ commands:
   bench                  time 10000 allocate+free pairs
   irq                    interrupts per line
   cpus                   the CPUs: timer ticks, halts waiting for a lock
+  lspci                  the PCI functions: ids, class, BARs, interrupt pin and line
+  disk [SECTOR]          write and read back the virtio-blk disk's first 128 KiB, with
+                         the figures; with SECTOR, show its first 32 bytes
   exit                   leave QEMU (success)
   reboot                 reset the machine";
 
@@ -32,6 +36,7 @@ commands:
 #[derive(Default)]
 pub struct Session {
     blocks: Vec<Option<(NonNull<u8>, Layout)>>,
+    devices: Devices,
 }
 
 impl Session {
@@ -83,6 +88,14 @@ impl Session {
                 cpus();
                 Ok(())
             }
+            ("lspci", []) => {
+                devices::lspci();
+                Ok(())
+            }
+            ("disk", []) => self.devices.disk(None),
+            ("disk", [sector]) => {
+                number(sector).and_then(|sector| self.devices.disk(Some(sector as u64)))
+            }
             ("exit", []) => {
                 serial_println!("bye");
                 exit_qemu(ExitCode::Success)
@@ -90,7 +103,7 @@ impl Session {
             ("reboot", []) => reboot(),
             (
                 "help" | "stats" | "map" | "check" | "trim" | "commit" | "bench" | "irq" | "cpus"
-                | "exit" | "reboot" | "alloc" | "free" | "fill",
+                | "exit" | "reboot" | "alloc" | "free" | "fill" | "lspci" | "disk",
                 _,
             ) => Err(alloc::format!(
                 "wrong arguments for `{command}` (see `help`)"

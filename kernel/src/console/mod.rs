@@ -11,6 +11,7 @@
 //! command with its answer.
 
 mod commands;
+mod devices;
 mod map;
 
 use crate::{serial, serial_print, serial_println, timer};

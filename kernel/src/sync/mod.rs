@@ -21,16 +21,20 @@
 //!   level  name            locks                                   taken inside it
 //!   0      bench           benchmark heaps, their targets           heap
 //!   1      driver          a driver's registration (serial), tests' irq line, heap
-//!   2      irq line        irq::LINES[gsi], held while handlers run handler data, heap
-//!   3      handler data    serial receive buffer, timer samples     heap
-//!   4      heap            allocator::HEAP's heap and depot         memory (commit, faults)
-//!   5      memory          memory::MEMORY (frames, page tables)     window space, guards, shootdown
-//!   6      window space    the MMIO and DMA windows' bitmaps        —
-//!   7      stack guards    memory::guards                           —
-//!   8      io-apic         apic::io                                 —
-//!   9      pit             apic::pit (delays before calibration)    —
-//!   10     cross-CPU call  the shootdown initiator (xcall)          serial
-//!   11     serial          serial::SERIAL                           —
+//!   2      irq line        irq::LINES[gsi], held while handlers run device, handler data
+//!   3      device          virtio-blk's queues                       dma pool, heap
+//!   4      handler data    serial receive buffer, timer samples      heap
+//!   5      dma pool        memory::dma_pool's heap                   heap, memory
+//!   6      pci bars        pci::bars' mappings                       heap, memory
+//!   7      heap            allocator::HEAP's heap and depot          memory (commit, faults)
+//!   8      memory          memory::MEMORY (frames, page tables)      window space, shootdown
+//!   9      window space    the MMIO and DMA windows' bitmaps         —
+//!   10     stack guards    memory::guards                            —
+//!   11     io-apic         apic::io                                  —
+//!   12     pci config      pci::config's ports                       —
+//!   13     pit             apic::pit (delays before calibration)     —
+//!   14     cross-CPU call  the shootdown initiator (xcall)           serial
+//!   15     serial          serial::SERIAL                            —
 //! ```
 
 mod kind;

@@ -52,26 +52,35 @@ levels! {
     Driver = 1, "driver";
     /// One interrupt line's handlers (`irq`): held while they run.
     IrqLine = 2, "irq line";
+    /// A device's queues (virtio-blk), taken by requests and by the device's
+    /// interrupt handler; may allocate and share buffers.
+    Device = 3, "device";
     /// Data a handler shares with its driver (the serial receive buffer, the
     /// timer's samples), taken inside a handler; may allocate.
-    HandlerData = 3, "handler data";
+    HandlerData = 4, "handler data";
+    /// The DMA pool's heap; grows by claiming contiguous frames.
+    DmaPool = 5, "dma pool";
+    /// The PCI BAR mappings a driver keeps.
+    PciBars = 6, "pci bars";
     /// The kernel heap and its depot of magazines; may commit and fault.
-    Heap = 4, "heap";
+    Heap = 7, "heap";
     /// Frames and page tables (`memory::MEMORY`): the page-fault path.
-    Memory = 5, "memory";
+    Memory = 8, "memory";
     /// The MMIO and DMA windows' page bitmaps, claimed while the frames are
     /// taken.
-    WindowSpace = 6, "window space";
+    WindowSpace = 9, "window space";
     /// The stacks' guard pages, which the page-fault path looks up.
-    StackGuards = 7, "stack guards";
+    StackGuards = 10, "stack guards";
     /// The I/O APIC's registers.
-    IoApic = 8, "io-apic";
+    IoApic = 11, "io-apic";
+    /// PCI configuration space (ports 0xCF8/0xCFC: select, then access).
+    PciConfig = 12, "pci config";
     /// The PIT's one channel, for delays before the TSC is calibrated.
-    Pit = 9, "pit";
+    Pit = 13, "pit";
     /// One initiator of a cross-CPU call at a time (TLB shootdowns).
-    CrossCpuCall = 10, "cross-CPU call";
+    CrossCpuCall = 14, "cross-CPU call";
     /// The serial port: anything may print while holding anything else.
-    Serial = 11, "serial";
+    Serial = 15, "serial";
 }
 
 const BITS: u32 = 4;
