@@ -13,8 +13,9 @@
 #   make doc            rustdoc for the host crates and the kernel (warnings are errors),
 #                       and the docs/ book into target/book when mdbook is installed
 #   make book           the docs/ book into target/book/docs (installs mdbook when missing)
-#   make grade [SOLUTIONS=1]  score the graded exercises (docs/11); SOLUTIONS=1 grades the
-#                       reference solutions, which must score full marks
+#   make grade [SOLUTIONS=1] [EX=n]  score the graded exercises (docs/11); SOLUTIONS=1 grades
+#                       the reference solutions, which must score full marks; EX=n one exercise
+#   make grade CHEATS=1 try the known cheats on the grader: each must score 0
 #   make bench [QUICK=1] benchmarks on the host and in the kernel: tables, CSV, SVG plots
 #   make fuzz [FUZZ_SECONDS=600]  the heap's fuzz target for that long (cargo-fuzz), then
 #                       its line coverage of heap/src
@@ -102,7 +103,7 @@ book: toolchain
 
 # The graded exercises: host checks and kernel tests, a score per exercise and a total.
 grade: toolchain qemu boot
-	$(BOOT) grade $(if $(filter 1,$(SOLUTIONS)),--solutions)
+	$(BOOT) grade $(if $(filter 1,$(CHEATS)),--cheats,$(if $(filter 1,$(SOLUTIONS)),--solutions) $(if $(EX),--exercise $(EX)))
 
 # `compare` writes target/bench/host.csv fresh; the benches after it (bump; replay: traces
 # of real programs; drive: real Rust programs on each global allocator) append their rows.

@@ -118,6 +118,15 @@ pub struct GradeArgs {
     /// Grade the reference solutions (the `solutions` feature) instead of the stubs.
     #[arg(long)]
     pub solutions: bool,
+    /// Grade only this exercise (`1a`, `1b`, `2` … `5`).
+    #[arg(long, value_name = "NUMBER")]
+    pub exercise: Option<String>,
+    /// The git revision the checks must match (default: the tag `handout`, else HEAD).
+    #[arg(long, value_name = "REV")]
+    pub pristine: Option<String>,
+    /// Try the known cheats, each on its exercise; succeeds only if every one scores 0.
+    #[arg(long, conflicts_with_all = ["solutions", "exercise"])]
+    pub cheats: bool,
 }
 
 /// Options of `boot heapmap`.

@@ -76,8 +76,18 @@ fn execute(action: Action) -> Result<u8> {
             Ok(if all_passed { 0 } else { 1 })
         }
         Action::Grade(args) => {
-            let full_marks = grade::run(&cargo::workspace_root()?, args.solutions)?;
-            Ok(if full_marks { 0 } else { 1 })
+            let workspace = cargo::workspace_root()?;
+            let passed = if args.cheats {
+                grade::run_cheats(&workspace, args.pristine.as_deref())?
+            } else {
+                let options = grade::Options {
+                    solutions: args.solutions,
+                    exercise: args.exercise,
+                    pristine: args.pristine,
+                };
+                grade::run(&workspace, &options)?.1
+            };
+            Ok(if passed { 0 } else { 1 })
         }
         Action::Heapmap(args) => {
             for svg in heapmap::render_log(&args.log, &args.out)? {
