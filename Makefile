@@ -5,6 +5,7 @@
 #   make run [UEFI=1] [SMP=n]  boot the kernel in QEMU on n CPUs (default 4); exits with
 #                       the kernel's verdict
 #   make run HEAPMAP=1  the same, and draw the kernel's heap maps into target/heapmap/*.svg
+#                       (also when the run fails: the maps printed before the failure)
 #   make run DEBUG_HEAP=1  the same with the heap's misuse checks and poisoned frees
 #   make console        the heap console: an interactive prompt over the kernel heap
 #   make test           host tests (nightly feature, release, stable), Miri runs, lints,
@@ -49,8 +50,9 @@ RUN_ENV := $(if $(filter 1,$(DEBUG_HEAP)),CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS
 run: toolchain qemu boot
 	$(RUN_ENV) cargo kbuild --release $(if $(RUN_FEATURES),--features "$(RUN_FEATURES)")
 	$(if $(HEAPMAP_LOG),mkdir -p $(HEAPMAP_DIR))
-	$(BOOT) run $(BOOT_FLAGS) --cpus $(SMP) $(if $(HEAPMAP_LOG),--serial-log $(HEAPMAP_LOG)) $(KERNEL)
-	$(if $(HEAPMAP_LOG),$(BOOT) heapmap $(HEAPMAP_LOG) --out $(HEAPMAP_DIR))
+	status=0; $(BOOT) run $(BOOT_FLAGS) --cpus $(SMP) $(if $(HEAPMAP_LOG),--serial-log $(HEAPMAP_LOG)) $(KERNEL) || status=$$?; \
+	$(if $(HEAPMAP_LOG),$(BOOT) heapmap $(HEAPMAP_LOG) --out $(HEAPMAP_DIR) || [ $$status -ne 0 ];) \
+	exit $$status
 
 console: toolchain qemu boot
 	cargo kbuild --release --bin console

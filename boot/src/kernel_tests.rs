@@ -4,7 +4,8 @@
 //!   cargo ktest --no-run ─▶ [basic_boot, kernel, should_panic, …]
 //!   cargo ktest --no-run --features F --test T   for each test that needs a feature
 //!       basic_boot  ─▶ BIOS boot, UEFI boot    (the smoke test checks both firmware paths)
-//!       smp         ─▶ BIOS boot with 1, 2 and 4 CPUs; shootdown, lock_fairness with 4
+//!       smp         ─▶ BIOS boot with 1, 2 and 4 CPUs; shootdown, lock_fairness,
+//!                      memory_report with 4
 //!       every other ─▶ BIOS boot, one CPU
 //!   each boot counts as one test, `kernel::<target> (BIOS|UEFI)`; exit 33 passes
 //! ```
@@ -24,6 +25,7 @@ const CPU_COUNTS: &[(&str, &[u32])] = &[
     ("smp", &[1, 2, 4]),
     ("shootdown", &[4]),
     ("lock_fairness", &[4]),
+    ("memory_report", &[4]),
 ];
 
 /// The CPU counts `test` boots with.
