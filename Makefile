@@ -17,6 +17,8 @@
 #   make grade [SOLUTIONS=1] [EX=n]  score the graded exercises (docs/11); SOLUTIONS=1 grades
 #                       the reference solutions, which must score full marks; EX=n one exercise
 #   make grade CHEATS=1 try the known cheats on the grader: each must score 0
+#   make handout DIR=…  a student repository in DIR (new; fresh git history, tagged
+#                       `handout`): the stubs, the checks and the book, no solutions
 #   make bench [QUICK=1] benchmarks on the host and in the kernel: tables, CSV, SVG plots
 #   make fuzz [FUZZ_SECONDS=600]  the heap's fuzz target for that long (cargo-fuzz), then
 #                       its line coverage of heap/src
@@ -45,7 +47,7 @@ HEAPMAP_LOG := $(if $(filter 1,$(HEAPMAP)),$(HEAPMAP_DIR)/serial.log)
 RUN_FEATURES := $(strip $(if $(HEAPMAP_LOG),heapmap) $(if $(filter 1,$(DEBUG_HEAP)),debug-heap))
 RUN_ENV := $(if $(filter 1,$(DEBUG_HEAP)),CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true)
 
-.PHONY: run console test gdb doc book grade bench fuzz toolchain qemu boot kernel
+.PHONY: run console test gdb doc book grade handout bench fuzz toolchain qemu boot kernel
 
 run: toolchain qemu boot
 	$(RUN_ENV) cargo kbuild --release $(if $(RUN_FEATURES),--features "$(RUN_FEATURES)")
@@ -106,6 +108,10 @@ book: toolchain
 # The graded exercises: host checks and kernel tests, a score per exercise and a total.
 grade: toolchain qemu boot
 	$(BOOT) grade $(if $(filter 1,$(CHEATS)),--cheats,$(if $(filter 1,$(SOLUTIONS)),--solutions) $(if $(EX),--exercise $(EX)))
+
+handout: boot
+	@[ -n "$(DIR)" ] || { echo "make: say where: make handout DIR=../os-course"; exit 2; }
+	$(BOOT) handout $(DIR)
 
 # `compare` writes target/bench/host.csv fresh; the benches after it (bump; replay: traces
 # of real programs; drive: real Rust programs on each global allocator) append their rows.
