@@ -6,7 +6,8 @@
 //!   delete           ─▶ exercises/src/solutions/, kernel/src/exercises/solutions.rs
 //!   strip            ─▶ every `#[cfg(feature = "solutions")]` item (with its docs), every
 //!                       `#[cfg(not(feature = "solutions"))]` line, the `solutions` features
-//!   check            ─▶ no file still says `solutions` in code: else fail, DIR left for a look
+//!   check            ─▶ no source still names the solutions (boot/, which makes handouts,
+//!                       aside): else fail, DIR left for a look
 //!   git init, commit, tag `handout` ─▶ the revision `make grade` compares the checks with
 //! ```
 
@@ -72,7 +73,10 @@ pub fn write(workspace: &Path, dir: &Path) -> Result<()> {
         if stripped != text {
             fs::write(&file, &stripped)?;
         }
-        if stripped.contains("feature = \"solutions\"") || stripped.contains("solutions::") {
+        let code = !file.starts_with(dir.join("boot"));
+        if code
+            && (stripped.contains("feature = \"solutions\"") || stripped.contains("solutions::"))
+        {
             left.push(
                 file.strip_prefix(dir)
                     .unwrap_or(&file)
