@@ -6,6 +6,8 @@
 pub enum Checks {
     /// An integration test of the `exercises` crate.
     Host(&'static str),
+    /// An integration test of the `exercises` crate built in release (it times things).
+    HostRelease(&'static str),
     /// A kernel test, booted in QEMU with this many CPUs.
     Kernel(&'static str, u32),
 }
@@ -39,6 +41,13 @@ const HOST_BASE: &[&str] = &[
     "exercises/tests/common/mod.rs",
 ];
 const FIT: &[&str] = &["exercises/src/fit/mod.rs", "exercises/src/fit/simulate.rs"];
+const MALLOC: &[&str] = &[
+    "exercises/src/malloc/mod.rs",
+    "exercises/src/malloc/arena.rs",
+    "exercises/src/malloc/replay.rs",
+    "exercises/src/malloc/reference.rs",
+    "exercises/src/malloc/first_fit.rs",
+];
 const KERNEL_BASE: &[&str] = &[
     "kernel/Cargo.toml",
     "kernel/src/testing.rs",
@@ -112,6 +121,30 @@ pub const EXERCISES: &[Exercise] = &[
             &["kernel/src/exercises/cpu_cache.rs"],
         ],
         forbidden: &[],
+    },
+    Exercise {
+        number: "6",
+        title: "a malloc lab",
+        file: "exercises/src/malloc/student.rs",
+        points: 20,
+        checks: Checks::HostRelease("malloc_lab"),
+        guarded: &[&["exercises/tests/malloc_lab.rs"], HOST_BASE, MALLOC],
+        forbidden: &[
+            "heap",
+            "linked_list_allocator",
+            "OurHeap",
+            "FirstFit",
+            "reference",
+            "first_fit",
+            "alloc",
+            "System",
+            "GlobalAlloc",
+            "Vec",
+            "Box",
+            "HashMap",
+            "BTreeMap",
+            "String",
+        ],
     },
 ];
 

@@ -5,6 +5,7 @@
 //!   exercise ─▶ files its checks stand on == the handed-out copy?  no ─▶ 0 (pristine.rs)
 //!            ─▶ the student's file names a forbidden helper?       yes ─▶ 0 (forbidden.rs)
 //!            ─▶ host:   cargo test … --format json   ─▶ libtest's events   (host.rs)
+//!                       (--release for the malloc lab, which times allocators)
 //!               kernel: cargo ktest … (QEMU, n CPUs) ─▶ [i/n] markers + exit code (kernel.rs)
 //!            ─▶ score = points × passed / total, capped at points       (outcome.rs)
 //!   grade: 1a best fit ............ 3 of 3 checks  10.0/10   one line per exercise, then
@@ -119,9 +120,12 @@ fn grade(
         return Ok((Outcome::refused(0, why.clone()), why));
     }
     match exercise.checks {
-        Checks::Host(test) => {
+        Checks::Host(test) | Checks::HostRelease(test) => {
             let mut command = Command::new("cargo");
             command.args(["test", "-p", "exercises", "--test", test]);
+            if exercise.checks == Checks::HostRelease(test) {
+                command.arg("--release");
+            }
             if solutions {
                 command.args(["--features", "solutions"]);
             }
