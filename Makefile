@@ -7,6 +7,7 @@
 #   make run LOCK=fair|unfair  force the kernel's lock kind (default: unfair under a
 #                       hypervisor, fair on bare metal)
 #   make run HEAPMAP=1  the same, and draw the kernel's heap maps into target/heapmap/*.svg
+#                       (also when the run fails: the maps printed before the failure)
 #   make run DEBUG_HEAP=1  the same with the heap's misuse checks and poisoned frees
 #   make console        the heap console: an interactive prompt over the kernel heap
 #   make test           host tests (nightly feature, release, stable), Miri runs, lints,
@@ -16,8 +17,11 @@
 #   make doc            rustdoc for the host crates and the kernel (warnings are errors),
 #                       and the docs/ book into target/book when mdbook is installed
 #   make book           the docs/ book into target/book/docs (installs mdbook when missing)
-#   make grade [SOLUTIONS=1]  score the graded exercises (docs/11); SOLUTIONS=1 grades the
-#                       reference solutions, which must score full marks
+#   make grade [SOLUTIONS=1] [EX=n]  score the graded exercises (docs/11); SOLUTIONS=1 grades
+#                       the reference solutions, which must score full marks; EX=n one exercise
+#   make grade CHEATS=1 try the known cheats on the grader: each must score 0
+#   make handout DIR=…  a student repository in DIR (new; fresh git history, tagged
+#                       `handout`): the stubs, the checks and the book, no solutions
 #   make bench [QUICK=1] benchmarks on the host and in the kernel: tables, CSV, SVG plots
 #   make bench-locks [ROUNDS=n]  the in-kernel bench at 1, 2, 4 vCPUs with each lock kind
 #   make fuzz [FUZZ_SECONDS=600]  the heap's fuzz target for that long (cargo-fuzz), then
@@ -49,13 +53,14 @@ HEAPMAP_LOG := $(if $(filter 1,$(HEAPMAP)),$(HEAPMAP_DIR)/serial.log)
 RUN_FEATURES := $(strip $(if $(HEAPMAP_LOG),heapmap) $(if $(filter 1,$(DEBUG_HEAP)),debug-heap))
 RUN_ENV := $(if $(filter 1,$(DEBUG_HEAP)),CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true)
 
-.PHONY: run console test gdb doc book grade bench bench-locks fuzz toolchain qemu boot kernel
+.PHONY: run console test gdb doc book grade handout bench bench-locks fuzz toolchain qemu boot kernel
 
 run: toolchain qemu boot
 	$(RUN_ENV) cargo kbuild --release $(if $(RUN_FEATURES),--features "$(RUN_FEATURES)")
 	$(if $(HEAPMAP_LOG),mkdir -p $(HEAPMAP_DIR))
-	$(BOOT) run $(RUN_FLAGS) --cpus $(SMP) $(if $(HEAPMAP_LOG),--serial-log $(HEAPMAP_LOG)) $(KERNEL)
-	$(if $(HEAPMAP_LOG),$(BOOT) heapmap $(HEAPMAP_LOG) --out $(HEAPMAP_DIR))
+	status=0; $(BOOT) run $(RUN_FLAGS) --cpus $(SMP) $(if $(HEAPMAP_LOG),--serial-log $(HEAPMAP_LOG)) $(KERNEL) || status=$$?; \
+	$(if $(HEAPMAP_LOG),$(BOOT) heapmap $(HEAPMAP_LOG) --out $(HEAPMAP_DIR) || [ $$status -ne 0 ];) \
+	exit $$status
 
 console: toolchain qemu boot
 	cargo kbuild --release --bin console
@@ -120,7 +125,11 @@ book: toolchain
 
 # The graded exercises: host checks and kernel tests, a score per exercise and a total.
 grade: toolchain qemu boot
-	$(BOOT) grade $(if $(filter 1,$(SOLUTIONS)),--solutions)
+	$(BOOT) grade $(if $(filter 1,$(CHEATS)),--cheats,$(if $(filter 1,$(SOLUTIONS)),--solutions) $(if $(EX),--exercise $(EX)))
+
+handout: boot
+	@[ -n "$(DIR)" ] || { echo "make: say where: make handout DIR=../os-course"; exit 2; }
+	$(BOOT) handout $(DIR)
 
 # `compare` writes target/bench/host.csv fresh; the benches after it (bump; replay: traces
 # of real programs; drive: real Rust programs on each global allocator) append their rows.

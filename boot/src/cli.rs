@@ -40,6 +40,9 @@ pub enum Action {
     Test(TestArgs),
     /// Grade the exercises of docs/11-graded-exercises.md: a score per exercise and a total.
     Grade(GradeArgs),
+    /// Write a student repository (fresh history) with the stubs, checks and book, without
+    /// the reference solutions.
+    Handout(HandoutArgs),
     /// Draw the heap maps in a serial log (`heapmap begin` … `heapmap end`) as one SVG each.
     Heapmap(HeapmapArgs),
 }
@@ -153,6 +156,22 @@ pub struct GradeArgs {
     /// Grade the reference solutions (the `solutions` feature) instead of the stubs.
     #[arg(long)]
     pub solutions: bool,
+    /// Grade only this exercise (`1a`, `1b`, `2` … `5`).
+    #[arg(long, value_name = "NUMBER")]
+    pub exercise: Option<String>,
+    /// The git revision the checks must match (default: the tag `handout`, else HEAD).
+    #[arg(long, value_name = "REV")]
+    pub pristine: Option<String>,
+    /// Try the known cheats, each on its exercise; succeeds only if every one scores 0.
+    #[arg(long, conflicts_with_all = ["solutions", "exercise"])]
+    pub cheats: bool,
+}
+
+/// Options of `boot handout`.
+#[derive(Debug, Args)]
+pub struct HandoutArgs {
+    /// The new (or empty) directory to write the student repository into.
+    pub dir: PathBuf,
 }
 
 /// Options of `boot heapmap`.

@@ -5,7 +5,8 @@
 //!   cargo ktest --no-run --features F --test T   for each test that needs a feature
 //!       basic_boot  ─▶ BIOS boot, UEFI boot    (the smoke test checks both firmware paths)
 //!       smp         ─▶ BIOS boot with 1, 2 and 4 CPUs; shootdown, lock_fairness,
-//!                      lock_unfair, panic_stops_cpus with 4; mmio, irq, delay with 2
+//!                      lock_unfair, panic_stops_cpus, memory_report with 4; mmio, irq,
+//!                      delay with 2
 //!       every other ─▶ BIOS boot, one CPU
 //!       virtio_blk(_allocations), console ─▶ with a fresh scratch disk (virtio-blk), deleted afterwards
 //!   each boot counts as one test, `kernel::<target> (BIOS|UEFI)`; exit 33 passes
@@ -34,6 +35,7 @@ const CPU_COUNTS: &[(&str, &[u32])] = &[
     ("mmio", &[2]),
     ("irq", &[2]),
     ("delay", &[2]),
+    ("memory_report", &[4]),
 ];
 
 /// Kernel tests booted with a fresh scratch disk; every other test boots with none.

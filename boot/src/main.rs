@@ -8,6 +8,7 @@
 //!   boot test          ───▶ suite::run_all (host suites + kernel tests) ─▶ exit 0/1
 //!   boot heapmap <LOG> ───▶ heapmap::render_log ─▶ <DIR>/<label>.svg per map ─▶ exit 0
 //!   boot grade         ───▶ grade::run (each exercise's checks) ─▶ scores ─▶ exit 0/1
+//!   boot handout <DIR> ───▶ handout::write: a student repository without the solutions
 //! ```
 //!
 //! Build it with `cargo build --release -p boot` and run `target/release/boot` directly: it calls
@@ -19,6 +20,7 @@ mod cli;
 mod disk;
 mod elf;
 mod grade;
+mod handout;
 mod heapmap;
 mod host_suite;
 mod image;
@@ -78,8 +80,23 @@ fn execute(action: Action) -> Result<u8> {
             Ok(if all_passed { 0 } else { 1 })
         }
         Action::Grade(args) => {
-            let full_marks = grade::run(&cargo::workspace_root()?, args.solutions)?;
-            Ok(if full_marks { 0 } else { 1 })
+            let workspace = cargo::workspace_root()?;
+            let passed = if args.cheats {
+                grade::run_cheats(&workspace, args.pristine.as_deref())?
+            } else {
+                let options = grade::Options {
+                    solutions: args.solutions,
+                    exercise: args.exercise,
+                    pristine: args.pristine,
+                };
+                grade::run(&workspace, &options)?.1
+            };
+            Ok(if passed { 0 } else { 1 })
+        }
+        Action::Handout(args) => {
+            handout::write(&cargo::workspace_root()?, &args.dir)?;
+            eprintln!("boot: wrote the handout to {}", args.dir.display());
+            Ok(0)
         }
         Action::Heapmap(args) => {
             for svg in heapmap::render_log(&args.log, &args.out)? {

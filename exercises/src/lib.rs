@@ -7,6 +7,8 @@
 //!     best.rs         EXERCISE 1a: best fit
 //!     next.rs         EXERCISE 1b: next fit
 //!   size_classes.rs EXERCISE 2: a size-class front end over any allocator
+//!   malloc/         EXERCISE 6: the malloc lab (student.rs), its arena, replay and
+//!                   yardsticks
 //!   trace.rs        reading heap/benches/traces/*.trace.xz
 //!   solutions/      the reference solutions (feature `solutions`)
 //! ```
@@ -17,6 +19,7 @@
 //! crate.
 
 pub mod fit;
+pub mod malloc;
 pub mod size_classes;
 #[cfg(feature = "solutions")]
 mod solutions;

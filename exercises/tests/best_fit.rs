@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{chosen, holes, replay_checked};
+use common::{assert_same_choices, chosen, holes};
 use exercises::fit::BestFit;
 
 #[test]
@@ -36,10 +36,17 @@ fn best_fit_breaks_ties_by_address_and_grows_when_nothing_fits() {
 }
 
 #[test]
-fn best_fit_makes_only_best_choices_on_the_git_trace() {
-    replay_checked(BestFit, "git", |holes, size, _| {
-        (0..holes.len())
-            .filter(|&i| holes[i].size >= size)
-            .min_by_key(|&i| (holes[i].size, holes[i].start))
-    });
+fn best_fit_makes_the_rules_choices_on_the_git_trace() {
+    assert_same_choices(BestFit, "git", BEST_FIT_ON_GIT);
 }
+
+/// The digests of the reference solution's choices on the git trace
+/// (`common::choice_digests`).
+const BEST_FIT_ON_GIT: &[u64] = &[
+    0x3010_6e23_7bdf_3f6c,
+    0x39a6_fec7_36f3_0215,
+    0x5415_addf_f8af_5d2b,
+    0x3078_9a23_a694_26ab,
+    0x7ad8_2f80_1ff5_c1b5,
+    0xb580_63f0_fd86_4c89,
+];

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{chosen, holes, replay_checked};
+use common::{assert_same_choices, chosen, holes};
 use exercises::fit::{NextFit, Policy};
 
 #[test]
@@ -46,11 +46,17 @@ fn next_fit_wraps_around_and_grows_when_nothing_fits() {
 }
 
 #[test]
-fn next_fit_makes_only_next_fit_choices_on_the_git_trace() {
-    replay_checked(NextFit::default(), "git", |holes, size, last_end| {
-        let from = holes.partition_point(|hole| hole.end() <= last_end);
-        (from..holes.len())
-            .chain(0..from)
-            .find(|&i| holes[i].size >= size)
-    });
+fn next_fit_makes_the_rules_choices_on_the_git_trace() {
+    assert_same_choices(NextFit::default(), "git", NEXT_FIT_ON_GIT);
 }
+
+/// The digests of the reference solution's choices on the git trace
+/// (`common::choice_digests`).
+const NEXT_FIT_ON_GIT: &[u64] = &[
+    0x70b0_dfb4_5a9b_48b8,
+    0x5cbb_96bc_53b9_6e75,
+    0xac33_5787_0e62_f3ef,
+    0x971e_892b_de57_6255,
+    0x51bd_f914_824b_5189,
+    0xc2c6_2c9f_51e3_eec5,
+];

@@ -56,6 +56,7 @@ pub use locked::{LockedHeap, SpinLockedHeap};
 #[cfg(feature = "mmap")]
 pub use mmap::MmapGrow;
 pub use span::Span;
+pub use tags::size_classes;
 pub use tags::{
     AllocError, Arenas, CheckError, Chunk, Chunks, ClaimError, Counters, ExtendError, Heap, Rule,
     TruncateError, Truncated,

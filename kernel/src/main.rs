@@ -131,11 +131,9 @@ fn drive_the_disk() {
     }
 }
 
-/// Frames either free or under a mapped heap page: constant while the heap
-/// grows and shrinks, if no frame is lost.
+/// Frames either free or under a mapped heap page (`MemoryReport::frames_in_play`).
 fn frames_in_play() -> u64 {
-    let report = MemoryReport::now();
-    report.free_frames + report.mapped_pages
+    MemoryReport::now().frames_in_play()
 }
 
 /// Timer interrupts taken by each CPU, for the log.

@@ -1,9 +1,11 @@
 //! The in-QEMU test framework (`#![feature(custom_test_frameworks)]`).
 //!
 //! Each kernel test binary boots on its own. Its `#[test_case]` functions run
-//! one after another, each printing `name ... [ok]` over serial; the first
+//! one after another, each printing `[i/n] name ... [ok]` over serial; the first
 //! failure panics, prints `[failed]` and the panic message, and exits QEMU with
-//! the failure code. The runner on the host judges the whole boot by that code.
+//! the failure code. The runner on the host judges the whole boot by that code;
+//! `boot grade` also reads the `[i/n]` markers, which must come once each and in
+//! order, to know how far a failing boot got.
 
 use crate::qemu::{exit_qemu, ExitCode};
 use crate::{serial_print, serial_println};
@@ -11,13 +13,14 @@ use core::panic::PanicInfo;
 
 /// A function the test runner can call and name.
 pub trait Testable {
-    /// Runs the test, printing its name before and `[ok]` after.
-    fn run(&self);
+    /// Runs the test, the `number`th of `count`, printing its marker and name before
+    /// and `[ok]` after.
+    fn run(&self, number: usize, count: usize);
 }
 
 impl<T: Fn()> Testable for T {
-    fn run(&self) {
-        serial_print!("{} ... ", core::any::type_name::<T>());
+    fn run(&self, number: usize, count: usize) {
+        serial_print!("[{number}/{count}] {} ... ", core::any::type_name::<T>());
         self();
         serial_println!("[ok]");
     }
@@ -26,8 +29,8 @@ impl<T: Fn()> Testable for T {
 /// Runs every test of a test binary and exits QEMU with success.
 pub fn test_runner(tests: &[&dyn Testable]) -> ! {
     serial_println!("running {} tests", tests.len());
-    for test in tests {
-        test.run();
+    for (index, test) in tests.iter().enumerate() {
+        test.run(index + 1, tests.len());
     }
     serial_println!("test result: ok. {} passed; 0 failed", tests.len());
     exit_qemu(ExitCode::Success)

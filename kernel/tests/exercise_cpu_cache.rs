@@ -1,4 +1,4 @@
-//! Exercise 5, flushing per-CPU caches on trim (`kernel/src/exercises/cpu_cache.rs`): every
+//! Exercise 5, flushing per-CPU caches on trim (`kernel/src/exercises/trim.rs`): every
 //! CPU fills its cache, then the exercise's `trim` must leave every cache empty. Built only
 //! with the `exercises` feature and booted with 4 CPUs (`make grade`).
 #![no_std]
@@ -12,7 +12,8 @@ extern crate alloc;
 use alloc::vec::Vec;
 use core::alloc::Layout;
 use kernel::arch::percpu;
-use kernel::exercises::cpu_cache::{allocate, cached_on, free, trim};
+use kernel::exercises::cpu_cache::{allocate, cached_on, free};
+use kernel::exercises::trim::trim;
 use kernel::testing::check_heap;
 use kernel::{smp, timer};
 

@@ -14,6 +14,8 @@
 //!   `path/to/file.rs`, [text](link)  ─── the file exists (from the root or the chapter)
 //!   cargo test -p P --test T (sh)    ─── DIR/tests/T.rs exists, DIR package P's (kernel/ for
 //!                                       `cargo ktest`)
+//!   answer tables, numbers, counter  ─── computed from the code (answers.rs)
+//!   tables
 //! ```
 //!
 //! A format string matches when its literal pieces appear in order with anything in place
@@ -21,6 +23,7 @@
 //! own matches nothing (`"{}"` would match every line). Where output varies, chapters say so in prose; the
 //! check only asks that each quoted line could come from today's code.
 
+mod answers;
 mod literals;
 mod markdown;
 mod quotes;
@@ -150,6 +153,30 @@ fn named_test_targets_exist() {
     assert!(
         problems.is_empty(),
         "chapters run tests that are not there:\n  {}",
+        problems.join("\n  ")
+    );
+}
+
+#[test]
+fn answers_and_numbers_are_what_the_code_computes() {
+    let root = root();
+    let read = |name: &str| std::fs::read_to_string(root.join(name)).expect("a readable chapter");
+    let exercises = read("docs/06-exercises.md");
+    let mut problems = answers::exercise_2(&exercises);
+    problems.extend(answers::quoted_edits(&root, &exercises));
+    problems.extend(answers::chapter_9(&read("docs/09-allocator-designs.md")));
+    for document in documents(&root) {
+        let text = std::fs::read_to_string(&document).expect("a readable chapter");
+        let name = document.strip_prefix(&root).expect("under the root");
+        problems.extend(answers::counter_tables(
+            &root,
+            &name.display().to_string(),
+            &text,
+        ));
+    }
+    assert!(
+        problems.is_empty(),
+        "numbers the code does not give (fix the chapter, or the code):\n  {}",
         problems.join("\n  ")
     );
 }

@@ -1,35 +1,27 @@
-//! Segregated fit, the policy of our heap (`heap/src/tags/index/bins.rs`): holes are sorted into
-//! size classes, exact below 32 words and four per power of two above; a request takes the
-//! most recently freed hole of its own class if that one fits, else the most recently freed
-//! hole of the first class whose every hole is large enough, and only if there is none, a
-//! fitting hole of its own class. It approximates best fit at the cost of one bitmap search.
+//! Segregated fit, the policy of our heap (`heap/src/tags/index/bins.rs`): holes are sorted
+//! into our heap's bins (`heap::size_classes`: one per 16-byte granule below 512 bytes,
+//! four per power of two above); a request takes the most recently freed hole of its own
+//! bin if that one fits, else the most recently freed hole of the first bin whose every
+//! hole is large enough, and only if there is none, a fitting hole of its own bin. It
+//! approximates best fit at the cost of one bitmap search.
 
 use super::{Hole, Policy};
 use crate::NotDone;
+use heap::size_classes::{bin_of, first_fitting_bin, MIN_CHUNK};
 
-const WORD: u64 = 8;
-
-/// Segregated fit with our heap's size classes.
+/// Segregated fit with our heap's bins.
 #[derive(Debug, Default)]
 pub struct SegregatedFit;
 
-/// The size class of `size` bytes, as our heap's `bin_of` computes it.
-pub fn class_of(size: u64) -> u64 {
-    let words = size / WORD;
-    if words < 32 {
-        return words.saturating_sub(3);
-    }
-    let log = u64::from(words.ilog2());
-    29 + 4 * (log - 5) + ((words >> (log - 2)) & 3)
+/// `size` as a `usize`.
+fn bytes(size: u64) -> usize {
+    usize::try_from(size).expect("a simulated size fits a usize")
 }
 
-/// The first class whose every chunk holds `size` bytes.
-fn first_fitting_class(size: u64) -> u64 {
-    if size <= 32 * WORD {
-        class_of(size)
-    } else {
-        class_of(size - WORD) + 1
-    }
+/// The bin of a hole or block of `size` bytes (a multiple of 16), or `None` for a hole
+/// smaller than any chunk, which the simulator may leave but our heap never lists.
+fn class_of(size: u64) -> Option<usize> {
+    (bytes(size) >= MIN_CHUNK).then(|| bin_of(bytes(size)))
 }
 
 impl Policy for SegregatedFit {
@@ -38,7 +30,7 @@ impl Policy for SegregatedFit {
     }
 
     fn choose(&mut self, holes: &[Hole], size: u64) -> Result<Option<usize>, NotDone> {
-        let first = first_fitting_class(size);
+        let first = Some(first_fitting_bin(bytes(size)));
         let newest_in = |pick: &dyn Fn(&Hole) -> bool| {
             (0..holes.len())
                 .filter(|&i| pick(&holes[i]))
@@ -52,11 +44,11 @@ impl Policy for SegregatedFit {
         }
         let lowest = holes
             .iter()
-            .map(|hole| class_of(hole.size))
-            .filter(|&class| class >= first)
+            .filter_map(|hole| class_of(hole.size))
+            .filter(|&class| Some(class) >= first)
             .min();
         Ok(match lowest {
-            Some(class) => newest_in(&|hole| class_of(hole.size) == class),
+            Some(class) => newest_in(&|hole| class_of(hole.size) == Some(class)),
             None => newest_in(&|hole| class_of(hole.size) == own && hole.size >= size),
         })
     }

@@ -6,3 +6,6 @@ mod size_classes;
 
 pub(crate) use fit::{best_fit, next_fit};
 pub(crate) use size_classes::SizeClassesSolution;
+
+/// The malloc lab's reference solution: our heap over the arena.
+pub(crate) type MallocSolution = crate::malloc::OurHeap;

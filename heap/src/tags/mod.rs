@@ -29,6 +29,7 @@ mod errors;
 mod index;
 mod layout;
 mod ops;
+pub mod size_classes;
 
 pub use checking::check::{CheckError, Rule};
 pub use checking::walk::{Arenas, Chunk, Chunks};

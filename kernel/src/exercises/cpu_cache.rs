@@ -1,21 +1,18 @@
-//! EXERCISE 5: flush per-CPU caches on trim. A small per-CPU cache sits in front of the
-//! heap, the way a magazine layer does: each CPU keeps a few freed small blocks per size
-//! class, touched only by that CPU with interrupts off, so allocating from it takes no
-//! lock. Blocks waiting in a cache are allocated as far as the heap knows, so they pin the
-//! arena: a trim must first make every CPU give its cached blocks back.
+//! The per-CPU cache of exercise 5 (the exercise itself is `trim.rs`). A small per-CPU
+//! cache sits in front of the heap, the way a magazine layer does: each CPU keeps a few
+//! freed small blocks per size class, touched only by that CPU with interrupts off, so
+//! allocating from it takes no lock. Blocks waiting in a cache are allocated as far as the
+//! heap knows, so they pin the arena: a trim must first make every CPU give its cached
+//! blocks back, and only a CPU can empty its own cache ([`flush_this_cpu`]): the caches
+//! are private to this module.
 //!
 //! ```text
 //!   CPU 0: [class 0: b b] [class 1: b] …     CPU 1: [class 0: b] …      (no lock)
-//!          │ flush_this_cpu (only the CPU itself may)
+//!          │ flush_this_cpu (only the CPU itself can)
 //!          ▼
 //!   HEAP ◄─ every cached block ─ then allocator::trim()
 //! ```
-//!
-//! Write [`trim`]: have every online CPU run [`flush_this_cpu`] (`crate::smp::run_on_all`),
-//! then trim the heap (`crate::allocator::trim`) and return what it did.
 
-use super::NotDone;
-use crate::allocator::Trimmed;
 use crate::arch::irq_off;
 use crate::arch::percpu::{self, MAX_CPUS};
 use alloc::alloc::{alloc, dealloc};
@@ -134,18 +131,4 @@ pub fn flush_this_cpu() -> usize {
 /// Blocks waiting in CPU `cpu`'s cache.
 pub fn cached_on(cpu: usize) -> usize {
     CACHED[cpu].load(Ordering::Relaxed)
-}
-
-/// Flushes every CPU's cache, each on its own CPU, then trims the heap.
-#[cfg(not(feature = "solutions"))]
-pub fn trim() -> Result<Trimmed, NotDone> {
-    Err(NotDone(
-        "cpu cache: write `trim` in kernel/src/exercises/cpu_cache.rs",
-    ))
-}
-
-/// Flushes every CPU's cache, each on its own CPU, then trims the heap.
-#[cfg(feature = "solutions")]
-pub fn trim() -> Result<Trimmed, NotDone> {
-    Ok(super::solutions::flush_and_trim())
 }

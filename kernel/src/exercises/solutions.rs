@@ -1,20 +1,19 @@
-//! The reference solution of the page walk (feature `solutions`).
+//! The reference solutions of the kernel exercises (feature `solutions`).
 
 use super::walk::Walked;
 use alloc::string::String;
-use x86_64::registers::control::Cr3;
 use x86_64::structures::paging::page_table::{PageTableEntry, PageTableFlags};
 use x86_64::{PhysAddr, VirtAddr};
 
-/// The walk: four levels from CR3, stopping early at a huge page.
-pub(super) fn walk(virt: VirtAddr) -> Option<Walked> {
+/// The walk: four levels from `root`, stopping early at a huge page.
+pub(super) fn walk(root: PhysAddr, virt: VirtAddr) -> Option<Walked> {
     let physical_memory = crate::memory::physical_memory();
-    let mut table = Cr3::read().0.start_address();
+    let mut table = root;
     for level in (1..=4u32).rev() {
         let shift = 12 + 9 * (level - 1);
         let index = (virt.as_u64() >> shift) & 0x1ff;
         let entry_address = physical_memory + table.as_u64() + index * 8;
-        // SAFETY: `table` is a live page table (CR3, then a present entry's target), mapped
+        // SAFETY: `table` is a page table (the root, then a present entry's target), mapped
         // through the physical-memory window; the entry is read by value.
         let entry = unsafe { entry_address.as_ptr::<PageTableEntry>().read_volatile() };
         let flags = entry.flags();

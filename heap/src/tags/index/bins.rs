@@ -124,20 +124,20 @@ fn split_bin(size: usize) -> usize {
     (4 * log as usize + top).wrapping_sub(SPLIT_BIAS)
 }
 
+/// The smallest chunk size, in bytes, that bin `bin` holds (`bin < BIN_COUNT`).
+pub(crate) fn bin_floor(bin: usize) -> usize {
+    if bin < EXACT_BINS {
+        (bin + MIN_GRANULES) * GRANULE
+    } else {
+        let log = (bin - EXACT_BINS) / 4 + FIRST_SPLIT_LOG as usize;
+        let quarter = (bin - EXACT_BINS) % 4;
+        ((4 + quarter) << (log - 2)) * GRANULE
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The smallest chunk size, in bytes, that bin `bin` holds.
-    fn bin_floor(bin: usize) -> usize {
-        if bin < EXACT_BINS {
-            (bin + MIN_GRANULES) * GRANULE
-        } else {
-            let log = (bin - EXACT_BINS) / 4 + FIRST_SPLIT_LOG as usize;
-            let quarter = (bin - EXACT_BINS) % 4;
-            ((4 + quarter) << (log - 2)) * GRANULE
-        }
-    }
 
     #[test]
     fn bins_partition_sizes_in_order() {

@@ -1,0 +1,76 @@
+//! The lab's arena: one fixed block of memory with a break that only goes up.
+//!
+//! ```text
+//!   base                      break                                  base + capacity
+//!   | handed out by sbrk ...  |  not yet handed out .................. |
+//!   sbrk(n): the old break, and the break n bytes higher (n a multiple of 16)
+//! ```
+
+use super::ALIGN;
+use core::ptr::NonNull;
+
+/// Memory for one allocator, handed out from the bottom up.
+pub struct Arena {
+    memory: Vec<u128>,
+    brk: usize,
+}
+
+impl Arena {
+    /// An arena of `capacity` bytes (rounded up to 16), none handed out yet.
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            memory: vec![0; capacity.div_ceil(ALIGN)],
+            brk: 0,
+        }
+    }
+
+    /// An arena of `capacity` bytes whose every page has been written, so that a timed
+    /// replay measures the allocator, not the operating system mapping fresh pages.
+    pub fn touched(capacity: usize) -> Self {
+        let mut arena = Self::new(capacity);
+        for word in arena.memory.iter_mut().step_by(256) {
+            // SAFETY: a word of the arena's own memory; volatile, so that the write (of
+            // the zero calloc already put there) is not optimized away.
+            unsafe { core::ptr::write_volatile(word, 0) };
+        }
+        arena
+    }
+
+    /// The first byte of the arena.
+    pub fn base(&mut self) -> NonNull<u8> {
+        NonNull::from(self.memory.as_mut_slice()).cast()
+    }
+
+    /// Bytes handed out so far: the break, from the base. It never comes down.
+    pub fn brk(&self) -> usize {
+        self.brk
+    }
+
+    /// Bytes the arena holds.
+    pub fn capacity(&self) -> usize {
+        self.memory.len() * ALIGN
+    }
+
+    /// Hands out the next `bytes` bytes (rounded up to 16): their start (the old break),
+    /// or `None` if the arena has no more.
+    pub fn sbrk(&mut self, bytes: usize) -> Option<NonNull<u8>> {
+        let end = self.brk.checked_add(bytes.next_multiple_of(ALIGN))?;
+        if end > self.capacity() {
+            return None;
+        }
+        let start = self.brk;
+        self.brk = end;
+        // SAFETY: `start` is at most the capacity: inside the memory or one past it.
+        Some(unsafe { self.base().add(start) })
+    }
+
+    /// Whether `[block, block + size)` lies below the break.
+    pub fn holds(&mut self, block: NonNull<u8>, size: usize) -> bool {
+        let base = self.base().as_ptr().addr();
+        let start = block.as_ptr().addr();
+        start >= base
+            && start
+                .checked_add(size)
+                .is_some_and(|end| end <= base + self.brk)
+    }
+}
