@@ -9,6 +9,7 @@
 //!                      delay with 2
 //!       every other ─▶ BIOS boot, one CPU
 //!       virtio_blk(_allocations), console ─▶ with a fresh scratch disk (virtio-blk), deleted afterwards
+//!       virtio_blk_shared ─▶ with two, whose devices share one interrupt line
 //!   each boot counts as one test, `kernel::<target> (BIOS|UEFI)`; exit 33 passes
 //!   (exit 35 for a scripted test that must fail, `scripted`)
 //! ```
@@ -41,9 +42,14 @@ const CPU_COUNTS: &[(&str, &[u32])] = &[
 /// Kernel tests booted with a fresh scratch disk; every other test boots with none.
 const DISK_TESTS: &[&str] = &["virtio_blk", "virtio_blk_allocations", "console"];
 
+/// The kernel test booted with two scratch disks on one interrupt line.
+const SHARED_LINE_TEST: &str = "virtio_blk_shared";
+
 /// The disk the kernel test `test` boots with.
 pub fn disk(test: &str) -> Disk {
-    if DISK_TESTS.contains(&test) {
+    if test == SHARED_LINE_TEST {
+        Disk::SharedPair
+    } else if DISK_TESTS.contains(&test) {
         Disk::Scratch
     } else {
         Disk::None

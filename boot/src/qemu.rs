@@ -7,7 +7,7 @@
 //!       [-drive if=pflash,...OVMF_CODE (ro) -drive if=pflash,...vars copy (rw)]   (UEFI only)
 //!       -drive format=raw,snapshot=on,file=<image>       (writes go to a temporary overlay,
 //!                                                        so runs can share one image)
-//!       [-drive file=<disk>,if=none,id=scratch -device virtio-blk-pci,...]  (see `disk`)
+//!       [-drive file=<disk>,if=none,id=scratchN -device virtio-blk-pci,...]  (see `disk`)
 //!       [-gdb tcp::1234 -S]                            (halt, wait for gdb; `-s -S` on 1234)
 //!       [extra arguments]
 //! ```
@@ -35,8 +35,8 @@ pub struct QemuSetup {
     pub cpus: u32,
     /// KVM or TCG.
     pub accelerator: Accelerator,
-    /// The raw image attached as a virtio-blk device, if any.
-    pub disk: Option<PathBuf>,
+    /// Raw images attached as virtio-blk devices, with their PCI slots (`None`: the next).
+    pub disks: Vec<(PathBuf, Option<u8>)>,
     /// Start halted with a gdb server on this TCP port (`-gdb tcp::PORT -S`).
     pub gdb_port: Option<u16>,
     /// Arguments appended verbatim.
@@ -70,8 +70,8 @@ impl QemuSetup {
         }
         args.push("-drive".into());
         args.push(drive("format=raw,snapshot=on,file=", &self.image));
-        if let Some(image) = &self.disk {
-            args.extend(disk::qemu_args(image));
+        for (index, (image, slot)) in self.disks.iter().enumerate() {
+            args.extend(disk::qemu_args(index, image, *slot));
         }
         if let Some(port) = self.gdb_port {
             args.extend(["-gdb".into(), format!("tcp::{port}").into(), "-S".into()]);
@@ -114,7 +114,7 @@ mod tests {
             memory_mib: 512,
             cpus: 1,
             accelerator: Accelerator::Tcg,
-            disk: None,
+            disks: Vec::new(),
             gdb_port: None,
             extra_args: vec!["-name".into(), "k".into()],
         }
@@ -156,11 +156,11 @@ mod tests {
     #[test]
     fn a_disk_follows_the_boot_image() {
         let line = joined(&QemuSetup {
-            disk: Some("/tmp/d.img".into()),
+            disks: vec![("/tmp/d.img".into(), None)],
             ..setup()
         });
         assert!(
-            line.contains("file=k.bios.img -drive file=/tmp/d.img,format=raw,if=none,id=scratch -device virtio-blk-pci,drive=scratch,disable-legacy=on -name k"),
+            line.contains("file=k.bios.img -drive file=/tmp/d.img,format=raw,if=none,id=scratch0 -device virtio-blk-pci,drive=scratch0,disable-legacy=on -name k"),
             "{line}"
         );
     }

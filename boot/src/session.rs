@@ -33,7 +33,7 @@ pub struct BootRequest {
     pub cpus: u32,
     /// KVM or TCG.
     pub accelerator: Accelerator,
-    /// The disk attached as a virtio-blk device.
+    /// The disks attached as virtio-blk devices.
     pub disk: Disk,
     /// Start halted and wait for gdb on this TCP port.
     pub gdb_port: Option<u16>,
@@ -59,8 +59,8 @@ pub fn boot(request: &BootRequest) -> Result<Outcome> {
         }
     };
     let image = image::ensure_image(&request.kernel, request.firmware)?;
-    // Held until QEMU is gone: a scratch image is deleted when this drops.
-    let disk = request.disk.attach()?;
+    // Held until QEMU is gone: a scratch image is deleted when its entry drops.
+    let disks = request.disk.attach()?;
     let setup = QemuSetup {
         image: image.clone(),
         uefi_firmware: ovmf
@@ -69,7 +69,10 @@ pub fn boot(request: &BootRequest) -> Result<Outcome> {
         memory_mib: request.memory_mib,
         cpus: request.cpus,
         accelerator: request.accelerator,
-        disk: disk.as_ref().map(|disk| disk.path.clone()),
+        disks: disks
+            .iter()
+            .map(|disk| (disk.path.clone(), disk.slot))
+            .collect(),
         gdb_port: request.gdb_port,
         extra_args: request.extra_args.clone(),
     };
@@ -85,7 +88,7 @@ pub fn boot(request: &BootRequest) -> Result<Outcome> {
         Some(path) => Some(create_log(path)?),
         None => None,
     };
-    if let Some(disk) = &disk {
+    for disk in &disks {
         eprintln!("boot: virtio-blk disk {}", disk.path.display());
     }
     supervise(setup.command(), request.timeout_secs, log, &request.input)

@@ -36,7 +36,7 @@ impl fmt::Display for Device {
         let info = &self.info;
         write!(
             f,
-            "{} {:04x}:{:04x} {} ({:02x}.{:02x}.{:02x}) rev {:02x}",
+            "{} {:04x}:{:04x} {} ({:02x}.{:02x}.{:02x}) rev {:02x}, {}",
             self.function,
             info.vendor_id,
             info.device_id,
@@ -44,24 +44,28 @@ impl fmt::Display for Device {
             info.class,
             info.subclass,
             info.prog_if,
-            info.revision
+            info.revision,
+            Pin(self.interrupt_pin, self.interrupt_line)
         )?;
-        match self.interrupt_pin {
-            0 => f.write_str(", no interrupt pin")?,
-            pin @ 1..=4 => write!(
-                f,
-                ", INT{}# line {}",
-                char::from(b'A' + pin - 1),
-                self.interrupt_line
-            )?,
-            pin => write!(f, ", bad interrupt pin {pin}")?,
-        }
         for (index, bar) in self.bars.iter().enumerate() {
             if let Some(bar) = bar {
                 write!(f, "\n        BAR{index} {}", Bar(bar))?;
             }
         }
         Ok(())
+    }
+}
+
+/// An interrupt pin and the line it is routed to.
+struct Pin(u8, u8);
+
+impl fmt::Display for Pin {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match *self {
+            Pin(0, _) => f.write_str("no interrupt pin"),
+            Pin(pin @ 1..=4, line) => write!(f, "INT{}# line {line}", char::from(b'A' + pin - 1)),
+            Pin(pin, _) => write!(f, "bad interrupt pin {pin}"),
+        }
     }
 }
 

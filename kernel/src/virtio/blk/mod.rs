@@ -20,7 +20,7 @@ mod errors;
 mod probe;
 
 pub use errors::{DiskError, ProbeError};
-pub use probe::probe;
+pub use probe::{probe, probe_nth};
 
 use completion::Shared;
 

@@ -18,9 +18,15 @@ use virtio_drivers::transport::DeviceType;
 /// the device up. Probing the same function again while a `Disk` drives it would reset
 /// the device under that `Disk`: drop the first one before.
 pub fn probe(devices: &[Device]) -> Result<Disk, ProbeError> {
+    probe_nth(devices, 0)
+}
+
+/// Like [`probe`], for the `index`th virtio-blk function (from 0, in bus order).
+pub fn probe_nth(devices: &[Device], index: usize) -> Result<Disk, ProbeError> {
     let device = devices
         .iter()
-        .find(|device| virtio_device_type(&device.info) == Some(DeviceType::Block))
+        .filter(|device| virtio_device_type(&device.info) == Some(DeviceType::Block))
+        .nth(index)
         .ok_or(ProbeError::NoDevice)?;
     for bar in device.bars.iter().flatten() {
         if bar.memory_address_size().is_some() {
