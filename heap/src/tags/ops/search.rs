@@ -12,6 +12,7 @@
 //! over-aligned block fits a chunk much smaller than size + alignment when an aligned
 //! address happens to lie near its start).
 
+use crate::tags::counters::FreeTotals;
 use crate::tags::errors::AllocError;
 use crate::tags::index::bins::{bin_of, first_fitting_bin};
 use crate::tags::layout::block::block_start;
@@ -59,16 +60,13 @@ impl<G: OutOfMemory> Heap<G> {
         Ok(())
     }
 
-    /// The running totals a hook changes when it gives the heap memory: any claim, extension
-    /// or truncation, and any free or resize of a block. O(1).
-    fn progress_marks(&self) -> (u64, usize, u64, usize) {
-        let stats = &self.stats;
-        (
-            stats.arena_changes,
-            stats.claimed_bytes,
-            stats.frees,
-            stats.allocated_bytes,
-        )
+    /// What a hook changes when it gives the heap memory: any claim, extension or
+    /// truncation (counted as it happens), and any free or resize of a block (which moves
+    /// the free bytes or the number of free chunks). Counted from the bins, O(free chunks),
+    /// so that no running counter of the hot paths is needed; the hook runs seldom and does
+    /// more work than this.
+    fn progress_marks(&self) -> (u64, FreeTotals) {
+        (self.stats.arena_changes, self.free_totals())
     }
 
     /// Takes a fitting chunk for `layout` without calling the hook.
