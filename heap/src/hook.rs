@@ -8,7 +8,7 @@
 //!
 //! A hook usually calls [`Heap::extend`] on an arena (a kernel maps nothing yet; pages are
 //! faulted in on first touch) or [`Heap::claim`] on new memory. Its own state lives in the
-//! public field [`Heap::grow`], which it reaches through the `&mut Heap` it is given.
+//! public field [`Heap::hook`], which it reaches through the `&mut Heap` it is given.
 
 use crate::{AllocError, Heap, Span};
 use core::alloc::Layout;
