@@ -67,9 +67,13 @@ console: toolchain qemu boot
 	$(BOOT) run $(RUN_FLAGS) --interactive --cpus $(SMP) target/x86_64-target/release/console
 
 # The heap is tested with its `nightly` feature (the `Allocator` impl) on the pinned nightly,
-# with `debug-checks` on (debug) and off (release), on stable without it, and under Miri:
+# with `debug-checks` on (debug) and off (release), with `counters` on and (in part) off, on stable without it, and under Miri:
 # every heap test with Stacked Borrows, and the tests of provenance, boxes and each
 # operation again with Tree Borrows (the slow part; about 3 minutes of Miri in all).
+# Without the running counters (`make bench` measures that build): the tests that do not
+# read the counters, the out-of-memory loop's among them.
+NO_COUNTERS_TESTS := cargo test -p tagheap --no-default-features --features std,debug-checks \
+	--lib --test heap_grow --test heap_oom_progress --test heap_arena
 MIRI_SB := -Zmiri-strict-provenance
 MIRI_TB := -Zmiri-tree-borrows -Zmiri-strict-provenance
 # The crate as crates.io would get it (`tagheap`, in heap/): its file list and a dry-run
@@ -87,14 +91,14 @@ MIRI_TB_TESTS := --test heap_global --test heap_locked --test heap_threads --tes
 
 test: toolchain qemu boot
 	$(BOOT) test \
-		--suite 'host=cargo test -p tagheap --features nightly,mmap && cargo test --release -p boot' \
+		--suite 'host=cargo test -p tagheap --features nightly,mmap && $(NO_COUNTERS_TESTS) && cargo test --release -p boot' \
 		--suite 'release=cargo test -p tagheap --features nightly --release' \
 		--suite 'stable=CARGO_TARGET_DIR=target/stable cargo +stable test -p tagheap' \
 		--suite 'miri=MIRIFLAGS="$(MIRI_SB)" cargo miri test -p tagheap --features nightly' \
 		--suite 'miri-tree=MIRIFLAGS="$(MIRI_TB)" cargo miri test -p tagheap --features nightly $(MIRI_TB_TESTS)' \
 		--suite 'package=$(PACKAGE)' \
 		--suite 'programs=cargo build --release -p bench-programs && QUICK=1 target/release/drive' \
-		--suite 'lint=cargo fmt --all -- --check && cargo clippy --release --workspace --exclude kernel --all-targets -- -D warnings && cargo clippy -p tagheap --all-targets --all-features -- -D warnings && cargo kclippy --all-targets --all-features -- -D warnings' \
+		--suite 'lint=cargo fmt --all -- --check && cargo clippy --release --workspace --exclude kernel --all-targets -- -D warnings && cargo clippy -p tagheap --all-targets --all-features -- -D warnings && cargo clippy -p tagheap --all-targets --no-default-features -- -D warnings && cargo kclippy --all-targets --all-features -- -D warnings' \
 		--kernel
 
 gdb: toolchain qemu boot
@@ -134,14 +138,17 @@ handout: boot
 # `compare` writes target/bench/host.csv fresh; the benches after it (bump; replay: traces
 # of real programs; drive: real Rust programs on each global allocator) append their rows.
 # The in-kernel benchmark's rows go to target/bench/kernel.csv.
+# The heap is measured without its running counters, as talc is (talc's are off by default).
+BENCH_FEATURES := --no-default-features
+
 bench: toolchain qemu boot
-	QUICK=$(QUICK) cargo bench -p tagheap --bench compare
-	QUICK=$(QUICK) cargo bench -p tagheap --bench bump
-	QUICK=$(QUICK) cargo bench -p tagheap --bench replay
-	QUICK=$(QUICK) cargo bench -p tagheap --bench scaling
+	QUICK=$(QUICK) cargo bench -p tagheap $(BENCH_FEATURES) --bench compare
+	QUICK=$(QUICK) cargo bench -p tagheap $(BENCH_FEATURES) --bench bump
+	QUICK=$(QUICK) cargo bench -p tagheap $(BENCH_FEATURES) --bench replay
+	QUICK=$(QUICK) cargo bench -p tagheap $(BENCH_FEATURES) --bench scaling
 	cargo build --release -p bench-programs
 	QUICK=$(QUICK) target/release/drive
-	cargo kbuild --release --features bench --bin bench
+	cargo kbuild --release --no-default-features --features bench --bin bench
 	$(BOOT) run $(RUN_FLAGS) --cpus $(SMP) --serial-log target/bench/kernel-serial.log $(KERNEL_BENCH)
 	{ echo workload,param,allocator,metric,value; tr -d '\r' < target/bench/kernel-serial.log | sed -n 's/^bench,//p'; } > target/bench/kernel.csv
 
@@ -150,7 +157,7 @@ bench: toolchain qemu boot
 ROUNDS ?= 3
 
 bench-locks: toolchain qemu boot
-	cargo kbuild --release --features bench --bin bench
+	cargo kbuild --release --no-default-features --features bench --bin bench
 	tools/bench-locks.sh $(ROUNDS)
 
 # The corpus grows in heap/fuzz/corpus across runs; crashes land in heap/fuzz/artifacts.

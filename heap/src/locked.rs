@@ -54,7 +54,7 @@ pub struct LockedHeap<R: RawMutex, G: OutOfMemory> {
 pub type SpinLockedHeap<G> = LockedHeap<spin::mutex::SpinMutex<()>, G>;
 
 impl<R: RawMutex, G: OutOfMemory> LockedHeap<R, G> {
-    /// An unlocked heap with no arenas and `grow` as its hook.
+    /// An unlocked heap with no arenas, whose out-of-memory hook is `hook`.
     pub const fn new(hook: G) -> Self {
         Self {
             heap: Mutex::const_new(R::INIT, Heap::new(hook)),

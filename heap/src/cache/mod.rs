@@ -147,7 +147,7 @@ unsafe impl<R: RawMutex + Send, G: OutOfMemory + Send, C: Cpu, const CPUS: usize
 impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
     CachedHeap<R, G, C, CPUS, M>
 {
-    /// An empty cache over a heap with no arenas and `grow` as its hook.
+    /// An empty cache over a heap with no arenas, whose out-of-memory hook is `hook`.
     ///
     /// Fails to compile (a `const` assertion) when `M` is 0.
     pub const fn new(hook: G) -> Self {

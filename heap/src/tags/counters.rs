@@ -9,7 +9,8 @@
 //! ```
 //!
 //! Claimed bytes change in `claim.rs`, `extend.rs` and `truncate.rs`; the allocation figures
-//! in `alloc.rs`, `free.rs` and `resize.rs`, a few adds per call. The free-chunk figures are
+//! in `alloc.rs`, `free.rs` and `resize.rs`, a few adds per call, and only with the
+//! `counters` feature (on by default; the benchmarks turn it off, as talc's is). The free-chunk figures are
 //! not kept: every link and unlink would have to update them, and allocate and free link
 //! and unlink up to four chunks between them. `counters()` walks the bin lists instead, in
 //! O(free chunks): it is for logs, heap maps and benchmarks, not for the hot path.
@@ -18,15 +19,21 @@ use crate::tags::layout::free_chunk::{free_size, next_free};
 use crate::tags::Heap;
 use crate::OutOfMemory;
 
-/// The heap's running totals (internal; see [`Counters`] for their meaning).
+/// The heap's running totals (internal; see [`Counters`] for their meaning). The allocation
+/// figures are kept only with the `counters` feature; the arena figures always (they change
+/// only when an arena does).
 pub(crate) struct Stats {
-    pub(crate) allocated_bytes: usize,
-    pub(crate) peak_allocated_bytes: usize,
-    pub(crate) claimed_bytes: usize,
-    pub(crate) total_allocations: u64,
+    #[cfg(feature = "counters")]
+    allocated_bytes: usize,
+    #[cfg(feature = "counters")]
+    peak_allocated_bytes: usize,
+    #[cfg(feature = "counters")]
+    total_allocations: u64,
     /// Frees: the live allocations are `total_allocations - frees`, so that an allocation
     /// adds to one count and a free to the other (one increment each, not two).
-    pub(crate) frees: u64,
+    #[cfg(feature = "counters")]
+    frees: u64,
+    pub(crate) claimed_bytes: usize,
     /// Claims, and extensions and truncations that moved an end of an arena: how the
     /// out-of-memory loop tells that a hook rearranged the arenas even when the claimed
     /// bytes came out the same.
@@ -37,11 +44,15 @@ impl Stats {
     /// All totals zero.
     pub(crate) const fn new() -> Self {
         Self {
+            #[cfg(feature = "counters")]
             allocated_bytes: 0,
+            #[cfg(feature = "counters")]
             peak_allocated_bytes: 0,
-            claimed_bytes: 0,
+            #[cfg(feature = "counters")]
             total_allocations: 0,
+            #[cfg(feature = "counters")]
             frees: 0,
+            claimed_bytes: 0,
             arena_changes: 0,
         }
     }
@@ -49,33 +60,54 @@ impl Stats {
     /// Records a new allocation of `size` requested bytes.
     #[inline(always)]
     pub(crate) fn allocated(&mut self, size: usize) {
-        self.allocated_bytes += size;
-        if self.allocated_bytes > self.peak_allocated_bytes {
-            self.peak_allocated_bytes = self.allocated_bytes;
+        #[cfg(feature = "counters")]
+        {
+            self.allocated_bytes += size;
+            self.peak_allocated_bytes = self.peak_allocated_bytes.max(self.allocated_bytes);
+            self.total_allocations += 1;
         }
-        self.total_allocations += 1;
+        let _ = size;
     }
 
     /// Records that a live allocation changed from `old` to `new` requested bytes.
     #[inline(always)]
     pub(crate) fn resized(&mut self, old: usize, new: usize) {
-        self.allocated_bytes = self.allocated_bytes - old + new;
-        if self.allocated_bytes > self.peak_allocated_bytes {
-            self.peak_allocated_bytes = self.allocated_bytes;
+        #[cfg(feature = "counters")]
+        {
+            self.allocated_bytes = self.allocated_bytes - old + new;
+            self.peak_allocated_bytes = self.peak_allocated_bytes.max(self.allocated_bytes);
         }
-    }
-
-    /// The number of live allocations.
-    pub(crate) fn live_allocations(&self) -> usize {
-        // Lossless: at most as many allocations are live as fit in the address space.
-        (self.total_allocations - self.frees) as usize
+        let _ = (old, new);
     }
 
     /// Records that an allocation of `size` requested bytes was freed.
     #[inline(always)]
     pub(crate) fn freed(&mut self, size: usize) {
-        self.allocated_bytes -= size;
-        self.frees += 1;
+        #[cfg(feature = "counters")]
+        {
+            self.allocated_bytes -= size;
+            self.frees += 1;
+        }
+        let _ = size;
+    }
+
+    /// The allocation figures `(allocated bytes, their peak, live allocations, allocations
+    /// ever made)`, or `None` without the `counters` feature.
+    pub(crate) fn allocations(&self) -> Option<(usize, usize, usize, u64)> {
+        #[cfg(feature = "counters")]
+        {
+            // Lossless: at most as many allocations are live as fit in the address space.
+            let live = (self.total_allocations - self.frees) as usize;
+            let bytes = self.allocated_bytes;
+            Some((
+                bytes,
+                self.peak_allocated_bytes,
+                live,
+                self.total_allocations,
+            ))
+        }
+        #[cfg(not(feature = "counters"))]
+        None
     }
 }
 
@@ -83,7 +115,8 @@ impl Stats {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Counters {
-    /// Bytes the live allocations asked for (their layouts' sizes).
+    /// Bytes the live allocations asked for (their layouts' sizes); 0 without the
+    /// `counters` feature, like the other allocation figures.
     pub allocated_bytes: usize,
     /// The highest `allocated_bytes` has been.
     pub peak_allocated_bytes: usize,
@@ -112,18 +145,22 @@ pub(crate) struct FreeTotals {
 impl<G: OutOfMemory> Heap<G> {
     /// The heap's current figures. The free-chunk figures are counted from the bins, so this
     /// takes O(free chunks).
+    ///
+    /// Without the `counters` feature the allocation figures (allocated bytes, their peak,
+    /// live and total allocations) are not kept and read 0.
     pub fn counters(&self) -> Counters {
-        let stats = &self.stats;
+        let (allocated_bytes, peak_allocated_bytes, live_allocations, total_allocations) =
+            self.stats.allocations().unwrap_or_default();
         let free = self.free_totals();
         Counters {
-            allocated_bytes: stats.allocated_bytes,
-            peak_allocated_bytes: stats.peak_allocated_bytes,
-            claimed_bytes: stats.claimed_bytes,
+            allocated_bytes,
+            peak_allocated_bytes,
+            claimed_bytes: self.stats.claimed_bytes,
             free_bytes: free.bytes,
             free_chunks: free.chunks,
             largest_free_chunk: free.largest,
-            live_allocations: stats.live_allocations(),
-            total_allocations: stats.total_allocations,
+            live_allocations,
+            total_allocations,
         }
     }
 

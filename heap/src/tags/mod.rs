@@ -19,7 +19,7 @@
 //!   Heap { bins[b] ─────► free chunk ⇄ free chunk ⇄ …    one list per size class
 //!          bitmap         bit b set ⇔ bins[b] is not empty
 //!          arenas ──────► end record of arena 1 ──► end record of arena 2 ──► null
-//!          counters, grow }
+//!          counters, hook }
 //! ```
 
 mod arenas;

@@ -65,11 +65,15 @@ impl<G: OutOfMemory> Heap<G> {
                 expected + LARGEST_KEPT_TAIL
             );
         }
-        if layout.size() > self.stats.allocated_bytes {
+        let allocated_bytes = self
+            .stats
+            .allocations()
+            .map_or(usize::MAX, |figures| figures.0);
+        if layout.size() > allocated_bytes {
             panic!(
                 "{operation}: the block at {ptr:p} cannot have size {}: the live blocks hold {} bytes in all",
                 layout.size(),
-                self.stats.allocated_bytes
+                allocated_bytes
             );
         }
     }

@@ -82,7 +82,8 @@ impl<G: OutOfMemory> Heap<G> {
 
     /// `grow` when the block's chunk is too small (absorb the chunk above, else move) or lies
     /// in an older arena. Out of line and reached by a tail call, so that a block whose chunk
-    /// already has the room (23 % of sqlite's reallocations) saves no registers for it.
+    /// already has the room (common in real traces: `heap/INTERNALS.md`) saves no registers
+    /// for it.
     ///
     /// # Safety
     /// As for `grow`; `new` is the layout of `new_size` bytes at `old`'s alignment.

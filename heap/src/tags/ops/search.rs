@@ -60,10 +60,11 @@ impl<G: OutOfMemory> Heap<G> {
         Ok(())
     }
 
-    /// The running totals a hook changes when it gives the heap memory: any claim, extension
-    /// or truncation. O(1).
-    fn progress_marks(&self) -> (u64, usize) {
-        (self.stats.arena_changes, self.stats.claimed_bytes)
+    /// What a hook changes when it gives the heap memory: a claim, an extension or a
+    /// truncation, each counted as it happens (always, with or without the `counters`
+    /// feature), O(1). Through its `HookHeap` a hook can change nothing else.
+    fn progress_marks(&self) -> u64 {
+        self.stats.arena_changes
     }
 
     /// Takes a fitting chunk for `layout` without calling the hook.
