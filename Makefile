@@ -84,7 +84,7 @@ PACKAGE_LOG := target/package.log
 PACKAGE := cargo package --list -p tagheap --allow-dirty >$(PACKAGE_LOG) 2>&1 \
 	&& cargo publish --dry-run -p tagheap --allow-dirty >>$(PACKAGE_LOG) 2>&1; \
 	status=$$?; cat $(PACKAGE_LOG); test $$status = 0 \
-	&& ! grep '^warning' $(PACKAGE_LOG) | grep -v 'aborting upload due to dry run' \
+	&& ! grep "^warning" $(PACKAGE_LOG) | grep -v "aborting upload due to dry run" \
 	&& RUSTFLAGS=-Dwarnings cargo build --manifest-path heap/examples/bare-metal/Cargo.toml --target-dir target/bare-metal \
 		--target $(BARE_METAL) --release
 MIRI_TB_TESTS := --test heap_global --test heap_locked --test heap_threads --test heap_ops --test heap_debug --test heap_grow --test heap_arena
