@@ -1,5 +1,5 @@
 //! Exercise 6, the malloc lab (`exercises/src/malloc/student.rs`), on four real programs'
-//! traces. Per trace, three checks, each worth the same (`docs/12-malloc-lab.md`):
+//! traces. Per trace, three checks, each worth the same (`docs/13-malloc-lab.md`):
 //!
 //! ```text
 //!   correct   the checked replay passes: every block below the break, 16-aligned, no

@@ -1,5 +1,5 @@
 //! The malloc lab's leaderboard: every lab allocator on every graded trace, with its
-//! utilization, its speed and its checks (`docs/12-malloc-lab.md`):
+//! utilization, its speed and its checks (`docs/13-malloc-lab.md`):
 //! `cargo run --release -p exercises --bin malloc_report [TRACE…]` (add `--features
 //! solutions` to rank the reference solution as the student's).
 

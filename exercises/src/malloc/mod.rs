@@ -14,7 +14,7 @@
 //!
 //! Utilization is the peak of live requested bytes over the arena's highest break;
 //! throughput is trace operations per second. `tests/malloc_lab.rs` grades them against the
-//! reference heap on the same traces (`docs/12-malloc-lab.md` has the formula), and
+//! reference heap on the same traces (`docs/13-malloc-lab.md` has the formula), and
 //! `cargo run --release -p exercises --bin malloc_report` prints the leaderboard.
 
 mod arena;

@@ -5,7 +5,7 @@
 //!
 //! Start from an implicit free list (a header per block, first fit, coalescing on free),
 //! then make it fast (segregated lists) and frugal (boundary tags, splitting, in-place
-//! realloc): `docs/12-malloc-lab.md` shows how your allocator is scored.
+//! realloc): `docs/13-malloc-lab.md` shows how your allocator is scored.
 
 use super::{Arena, Malloc};
 use core::ptr::NonNull;
