@@ -11,7 +11,7 @@
 //! ```
 //!
 //! ```
-//! use heap::size_classes::{bin_floor, bin_of, chunk_size, first_fitting_bin};
+//! use tagheap::size_classes::{bin_floor, bin_of, chunk_size, first_fitting_bin};
 //! let chunk = chunk_size(100); // 8 + 100 bytes, rounded up to 7 granules
 //! assert_eq!((chunk, bin_of(chunk)), (112, 5));
 //! let big = chunk_size(5000); // above 512 bytes a bin holds chunks of several sizes
