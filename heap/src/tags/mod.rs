@@ -31,6 +31,9 @@ mod layout;
 mod ops;
 
 pub use checking::check::{CheckError, Rule};
+pub(crate) use checking::misuse::Misuse;
+#[cfg(all(feature = "debug-checks", debug_assertions))]
+pub(crate) use checking::misuse::Wrong;
 pub use checking::walk::{Arenas, Chunk, Chunks};
 pub use counters::Counters;
 pub use errors::{AllocError, ClaimError, ExtendError, TruncateError, Truncated};
