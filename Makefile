@@ -11,8 +11,9 @@
 #   make run DEBUG_HEAP=1  the same with the heap's misuse checks and poisoned frees
 #   make console        the heap console: an interactive prompt over the kernel heap
 #   make test           host tests (nightly feature, release, stable), Miri runs, lints,
-#                       the published crate's package and bare-metal example, a smoke run
-#                       of the real programs, kernel tests in QEMU
+#                       the published crate's package and bare-metal example, a bounded
+#                       run of the fuzz target, a smoke run of the real programs, kernel
+#                       tests in QEMU
 #   make gdb [UEFI=1]   QEMU waiting for gdb, with the command line to attach
 #   make doc            rustdoc for the host crates and the kernel (warnings are errors),
 #                       and the docs/ book into target/book when mdbook is installed
@@ -69,7 +70,9 @@ console: toolchain qemu boot
 # The heap is tested with its `nightly` feature (the `Allocator` impl) on the pinned nightly,
 # with `debug-checks` on (debug) and off (release), with `counters` on and (in part) off, on stable without it, and under Miri:
 # every heap test with Stacked Borrows, and the tests of provenance, boxes and each
-# operation again with Tree Borrows (the slow part; about 3 minutes of Miri in all).
+# operation again with Tree Borrows (the slow part; about 3 minutes of Miri in all). The
+# fuzz target's body runs on 2000 seeded inputs (heap/fuzz/tests/bounded.rs: no cargo-fuzz,
+# no libFuzzer; under a minute with its build), so that it cannot go stale unnoticed.
 # Without the running counters (`make bench` measures that build): the tests that do not
 # read the counters, the out-of-memory loop's among them.
 NO_COUNTERS_TESTS := cargo test -p tagheap --no-default-features --features std,debug-checks \
@@ -97,6 +100,7 @@ test: toolchain qemu boot
 		--suite 'miri=MIRIFLAGS="$(MIRI_SB)" cargo miri test -p tagheap --features nightly' \
 		--suite 'miri-tree=MIRIFLAGS="$(MIRI_TB)" cargo miri test -p tagheap --features nightly $(MIRI_TB_TESTS)' \
 		--suite 'package=$(PACKAGE)' \
+		--suite 'fuzz=cd heap/fuzz && cargo test --release --no-default-features' \
 		--suite 'programs=cargo build --release -p bench-programs && QUICK=1 target/release/drive' \
 		--suite 'lint=cargo fmt --all -- --check && cargo clippy --release --workspace --exclude kernel --all-targets -- -D warnings && cargo clippy -p tagheap --all-targets --all-features -- -D warnings && cargo clippy -p tagheap --all-targets --no-default-features -- -D warnings && cargo kclippy --all-targets --all-features -- -D warnings' \
 		--kernel
@@ -168,6 +172,7 @@ LLVM_BIN := $(shell rustc --print sysroot 2>/dev/null)/lib/rustlib/x86_64-unknow
 fuzz: toolchain
 	@command -v cargo-fuzz >/dev/null || { echo "make: installing cargo-fuzz"; cargo install cargo-fuzz; }
 	cd heap && cargo fuzz run heap_ops -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1
+	mkdir -p heap/fuzz/coverage
 	cd heap && cargo fuzz coverage heap_ops > fuzz/coverage/replay.log 2>&1
 	$(LLVM_BIN)/llvm-cov report heap/target/x86_64-unknown-linux-gnu/coverage/x86_64-unknown-linux-gnu/release/heap_ops \
 		-instr-profile=$(FUZZ_COVERAGE) $$(find heap/src -name '*.rs' | sort)

@@ -1,4 +1,4 @@
-//! Nanoseconds per allocation of `heap::Bump` next to `static_alloc::Bump`, and what the
+//! Nanoseconds per allocation of `tagheap::Bump` next to `static_alloc::Bump`, and what the
 //! `Acquire`/`Relaxed` orderings of its compare-and-swap save over `SeqCst`.
 //!
 //! Workloads: 8-byte blocks (align 8) and 4 KiB blocks (align 4096), on one and two threads,
@@ -58,7 +58,7 @@ impl Arena for static_alloc::Bump<Region> {
 }
 
 /// `Bump::alloc`'s compare-and-swap loop over offsets, with `SeqCst` everywhere or with the
-/// orderings `heap::Bump` uses (success `Acquire`, failure and first load `Relaxed`).
+/// orderings `tagheap::Bump` uses (success `Acquire`, failure and first load `Relaxed`).
 struct CasLoop<const SEQ_CST: bool> {
     consumed: AtomicUsize,
 }
@@ -192,7 +192,7 @@ fn report(rows: &[Row]) -> std::io::Result<()> {
     for &(name, workload, threads, nanos) in rows {
         let ours = rows
             .iter()
-            .find(|row| row.0 == "heap::Bump" && row.1 == workload && row.2 == threads)
+            .find(|row| row.0 == "tagheap::Bump" && row.1 == workload && row.2 == threads)
             .map_or(f64::NAN, |row| row.3);
         let ratio = nanos / ours;
         println!("{name:<20} | {workload:<13} | {threads:>7} | {nanos:>8.2} | {ratio:>13.2}");
@@ -216,7 +216,7 @@ fn measure_all() -> Vec<Row> {
         consumed: AtomicUsize::new(0),
     };
     let mut arenas: [(&'static str, &mut dyn Arena); 4] = [
-        ("heap::Bump", &mut ours),
+        ("tagheap::Bump", &mut ours),
         ("static_alloc::Bump", &mut theirs),
         ("CasLoop Acquire", &mut acquire),
         ("CasLoop SeqCst", &mut seq_cst),

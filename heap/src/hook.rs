@@ -56,7 +56,8 @@ impl ClaimOnFirstUse {
     /// the null page) makes that first allocation fail, and every later one.
     ///
     /// # Safety
-    /// `region` must satisfy the contract of [`Heap::claim`](crate::Heap::claim) for the heap this hook serves.
+    /// `region` must satisfy the contract of [`Heap::claim`](crate::Heap::claim) for the heap
+    /// this hook serves.
     pub const unsafe fn new(region: Span) -> Self {
         Self { region }
     }

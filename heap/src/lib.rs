@@ -41,6 +41,7 @@ mod hook_heap;
 mod locked;
 #[cfg(feature = "mmap")]
 mod mmap;
+mod no_unwind;
 mod span;
 mod tags;
 

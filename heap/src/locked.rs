@@ -8,7 +8,13 @@
 //! The raw mutex is a type parameter so that a kernel can use one that disables interrupts
 //! while held; [`SpinLockedHeap`] uses a spin lock. Failure is a null pointer (GlobalAlloc)
 //! or `AllocError` (Allocator); a zero-size layout gets a minimal chunk, like any other.
+//!
+//! A misuse (a bad pointer or size; `checking/misuse.rs`) panics only after the lock is
+//! released: the panic allocates, from this very heap when it is the global allocator. As
+//! the global allocator, which must not unwind, it then aborts (`no_unwind.rs`).
 
+use crate::no_unwind::no_unwind;
+use crate::tags::Misuse;
 use crate::{Heap, OutOfMemory};
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr::{null_mut, NonNull};
@@ -19,7 +25,8 @@ use lock_api::{Mutex, MutexGuard, RawMutex};
 /// Every method takes the lock once. The lock is not reentrant: a [`OutOfMemory`] hook (which runs
 /// with the lock held) must not allocate from the same `LockedHeap`, or it waits for itself
 /// forever. Bad input to the trait methods behaves as for the [`Heap`] methods they call
-/// (listed on each).
+/// (listed on each), except that the panic comes once the lock is released, so that a program
+/// whose global allocator this is aborts with the message instead of waiting for the lock.
 ///
 /// A `static` one can be a program's `#[global_allocator]`; here it serves a few blocks from
 /// a static array, which it claims the first time it runs out:
@@ -71,6 +78,12 @@ impl<R: RawMutex, G: OutOfMemory> LockedHeap<R, G> {
     pub fn try_lock(&self) -> Option<MutexGuard<'_, R, Heap<G>>> {
         self.heap.try_lock()
     }
+
+    /// Runs `op` on the locked heap; a misuse it reports is raised once the lock is released.
+    pub(crate) fn locked<T>(&self, op: impl FnOnce(&mut Heap<G>) -> Result<T, Misuse>) -> T {
+        let outcome = op(&mut self.lock());
+        outcome.unwrap_or_else(|misuse| misuse.raise())
+    }
 }
 
 // SAFETY: the lock serialises every use of the heap; `Heap` hands out disjoint blocks that
@@ -80,25 +93,26 @@ unsafe impl<R: RawMutex, G: OutOfMemory + Send> GlobalAlloc for LockedHeap<R, G>
     /// layout (which `GlobalAlloc` callers may not pass) gets a real block.
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the heap's arenas are valid by the contract of `claim`.
-        unsafe { self.lock().allocate(layout) }.map_or(null_mut(), NonNull::as_ptr)
+        no_unwind(|| unsafe { self.lock().allocate(layout) }).map_or(null_mut(), NonNull::as_ptr)
     }
 
-    /// [`Heap::deallocate`]: panics for a pointer in no arena (and, with `debug-checks`, for
-    /// one that is not a live block with `layout`).
+    /// [`Heap::deallocate`]: for a pointer in no arena (and, with `debug-checks`, for one
+    /// that is not a live block with `layout`) the program aborts with the panic's message.
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: GlobalAlloc's contract: `ptr` came from `alloc` with `layout`, so it is not null.
-        unsafe { self.lock().deallocate(NonNull::new_unchecked(ptr), layout) }
+        let ptr = unsafe { NonNull::new_unchecked(ptr) };
+        // SAFETY: as above.
+        no_unwind(|| self.locked(|heap| unsafe { heap.checked_deallocate(ptr, layout) }))
     }
 
     /// [`Heap::realloc`]: null, with the block unchanged and still live, when no memory fits
-    /// or `new_size` makes no valid `Layout`; panics as `dealloc` does for a bad pointer.
+    /// or `new_size` makes no valid `Layout`; aborts as `dealloc` does for a bad pointer.
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: as for `dealloc`.
-        unsafe {
-            self.lock()
-                .realloc(NonNull::new_unchecked(ptr), layout, new_size)
-        }
-        .map_or(null_mut(), NonNull::as_ptr)
+        let ptr = unsafe { NonNull::new_unchecked(ptr) };
+        // SAFETY: as above.
+        no_unwind(|| self.locked(|heap| unsafe { heap.checked_realloc(ptr, layout, new_size) }))
+            .map_or(null_mut(), NonNull::as_ptr)
     }
 }
 

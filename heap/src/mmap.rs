@@ -11,8 +11,9 @@
 //!
 //! A step is what the request needs (size + alignment + room for the heap's tags and end
 //! record) beyond the committed pages above the arena, or [`MmapGrow::STEP`], whichever is
-//! larger, in whole pages, and never past the reservation; when the reservation is used up,
-//! allocation fails. Nothing is ever unmapped.
+//! larger, in whole pages, and never past the reservation (the last step may be smaller);
+//! when the reservation cannot hold what the request needs, allocation fails. Nothing is
+//! ever unmapped.
 //!
 //! The hook keeps no copy of the arena: it finds it among the heap's arenas on every call,
 //! so it follows a `truncate` (the pages above a truncated arena stay committed, and the next
@@ -109,8 +110,11 @@ impl MmapGrow {
             return Ok(0);
         }
         let room = self.reserved.size() - self.committed;
-        let step = missing.max(Self::STEP).checked_next_multiple_of(PAGE);
-        let step = step.filter(|&step| step <= room).ok_or(AllocError)?;
+        let missing = missing.checked_next_multiple_of(PAGE);
+        let missing = missing
+            .filter(|&missing| missing <= room)
+            .ok_or(AllocError)?;
+        let step = missing.max(Self::STEP).min(room);
         self.protect(self.committed, step, libc::PROT_READ | libc::PROT_WRITE)?;
         self.committed += step;
         Ok(step)

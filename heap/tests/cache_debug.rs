@@ -1,6 +1,8 @@
 //! Tests of the cache under `debug-checks` (on in tests, in builds with debug assertions): a
 //! double free that lands in a magazine (this CPU's, or another's) panics, and so do a
-//! double free the heap already took back, a foreign pointer and a layout of a bigger class.
+//! double free the heap already took back, a double free of a block a refill took into a
+//! magazine again, a realloc of a freed block, a foreign pointer and a layout of a bigger
+//! class.
 
 mod common {
     pub mod cpus;
@@ -14,6 +16,8 @@ use core::ptr::NonNull;
 use tagheap::{CachedHeap, NeverGrow};
 
 type Cache = CachedHeap<spin::mutex::SpinMutex<()>, NeverGrow, Switch, 2, 4>;
+/// Magazines of 8 blocks: a refill takes 2 blocks from the heap, and keeps one.
+type Cache8 = CachedHeap<spin::mutex::SpinMutex<()>, NeverGrow, Switch, 2, 8>;
 
 fn layout() -> Layout {
     Layout::from_size_align(64, 8).unwrap()
@@ -77,6 +81,50 @@ fn a_double_free_after_a_flush_panics() {
         cache.deallocate(block, layout());
         cache.flush();
         cache.deallocate(block, layout());
+    }
+}
+
+#[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the debug checks need debug assertions"
+)]
+#[should_panic(expected = "already in a magazine")]
+fn a_double_free_of_a_block_a_refill_took_back_panics() {
+    let memory = Memory::new(1 << 16);
+    Switch::set(0);
+    let cache = Box::new(Cache8::new(NeverGrow));
+    // SAFETY: the test's memory, which outlives the cache; the last free is deliberately a
+    // double free.
+    unsafe {
+        cache.heap().lock().claim(memory.span(0, 1 << 16)).unwrap();
+        let first = cache.allocate(layout()).unwrap();
+        let kept = cache.allocate(layout()).unwrap();
+        cache.deallocate(first, layout());
+        cache.deallocate(kept, layout());
+        cache.flush();
+        let again = cache.allocate(layout()).unwrap();
+        assert_eq!(
+            again, first,
+            "the refill hands out the same block, and keeps `kept`"
+        );
+        cache.deallocate(kept, layout());
+    }
+}
+
+#[test]
+#[cfg_attr(
+    not(debug_assertions),
+    ignore = "the debug checks need debug assertions"
+)]
+#[should_panic(expected = "realloc: double free or use after free")]
+fn a_realloc_of_a_block_in_a_magazine_panics() {
+    let memory = Memory::new(1 << 16);
+    let (cache, block) = cache_with_block(&memory);
+    // SAFETY: deliberately wrong: the block was freed into a magazine.
+    unsafe {
+        cache.deallocate(block, layout());
+        let _ = cache.realloc(block, layout(), 200);
     }
 }
 

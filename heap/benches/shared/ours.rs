@@ -1,4 +1,4 @@
-//! The adapter for our `heap::Heap`, and the hook that grows its arena for the growth run.
+//! The adapter for our `tagheap::Heap`, and the hook that grows its arena for the growth run.
 //!
 //! ```text
 //!   over(region):     claim the whole region; hook: NeverGrow
@@ -11,7 +11,7 @@ use std::alloc::Layout;
 use std::ptr::NonNull;
 use tagheap::{AllocError, Heap, HookHeap, NeverGrow, OutOfMemory, Span};
 
-/// `heap::Heap` with the out-of-memory hook `G`.
+/// `tagheap::Heap` with the out-of-memory hook `G`.
 pub struct Ours<G: Hook>(Heap<G>);
 
 /// A hook that can be built for a region of the arena.

@@ -1,4 +1,4 @@
-//! The adapter for our `heap::CachedHeap`: the heap with per-CPU magazines in front, each
+//! The adapter for our `tagheap::CachedHeap`: the heap with per-CPU magazines in front, each
 //! bench thread its own CPU (`ThreadCpu`), the whole region claimed by its heap.
 //!
 //! ```text
@@ -16,7 +16,7 @@ use tagheap::{CachedHeap, NeverGrow, Span, ThreadCpu};
 /// CPU slots: enough for every bench thread (indices are recycled as threads exit).
 pub const CPUS: usize = 16;
 
-/// `heap::CachedHeap` with magazines of `M` blocks, boxed (its per-CPU slots are large).
+/// `tagheap::CachedHeap` with magazines of `M` blocks, boxed (its per-CPU slots are large).
 pub struct OursCached<const M: usize = 8>(
     Box<CachedHeap<spin::mutex::SpinMutex<()>, NeverGrow, ThreadCpu, CPUS, M>>,
 );

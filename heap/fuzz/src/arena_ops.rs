@@ -13,8 +13,8 @@ use crate::input::{ClaimSpan, ExtendKind};
 use crate::model::{arena_align_inward, Model};
 use crate::room::Room;
 use crate::Fuzzed;
-use heap::{ClaimError, ExtendError, Span};
 use std::ptr::without_provenance_mut;
+use tagheap::{ClaimError, ExtendError, Span};
 
 const WORD: usize = size_of::<usize>();
 /// The smallest arena `claim` accepts (a minimal chunk and the end record), and the smallest

@@ -11,7 +11,7 @@ use crate::input::TruncateKind;
 use crate::model::Model;
 use crate::room::Room;
 use crate::Fuzzed;
-use heap::{Span, TruncateError};
+use tagheap::{Span, TruncateError};
 
 const WORD: usize = size_of::<usize>();
 

@@ -10,9 +10,9 @@
 use crate::input::{AllocVia, FreeVia};
 use crate::model::Model;
 use crate::Fuzzed;
-use heap::{Heap, OutOfMemory};
 use std::alloc::{Allocator, GlobalAlloc, Layout};
 use std::ptr::NonNull;
+use tagheap::{Heap, OutOfMemory};
 
 /// Allocates a block for `layout` through `via` and records it, or checks why it was refused.
 pub fn allocate(heap: &Fuzzed, model: &mut Model, layout: Layout, via: AllocVia) {
@@ -40,7 +40,7 @@ pub fn allocate(heap: &Fuzzed, model: &mut Model, layout: Layout, via: AllocVia)
             model.add(ptr, layout);
         }
         None => {
-            assert!(!heap::AllocError.to_string().is_empty());
+            assert!(!tagheap::AllocError.to_string().is_empty());
             assert_no_chunk_fits(&locked, layout);
         }
     }

@@ -10,8 +10,8 @@
 
 use crate::input::{Align, BumpOp, LevelChoice, Size};
 use crate::pattern::{fill, first_difference};
-use heap::{Bump, Failure, Level, Page};
 use std::alloc::Layout;
+use tagheap::{Bump, Failure, Level, Page};
 
 /// The byte bump's region: 4 KiB, word-aligned.
 pub(crate) type Region = [u64; 512];

@@ -1,10 +1,13 @@
 //! A `CachedHeap` over 16 KiB of its own room, driven by one thread that plays several CPUs
 //! (`Switch`; two of them have no slot, so the cache serves them from its heap), against a
 //! model of its users' blocks: `allocate` (cached and uncached layouts), `deallocate`,
-//! `realloc`, `flush` and `flush_all`. Magazines hold 4 blocks and allocations and frees come
-//! in runs of up to 16, so they soon reach the depot and its bound, and the small arena runs
-//! out (the flush-and-retry path). `Build` makes `TEARDOWN_FREES + 16` blocks of one layout
-//! and `FreeAll` frees every live block in a row, so that teardowns happen too.
+//! `realloc` (each through the cache's methods or its `GlobalAlloc` impl), `flush` and
+//! `flush_all`. Magazines hold 4 blocks and allocations and frees come in runs of up to 16,
+//! so they soon reach the depot and its bound, and the small arena runs out (the
+//! flush-and-retry path). `Cycle` frees several magazines' worth of one class in a row and
+//! allocates them again (full magazines into the depot's full list and out of it). `Build`
+//! makes `TEARDOWN_FREES + 16` blocks of one layout and `FreeAll` frees every live block in a
+//! row, so that teardowns happen too.
 //!
 //! ```text
 //!   after every step:  check() (the heap, every magazine and every cached block)
@@ -21,8 +24,9 @@ use crate::cpus::Switch;
 use crate::input::CacheOp;
 use crate::model::Model;
 use crate::room::Room;
-use heap::{size_class, CachedHeap, NeverGrow, Span, CACHED_ALIGN, TEARDOWN_FREES};
-use std::alloc::Layout;
+use std::alloc::{GlobalAlloc, Layout};
+use std::ptr::NonNull;
+use tagheap::{size_class, CachedHeap, NeverGrow, Span, CACHED_ALIGN, TEARDOWN_FREES};
 
 /// CPUs with a slot in the cache.
 const CPUS: usize = 3;
@@ -73,21 +77,31 @@ impl CacheOps {
     /// the model.
     pub fn run(&mut self, op: CacheOp) {
         match op {
-            CacheOp::Allocate { size, align, count } => {
+            CacheOp::Allocate {
+                size,
+                align,
+                count,
+                global,
+            } => {
                 if let Ok(layout) = Layout::from_size_align(size.bytes(), align.bytes()) {
                     (0..count.times()).for_each(|_| {
-                        self.allocate(layout);
+                        self.allocate(layout, global);
                     });
                 }
             }
-            CacheOp::Free { pick, count } => (0..count.times()).for_each(|_| self.free(pick)),
+            CacheOp::Free {
+                pick,
+                count,
+                global,
+            } => (0..count.times()).for_each(|_| self.free(pick, global)),
+            CacheOp::Cycle { size, magazines } => self.cycle(size, magazines),
             CacheOp::Build { size, align } => {
                 if let Ok(layout) = Layout::from_size_align(size.bytes(), align.bytes()) {
-                    (0..TEARDOWN_FREES + 16).all(|_| self.allocate(layout));
+                    (0..TEARDOWN_FREES + 16).all(|_| self.allocate(layout, false));
                 }
             }
-            CacheOp::FreeAll => (0..self.model.blocks.len()).for_each(|_| self.free(0)),
-            CacheOp::Realloc { pick, size } => self.realloc(pick, size.bytes()),
+            CacheOp::FreeAll => (0..self.model.blocks.len()).for_each(|_| self.free(0, false)),
+            CacheOp::Realloc { pick, size, global } => self.realloc(pick, size.bytes(), global),
             CacheOp::SwitchCpu(cpu) => Switch::set(PLAYED[usize::from(cpu) % PLAYED.len()]),
             CacheOp::Flush => {
                 self.cache.flush();
@@ -111,11 +125,18 @@ impl CacheOps {
         self.compare();
     }
 
-    /// Allocates a block for `layout` on the current CPU and records it, or checks why the
-    /// heap refused it; whether it got one.
-    fn allocate(&mut self, layout: Layout) -> bool {
+    /// Allocates a block for `layout` on the current CPU (through `GlobalAlloc` if `global`
+    /// and the layout has a size, as `GlobalAlloc` requires) and records it, or checks why
+    /// the heap refused it; whether it got one.
+    fn allocate(&mut self, layout: Layout, global: bool) -> bool {
         // SAFETY: the heap's only arena lies in the room, valid while the cache lives.
-        match unsafe { self.cache.allocate(layout) } {
+        let block = unsafe {
+            match global && layout.size() > 0 {
+                true => NonNull::new(self.cache.alloc(layout)).ok_or(tagheap::AllocError),
+                false => self.cache.allocate(layout),
+            }
+        };
+        match block {
             Ok(ptr) => {
                 let cached = size_class(layout).is_some();
                 assert!(
@@ -132,18 +153,47 @@ impl CacheOps {
         }
     }
 
-    /// Frees a live block on the current CPU.
-    fn free(&mut self, pick: u16) {
+    /// Frees a live block on the current CPU (through `GlobalAlloc` if `global`).
+    fn free(&mut self, pick: u16, global: bool) {
         let Some(index) = self.model.pick(pick) else {
             return;
         };
         let block = self.model.remove(index);
         // SAFETY: a live block of this cache with its layout, freed once.
+        unsafe {
+            match global {
+                true => self.cache.dealloc(block.ptr.as_ptr(), block.layout),
+                false => self.cache.deallocate(block.ptr, block.layout),
+            }
+        }
+    }
+
+    /// Allocates `magazines % 8 + 3` magazines' worth of blocks of the class of `size` bytes
+    /// on the current CPU, frees them in a row and allocates them again (kept as live blocks).
+    fn cycle(&mut self, size: u8, magazines: u8) {
+        let layout = Layout::from_size_align(usize::from(size), 8).expect("a cached layout");
+        let count = (usize::from(magazines) % 8 + 3) * M;
+        let got = (0..count)
+            .take_while(|_| self.allocate(layout, false))
+            .count();
+        let newest = self.model.blocks.len() - got;
+        (0..got).for_each(|_| self.free_at(newest));
+        (0..got).for_each(|_| {
+            self.allocate(layout, false);
+        });
+    }
+
+    /// Frees the live block at `index` of the model on the current CPU.
+    fn free_at(&mut self, index: usize) {
+        let block = self.model.remove(index);
+        // SAFETY: a live block of this cache with its layout, freed once.
         unsafe { self.cache.deallocate(block.ptr, block.layout) };
     }
 
-    /// Resizes a live block to `new_size` bytes on the current CPU.
-    fn realloc(&mut self, pick: u16, new_size: usize) {
+    /// Resizes a live block to `new_size` bytes on the current CPU (through `GlobalAlloc` if
+    /// `global`; there, a size no layout can have is left to the cache's own method, as
+    /// `GlobalAlloc::realloc` forbids it).
+    fn realloc(&mut self, pick: u16, new_size: usize, global: bool) {
         let Some(index) = self.model.pick(pick) else {
             return;
         };
@@ -151,7 +201,18 @@ impl CacheOps {
         let old = block.layout;
         let new = Layout::from_size_align(new_size, old.align()).ok();
         // SAFETY: a live block of this cache with its layout.
-        let result = unsafe { self.cache.realloc(block.ptr, old, new_size) };
+        let result = unsafe {
+            match global && new.is_some_and(|new| new.size() > 0) {
+                true => NonNull::new(GlobalAlloc::realloc(
+                    &*self.cache,
+                    block.ptr.as_ptr(),
+                    old,
+                    new_size,
+                ))
+                .ok_or(tagheap::AllocError),
+                false => self.cache.realloc(block.ptr, old, new_size),
+            }
+        };
         match (result, new) {
             (Ok(ptr), Some(new)) => {
                 let class = size_class(old);
@@ -208,7 +269,7 @@ impl CacheOps {
     /// heap has all its memory back, in one free chunk.
     pub fn finish(mut self) {
         while !self.model.blocks.is_empty() {
-            self.free(0);
+            self.free(0, false);
         }
         self.cache.flush_all();
         self.compare();

@@ -6,8 +6,8 @@
 //! ```
 
 use crate::model::arena_align_inward;
-use heap::{ClaimOnFirstUse, Span, SpinLockedHeap};
 use std::alloc::{GlobalAlloc, Layout};
+use tagheap::{ClaimOnFirstUse, Span, SpinLockedHeap};
 
 /// The region's size.
 const REGION: usize = 4096;

@@ -11,8 +11,8 @@
 //! Every `Err` leaves the heap as it was, so a failed allocation means no free chunk fits.
 
 use crate::input::HookMode;
-use heap::{AllocError, HookHeap, OutOfMemory, Span};
 use std::alloc::Layout;
+use tagheap::{AllocError, HookHeap, OutOfMemory, Span};
 
 /// The hook's state: its mode, the room it may use and the log of what it changed.
 pub struct FuzzGrow {

@@ -3,11 +3,11 @@
 //!
 //! ```text
 //!   bytes ──► Op::arbitrary ──► lib.rs dispatches ──► heap_ops / arena_ops / bump_ops / span_ops
-//!                                                      / cache_ops
+//!                                                      / cache_ops / mmap_ops / thread_ops
 //! ```
 
 use arbitrary::Arbitrary;
-use heap::MAX_CACHED_SIZE;
+use tagheap::MAX_CACHED_SIZE;
 
 /// A requested size: mostly small, sometimes large, sometimes beyond any memory.
 #[derive(Arbitrary, Debug, Clone, Copy)]
@@ -196,17 +196,26 @@ impl Count {
     }
 }
 
-/// One operation on the cached heap (`cache_ops.rs`).
+/// One operation on the cached heap (`cache_ops.rs`). `global`: through its `GlobalAlloc`
+/// impl rather than its own methods.
 #[derive(Arbitrary, Debug, Clone, Copy)]
 pub enum CacheOp {
     Allocate {
         size: CacheSize,
         align: Align,
         count: Count,
+        global: bool,
     },
     Free {
         pick: u16,
         count: Count,
+        global: bool,
+    },
+    /// Allocate `magazines` magazines' worth of blocks of one class (3 to 10), free them in a
+    /// row and allocate them again: full magazines go to the depot and come back.
+    Cycle {
+        size: u8,
+        magazines: u8,
     },
     /// Allocate `TEARDOWN_FREES + 16` blocks of one layout (or until the cache runs out).
     Build {
@@ -218,11 +227,37 @@ pub enum CacheOp {
     Realloc {
         pick: u16,
         size: CacheSize,
+        global: bool,
     },
     /// Play another CPU from now on (one of `cache_ops::PLAYED`, chosen modulo its length).
     SwitchCpu(u8),
     Flush,
     FlushAll,
+}
+
+/// One operation on the heap over an `MmapGrow` reservation (`mmap_ops.rs`).
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub enum MmapOp {
+    /// Up to 3 MiB, at most 64 KiB aligned.
+    Allocate {
+        size: u32,
+        align: u8,
+    },
+    Free {
+        pick: u16,
+    },
+    /// Truncate the arena to its allocated span (a release when nothing is allocated).
+    Truncate,
+}
+
+/// A step of the cache whose CPUs are threads (`thread_ops.rs`): a new thread allocates
+/// `count` blocks of a class and frees all but `kept` of them, which this thread frees.
+#[derive(Arbitrary, Debug, Clone, Copy)]
+pub struct ThreadStep {
+    pub size: u8,
+    pub count: Count,
+    pub kept: u8,
+    pub flush: bool,
 }
 
 /// Raw span ends for the `Span` arithmetic (no memory behind them).
@@ -278,4 +313,6 @@ pub enum Op {
         free: bool,
     },
     Cache(CacheOp),
+    Mmap(MmapOp),
+    Thread(ThreadStep),
 }

@@ -7,10 +7,12 @@
 //!             Bump<[u64; 512]>, Bump<[Page; 3]>  ──  Bumps         (bump_ops, bump_free)
 //!             SpinLockedHeap<ClaimOnFirstUse> over its own 4 KiB          (first_use)
 //!             CachedHeap over 16 KiB of its own room, CPUs played in turn  (cache_ops)
+//!             Heap<MmapGrow> over an 8 MiB reservation                     (mmap_ops)
+//!             CachedHeap over ThreadCpu, each step on a new thread         (thread_ops)
 //!             Span arithmetic on raw addresses                             (span_ops)
 //!   after every step: check(), counters and arenas against the model, the room outside the
-//!   arenas untouched, one live block's bytes intact (the cached heap: `cache_ops.rs` checks
-//!   its own after each of its steps); at the end everything is freed.
+//!   arenas untouched, one live block's bytes intact (the cached heaps and the mmap heap:
+//!   their modules check their own after each of their steps); at the end everything is freed.
 //! ```
 
 #![feature(allocator_api)]
@@ -26,20 +28,22 @@ mod cpus;
 mod first_use;
 mod hook;
 mod input;
+mod mmap_ops;
 mod model;
 #[path = "../../tests/common/pattern.rs"]
 mod pattern;
 mod resize_ops;
 mod room;
 mod span_ops;
+mod thread_ops;
 
 use arbitrary::{Arbitrary, Unstructured};
-use heap::SpinLockedHeap;
 use hook::FuzzGrow;
 use input::{FreeVia, HookMode, Op};
 use model::Model;
 use room::Room;
 use std::alloc::Layout;
+use tagheap::SpinLockedHeap;
 
 /// The fuzzed heap.
 pub type Fuzzed = SpinLockedHeap<FuzzGrow>;
@@ -56,6 +60,8 @@ pub fn run(data: &[u8]) {
     let mut bumps = bump_ops::Bumps::new();
     let mut first_use = first_use::FirstUse::new();
     let mut cached = cache_ops::CacheOps::new();
+    let mut mmap = mmap_ops::MmapOps::new();
+    let mut threads = thread_ops::ThreadOps::new();
     let mut input = Unstructured::new(data);
     // An exhausted input would still decode (into zeros), so stop when it is used up.
     for step in 0usize.. {
@@ -97,6 +103,8 @@ pub fn run(data: &[u8]) {
             } => span_ops::check(a, b, align, low, high),
             Op::FirstUse { size, free } => first_use.run(size, free),
             Op::Cache(op) => cached.run(op),
+            Op::Mmap(op) => mmap.run(op),
+            Op::Thread(step) => threads.run(step),
         }
         model.compare(&heap.lock());
         room.verify_untouched(&model.arenas);
@@ -120,4 +128,6 @@ pub fn run(data: &[u8]) {
     );
     first_use.finish();
     cached.finish();
+    mmap.finish();
+    threads.finish();
 }

@@ -8,9 +8,9 @@
 
 use crate::hook::FuzzGrow;
 use crate::pattern::{fill, first_difference};
-use heap::{Heap, Span};
 use std::alloc::Layout;
 use std::ptr::NonNull;
+use tagheap::{Heap, Span};
 
 const WORD: usize = size_of::<usize>();
 /// The heap's granule: chunks start one word past a multiple of it and are whole granules.

@@ -7,9 +7,9 @@
 //! ```
 
 use crate::pattern::pattern_byte;
-use heap::Span;
 use std::alloc::{alloc, dealloc, Layout};
 use std::sync::OnceLock;
+use tagheap::Span;
 
 /// The room's size: room for many arenas, and for arenas that grow.
 pub const ROOM: usize = 1 << 17;

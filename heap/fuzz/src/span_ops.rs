@@ -7,8 +7,8 @@
 //! ```
 
 use crate::input::RawSpan;
-use heap::Span;
 use std::ptr::without_provenance_mut;
+use tagheap::Span;
 
 fn ends(raw: RawSpan) -> (usize, usize) {
     let lift = |value: u64| {

@@ -17,6 +17,7 @@
 use super::classes::{class_layout, class_of};
 use super::debug;
 use super::{CachedHeap, Cpu};
+use crate::no_unwind::no_unwind;
 use crate::{AllocError, OutOfMemory};
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr::{null_mut, NonNull};
@@ -62,6 +63,8 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
     ///
     /// With `debug-checks` (in builds with debug assertions) a pointer the heap did not hand
     /// out, or one freed twice (into a magazine or into the heap), panics with its address.
+    /// Without them a cached layout's free checks nothing (it is a push onto a magazine): a
+    /// pointer from no arena is handed out again, and panics only if it reaches the heap.
     ///
     /// # Safety
     /// `ptr` must have come from this cache with `layout` and must not be used afterwards.
@@ -77,7 +80,7 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
             return unsafe { self.heap_deallocate(ptr, class_layout(class)) };
         };
         #[cfg(all(feature = "debug-checks", debug_assertions))]
-        self.verify_free(ptr, class);
+        self.verify_cached(ptr, class, "deallocate");
         // SAFETY: the pin makes the slot ours; the block is a live block of its class.
         unsafe {
             debug::enter(ptr.as_ptr());
@@ -94,7 +97,8 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
     #[inline(never)]
     unsafe fn heap_deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
         // SAFETY: forwarded contract.
-        unsafe { self.heap.lock().deallocate(ptr, layout) }
+        self.heap
+            .locked(|heap| unsafe { heap.checked_deallocate(ptr, layout) })
     }
 
     /// Allocates from the heap; on failure flushes the cache into it and tries once more.
@@ -120,17 +124,19 @@ unsafe impl<R: RawMutex + Sync, G: OutOfMemory + Send, C: Cpu, const CPUS: usize
 {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: the heap's arenas are valid by the contract of `claim`.
-        unsafe { self.allocate(layout) }.map_or(null_mut(), NonNull::as_ptr)
+        no_unwind(|| unsafe { self.allocate(layout) }).map_or(null_mut(), NonNull::as_ptr)
     }
 
+    /// [`CachedHeap::deallocate`]; where that panics, the program aborts with the message (a
+    /// global allocator must not unwind).
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: GlobalAlloc's contract: `ptr` came from `alloc` with `layout`, so it is not null.
-        unsafe { self.deallocate(NonNull::new_unchecked(ptr), layout) }
+        no_unwind(|| unsafe { self.deallocate(NonNull::new_unchecked(ptr), layout) })
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: as for `dealloc`.
-        unsafe { self.realloc(NonNull::new_unchecked(ptr), layout, new_size) }
+        no_unwind(|| unsafe { self.realloc(NonNull::new_unchecked(ptr), layout, new_size) })
             .map_or(null_mut(), NonNull::as_ptr)
     }
 }

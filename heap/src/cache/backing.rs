@@ -3,7 +3,9 @@
 //!
 //! ```text
 //!   new_magazine:  heap.allocate(Magazine<M>::LAYOUT)       counted in `magazines`
-//!   fill:          slots [rounds, want) ◄── heap.allocate(class layout) each, until one fails
+//!                  (for a free: without the hook, so that a free never grows the heap)
+//!   fill:          stack ◄── heap.allocate(class layout), marked and pushed one at a time
+//!                  (a hook that panics halfway loses nothing), until `want` or a failure
 //!   drain:         slots [0, rounds)    ──► heap.deallocate(class layout) each
 //!   free_magazine: heap.deallocate(Magazine<M>::LAYOUT)
 //! ```
@@ -11,6 +13,7 @@
 use super::classes::class_layout;
 use super::debug;
 use super::magazine::Magazine;
+use super::stack::Stack;
 use super::{CachedHeap, Cpu};
 use crate::{Heap, OutOfMemory};
 use core::ptr::NonNull;
@@ -26,7 +29,24 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
     /// `heap` must be this cache's heap, its arenas valid.
     pub(crate) unsafe fn new_magazine(&self, heap: &mut Heap<G>) -> Option<*mut Magazine<M>> {
         // SAFETY: forwarded contract.
-        let magazine = unsafe { heap.allocate(Magazine::<M>::LAYOUT) }.ok()?;
+        self.counted(unsafe { heap.allocate(Magazine::<M>::LAYOUT) }.ok())
+    }
+
+    /// A new, empty magazine from the free chunks of `heap` (the hook does not run), or `None`.
+    ///
+    /// # Safety
+    /// As for [`CachedHeap::new_magazine`].
+    pub(crate) unsafe fn new_magazine_in_room(
+        &self,
+        heap: &mut Heap<G>,
+    ) -> Option<*mut Magazine<M>> {
+        // SAFETY: forwarded contract.
+        self.counted(unsafe { heap.allocate_in_room(Magazine::<M>::LAYOUT) })
+    }
+
+    /// Counts a magazine just allocated, if there is one.
+    fn counted(&self, magazine: Option<NonNull<u8>>) -> Option<*mut Magazine<M>> {
+        let magazine = magazine?;
         self.magazines.fetch_add(1, Relaxed);
         Some(magazine.as_ptr().cast())
     }
@@ -46,28 +66,27 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
         }
     }
 
-    /// Fills `magazine`, which holds `rounds` blocks, with blocks of `class` from `heap` up to
-    /// `want` (at most `M`), stopping early when the heap fails; returns the new round count.
+    /// Fills the magazine loaded in `stack` with blocks of `class` from `heap` until it holds
+    /// `want` (at most `M`), stopping early when the heap fails. Each block is pushed as it
+    /// comes, so that whatever the hook does (panic included) every block stays reachable.
     ///
     /// # Safety
-    /// As for [`CachedHeap::free_magazine`], and `rounds <= want <= M`.
-    pub(crate) unsafe fn fill(
-        heap: &mut Heap<G>,
-        magazine: *mut Magazine<M>,
-        mut rounds: usize,
-        want: usize,
-        class: usize,
-    ) -> usize {
-        while rounds < want {
+    /// `heap` must be this cache's heap; the caller must hold the pin of `stack`'s CPU, and
+    /// the stack a magazine of `class`; `want <= M`.
+    pub(crate) unsafe fn fill(heap: &mut Heap<G>, stack: &Stack<M>, want: usize, class: usize) {
+        while stack.rounds() < want {
             // SAFETY: the arenas are valid by the caller's contract.
             let Ok(block) = (unsafe { heap.allocate(class_layout(class)) }) else {
                 break;
             };
-            // SAFETY: `rounds < want <= M`, and the magazine is ours.
-            unsafe { *Magazine::slot(magazine, rounds) = block.as_ptr() };
-            rounds += 1;
+            // SAFETY: the stack is ours and has room (`rounds < want <= M`); the block is a
+            // fresh block of its class, now the cache's (marked, so that a double free of it
+            // is caught like that of a block freed into a magazine).
+            unsafe {
+                debug::enter(block.as_ptr());
+                stack.push(block.as_ptr());
+            }
         }
-        rounds
     }
 
     /// Frees the `rounds` blocks of `magazine`, of `class`, into `heap`.

@@ -7,6 +7,10 @@
 //!   let i = C::index(&pin);      this CPU's slot; i >= CPUS ──► the cache is bypassed
 //!   … loads and stores on slot i, no lock, no atomic read-modify-write …
 //!   drop(pin);                   interrupts / preemption back as they were
+//!
+//!   let pin = C::adopt(i)?;      CPU i runs nothing any more (an exited host thread): the
+//!   … empty slot i …             caller stands in for it, so that a flush gives back what
+//!   drop(pin);                   slot i holds; a kernel's CPUs never go away (`None`)
 //! ```
 
 /// The CPU the caller runs on, and a way to stay on it undisturbed.
@@ -23,7 +27,8 @@
 ///   turns interrupts or preemption off; a host thread is its own CPU and signal handlers
 ///   must not allocate); pins taken again by the pinned code itself are allowed;
 /// - when index `i` passes from one thread to another, everything the first did while
-///   pinned happens before everything the second does (a release/acquire handover).
+///   pinned happens before everything the second does (a release/acquire handover);
+/// - a pin returned by `adopt(i)` answers `i` and is held to the same rules as one from `pin`.
 ///
 /// An index at or above a cache's `CPUS` is allowed: that cache then serves the caller from
 /// its heap directly.
@@ -36,4 +41,13 @@ pub unsafe trait Cpu {
 
     /// The index of the CPU `pin` holds; the same for the pin's whole life.
     fn index(pin: &Self::Pin) -> usize;
+
+    /// Pins CPU `index` for the caller if nothing runs on it any more (a host thread that has
+    /// exited), so that the cache can give back what that CPU's slot holds; `None` if the
+    /// index is in use. A kernel's CPUs never go away: by default, always `None`.
+    #[inline(always)]
+    fn adopt(index: usize) -> Option<Self::Pin> {
+        let _ = index;
+        None
+    }
 }

@@ -4,8 +4,9 @@
 //! ```text
 //!   block in a magazine:  | addr ^ MARK | !MARK | … rest of the block, untouched …
 //!                         (two words: every class is at least 16 bytes)
-//!   free (debug-checks):  heap says the chunk is live and fits the class (else panic)
-//!                         ──► marked already? panic "double free" ──► mark, push
+//!   free, realloc         heap says the chunk is live and fits the class (else panic)
+//!   (debug-checks):       ──► marked already? panic "double free" ──► (free) mark, push
+//!   refill:               heap.allocate ──► mark ──► into the magazine
 //!   allocate:             pop ──► clear the mark ──► block
 //! ```
 //!
@@ -72,25 +73,32 @@ pub(crate) unsafe fn leave(block: *mut u8) {
     }
 }
 
-/// The free-time check, only compiled with the debug checks.
+/// The check of a block handed back to the cache, only compiled with the debug checks.
 #[cfg(all(feature = "debug-checks", debug_assertions))]
 mod verify {
     use super::is_marked;
     use crate::cache::{CachedHeap, Cpu};
+    use crate::tags::{Misuse, Wrong};
     use crate::OutOfMemory;
     use lock_api::RawMutex;
 
     impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
         CachedHeap<R, G, C, CPUS, M>
     {
-        /// Panics unless `ptr` is a live block of the heap that fits `class` and is not already
-        /// in a magazine.
-        pub(crate) fn verify_free(&self, ptr: core::ptr::NonNull<u8>, class: usize) {
+        /// Panics, naming `operation`, unless `ptr` is a live block of the heap that fits
+        /// `class` and is not in a magazine (freed already). The panic comes with no lock held.
+        pub(crate) fn verify_cached(
+            &self,
+            ptr: core::ptr::NonNull<u8>,
+            class: usize,
+            operation: &'static str,
+        ) {
             let layout = crate::cache::classes::class_layout(class);
-            self.heap.lock().verify_live(ptr, layout, "deallocate");
+            self.heap
+                .locked(|heap| heap.verify_live(ptr, layout, operation));
             // SAFETY: the heap just confirmed a live block of at least the class's 16 bytes.
             if unsafe { is_marked(ptr.as_ptr()) } {
-                panic!("deallocate: double free: {ptr:p} is already in a magazine of the cache");
+                Misuse::new(operation, ptr.as_ptr(), Wrong::InMagazine).raise();
             }
         }
     }

@@ -3,14 +3,18 @@
 //!
 //! ```text
 //!   flush():       depot lists ──┐ (swapped out under the depot lock)
-//!                  this CPU's ───┼──► taken: lists per class ──► heap lock:
-//!                  magazines     │        drain every magazine, free every magazine
+//!                  this CPU's ───┤
+//!                  magazines     ├──► taken: lists per class ──► heap lock:
+//!                  abandoned ────┤        drain every magazine, free every magazine
+//!                  CPUs' (adopt) │
 //!   flush_all():   every CPU's ──┘ (exclusive: &mut self)
 //! ```
 //!
 //! A CPU's magazines can only be flushed by that CPU (or with the cache borrowed mutably):
 //! a kernel that wants everything back asks every CPU to call `flush` (an IPI), as trim does.
-//! The out-of-memory path flushes the depot and the failing CPU's magazines, then retries.
+//! A CPU that runs nothing any more (an exited host thread: `Cpu::adopt`) is flushed by
+//! whoever flushes next. The out-of-memory path flushes the depot, the failing CPU's
+//! magazines and the abandoned ones, then retries.
 
 use super::depot::Depot;
 use super::{CachedHeap, Cpu, PerCpu};
@@ -20,9 +24,10 @@ use lock_api::RawMutex;
 impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
     CachedHeap<R, G, C, CPUS, M>
 {
-    /// Returns the depot's magazines and the calling CPU's to the heap, with every block in
-    /// them. Other CPUs keep their loaded and previous magazines (at most `2 M` blocks per
-    /// class each): each must call `flush` itself, or use [`CachedHeap::flush_all`].
+    /// Returns the depot's magazines, the calling CPU's and those of CPUs that run nothing any
+    /// more (exited threads, for `ThreadCpu`) to the heap, with every block in them. Other
+    /// CPUs keep their loaded and previous magazines (at most `2 M` blocks per class each):
+    /// each must call `flush` itself, or use [`CachedHeap::flush_all`].
     pub fn flush(&self) {
         let pin = C::pin();
         // SAFETY: the pin makes this CPU's slot ours.
@@ -40,7 +45,8 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
         self.release(taken);
     }
 
-    /// Returns the depot's magazines and those of `cpu` (if the CPU has a slot) to the heap.
+    /// Returns the depot's magazines, those of `cpu` (if the CPU has a slot) and those of the
+    /// CPUs that run nothing any more to the heap.
     ///
     /// # Safety
     /// The caller must hold the pin of `cpu`.
@@ -49,6 +55,12 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
         if let Some(cpu) = cpu {
             // SAFETY: by the caller's contract the slot is ours.
             unsafe { Self::gather(cpu, &mut taken) };
+        }
+        for (index, cpu) in self.cpus.iter().enumerate() {
+            if let Some(_adopted) = C::adopt(index) {
+                // SAFETY: the adopted pin makes the slot ours until it drops, after this.
+                unsafe { Self::gather(cpu, &mut taken) };
+            }
         }
         self.release(taken);
     }

@@ -8,7 +8,8 @@
 //!     previous, the full one ─► loaded, pop      previous, the empty one ─► loaded, push
 //!   heap (lock): fill a quarter magazine, pop  refused: drain previous into the heap, it
 //!   heap out of memory: flush, one more try      becomes loaded; no empty one: the heap
-//!                                              makes one; none at all: free to the heap
+//!                                              makes one from its free chunks (a free
+//!                                              never runs the hook); none: free to the heap
 //!                                              refused after TEARDOWN_FREES / M free
 //!                                              misses in a row: teardown (`teardown.rs`)
 //! ```
@@ -72,9 +73,10 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
         }
     }
 
-    /// Fills a magazine with blocks of `class` from the heap and makes it `slot.previous`
-    /// (the caller swaps it in): the one previous, else the one loaded, else `spare`, else a
-    /// new one. Nothing happens if the heap has no room for a magazine.
+    /// Fills a magazine with blocks of `class` from the heap as `slot.previous` (the caller
+    /// swaps it in): the one previous, else the one loaded, else `spare`, else a new one. The
+    /// magazine sits in `slot.previous` before the heap is asked for its blocks, so that a
+    /// hook that panics loses nothing. Nothing happens if the heap has no room for a magazine.
     ///
     /// # Safety
     /// As for [`CachedHeap::allocate_miss`]; both stacks of `slot` are empty, and `spare` is
@@ -82,13 +84,16 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
     unsafe fn refill(&self, slot: &Class<M>, class: usize, spare: Option<*mut Magazine<M>>) {
         // SAFETY: forwarded contract.
         unsafe {
-            let mut heap = self.heap.lock();
-            let magazine = slot.previous.take().or_else(|| slot.loaded.take());
-            let magazine = magazine.map(|(magazine, _)| magazine).or(spare);
-            if let Some(magazine) = magazine.or_else(|| self.new_magazine(&mut heap)) {
-                let rounds = Self::fill(&mut heap, magazine, 0, Self::FILL, class);
-                slot.previous.load(magazine, rounds);
+            if !slot.previous.is_loaded() {
+                slot.previous.swap(&slot.loaded);
             }
+            if !slot.previous.is_loaded() {
+                match spare.or_else(|| self.new_magazine(&mut self.heap.lock())) {
+                    Some(magazine) => slot.previous.load(magazine, 0),
+                    None => return,
+                }
+            }
+            Self::fill(&mut self.heap.lock(), &slot.previous, Self::FILL, class);
         }
     }
 
@@ -133,7 +138,7 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
                     Some(magazine)
                 }
                 (None, Some((magazine, _))) => Some(magazine),
-                (None, None) => self.new_magazine(&mut self.heap.lock()),
+                (None, None) => self.new_magazine_in_room(&mut self.heap.lock()),
             };
             slot.previous.swap(&slot.loaded);
             if let Some(magazine) = empty {
@@ -153,10 +158,9 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
         // SAFETY: by the caller's contract; the block is no longer the cache's.
         unsafe {
             debug::leave(block);
-            let layout = class_layout(class);
+            let (block, layout) = (NonNull::new_unchecked(block), class_layout(class));
             self.heap
-                .lock()
-                .deallocate(NonNull::new_unchecked(block), layout);
+                .locked(|heap| heap.checked_deallocate(block, layout));
         }
     }
 }

@@ -9,6 +9,9 @@
 //!                                if the chunk above is free; else allocate, copy, deallocate
 //! ```
 //!
+//! With `debug-checks`, the block of a cached layout is checked first as a free checks it
+//! (`debug.rs`): live in the heap, and not in a magazine.
+//!
 //! A block resized in place is exactly what the heap would have handed out for the new
 //! layout (a chunk of the new class's size, aligned to 16), so it may enter that class's
 //! magazines when it is freed. Strings and vectors that grow step by step through the
@@ -16,7 +19,7 @@
 
 use super::classes::{class_layout, class_of};
 use super::{CachedHeap, Cpu};
-use crate::{AllocError, OutOfMemory};
+use crate::{AllocError, Heap, OutOfMemory};
 use core::alloc::Layout;
 use core::ptr::NonNull;
 use lock_api::RawMutex;
@@ -36,15 +39,19 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
         layout: Layout,
         new_size: usize,
     ) -> Result<NonNull<u8>, AllocError> {
+        #[cfg(all(feature = "debug-checks", debug_assertions))]
+        if let Some(class) = class_of(layout) {
+            self.verify_cached(ptr, class, "realloc");
+        }
         let new = Layout::from_size_align(new_size, layout.align()).map_err(|_| AllocError)?;
         match (class_of(layout), class_of(new)) {
             (Some(old), Some(new)) if old == new => Ok(ptr),
             // SAFETY: a block the heap handed out with `layout`, by the caller's contract.
             (None, None) => unsafe {
-                let first = self.heap.lock().realloc(ptr, layout, new_size);
-                first.or_else(|_| {
+                let realloc = |heap: &mut Heap<G>| heap.checked_realloc(ptr, layout, new_size);
+                self.heap.locked(realloc).or_else(|_| {
                     self.flush();
-                    self.heap.lock().realloc(ptr, layout, new_size)
+                    self.heap.locked(realloc)
                 })
             },
             // SAFETY: as above; the heap knows the block by its class's layout when cached.
@@ -73,14 +80,14 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
     ) -> Option<NonNull<u8>> {
         let from = class_of(old).map_or(old, class_layout);
         let to = class_of(new).map_or(new, class_layout);
-        let mut heap = self.heap.lock();
         // SAFETY: the heap handed the block out with `from`, the class's layout when cached.
-        unsafe {
+        self.heap.locked(|heap| unsafe {
             if to.size() <= from.size() {
-                Some(heap.shrink(ptr, from, to.size()))
+                heap.checked_shrink(ptr, from, to.size()).map(Some)
             } else {
-                heap.grow_in_place(ptr, from, to.size()).ok()
+                heap.checked_grow_in_place(ptr, from, to.size())
+                    .map(Result::ok)
             }
-        }
+        })
     }
 }

@@ -13,7 +13,8 @@
 //! claim to its exit, so a slot is only ever touched by the thread that owns it. There is
 //! nothing to turn off: a thread cannot be interrupted by another use of its own index
 //! (signal handlers must not allocate, as with any `malloc`). The release at exit and the
-//! acquiring claim order the old owner's work on the slot before the new owner's. Claiming
+//! acquiring claim order the old owner's work on the slot before the new owner's; an adopting
+//! flush is one more owner, for as long as its pin lives. Claiming
 //! may allocate (registering the exit guard); `INDEX` is set first, so such an allocation
 //! pins again and finds its index, and the slot is not in use yet.
 
@@ -45,9 +46,14 @@ impl Drop for Release {
     fn drop(&mut self) {
         let index = INDEX.replace(GONE);
         if index < THREAD_SLOTS {
-            CLAIMED[index / 64].fetch_and(!(1 << (index % 64)), Ordering::Release);
+            release(index);
         }
     }
+}
+
+/// Clears the bit of `index` (below `THREAD_SLOTS`): the next thread may claim it.
+fn release(index: usize) {
+    CLAIMED[index / 64].fetch_and(!(1 << (index % 64)), Ordering::Release);
 }
 
 /// Claims the lowest free index for this thread (`GONE` if all are taken).
@@ -70,11 +76,22 @@ fn claim() -> usize {
 #[derive(Clone, Copy, Debug)]
 pub struct ThreadCpu;
 
-/// A `ThreadCpu` pin: the thread's index; it stays on its thread (`!Send`).
+/// A `ThreadCpu` pin: the thread's index, or one it adopted; it stays on its thread (`!Send`).
 #[derive(Debug)]
 pub struct ThreadPin {
     index: usize,
+    /// Adopted from an exited thread (`Cpu::adopt`): the index is released on drop.
+    adopted: bool,
     _thread: PhantomData<*const ()>,
+}
+
+impl Drop for ThreadPin {
+    #[inline(always)]
+    fn drop(&mut self) {
+        if self.adopted {
+            release(self.index);
+        }
+    }
 }
 
 // SAFETY: see the module header: an index belongs to one thread at a time, handed over with
@@ -90,6 +107,7 @@ unsafe impl Cpu for ThreadCpu {
         }
         ThreadPin {
             index,
+            adopted: false,
             _thread: PhantomData,
         }
     }
@@ -97,5 +115,19 @@ unsafe impl Cpu for ThreadCpu {
     #[inline(always)]
     fn index(pin: &ThreadPin) -> usize {
         pin.index
+    }
+
+    fn adopt(index: usize) -> Option<ThreadPin> {
+        if index >= THREAD_SLOTS {
+            return None;
+        }
+        let bit = 1 << (index % 64);
+        let held = CLAIMED[index / 64].fetch_or(bit, Ordering::Acquire) & bit != 0;
+        // Built only if adopted: a dropped pin releases its index.
+        (!held).then(|| ThreadPin {
+            index,
+            adopted: true,
+            _thread: PhantomData,
+        })
     }
 }

@@ -31,7 +31,7 @@ unsafe impl<R: RawMutex, G: OutOfMemory> Allocator for LockedHeap<R, G> {
     /// one that is not a live block with `layout`).
     unsafe fn deallocate(&self, ptr: NonNull<u8>, layout: Layout) {
         // SAFETY: the Allocator contract: `ptr` is a block of this allocator fitting `layout`.
-        unsafe { self.lock().deallocate(ptr, layout) }
+        self.locked(|heap| unsafe { heap.checked_deallocate(ptr, layout) })
     }
 
     /// In place when the block already sits where `new.align()` puts it and the chunk above
@@ -45,7 +45,7 @@ unsafe impl<R: RawMutex, G: OutOfMemory> Allocator for LockedHeap<R, G> {
         new: Layout,
     ) -> Result<NonNull<[u8]>, AllocError> {
         // SAFETY: as for `deallocate`; `new.size() >= old.size()` by the Allocator contract.
-        let ptr = unsafe { self.lock().grow_to(ptr, old, new) };
+        let ptr = self.locked(|heap| unsafe { heap.checked_grow_to(ptr, old, new) });
         Ok(NonNull::slice_from_raw_parts(
             ptr.map_err(|_| AllocError)?,
             new.size(),
@@ -80,7 +80,7 @@ unsafe impl<R: RawMutex, G: OutOfMemory> Allocator for LockedHeap<R, G> {
         new: Layout,
     ) -> Result<NonNull<[u8]>, AllocError> {
         // SAFETY: as for `deallocate`; `new.size() <= old.size()` by the Allocator contract.
-        let ptr = unsafe { self.lock().shrink_to(ptr, old, new) };
+        let ptr = self.locked(|heap| unsafe { heap.checked_shrink_to(ptr, old, new) });
         Ok(NonNull::slice_from_raw_parts(
             ptr.map_err(|_| AllocError)?,
             new.size(),

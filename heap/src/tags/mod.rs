@@ -32,6 +32,9 @@ mod ops;
 pub mod size_classes;
 
 pub use checking::check::{CheckError, Rule};
+pub(crate) use checking::misuse::Misuse;
+#[cfg(all(feature = "debug-checks", debug_assertions))]
+pub(crate) use checking::misuse::Wrong;
 pub use checking::walk::{Arenas, Chunk, Chunks};
 pub use counters::Counters;
 pub use errors::{AllocError, ClaimError, ExtendError, TruncateError, Truncated};

@@ -54,10 +54,7 @@ impl Default for WindowGrow {
 }
 
 impl OutOfMemory for WindowGrow {
-    fn out_of_memory(
-        heap: &mut HookHeap<'_, Self>,
-        layout: Layout,
-    ) -> Result<(), heap::AllocError> {
+    fn out_of_memory(heap: &mut HookHeap<Self>, layout: Layout) -> Result<(), heap::AllocError> {
         let old = heap.hook().arena;
         if old.is_empty() {
             return Err(heap::AllocError);

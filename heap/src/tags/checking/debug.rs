@@ -13,12 +13,13 @@
 //! (`block::block_start`; with its back pointer when there is a gap), that the room above
 //! `ptr` is what a block of the layout's size gets (its granules, plus a tail of one granule,
 //! too small to be a chunk of its own), and that the size is not more than the live
-//! blocks hold. Any failure panics with the pointer and what is wrong with it, before
-//! anything changes.
+//! blocks hold. Any failure is returned as a `Misuse` naming the pointer and what is wrong
+//! with it (`misuse.rs`), before anything changes.
 //!
 //! The heap does not store requested sizes, so a size that rounds to the same room (within
 //! the one-granule tail and the rounding to granules) cannot be told apart from the right one.
 
+use crate::tags::checking::misuse::{Misuse, Wrong};
 use crate::tags::layout::block::block_start;
 use crate::tags::layout::chunk::{first_word, GRANULE, MIN_CHUNK, WORD};
 use crate::tags::ops::alloc::block_room;
@@ -31,17 +32,23 @@ use core::ptr::NonNull;
 const LARGEST_KEPT_TAIL: usize = MIN_CHUNK - GRANULE;
 
 impl<G: OutOfMemory> Heap<G> {
-    /// Panics, naming `operation` and the address, unless `ptr` is a live block of this heap
-    /// allocated with `layout`, as far as the chunk's shape can tell.
-    pub(crate) fn verify_live(&self, ptr: NonNull<u8>, layout: Layout, operation: &str) {
+    /// Fails with the misuse, naming `operation` and the address, unless `ptr` is a live block
+    /// of this heap allocated with `layout`, as far as the chunk's shape can tell.
+    pub(crate) fn verify_live(
+        &self,
+        ptr: NonNull<u8>,
+        layout: Layout,
+        operation: &'static str,
+    ) -> Result<(), Misuse> {
         let ptr = ptr.as_ptr();
+        let misuse = |wrong| Err(Misuse::new(operation, ptr, wrong));
         let below = ptr.wrapping_sub(WORD);
         let Some(chunk) = self.chunks().find(|chunk| chunk.span().contains(below)) else {
-            panic!("{operation}: {ptr:p} was never handed out by this heap: it lies in no chunk of any arena");
+            return misuse(Wrong::InNoChunk);
         };
         let span = chunk.span();
         if !chunk.allocated {
-            panic!("{operation}: double free or foreign pointer: {ptr:p} lies in the free chunk {span}");
+            return misuse(Wrong::InFreeChunk { chunk: span });
         }
         let start = block_start(chunk.base, layout.align());
         // Compared before anything is read: only a pointer where a block starts has a tag or
@@ -53,28 +60,34 @@ impl<G: OutOfMemory> Heap<G> {
                 // read with the arena's provenance, which the chunk's base carries.
                 || unsafe { first_word(chunk.base.with_addr(below.addr())) } == chunk.base);
         if !placed {
-            panic!("{operation}: {ptr:p} was never handed out by this heap: a block aligned to {} starts at {start:p} in the allocated chunk {span}", layout.align());
+            return misuse(Wrong::NotABlockStart {
+                align: layout.align(),
+                start,
+                chunk: span,
+            });
         }
         let room = span.acme().addr() - ptr.addr();
-        let expected = block_room(layout.size());
-        if room < expected || room > expected + LARGEST_KEPT_TAIL {
-            panic!(
-                "{operation}: the layout (size {}, align {}) does not fit the block at {ptr:p}: it has {room} bytes in chunk {span}, and a block of that size has {expected} to {} bytes",
-                layout.size(),
-                layout.align(),
-                expected + LARGEST_KEPT_TAIL
-            );
+        let least = block_room(layout.size());
+        if room < least || room > least + LARGEST_KEPT_TAIL {
+            return misuse(Wrong::LayoutDoesNotFit {
+                size: layout.size(),
+                align: layout.align(),
+                room,
+                chunk: span,
+                least,
+                most: least + LARGEST_KEPT_TAIL,
+            });
         }
         let allocated_bytes = self
             .stats
             .allocations()
             .map_or(usize::MAX, |figures| figures.0);
         if layout.size() > allocated_bytes {
-            panic!(
-                "{operation}: the block at {ptr:p} cannot have size {}: the live blocks hold {} bytes in all",
-                layout.size(),
-                allocated_bytes
-            );
+            return misuse(Wrong::LargerThanLive {
+                size: layout.size(),
+                live: allocated_bytes,
+            });
         }
+        Ok(())
     }
 }

@@ -4,10 +4,12 @@
 //! ```text
 //!   walk.rs   chunks(), arenas()      check.rs, check_arena.rs   check() and its rules
 //!   debug.rs  (feature debug-checks)  double frees, foreign pointers, wrong layouts
+//!   misuse.rs what a check found, reported once no lock of the heap is held
 //! ```
 
 pub(crate) mod check;
 pub(crate) mod check_arena;
 #[cfg(all(feature = "debug-checks", debug_assertions))]
 pub(crate) mod debug;
+pub(crate) mod misuse;
 pub(crate) mod walk;

@@ -10,7 +10,8 @@
 //! The heap owns its arenas, so it reaches tags, back pointers and free-chunk fields through
 //! pointers derived from an arena's end record, which carries the provenance `claim` and
 //! `extend` were given. The caller's pointer only supplies the address. A pointer that lies
-//! in no arena panics: it cannot be a block of this heap.
+//! in no arena cannot be a block of this heap: the lookup finds nothing, and the operation
+//! reports a misuse (`preconditions.rs`).
 
 use crate::tags::layout::arena::Record;
 use crate::tags::Heap;
@@ -46,33 +47,29 @@ impl<G: OutOfMemory> Heap<G> {
         unsafe { holds(record, ptr.as_ptr().addr()) }.then(|| with_provenance_of(record, ptr))
     }
 
-    /// `ptr` with the provenance of the older arena that holds it, looked up along the list.
-    ///
-    /// # Panics
-    /// If no arena holds `ptr`: it was not handed out by this heap.
+    /// `ptr` with the provenance of the older arena that holds it, looked up along the list;
+    /// `None` if no arena holds it (it was not handed out by this heap).
     #[cold]
     #[inline(never)]
-    pub(crate) fn in_older_arena(&self, ptr: NonNull<u8>) -> NonNull<u8> {
+    pub(crate) fn in_older_arena(&self, ptr: NonNull<u8>) -> Option<NonNull<u8>> {
         let mut record = self.arenas;
         while !record.is_null() {
             // SAFETY: every record in the list belongs to a live arena.
             unsafe {
                 if holds(record, ptr.as_ptr().addr()) {
-                    return with_provenance_of(record, ptr);
+                    return Some(with_provenance_of(record, ptr));
                 }
                 record = record.next();
             }
         }
-        panic!("{ptr:p} was never handed out by this heap: it lies in no arena");
+        None
     }
 
-    /// `ptr` with the provenance of the arena that holds it (newest arena first).
-    ///
-    /// # Panics
-    /// If no arena holds `ptr`.
+    /// `ptr` with the provenance of the arena that holds it (newest arena first); `None` if
+    /// no arena holds it.
     #[inline(always)]
-    pub(crate) fn arena_pointer(&self, ptr: NonNull<u8>) -> NonNull<u8> {
+    pub(crate) fn arena_pointer(&self, ptr: NonNull<u8>) -> Option<NonNull<u8>> {
         self.in_newest_arena(ptr)
-            .unwrap_or_else(|| self.in_older_arena(ptr))
+            .or_else(|| self.in_older_arena(ptr))
     }
 }

@@ -9,9 +9,11 @@
 //! The chunk below is found through the tag's BELOW_FREE bit and the size word at its top;
 //! the chunk above is the one at the tag's end: free if its first word has bit 0 clear.
 
+use crate::tags::checking::misuse::{Misuse, Wrong};
 use crate::tags::layout::block::chunk_of;
 use crate::tags::layout::chunk::{first_word, is_allocated, set_below_free, Tag};
 use crate::tags::layout::free_chunk::{free_size, free_size_below};
+use crate::tags::ops::preconditions::Checked;
 use crate::tags::Heap;
 use crate::OutOfMemory;
 use core::alloc::Layout;
@@ -34,13 +36,30 @@ impl<G: OutOfMemory> Heap<G> {
     /// other breach of the contract corrupts the heap.
     #[inline]
     pub unsafe fn deallocate(&mut self, ptr: NonNull<u8>, layout: Layout) {
-        self.verify_if_checking(ptr, layout, "deallocate");
+        // SAFETY: forwarded contract.
+        if let Err(misuse) = unsafe { self.checked_deallocate(ptr, layout) } {
+            misuse.raise();
+        }
+    }
+
+    /// `deallocate`, with a misuse returned (before anything changed) instead of raised.
+    ///
+    /// # Safety
+    /// As for `deallocate`.
+    #[inline(always)]
+    pub(crate) unsafe fn checked_deallocate(
+        &mut self,
+        ptr: NonNull<u8>,
+        layout: Layout,
+    ) -> Checked<()> {
+        self.verify_if_checking(ptr, layout, "deallocate")?;
         match self.in_newest_arena(ptr) {
             // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
             Some(block) => unsafe { self.free_block(block, layout.size()) },
             // SAFETY: as above, by the caller's contract.
-            None => unsafe { self.deallocate_in_older_arena(ptr, layout.size()) },
+            None => unsafe { self.deallocate_in_older_arena(ptr, layout.size())? },
         }
+        Ok(())
     }
 
     /// `deallocate` for a block outside the newest arena: out of line and reached by a tail
@@ -50,10 +69,13 @@ impl<G: OutOfMemory> Heap<G> {
     /// As for `deallocate`.
     #[cold]
     #[inline(never)]
-    unsafe fn deallocate_in_older_arena(&mut self, ptr: NonNull<u8>, size: usize) {
-        let block = self.in_older_arena(ptr);
+    unsafe fn deallocate_in_older_arena(&mut self, ptr: NonNull<u8>, size: usize) -> Checked<()> {
+        let Some(block) = self.in_older_arena(ptr) else {
+            return Err(Misuse::new("deallocate", ptr.as_ptr(), Wrong::InNoArena));
+        };
         // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
-        unsafe { self.free_block(block, size) }
+        unsafe { self.free_block(block, size) };
+        Ok(())
     }
 
     /// Frees the live block at `block` (a pointer with its arena's provenance), which was

@@ -15,6 +15,7 @@ use crate::tags::layout::block::chunk_of;
 use crate::tags::layout::chunk::{first_word, is_allocated};
 use crate::tags::layout::free_chunk::free_size;
 use crate::tags::ops::alloc::block_room;
+use crate::tags::ops::preconditions::Checked;
 use crate::tags::Heap;
 use crate::OutOfMemory;
 use core::alloc::Layout;
@@ -37,15 +38,31 @@ impl<G: OutOfMemory> Heap<G> {
         old: Layout,
         new_size: usize,
     ) -> Result<NonNull<u8>, AllocError> {
-        self.check_grow(ptr, old, new_size, "grow_in_place");
-        Layout::from_size_align(new_size, old.align()).map_err(|_| AllocError)?;
-        let block = self.arena_pointer(ptr);
+        // SAFETY: forwarded contract.
+        unsafe { self.checked_grow_in_place(ptr, old, new_size) }.unwrap_or_else(|m| m.raise())
+    }
+
+    /// `grow_in_place`, with a misuse returned (before anything changed) instead of raised.
+    ///
+    /// # Safety
+    /// As for `grow_in_place`.
+    pub(crate) unsafe fn checked_grow_in_place(
+        &mut self,
+        ptr: NonNull<u8>,
+        old: Layout,
+        new_size: usize,
+    ) -> Checked<Result<NonNull<u8>, AllocError>> {
+        self.check_grow(ptr, old, new_size, "grow_in_place")?;
+        if Layout::from_size_align(new_size, old.align()).is_err() {
+            return Ok(Err(AllocError));
+        }
+        let block = self.lookup(ptr, "grow_in_place")?;
         // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
         if unsafe { self.extend_chunk(block.as_ptr(), new_size) } {
             self.stats.resized(old.size(), new_size);
-            Ok(block)
+            Ok(Ok(block))
         } else {
-            Err(AllocError)
+            Ok(Err(AllocError))
         }
     }
 
@@ -67,13 +84,29 @@ impl<G: OutOfMemory> Heap<G> {
         old: Layout,
         new_size: usize,
     ) -> Result<NonNull<u8>, AllocError> {
-        let new = Layout::from_size_align(new_size, old.align()).map_err(|_| AllocError)?;
-        self.check_grow(ptr, old, new_size, "grow");
+        // SAFETY: forwarded contract.
+        unsafe { self.checked_grow(ptr, old, new_size) }.unwrap_or_else(|m| m.raise())
+    }
+
+    /// `grow`, with a misuse returned (before anything changed) instead of raised.
+    ///
+    /// # Safety
+    /// As for `grow`.
+    pub(crate) unsafe fn checked_grow(
+        &mut self,
+        ptr: NonNull<u8>,
+        old: Layout,
+        new_size: usize,
+    ) -> Checked<Result<NonNull<u8>, AllocError>> {
+        let Ok(new) = Layout::from_size_align(new_size, old.align()) else {
+            return Ok(Err(AllocError));
+        };
+        self.check_grow(ptr, old, new_size, "grow")?;
         match self.in_newest_arena(ptr) {
             // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
             Some(block) if unsafe { chunk_holds(block.as_ptr(), new_size) } => {
                 self.stats.resized(old.size(), new_size);
-                Ok(block)
+                Ok(Ok(block))
             }
             // SAFETY: forwarded contract.
             _ => unsafe { self.grow_beyond_chunk(ptr, old, new) },
@@ -93,11 +126,11 @@ impl<G: OutOfMemory> Heap<G> {
         ptr: NonNull<u8>,
         old: Layout,
         new: Layout,
-    ) -> Result<NonNull<u8>, AllocError> {
-        let block = self.arena_pointer(ptr);
+    ) -> Checked<Result<NonNull<u8>, AllocError>> {
+        let block = self.lookup(ptr, "grow")?;
         // SAFETY: `block` is the live block `ptr`, with its arena's provenance; it sits where
         // its own alignment puts it, so it may grow in place.
-        unsafe { self.resize_or_move(block, old, new, true) }
+        Ok(unsafe { self.resize_or_move(block, old, new, true) })
     }
 
     /// Makes the chunk of the live block at `ptr` reach `ptr + new_size` by absorbing the free

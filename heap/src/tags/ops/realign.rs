@@ -10,6 +10,7 @@
 
 use crate::tags::errors::AllocError;
 use crate::tags::layout::block::{block_start, chunk_of};
+use crate::tags::ops::preconditions::Checked;
 use crate::tags::Heap;
 use crate::OutOfMemory;
 use core::alloc::Layout;
@@ -29,44 +30,46 @@ unsafe fn is_placed_for(ptr: *mut u8, align: usize) -> bool {
 
 impl<G: OutOfMemory> Heap<G> {
     /// `grow` to a layout of any alignment (the `Allocator` methods): in place only if the
-    /// block already sits where a block of `new.align()` starts in its chunk.
+    /// block already sits where a block of `new.align()` starts in its chunk. A misuse is
+    /// returned (before anything changed), not raised.
     ///
     /// # Safety
     /// As for `grow`.
-    pub(crate) unsafe fn grow_to(
+    pub(crate) unsafe fn checked_grow_to(
         &mut self,
         ptr: NonNull<u8>,
         old: Layout,
         new: Layout,
-    ) -> Result<NonNull<u8>, AllocError> {
-        self.check_grow(ptr, old, new.size(), "grow");
-        let block = self.arena_pointer(ptr);
+    ) -> Checked<Result<NonNull<u8>, AllocError>> {
+        self.check_grow(ptr, old, new.size(), "grow")?;
+        let block = self.lookup(ptr, "grow")?;
         // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
         unsafe {
             let in_place = is_placed_for(block.as_ptr(), new.align());
-            self.resize_or_move(block, old, new, in_place)
+            Ok(self.resize_or_move(block, old, new, in_place))
         }
     }
 
     /// `shrink` to a layout of any alignment (the `Allocator` methods): in place if the block
-    /// sits where a block of `new.align()` starts in its chunk, else moved to a new chunk.
+    /// sits where a block of `new.align()` starts in its chunk, else moved to a new chunk. A
+    /// misuse is returned (before anything changed), not raised.
     ///
     /// # Safety
     /// As for `shrink`; on success, only the returned pointer may be used.
-    pub(crate) unsafe fn shrink_to(
+    pub(crate) unsafe fn checked_shrink_to(
         &mut self,
         ptr: NonNull<u8>,
         old: Layout,
         new: Layout,
-    ) -> Result<NonNull<u8>, AllocError> {
-        self.check_shrink(ptr, old, new.size());
-        let block = self.arena_pointer(ptr);
+    ) -> Checked<Result<NonNull<u8>, AllocError>> {
+        self.check_shrink(ptr, old, new.size())?;
+        let block = self.lookup(ptr, "shrink")?;
         // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
         unsafe {
             if is_placed_for(block.as_ptr(), new.align()) {
-                Ok(self.shrink_block(block, old.size(), new.size()))
+                Ok(Ok(self.shrink_block(block, old.size(), new.size())))
             } else {
-                self.resize_or_move(block, old, new, false)
+                Ok(self.resize_or_move(block, old, new, false))
             }
         }
     }

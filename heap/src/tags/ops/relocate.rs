@@ -52,7 +52,9 @@ impl<G: OutOfMemory> Heap<G> {
                 }
             }
             self.grow_for(new)?;
-            block = self.arena_pointer(block);
+            block = self
+                .arena_pointer(block)
+                .expect("a hook only adds arena memory or cuts free memory: the block stays");
         }
     }
 }

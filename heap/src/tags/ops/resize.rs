@@ -13,6 +13,7 @@ use crate::tags::layout::block::chunk_of;
 use crate::tags::layout::chunk::{first_word, is_allocated, set_below_free, write_tag, MIN_CHUNK};
 use crate::tags::layout::free_chunk::free_size;
 use crate::tags::ops::alloc::block_room;
+use crate::tags::ops::preconditions::Checked;
 use crate::tags::Heap;
 use crate::OutOfMemory;
 use core::alloc::Layout;
@@ -35,12 +36,26 @@ impl<G: OutOfMemory> Heap<G> {
         old: Layout,
         new_size: usize,
     ) -> Result<NonNull<u8>, AllocError> {
+        // SAFETY: forwarded contract.
+        unsafe { self.checked_realloc(ptr, old, new_size) }.unwrap_or_else(|m| m.raise())
+    }
+
+    /// `realloc`, with a misuse returned (before anything changed) instead of raised.
+    ///
+    /// # Safety
+    /// As for `realloc`.
+    pub(crate) unsafe fn checked_realloc(
+        &mut self,
+        ptr: NonNull<u8>,
+        old: Layout,
+        new_size: usize,
+    ) -> Checked<Result<NonNull<u8>, AllocError>> {
         if new_size <= old.size() {
             // SAFETY: forwarded contract.
-            Ok(unsafe { self.shrink(ptr, old, new_size) })
+            unsafe { self.checked_shrink(ptr, old, new_size) }.map(Ok)
         } else {
             // SAFETY: forwarded contract.
-            unsafe { self.grow(ptr, old, new_size) }
+            unsafe { self.checked_grow(ptr, old, new_size) }
         }
     }
 
@@ -53,10 +68,24 @@ impl<G: OutOfMemory> Heap<G> {
     /// If `new_size > old.size()`, or if `ptr` lies in no arena; with `debug-checks`, as
     /// [`Heap::deallocate`] does for a block that is not live with `old`.
     pub unsafe fn shrink(&mut self, ptr: NonNull<u8>, old: Layout, new_size: usize) -> NonNull<u8> {
-        self.check_shrink(ptr, old, new_size);
-        let block = self.arena_pointer(ptr);
+        // SAFETY: forwarded contract.
+        unsafe { self.checked_shrink(ptr, old, new_size) }.unwrap_or_else(|m| m.raise())
+    }
+
+    /// `shrink`, with a misuse returned (before anything changed) instead of raised.
+    ///
+    /// # Safety
+    /// As for `shrink`.
+    pub(crate) unsafe fn checked_shrink(
+        &mut self,
+        ptr: NonNull<u8>,
+        old: Layout,
+        new_size: usize,
+    ) -> Checked<NonNull<u8>> {
+        self.check_shrink(ptr, old, new_size)?;
+        let block = self.lookup(ptr, "shrink")?;
         // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
-        unsafe { self.shrink_block(block, old.size(), new_size) }
+        Ok(unsafe { self.shrink_block(block, old.size(), new_size) })
     }
 
     /// Shrinks the live block at `block` from `old_size` to `new_size` bytes in place.

@@ -38,12 +38,23 @@ impl<G: OutOfMemory> Heap<G> {
     ) -> Result<NonNull<u8>, AllocError> {
         loop {
             // SAFETY: the arenas are valid, by the caller's contract.
-            if let Some(ptr) = unsafe { self.take_chunk(layout) } {
-                self.stats.allocated(layout.size());
+            if let Some(ptr) = unsafe { self.allocate_in_room(layout) } {
                 return Ok(ptr);
             }
             self.grow_for(layout)?;
         }
+    }
+
+    /// `allocate` without the hook: `None` when no free chunk fits. The cache makes the
+    /// magazine for a free with it, so that a free never grows the heap nor runs the hook.
+    ///
+    /// # Safety
+    /// The heap's arenas must be valid.
+    pub(crate) unsafe fn allocate_in_room(&mut self, layout: Layout) -> Option<NonNull<u8>> {
+        // SAFETY: forwarded contract.
+        let ptr = unsafe { self.take_chunk(layout) }?;
+        self.stats.allocated(layout.size());
+        Some(ptr)
     }
 
     /// Runs the hook once; `Ok` only if it succeeded and changed the heap: claimed, extended
