@@ -14,7 +14,7 @@
 //! ```
 //!
 //! A CPU coming online flushes its whole TLB after it is counted online
-//! ([`flush_all_on_arrival`]): a shootdown posted before that did not wait
+//! (`flush_all_on_arrival`): a shootdown posted before that did not wait
 //! for it, and it may have cached a translation since it loaded the kernel's
 //! page tables.
 

@@ -28,7 +28,7 @@ pub struct WindowGrow {
 }
 
 impl WindowGrow {
-    /// A hook with no arena yet; it refuses to grow until [`claim_initial_arena`]
+    /// A hook with no arena yet; it refuses to grow until `allocator::init`
     /// has run.
     pub const fn new() -> Self {
         Self {

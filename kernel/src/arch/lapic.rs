@@ -15,7 +15,7 @@
 //!
 //! Every CPU's APIC sits at the same physical address, and each CPU reaches
 //! its own there: one uncached mapping serves all of them. The device layer
-//! maps it (`apic::init`) and [`install`]s it here, so that the layers below
+//! maps it (`apic::init`) and installs it here, so that the layers below
 //! memory (locks, cross-CPU calls) can send interrupts.
 
 use core::sync::atomic::{AtomicPtr, Ordering};

@@ -31,7 +31,7 @@
 //!
 //! The heap starts with [`INITIAL_ARENA`] committed. When an allocation does
 //! not fit, the heap's `OutOfMemory` hook (`allocator::grow`) commits more of
-//! the window ([`commit`]); nothing is mapped then, but a frame is reserved
+//! the window (`commit`); nothing is mapped then, but a frame is reserved
 //! for every committed page, so a request the machine cannot back fails as an
 //! allocation error; so are the page tables those pages will need
 //! (`table_budget`). The first write to a new page faults, and

@@ -15,7 +15,7 @@
 //! ```
 //!
 //! Lock order. Every lock's level is part of its type, and a CPU takes locks
-//! in rising level order only (checked in debug builds, [`order`]):
+//! in rising level order only (checked in debug builds, `sync::order`):
 //!
 //! ```text
 //!   level  name            locks                                   taken inside it

@@ -1,7 +1,7 @@
 //! Cross-CPU calls: the one way to make other CPUs run something and wait
 //! until they have. TLB shootdowns (`tlb`), magazine flushes
 //! (`allocator::flush`) and work for every CPU (`smp::run_on_all`) are its
-//! clients; every wait loop and the NMI handler answer through [`answer`].
+//! clients; every wait loop and the NMI handler answer through `answer`.
 //!
 //! ```text
 //!   initiator (one per channel at a time)      every other online CPU
@@ -26,7 +26,7 @@
 //! A CPU that waits for a lock with interrupts off cannot take the IPI, and
 //! the CPU it waits for may hold the lock while it waits for this answer:
 //! so every wait loop does the waiter's duty (`sync::relax`), which is
-//! [`answer`], and a waiter halted on a lock gets an NMI, whose handler
+//! `answer`, and a waiter halted on a lock gets an NMI, whose handler
 //! answers itself (a kick landing between the waiter's last look and its
 //! `hlt` would otherwise be spent). The call is a closure on the initiator's
 //! stack: it lives until every target has answered, and only targets run it.

@@ -25,7 +25,7 @@ impl BumpTableFrames {
     /// # Safety
     ///
     /// This function is unsafe because all physical memory must be mapped at
-    /// `physical_memory`, and it must be called before [`active`] hands out
+    /// `physical_memory`, and it must be called before `active` hands out
     /// the `&mut` to the level-4 table.
     pub unsafe fn new(physical_memory: VirtAddr) -> Self {
         let bump = VirtAddr::from_ptr(PAGE_TABLE_BUMP.region_start().as_ptr());

@@ -19,7 +19,7 @@
 //!
 //! The bump is a budget, never drained by anyone else: a heap commit reserves
 //! the tables its pages may need (`table_budget`), and the page-fault path
-//! takes only reserved pages ([`BumpTableFrames::reserved`]); the DMA and
+//! takes only reserved pages (`BumpTableFrames::reserved`); the DMA and
 //! MMIO windows check that the tables a mapping needs are available before
 //! they map. Running out is an error where the request is made, never a panic
 //! in the page-fault handler.
