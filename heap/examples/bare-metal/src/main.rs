@@ -20,7 +20,7 @@ use core::alloc::Layout;
 use core::arch::asm;
 use core::sync::atomic::{AtomicBool, Ordering};
 use tagheap::lock_api::{GuardNoSend, RawMutex};
-use tagheap::{AllocError, CachedHeap, Cpu, Heap, OutOfMemory, Span};
+use tagheap::{AllocError, CachedHeap, Cpu, HookHeap, OutOfMemory, Span};
 
 /// The memory the heap may ever use.
 const RESERVE_SIZE: usize = 4 << 20;
@@ -63,15 +63,15 @@ struct GrowInReserve {
 }
 
 impl OutOfMemory for GrowInReserve {
-    fn out_of_memory(heap: &mut Heap<Self>, layout: Layout) -> Result<(), AllocError> {
-        let old = heap.hook.arena;
+    fn out_of_memory(heap: &mut HookHeap<'_, Self>, layout: Layout) -> Result<(), AllocError> {
+        let old = heap.hook().arena;
         let reserve_end = (&raw mut RESERVE).addr() + RESERVE_SIZE;
         let wanted = layout.size().saturating_add(layout.align()).max(STEP);
         let acme = old.acme().addr().saturating_add(wanted).min(reserve_end);
         // `old`'s base comes from RESERVE, so a span up to `acme` carries its provenance.
         let new = Span::new(old.base(), old.base().with_addr(acme));
         // SAFETY: the added memory is the rest of RESERVE, which only this heap uses.
-        heap.hook.arena = unsafe { heap.extend(old, new) }.map_err(|_| AllocError)?;
+        heap.hook_mut().arena = unsafe { heap.extend(old, new) }.map_err(|_| AllocError)?;
         Ok(())
     }
 }
