@@ -10,6 +10,7 @@
 //!       every other ─▶ BIOS boot, one CPU
 //!       virtio_blk(_allocations), console ─▶ with a fresh scratch disk (virtio-blk), deleted afterwards
 //!       virtio_blk_shared ─▶ with two, whose devices share one interrupt line
+//!       net_echo ─▶ with a virtio-net card; the runner checks its echo over 127.0.0.1
 //!   each boot counts as one test, `kernel::<target> (BIOS|UEFI)`; exit 33 passes
 //!   (exit 35 for a scripted test that must fail, `scripted`)
 //! ```
@@ -18,6 +19,7 @@ use crate::accel::Accelerator;
 use crate::cargo::{self, SMOKE_TEST};
 use crate::disk::Disk;
 use crate::image::Firmware;
+use crate::net::Network;
 use crate::qemu;
 use crate::scripted;
 use crate::session::{self, BootRequest};
@@ -53,6 +55,17 @@ pub fn disk(test: &str) -> Disk {
         Disk::Scratch
     } else {
         Disk::None
+    }
+}
+
+/// The kernel test booted with a network card, whose echo the runner checks.
+const NET_TEST: &str = "net_echo";
+
+/// The network card the kernel test `test` boots with.
+pub fn network(test: &str) -> Network {
+    match test {
+        NET_TEST => Network::EchoCheck,
+        _ => Network::None,
     }
 }
 
@@ -117,6 +130,7 @@ pub fn run(workspace: &Path, timeout_secs: Option<u64>, tally: &mut Tally) -> Re
                 timeout_secs: Some(timeout),
                 serial_log: transcript.clone(),
                 input: scripted::input(&test.name),
+                network: network(&test.name),
             };
             let (reason, evidence) = match session::boot(&request) {
                 Ok(outcome) if ended_as_expected(&test.name, &outcome.verdict) => {

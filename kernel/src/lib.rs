@@ -37,6 +37,7 @@ pub mod interrupts;
 pub mod irq;
 pub mod logger;
 pub mod memory;
+pub mod net;
 pub mod panic;
 pub mod pci;
 pub mod pic;
