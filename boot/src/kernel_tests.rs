@@ -11,6 +11,7 @@
 //!       virtio_blk(_allocations), console ─▶ with a fresh scratch disk (virtio-blk), deleted afterwards
 //!       virtio_blk_shared ─▶ with two, whose devices share one interrupt line
 //!       net_echo ─▶ with a virtio-net card; the runner checks its echo over 127.0.0.1
+//!       net_starve ─▶ with a virtio-net card and no peer
 //!   each boot counts as one test, `kernel::<target> (BIOS|UEFI)`; exit 33 passes
 //!   (exit 35 for a scripted test that must fail, `scripted`)
 //! ```
@@ -58,13 +59,12 @@ pub fn disk(test: &str) -> Disk {
     }
 }
 
-/// The kernel test booted with a network card, whose echo the runner checks.
-const NET_TEST: &str = "net_echo";
-
-/// The network card the kernel test `test` boots with.
+/// The network card the kernel test `test` boots with: `net_echo`'s echo is checked by the
+/// runner, `net_starve` talks only to QEMU's gateway.
 pub fn network(test: &str) -> Network {
     match test {
-        NET_TEST => Network::EchoCheck,
+        "net_echo" => Network::EchoCheck,
+        "net_starve" => Network::Forwarded,
         _ => Network::None,
     }
 }

@@ -16,6 +16,8 @@ pub mod echo;
 mod nic;
 mod phy;
 mod rings;
+mod send;
 pub mod stats;
 
 pub use nic::{probe, Nic, ProbeError};
+pub use send::SendError;

@@ -5,15 +5,13 @@
 //! ```text
 //!   receive ─► rings.next_received ─► RxToken { DmaBuf } ─► consume: &buf[header..+len]
 //!              ─► drop: the block goes back to the pool
-//!   transmit ─► TxToken ─► consume(len): DmaBuf of header + len from the pool (none: the
-//!              frame is built in a stack scratch and dropped, counted) ─► rings.transmit
+//!   transmit ─► TxToken ─► consume(len): send::Outgoing, header + len from the pool (none:
+//!              the frame is built in a stack scratch and dropped, counted) ─► the device
 //! ```
 
 use super::rings::{Received, RX_BYTES};
+use super::send::Outgoing;
 use super::Nic;
-use crate::memory::dma_buf::DmaBuf;
-use crate::memory::dma_pool::POOL;
-use core::sync::atomic::Ordering;
 use smoltcp::phy::{Device, DeviceCapabilities, Medium, RxToken, TxToken};
 use smoltcp::time::Instant;
 
@@ -74,20 +72,14 @@ impl RxToken for Rx {
 
 impl TxToken for Tx<'_> {
     fn consume<R, F: FnOnce(&mut [u8]) -> R>(self, len: usize, f: F) -> R {
-        let counters = &self.0.shared.counters;
-        let header = self.0.header_len;
-        // The frame is built outside the device lock; its header stays as zeroed, which is
-        // virtio-net's "no offload" header.
-        let Ok(mut frame) = DmaBuf::zeroed(&POOL, header + len) else {
-            counters.transmit_drops.fetch_add(1, Ordering::Relaxed);
+        let Ok(mut outgoing) = Outgoing::new(self.0, len) else {
+            // Dropped (and counted): the frame is built where it goes nowhere.
             let mut scratch = [0; RX_BYTES];
             return f(&mut scratch[..len.min(MTU)]);
         };
-        let built = f(&mut frame[header..]);
-        match self.0.shared.rings.lock().transmit(frame) {
-            Ok(()) => counters.transmitted.fetch_add(1, Ordering::Relaxed),
-            Err(_) => counters.transmit_drops.fetch_add(1, Ordering::Relaxed),
-        };
+        let built = f(outgoing.frame());
+        // A refused frame is counted; to smoltcp it is a frame lost on the wire.
+        let _ = outgoing.send();
         built
     }
 }

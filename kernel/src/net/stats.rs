@@ -158,11 +158,13 @@ impl fmt::Display for Report {
         let n = &self.nic;
         write!(
             f,
-            "{} frames ({} received, {} sent); per frame {} heap allocations, {} frees, {} \
-             pool blocks, {} interrupts; ",
+            "{} frames ({} received, {} sent); {} heap allocations and {} frees, per frame {} \
+             and {}; per frame {} pool blocks, {} interrupts; ",
             self.frames,
             n.received,
             n.transmitted,
+            self.allocations,
+            self.frees,
             per_frame(self.allocations),
             per_frame(self.frees),
             per_frame(self.pool_allocations),
