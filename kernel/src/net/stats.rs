@@ -107,7 +107,9 @@ pub struct Report {
     pub allocations: u64,
     /// Global allocator frees (less the timer handler's).
     pub frees: u64,
-    /// Of the allocations, those that reached the boundary-tag heap.
+    /// Every global allocator call, the timer handler's included.
+    pub all_allocations: u64,
+    /// Of those, the calls that reached the boundary-tag heap (no magazine served them).
     pub heap_allocations: u64,
     /// DMA pool blocks allocated (receive refills, transmit frames).
     pub pool_allocations: u64,
@@ -132,22 +134,25 @@ impl Report {
             receive_errors: n.receive_errors - s.receive_errors,
             interrupts: n.interrupts - s.interrupts,
         };
+        let peak_heap_bytes = HEAP.heap().lock().counters().peak_allocated_bytes;
         Self {
             frames: nic.received + nic.transmitted,
             nic,
             allocations: (now.calls.allocations - start.calls.allocations).saturating_sub(timer),
             frees: (now.calls.frees - start.calls.frees).saturating_sub(timer),
-            heap_allocations: (now.heap_allocations - start.heap_allocations).saturating_sub(timer),
+            all_allocations: now.calls.allocations - start.calls.allocations,
+            heap_allocations: now.heap_allocations - start.heap_allocations,
             pool_allocations: now.pool_allocations - start.pool_allocations,
-            peak_heap_bytes: HEAP.heap().lock().counters().peak_allocated_bytes,
+            peak_heap_bytes,
             longest_off_cycles: irq_off::longest_off_cycles(),
         }
     }
 
-    /// Per mille of allocations a per-CPU magazine served (`None` without counted calls).
+    /// Per mille of all allocations (the timer handler's too: a magazine serves both
+    /// alike) that a per-CPU magazine served; `None` without counted calls.
     pub fn hit_per_mille(&self) -> Option<u64> {
-        let served = self.allocations.saturating_sub(self.heap_allocations);
-        (self.allocations > 0).then(|| served * 1000 / self.allocations)
+        let served = self.all_allocations.saturating_sub(self.heap_allocations);
+        (self.all_allocations > 0).then(|| served * 1000 / self.all_allocations)
     }
 }
 
@@ -171,7 +176,15 @@ impl fmt::Display for Report {
             per_frame(n.interrupts),
         )?;
         match self.hit_per_mille() {
-            Some(hits) => write!(f, "per-CPU cache hit rate {}.{}%; ", hits / 10, hits % 10)?,
+            Some(hits) => write!(
+                f,
+                "per-CPU cache hit rate {}.{}% ({} of {} allocations, the timer's included, \
+                 reached the heap); ",
+                hits / 10,
+                hits % 10,
+                self.heap_allocations,
+                self.all_allocations
+            )?,
             None => f.write_str("per-CPU cache hit rate not counted; ")?,
         }
         let per_ms = timer::tsc_per_ms().unwrap_or(0).max(1);
