@@ -17,7 +17,7 @@ use kernel::boot_info::MemorySummary;
 use kernel::heapmap;
 use kernel::memory::{self, MemoryReport};
 use kernel::net::echo;
-use kernel::net::stats::{Moment, Report};
+use kernel::net::report::{Moment, Report};
 use kernel::qemu::{exit_qemu, ExitCode};
 use kernel::stats::{self, Snapshot};
 use kernel::virtio::blk;

@@ -9,7 +9,7 @@
 #![reexport_test_harness_main = "test_main"]
 
 use kernel::net::echo::{self, Until};
-use kernel::net::stats::{Moment, Report};
+use kernel::net::report::{Moment, Report};
 use kernel::{net, pci, serial_println};
 
 kernel::test_kernel!(|_boot_info| {

@@ -4,7 +4,7 @@
 //! serves the UDP and TCP echo until a `quit` datagram and prints what the heap did.
 
 use crate::net::echo::{self, Until};
-use crate::net::stats::{Moment, Report};
+use crate::net::report::{Moment, Report};
 use crate::net::{self, Nic};
 use crate::pci;
 use crate::serial_println;

@@ -11,11 +11,12 @@
 //! ```
 
 use super::phy::Phy;
+use super::services::{echo_datagrams, echo_stream, udp_socket};
 use super::Nic;
 use crate::arch::percpu;
 use alloc::vec;
 use smoltcp::iface::{Config, Interface, SocketSet};
-use smoltcp::socket::{tcp, udp};
+use smoltcp::socket::tcp;
 use smoltcp::time::Instant;
 use smoltcp::wire::{EthernetAddress, IpAddress, IpCidr, Ipv4Address};
 use x86_64::instructions::interrupts;
@@ -29,9 +30,7 @@ pub const GATEWAY: Ipv4Address = Ipv4Address::new(10, 0, 2, 2);
 /// The datagram that ends [`Until::Quit`] serving (echoed like any other).
 pub const QUIT: &[u8] = b"quit";
 /// Bytes of each TCP socket buffer and of the UDP payload buffers.
-const BUFFER_BYTES: usize = 16 << 10;
-/// Datagrams the UDP socket queues each way.
-const DATAGRAMS: usize = 16;
+pub(super) const BUFFER_BYTES: usize = 16 << 10;
 
 /// How long to serve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,61 +94,6 @@ pub fn serve(nic: &Nic, until: Until) -> Served {
         }
         wait_for_work(nic);
     }
-}
-
-fn udp_socket() -> udp::Socket<'static> {
-    let buffer = || {
-        udp::PacketBuffer::new(
-            vec![udp::PacketMetadata::EMPTY; DATAGRAMS],
-            vec![0; BUFFER_BYTES],
-        )
-    };
-    let mut socket = udp::Socket::new(buffer(), buffer());
-    socket.bind(PORT).expect("a fresh socket binds");
-    socket
-}
-
-/// Echoes every waiting datagram; whether one of them was [`QUIT`].
-fn echo_datagrams(socket: &mut udp::Socket, served: &mut Served) -> bool {
-    let mut quit = false;
-    let mut datagram = [0; 1500];
-    while socket.can_send() {
-        let Ok((len, meta)) = socket.recv_slice(&mut datagram) else {
-            break;
-        };
-        quit |= &datagram[..len] == QUIT;
-        if socket.send_slice(&datagram[..len], meta.endpoint).is_ok() {
-            served.datagrams += 1;
-            served.udp_bytes += len as u64;
-        }
-    }
-    quit
-}
-
-/// Echoes what the connection received, as far as its send buffer takes it; listens again
-/// once a connection is over. Returns whether a connection is open.
-fn echo_stream(socket: &mut tcp::Socket, was_open: bool, served: &mut Served) -> bool {
-    if !socket.is_open() {
-        socket.listen(PORT).expect("a closed socket listens");
-        return false;
-    }
-    if socket.is_active() && !was_open {
-        served.connections += 1;
-    }
-    let room = socket.send_capacity() - socket.send_queue();
-    if socket.can_recv() && room > 0 {
-        let mut chunk = [0; 2048];
-        let want = room.min(chunk.len());
-        if let Ok(len) = socket.recv_slice(&mut chunk[..want]) {
-            let sent = socket.send_slice(&chunk[..len]).unwrap_or(0);
-            debug_assert_eq!(sent, len, "the send buffer had room");
-            served.tcp_bytes += sent as u64;
-        }
-    }
-    if socket.state() == tcp::State::CloseWait && socket.send_queue() == 0 {
-        socket.close();
-    }
-    socket.is_active()
 }
 
 /// Sleeps until the card's interrupt or the next timer tick, unless a frame waits already

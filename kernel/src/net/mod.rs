@@ -15,9 +15,13 @@
 pub mod echo;
 mod nic;
 mod phy;
+mod probe_error;
+pub mod report;
 mod rings;
 mod send;
+mod services;
 pub mod stats;
 
-pub use nic::{probe, Nic, ProbeError};
+pub use nic::{probe, Nic};
+pub use probe_error::ProbeError;
 pub use send::SendError;

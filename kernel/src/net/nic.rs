@@ -9,41 +9,16 @@
 
 use super::rings::{Device, Rings};
 use super::stats::Counters;
+use super::ProbeError;
 use crate::irq::{self, Handled, Registration};
-use crate::pci::bars::BarError;
 use crate::pci::{self, bars, Device as PciDevice};
 use crate::sync::{level, IrqMutex};
 use crate::virtio::hal::KernelHal;
 use alloc::sync::Arc;
-use core::fmt;
 use core::sync::atomic::Ordering;
 use virtio_drivers::transport::pci::bus::DeviceFunction;
-use virtio_drivers::transport::pci::{virtio_device_type, PciTransport, VirtioPciError};
+use virtio_drivers::transport::pci::{virtio_device_type, PciTransport};
 use virtio_drivers::transport::DeviceType;
-
-/// Why no network card could be driven.
-#[derive(Debug)]
-pub enum ProbeError {
-    /// No virtio-net function on the bus.
-    NoDevice,
-    /// Its registers' BAR could not be mapped.
-    Bar(BarError),
-    /// The PCI transport found no usable virtio 1.x capabilities.
-    Transport(VirtioPciError),
-    /// Feature negotiation or queue set-up failed.
-    Device(virtio_drivers::Error),
-}
-
-impl fmt::Display for ProbeError {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        match self {
-            Self::NoDevice => f.write_str("no virtio-net device on the PCI bus"),
-            Self::Bar(error) => write!(f, "cannot map the virtio-net registers: {error}"),
-            Self::Transport(error) => write!(f, "virtio-net transport: {error}"),
-            Self::Device(error) => write!(f, "virtio-net set-up: {error}"),
-        }
-    }
-}
 
 /// What the driver and its interrupt handler share.
 pub(super) struct Shared {

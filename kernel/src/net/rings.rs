@@ -26,13 +26,17 @@ pub type Device = VirtIONetRaw<KernelHal, PciTransport, QUEUE>;
 
 /// A frame the device received: its buffer, and where the frame lies in it.
 pub struct Received {
+    /// The pool buffer the device wrote.
     pub buffer: DmaBuf<'static>,
+    /// Bytes of the virtio-net header at its start.
     pub header: usize,
+    /// Bytes of the frame after the header.
     pub len: usize,
 }
 
 /// The device and every buffer it holds or filled.
 pub struct Rings {
+    /// The device's queues and registers.
     pub device: Device,
     posted: [Option<DmaBuf<'static>>; QUEUE],
     ready: [Option<Received>; QUEUE],
