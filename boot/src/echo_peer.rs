@@ -201,3 +201,85 @@ fn pattern(offset: usize) -> u8 {
 fn is_timeout(error: &std::io::Error) -> bool {
     matches!(error.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::{TcpListener, UdpSocket};
+
+    /// A stand-in for the kernel on 127.0.0.1: echoes datagrams until "quit" and one TCP
+    /// connection until its end, flipping one bit at `corrupt_at` of the stream if asked.
+    fn echo_server(corrupt_at: Option<usize>) -> Forwarding {
+        let udp = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let tcp = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let ports = Forwarding {
+            udp: udp.local_addr().unwrap().port(),
+            tcp: tcp.local_addr().unwrap().port(),
+        };
+        thread::spawn(move || {
+            let mut buffer = [0; 2048];
+            while let Ok((len, from)) = udp.recv_from(&mut buffer) {
+                udp.send_to(&buffer[..len], from).unwrap();
+                if &buffer[..len] == QUIT {
+                    break;
+                }
+            }
+        });
+        thread::spawn(move || {
+            let (mut connection, _) = tcp.accept().unwrap();
+            let mut buffer = [0; 4096];
+            let mut offset = 0;
+            while let Ok(len @ 1..) = connection.read(&mut buffer) {
+                if let Some(at) = corrupt_at.filter(|at| (offset..offset + len).contains(at)) {
+                    buffer[at - offset] ^= 1;
+                }
+                if connection.write_all(&buffer[..len]).is_err() {
+                    break;
+                }
+                offset += len;
+            }
+        });
+        ports
+    }
+
+    fn soon() -> Instant {
+        Instant::now() + Duration::from_secs(60)
+    }
+
+    #[test]
+    fn a_faithful_echo_passes_with_every_datagram_and_byte() {
+        let figures = check(echo_server(None), soon(), &AtomicBool::new(false)).unwrap();
+        assert_eq!(figures.datagrams, DATAGRAMS);
+        assert_eq!(figures.resent, 0);
+        assert!(figures.udp_bytes > DATAGRAMS as usize * 8);
+    }
+
+    #[test]
+    fn one_flipped_bit_in_the_stream_fails_the_check() {
+        let error = check(echo_server(Some(70_000)), soon(), &AtomicBool::new(false))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("TCP byte 70000 differs"), "{error}");
+    }
+
+    #[test]
+    fn the_check_gives_up_once_qemu_is_gone() {
+        let silent = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let ports = Forwarding {
+            udp: silent.local_addr().unwrap().port(),
+            tcp: 1,
+        };
+        let error = check(ports, soon(), &AtomicBool::new(true)).unwrap_err();
+        assert!(error.to_string().contains("QEMU ended"), "{error}");
+    }
+
+    #[test]
+    fn only_late_echoes_of_earlier_datagrams_are_stale() {
+        assert!(is_stale(&datagram(3), &datagram(4)));
+        assert!(!is_stale(&datagram(5), &datagram(4)));
+        let mut damaged = datagram(3);
+        damaged[10] ^= 1;
+        assert!(!is_stale(&damaged, &datagram(4)));
+        assert!((0..DATAGRAMS).all(|index| (8..1408).contains(&datagram(index).len())));
+    }
+}
