@@ -9,7 +9,7 @@
 //!
 //! The modules form layers, each importing only from the ones below it
 //! ([`arch`] draws them): `arch` → `sync` → `xcall` → `tlb` → `memory` →
-//! `allocator` → devices (`apic`, `irq`, `timer`, `serial`, `platform`,
+//! `allocator` → devices (`apic`, `irq`, `timer`, `serial`, `platform`, `pci`, `virtio`, `net`,
 //! `fw_cfg`, `pic`) → `interrupts`, `smp`, `panic`, `stats`, `console` and
 //! the workloads.
 #![no_std]
