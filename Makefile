@@ -9,6 +9,8 @@
 #   make run HEAPMAP=1  the same, and draw the kernel's heap maps into target/heapmap/*.svg
 #                       (also when the run fails: the maps printed before the failure)
 #   make run DEBUG_HEAP=1  the same with the heap's misuse checks and poisoned frees
+#   make run NET=1      with a virtio-net card: the kernel serves a UDP and TCP echo on the
+#                       127.0.0.1 ports boot prints, until a `quit` datagram
 #   make console        the heap console: an interactive prompt over the kernel heap
 #   make test           host tests (nightly feature, release, stable), Miri runs, lints,
 #                       the published crate's package and bare-metal example, a bounded
@@ -45,7 +47,9 @@ KERNEL_BENCH := target/x86_64-target/release/bench
 SMP ?= 4
 BOOT_FLAGS := $(if $(UEFI),--uefi)
 # LOCK=fair|unfair: the kernel's lock kind, handed over through QEMU's fw_cfg.
-RUN_FLAGS := $(BOOT_FLAGS) $(if $(LOCK),--lock $(LOCK))
+# NET=1: a virtio-net card; the kernel serves the UDP and TCP echo (port 7) on the
+# 127.0.0.1 ports boot prints, until a `quit` datagram.
+RUN_FLAGS := $(BOOT_FLAGS) $(if $(LOCK),--lock $(LOCK)) $(if $(filter 1,$(NET)),--net)
 # HEAPMAP=1: the kernel prints heap maps over serial; boot draws them as SVGs.
 HEAPMAP_DIR := target/heapmap
 HEAPMAP_LOG := $(if $(filter 1,$(HEAPMAP)),$(HEAPMAP_DIR)/serial.log)

@@ -81,6 +81,10 @@ pub struct RunArgs {
     /// Attach no virtio-blk disk.
     #[arg(long)]
     pub no_disk: bool,
+    /// Attach a virtio-net card on QEMU's user network, the guest's echo port (7) forwarded
+    /// from two free ports on 127.0.0.1 (printed at start).
+    #[arg(long)]
+    pub net: bool,
     /// Extra arguments passed to QEMU as they are (after `--`).
     #[arg(last = true, value_name = "EXTRA_QEMU_ARGS")]
     pub qemu_args: Vec<String>,

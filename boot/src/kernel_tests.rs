@@ -10,6 +10,8 @@
 //!       every other ─▶ BIOS boot, one CPU
 //!       virtio_blk(_allocations), console ─▶ with a fresh scratch disk (virtio-blk), deleted afterwards
 //!       virtio_blk_shared ─▶ with two, whose devices share one interrupt line
+//!       net_echo ─▶ with a virtio-net card; the runner checks its echo over 127.0.0.1
+//!       net_starve ─▶ with a virtio-net card and no peer
 //!   each boot counts as one test, `kernel::<target> (BIOS|UEFI)`; exit 33 passes
 //!   (exit 35 for a scripted test that must fail, `scripted`)
 //! ```
@@ -18,6 +20,7 @@ use crate::accel::Accelerator;
 use crate::cargo::{self, SMOKE_TEST};
 use crate::disk::Disk;
 use crate::image::Firmware;
+use crate::net::Network;
 use crate::qemu;
 use crate::scripted;
 use crate::session::{self, BootRequest};
@@ -53,6 +56,16 @@ pub fn disk(test: &str) -> Disk {
         Disk::Scratch
     } else {
         Disk::None
+    }
+}
+
+/// The network card the kernel test `test` boots with: `net_echo`'s echo is checked by the
+/// runner, `net_starve` talks only to QEMU's gateway.
+pub fn network(test: &str) -> Network {
+    match test {
+        "net_echo" => Network::EchoCheck,
+        "net_starve" => Network::Forwarded,
+        _ => Network::None,
     }
 }
 
@@ -117,6 +130,7 @@ pub fn run(workspace: &Path, timeout_secs: Option<u64>, tally: &mut Tally) -> Re
                 timeout_secs: Some(timeout),
                 serial_log: transcript.clone(),
                 input: scripted::input(&test.name),
+                network: network(&test.name),
             };
             let (reason, evidence) = match session::boot(&request) {
                 Ok(outcome) if ended_as_expected(&test.name, &outcome.verdict) => {

@@ -18,6 +18,7 @@ mod accel;
 mod cargo;
 mod cli;
 mod disk;
+mod echo_peer;
 mod elf;
 mod grade;
 mod handout;
@@ -28,6 +29,7 @@ mod input;
 mod kernel_tests;
 mod kvm_probe;
 mod libtest;
+mod net;
 mod ovmf;
 mod qemu;
 mod runner;
@@ -46,6 +48,7 @@ use cli::{Action, Cli, GdbArgs, RunArgs};
 use disk::Disk;
 use image::Firmware;
 use input::Input;
+use net::Network;
 use session::BootRequest;
 use std::process::ExitCode;
 use verdict::Verdict;
@@ -133,6 +136,11 @@ fn run(args: RunArgs) -> Result<u8> {
         } else {
             Input::Nothing
         },
+        network: if args.net {
+            Network::Forwarded
+        } else {
+            Network::None
+        },
     })
 }
 
@@ -166,6 +174,7 @@ fn gdb(args: GdbArgs) -> Result<u8> {
         timeout_secs: None,
         serial_log: None,
         input: Input::Nothing,
+        network: Network::None,
     })
 }
 

@@ -16,6 +16,7 @@ use crate::disk::Disk;
 use crate::image::Firmware;
 use crate::input::Input;
 use crate::kernel_tests;
+use crate::net::Network;
 use crate::scripted;
 use crate::session::{BootRequest, DEFAULT_MEMORY_MIB};
 use std::ffi::OsStr;
@@ -33,6 +34,7 @@ pub fn request(args: RunnerArgs) -> BootRequest {
         .then(|| test_name(&args.executable))
         .flatten();
     let disk = test.map_or(Disk::Scratch, kernel_tests::disk);
+    let network = test.map_or(Network::None, kernel_tests::network);
     let (timeout_secs, extra_args) = if is_test_executable(&args.executable) {
         if !args.args.is_empty() {
             eprintln!(
@@ -57,6 +59,7 @@ pub fn request(args: RunnerArgs) -> BootRequest {
         timeout_secs,
         serial_log: None,
         input,
+        network,
     }
 }
 

@@ -33,7 +33,7 @@ const SCRIPTS: &[Script] = &[
         test: "console",
         input: "help\nalloc 100\nalloc 5000 4096\nfill 1 171\ncheck\nfree 1\nfree 999\nbogus\n\
                 alloc 12x\nalloc 16 3\nfree\nstats\nmap\ncommit\nbench\nirq\ncpus\nlspci\ndisk\n\
-                disk 3\ndisk 99999999\ntrim\nexit\n",
+                disk 3\ndisk 99999999\nnet\ntrim\nexit\n",
         expected: &[
             "commands:",
             "block 1: 100 bytes at 0x",
@@ -58,6 +58,7 @@ const SCRIPTS: &[Script] = &[
             "round trip passed: Heap buffers: 64 requests, 256 KiB",
             "sector 3: [",
             "error: the disk failed the request at sector 99999999: I/O error",
+            "error: no virtio-net device on the PCI bus",
             "trim gave back",
             "bye",
         ],

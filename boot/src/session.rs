@@ -8,14 +8,21 @@
 
 use crate::accel::Accelerator;
 use crate::disk::Disk;
+use crate::echo_peer;
 use crate::image::{self, Firmware};
 use crate::input::Input;
+use crate::net::{Forwarding, Network};
 use crate::ovmf::Ovmf;
 use crate::qemu::{self, QemuSetup};
 use crate::supervise::{supervise, Outcome};
+use crate::verdict::Verdict;
 use anyhow::{Context, Result};
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
 
 /// Guest memory when nobody asks for a different amount, in MiB.
 pub const DEFAULT_MEMORY_MIB: u32 = 512;
@@ -45,6 +52,8 @@ pub struct BootRequest {
     pub serial_log: Option<PathBuf>,
     /// What the serial port reads.
     pub input: Input,
+    /// The network card, if any, and whether the runner checks its echo.
+    pub network: Network,
 }
 
 /// Builds the image, finds the firmware, and boots the kernel under [`supervise`].
@@ -61,6 +70,12 @@ pub fn boot(request: &BootRequest) -> Result<Outcome> {
     let image = image::ensure_image(&request.kernel, request.firmware)?;
     // Held until QEMU is gone: a scratch image is deleted when its entry drops.
     let disks = request.disk.attach()?;
+    let forwarding = match request.network {
+        Network::None => None,
+        Network::Forwarded | Network::EchoCheck => Some(Forwarding::free_ports()?),
+    };
+    let mut extra_args: Vec<String> = forwarding.iter().flat_map(Forwarding::qemu_args).collect();
+    extra_args.extend(request.extra_args.iter().cloned());
     let setup = QemuSetup {
         image: image.clone(),
         uefi_firmware: ovmf
@@ -74,7 +89,7 @@ pub fn boot(request: &BootRequest) -> Result<Outcome> {
             .map(|disk| (disk.path.clone(), disk.slot))
             .collect(),
         gdb_port: request.gdb_port,
-        extra_args: request.extra_args.clone(),
+        extra_args,
     };
     eprintln!(
         "boot: {} image {}, accelerator: {}, {} CPU{}",
@@ -91,8 +106,39 @@ pub fn boot(request: &BootRequest) -> Result<Outcome> {
     for disk in &disks {
         eprintln!("boot: virtio-blk disk {}", disk.path.display());
     }
-    supervise(setup.command(), request.timeout_secs, log, &request.input)
+    if let Some(ports) = forwarding {
+        eprintln!(
+            "boot: virtio-net, echo (guest port 7) on udp and tcp 127.0.0.1: try \
+             `nc -u 127.0.0.1 {}` or `nc 127.0.0.1 {}`",
+            ports.udp, ports.tcp
+        );
+    }
+    let Some(ports) = forwarding.filter(|_| request.network == Network::EchoCheck) else {
+        return supervise(setup.command(), request.timeout_secs, log, &request.input);
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let peer_stop = Arc::clone(&stop);
+    let limit = Duration::from_secs(request.timeout_secs.unwrap_or(PEER_SECS));
+    let deadline = Instant::now() + limit;
+    let peer = thread::spawn(move || echo_peer::check(ports, deadline, &peer_stop));
+    let outcome = supervise(setup.command(), request.timeout_secs, log, &request.input);
+    stop.store(true, Ordering::Relaxed);
+    let checked = peer.join();
+    let mut outcome = outcome?;
+    match checked {
+        Ok(Ok(figures)) => eprintln!("boot: net echo check passed: {figures}"),
+        Ok(Err(error)) if outcome.verdict.passed() => {
+            outcome.verdict =
+                Verdict::Unexpected(format!("the host's echo check failed: {error:#}"))
+        }
+        Ok(Err(error)) => eprintln!("boot: the host's echo check failed too: {error:#}"),
+        Err(_) => outcome.verdict = Verdict::Unexpected("the echo check panicked".into()),
+    }
+    Ok(outcome)
 }
+
+/// How long the echo check may take when the boot has no timeout.
+const PEER_SECS: u64 = 300;
 
 fn create_log(path: &Path) -> Result<File> {
     File::create(path).with_context(|| format!("cannot create the serial log {}", path.display()))

@@ -9,7 +9,7 @@
 //!
 //! The modules form layers, each importing only from the ones below it
 //! ([`arch`] draws them): `arch` → `sync` → `xcall` → `tlb` → `memory` →
-//! `allocator` → devices (`apic`, `irq`, `timer`, `serial`, `platform`,
+//! `allocator` → devices (`apic`, `irq`, `timer`, `serial`, `platform`, `pci`, `virtio`, `net`,
 //! `fw_cfg`, `pic`) → `interrupts`, `smp`, `panic`, `stats`, `console` and
 //! the workloads.
 #![no_std]
@@ -37,6 +37,7 @@ pub mod interrupts;
 pub mod irq;
 pub mod logger;
 pub mod memory;
+pub mod net;
 pub mod panic;
 pub mod pci;
 pub mod pic;

@@ -3,7 +3,8 @@
 //! free half of another CPU's blocks, trims the heap (with TLB shootdowns),
 //! checks the heap and that no frame was lost, and exits QEMU. Before the workload it lists
 //! the PCI devices and, when the runner attached a disk, drives it through virtio-blk and
-//! prints the measured figures. With the `heapmap` feature it prints
+//! prints the measured figures; when it attached a network card, serves the UDP and TCP
+//! echo until a `quit` datagram. With the `heapmap` feature it prints
 //! a map of the heap after each of those three steps.
 #![no_std]
 #![no_main]
@@ -15,12 +16,14 @@ use kernel::arch::{irq_off, percpu};
 use kernel::boot_info::MemorySummary;
 use kernel::heapmap;
 use kernel::memory::{self, MemoryReport};
+use kernel::net::echo;
+use kernel::net::report::{Moment, Report};
 use kernel::qemu::{exit_qemu, ExitCode};
 use kernel::stats::{self, Snapshot};
 use kernel::virtio::blk;
 use kernel::virtio::measure::{self, BufferKind};
 use kernel::workload::every_cpu;
-use kernel::{allocator, pci, smp, timer};
+use kernel::{allocator, net, pci, smp, timer};
 
 entry_point!(kernel_main, config = &kernel::BOOTLOADER_CONFIG);
 
@@ -45,6 +48,7 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
     );
     timer::start();
     drive_the_disk();
+    serve_the_network();
     let at_start = Snapshot::now();
 
     let frames_at_start = frames_in_play();
@@ -93,6 +97,35 @@ fn kernel_main(boot_info: &'static mut BootInfo) -> ! {
     log::info!("frames conserved: {frames_at_end} free or under heap pages, as at the start");
     log::info!("heap check passed; done");
     exit_qemu(ExitCode::Success)
+}
+
+/// With a virtio-net card (`make run NET=1`), serves the UDP and TCP echo on port 7 until
+/// a `quit` datagram arrives, then logs what the heap did per frame.
+fn serve_the_network() {
+    let nic = match net::probe(pci::devices()) {
+        Ok(nic) => nic,
+        Err(error) => {
+            log::info!("net: {error}; going on without a network");
+            return;
+        }
+    };
+    let [a, b, c, d, e, f] = nic.mac();
+    log::info!(
+        "net: virtio-net at {}, MAC {a:02x}:{b:02x}:{c:02x}:{d:02x}:{e:02x}:{f:02x}, {} \
+         ({}); UDP and TCP echo on port {}; a `quit` datagram goes on with the workload",
+        nic.function(),
+        echo::ADDRESS,
+        if nic.interrupt_driven() {
+            "interrupts"
+        } else {
+            "polled"
+        },
+        echo::PORT
+    );
+    let start = Moment::now(&nic);
+    let served = echo::serve(&nic, echo::Until::Quit);
+    log::info!("net: served {served:?}");
+    log::info!("net: {}", Report::since(&start, &nic));
 }
 
 /// Sectors each disk round trip writes and reads back: 1 MiB.

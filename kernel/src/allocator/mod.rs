@@ -33,6 +33,7 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 use heap::{size_class, CachedHeap};
 use pin::KernelCpu;
 
+mod calls;
 pub mod flush;
 mod grow;
 mod pin;
@@ -40,6 +41,7 @@ mod pin;
 pub mod poison;
 mod trim;
 
+pub use calls::{calls, Calls};
 pub use grow::WindowGrow;
 pub use trim::{trim, Trimmed};
 
@@ -92,6 +94,7 @@ pub fn last_failure() -> Option<Layout> {
 // the contract; recording a failure does not touch the returned memory.
 unsafe impl GlobalAlloc for GlobalHeap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        calls::allocated();
         // The cache picks its own path by size; only debug builds bypass it.
         // SAFETY: forwarded with the caller's guarantees.
         let ptr = unsafe {
@@ -116,6 +119,7 @@ unsafe impl GlobalAlloc for GlobalHeap {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        calls::freed();
         // SAFETY: GlobalAlloc's contract: `ptr` is a live block (so not null)
         // allocated with `layout`.
         let block = unsafe { NonNull::new_unchecked(ptr) };

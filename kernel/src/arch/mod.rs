@@ -2,7 +2,8 @@
 //!
 //! ```text
 //!   interrupts, smp, panic, console, workloads      ▲ each layer imports
-//!   devices: apic, irq, timer, serial, pci          │ only from the ones
+//!   devices: apic, irq, timer, serial, pci,         │ only from the ones
+//!            virtio, net                            │
 //!   allocator: the heap window's hook, trim         │ below it
 //!   memory: frames, page tables, window, DMA, MMIO  │
 //!   tlb: shootdowns                                 │

@@ -29,6 +29,9 @@ commands:
   lspci                  the PCI functions: ids, class, BARs, interrupt pin and line
   disk [SECTOR]          write and read back the virtio-blk disk's first 128 KiB, with
                          the figures; with SECTOR, show its first 32 bytes
+  net [serve]            the virtio-net card's counters (make console NET=1); with
+                         serve, the UDP and TCP echo until a `quit` datagram, and what
+                         the heap did per frame
   exit                   leave QEMU (success)
   reboot                 reset the machine";
 
@@ -96,6 +99,8 @@ impl Session {
             ("disk", [sector]) => {
                 number(sector).and_then(|sector| self.devices.disk(Some(sector as u64)))
             }
+            ("net", []) => self.devices.net(false),
+            ("net", ["serve"]) => self.devices.net(true),
             ("exit", []) => {
                 serial_println!("bye");
                 exit_qemu(ExitCode::Success)
@@ -103,7 +108,7 @@ impl Session {
             ("reboot", []) => reboot(),
             (
                 "help" | "stats" | "map" | "check" | "trim" | "commit" | "bench" | "irq" | "cpus"
-                | "exit" | "reboot" | "alloc" | "free" | "fill" | "lspci" | "disk",
+                | "exit" | "reboot" | "alloc" | "free" | "fill" | "lspci" | "disk" | "net",
                 _,
             ) => Err(alloc::format!(
                 "wrong arguments for `{command}` (see `help`)"

@@ -22,7 +22,7 @@
 //!   0      bench           benchmark heaps, their targets           heap
 //!   1      driver          a driver's registration (serial), tests' irq line, heap
 //!   2      irq line        irq::LINES[gsi], held while handlers run device, handler data
-//!   3      device          virtio-blk's queues                       dma pool, heap
+//!   3      device          virtio-blk's queues, virtio-net's rings   dma pool, heap
 //!   4      handler data    serial receive buffer, timer samples      heap
 //!   5      dma pool        memory::dma_pool's heap                   heap, memory
 //!   6      pci bars        pci::bars' mappings                       heap, memory

@@ -52,8 +52,8 @@ levels! {
     Driver = 1, "driver";
     /// One interrupt line's handlers (`irq`): held while they run.
     IrqLine = 2, "irq line";
-    /// A device's queues (virtio-blk), taken by requests and by the device's
-    /// interrupt handler; may allocate and share buffers.
+    /// A device's queues (virtio-blk's, virtio-net's rings), taken by requests and
+    /// by the device's interrupt handler; may allocate and share buffers.
     Device = 3, "device";
     /// Data a handler shares with its driver (the serial receive buffer, the
     /// timer's samples), taken inside a handler; may allocate.
