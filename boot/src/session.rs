@@ -91,7 +91,13 @@ pub fn boot(request: &BootRequest) -> Result<Outcome> {
     for disk in &disks {
         eprintln!("boot: virtio-blk disk {}", disk.path.display());
     }
-    supervise(setup.command(), request.timeout_secs, log, &request.input)
+    supervise(
+        setup.command(),
+        request.timeout_secs,
+        log,
+        &request.input,
+        &request.kernel,
+    )
 }
 
 fn create_log(path: &Path) -> Result<File> {

@@ -1,0 +1,89 @@
+//! Return addresses in the kernel's guard-pool reports, turned into
+//! `function (file:line)` from the kernel ELF's DWARF line tables.
+//!
+//! ```text
+//!   serial:  KFENCE-FRAME 0x2c0f1
+//!   becomes: KFENCE-FRAME 0x2c0f1 kernel::driver::probe (kernel/src/driver.rs:42)
+//!            (an inlined call: `inner (file:line) inlined into outer (file:line)`)
+//! ```
+//!
+//! The kernel prints ELF addresses (its load offset subtracted) of return
+//! addresses; the call is the instruction before, so the lookup is one byte
+//! earlier.
+
+use anyhow::{Context as _, Result};
+use gimli::{EndianRcSlice, RunTimeEndian};
+use object::{Object, ObjectSection};
+use std::path::Path;
+use std::rc::Rc;
+
+/// The marker that opens a line holding one return address.
+pub const FRAME_MARKER: &str = "KFENCE-FRAME 0x";
+
+/// The DWARF of one kernel ELF.
+pub struct Symbolizer {
+    context: addr2line::Context<EndianRcSlice<RunTimeEndian>>,
+}
+
+impl Symbolizer {
+    /// Reads the debug information of the ELF at `elf`.
+    pub fn load(elf: &Path) -> Result<Self> {
+        let bytes = std::fs::read(elf).with_context(|| format!("cannot read {}", elf.display()))?;
+        let file =
+            object::File::parse(&*bytes).with_context(|| format!("{} is no ELF", elf.display()))?;
+        let endian = match file.is_little_endian() {
+            true => RunTimeEndian::Little,
+            false => RunTimeEndian::Big,
+        };
+        let dwarf = gimli::Dwarf::load(|id| -> Result<_> {
+            let data = file
+                .section_by_name(id.name())
+                .map_or(Ok(&[][..]), |section| section.data())?;
+            Ok(EndianRcSlice::new(Rc::from(data), endian))
+        })?;
+        let context =
+            addr2line::Context::from_dwarf(dwarf).context("cannot read the ELF's DWARF")?;
+        Ok(Self { context })
+    }
+
+    /// `function (file:line)` for the return address `address`, with the
+    /// functions inlined there innermost first; `None` if DWARF has no answer.
+    pub fn describe(&self, address: u64) -> Option<String> {
+        let mut frames = self
+            .context
+            .find_frames(address.checked_sub(1)?)
+            .skip_all_loads()
+            .ok()?;
+        let mut described = Vec::new();
+        while let Ok(Some(frame)) = frames.next() {
+            let function = frame
+                .function
+                .as_ref()
+                .and_then(|name| name.demangle().ok().map(|name| name.into_owned()));
+            let place = frame
+                .location
+                .map(|at| format!("{}:{}", at.file.unwrap_or("?"), at.line.unwrap_or(0)));
+            described.push(format!(
+                "{} ({})",
+                function.as_deref().unwrap_or("?"),
+                place.as_deref().unwrap_or("?")
+            ));
+        }
+        (!described.is_empty()).then(|| described.join(" inlined into "))
+    }
+
+    /// `line` with its function and place appended if it is a frame line.
+    pub fn line(&self, line: &str) -> Option<String> {
+        let hex = line.trim_start().strip_prefix(FRAME_MARKER)?;
+        let address = u64::from_str_radix(hex.trim(), 16).ok()?;
+        Some(format!("{} {}", line.trim_end(), self.describe(address)?))
+    }
+
+    /// `transcript` with every frame line symbolized.
+    pub fn transcript(&self, transcript: &str) -> String {
+        transcript
+            .lines()
+            .map(|line| self.line(line).unwrap_or_else(|| line.to_string()) + "\n")
+            .collect()
+    }
+}

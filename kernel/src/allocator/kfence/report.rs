@@ -1,0 +1,145 @@
+//! The guard pool's bug reports: one block over serial naming the bug, the
+//! address and its offset from the object, the object's size, the CPU, and
+//! the allocation and free stacks, then a panic.
+//!
+//! ```text
+//!   KFENCE: out-of-bounds write at 0xffffa10000002000, 1 byte right of a
+//!           64-byte object at 0xffffa10000001fc0 (slot 0), on CPU 0
+//!   KFENCE: allocated on CPU 0:
+//!   KFENCE-FRAME 0x2c0f1          ◄─ ELF address; `boot` appends
+//!   …                                `function (file:line)` to these lines
+//!   KFENCE: freed on CPU 0:
+//! ```
+
+use super::slots::{Slots, State, Trace};
+use super::POOL;
+use crate::arch::percpu;
+use crate::memory::guard_pool::{GUARD_POOL_START, SLOTS};
+use crate::memory::PAGE_SIZE;
+use crate::serial_println;
+use core::fmt;
+
+/// The kind of bug a report names.
+#[derive(Clone, Copy)]
+pub(super) enum Kind {
+    /// An access to the guard page next to an object.
+    OutOfBounds { write: bool },
+    /// An access to a freed object's page.
+    UseAfterFree { write: bool },
+    /// A free of a pointer that is not a live pool object.
+    InvalidFree,
+    /// The bytes around an object changed before its free.
+    CanaryCorrupted,
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let access = |write: &bool| if *write { "write" } else { "read" };
+        match self {
+            Self::OutOfBounds { write } => write!(f, "out-of-bounds {}", access(write)),
+            Self::UseAfterFree { write } => write!(f, "use-after-free {}", access(write)),
+            Self::InvalidFree => f.write_str("invalid free"),
+            Self::CanaryCorrupted => f.write_str("canary corrupted"),
+        }
+    }
+}
+
+/// The slot whose page holds `address`, if it is a slot's page (not a guard).
+pub(super) fn slot_of(address: u64) -> Option<usize> {
+    let page = address.checked_sub(GUARD_POOL_START)? / PAGE_SIZE;
+    let slot = (page % 2 == 1).then_some((page / 2) as usize)?;
+    (slot < SLOTS).then_some(slot)
+}
+
+/// The slot an access at `address` is about: its own page's, or for a guard
+/// page the nearer of the objects on either side that were ever allocated.
+fn nearest_slot(slots: &Slots, address: u64) -> Option<usize> {
+    if let Some(slot) = slot_of(address) {
+        return Some(slot);
+    }
+    let page = (address - GUARD_POOL_START) / PAGE_SIZE;
+    let left = (page / 2).checked_sub(1).map(|slot| slot as usize);
+    let right = Some((page / 2) as usize).filter(|&slot| slot < SLOTS);
+    let distance = |slot: usize| {
+        let object = &slots.slots[slot];
+        let live_first = u64::from(object.state != State::Live) << 32;
+        live_first
+            + address
+                .abs_diff(object.object)
+                .min(address.abs_diff(object.object + object.size as u64))
+    };
+    [left, right]
+        .into_iter()
+        .flatten()
+        .filter(|&slot| slots.slots[slot].state != State::Unused)
+        .min_by_key(|&slot| distance(slot))
+}
+
+/// Reports a page fault at `address` in the guard pool, then panics.
+pub fn fault(address: u64, write: bool, instruction: u64) -> ! {
+    // The faulting code never holds the pool lock (the pool touches only
+    // mapped pages); another CPU may, briefly.
+    let pool = loop {
+        if let Some(pool) = POOL.try_lock() {
+            break pool;
+        }
+        core::hint::spin_loop();
+    };
+    let slot = nearest_slot(&pool, address);
+    let kind = match slot.map(|slot| pool.slots[slot].state) {
+        Some(State::Freed) if slot_of(address).is_some() => Kind::UseAfterFree { write },
+        _ => Kind::OutOfBounds { write },
+    };
+    serial_println!("KFENCE: the faulting instruction is at {instruction:#x}");
+    print(&pool, kind, address, slot, None)
+}
+
+/// Reports a free of `address`, which is no live pool object, by the stack
+/// from `frame`, then panics.
+pub(super) fn invalid_free(slots: &Slots, address: u64, frame: u64) -> ! {
+    let slot = nearest_slot(slots, address);
+    print(slots, Kind::InvalidFree, address, slot, Some(frame))
+}
+
+/// Prints the report and panics; `freeing`: the frame of the free that
+/// found the bug, whose stack is printed too.
+pub(super) fn print(
+    slots: &Slots,
+    kind: Kind,
+    address: u64,
+    slot: Option<usize>,
+    freeing: Option<u64>,
+) -> ! {
+    let cpu = percpu::current().index();
+    let Some(slot) = slot else {
+        serial_println!("KFENCE: {kind} at {address:#x}, in no object's reach, on CPU {cpu}");
+        panic!("KFENCE: {kind} at {address:#x}");
+    };
+    let object = &slots.slots[slot];
+    let end = object.object + object.size as u64;
+    let (distance, side) = match address {
+        a if a < object.object => (object.object - a, "left of"),
+        a if a >= end => (a - end + 1, "right of"),
+        a => (a - object.object, "into"),
+    };
+    serial_println!(
+        "KFENCE: {kind} at {address:#x}, {distance} byte(s) {side} a {}-byte object at {:#x} (slot {slot}), on CPU {cpu}",
+        object.size,
+        object.object
+    );
+    print_trace("allocated", &object.allocated);
+    if object.state == State::Freed {
+        print_trace("freed", &object.freed);
+    }
+    if let Some(frame) = freeing {
+        print_trace("freed (this time)", &Trace::from_frame(frame));
+    }
+    panic!("KFENCE: {kind} at {address:#x}");
+}
+
+fn print_trace(what: &str, trace: &Trace) {
+    serial_println!("KFENCE: {what} on CPU {}:", trace.cpu);
+    for frame in &trace.frames[..trace.len] {
+        serial_println!("KFENCE-FRAME {frame:#x}");
+    }
+}
