@@ -6,6 +6,8 @@
 #                       the kernel's verdict
 #   make run LOCK=fair|unfair  force the kernel's lock kind (default: unfair under a
 #                       hypervisor, fair on bare metal)
+#   make run KFENCE=n   sample one page-sized allocation in n per CPU into the guard-page
+#                       pool (0: off; default: the kernel's, see docs/10)
 #   make run HEAPMAP=1  the same, and draw the kernel's heap maps into target/heapmap/*.svg
 #                       (also when the run fails: the maps printed before the failure)
 #   make run DEBUG_HEAP=1  the same with the heap's misuse checks and poisoned frees
@@ -44,7 +46,7 @@ KERNEL_BENCH := target/x86_64-target/release/bench
 SMP ?= 4
 BOOT_FLAGS := $(if $(UEFI),--uefi)
 # LOCK=fair|unfair: the kernel's lock kind, handed over through QEMU's fw_cfg.
-RUN_FLAGS := $(BOOT_FLAGS) $(if $(LOCK),--lock $(LOCK))
+RUN_FLAGS := $(BOOT_FLAGS) $(if $(LOCK),--lock $(LOCK)) $(if $(KFENCE),--kfence $(KFENCE))
 # HEAPMAP=1: the kernel prints heap maps over serial; boot draws them as SVGs.
 HEAPMAP_DIR := target/heapmap
 HEAPMAP_LOG := $(if $(filter 1,$(HEAPMAP)),$(HEAPMAP_DIR)/serial.log)

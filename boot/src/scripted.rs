@@ -101,6 +101,8 @@ const SCRIPTS: &[Script] = &[
         input: "",
         expected: &[
             "KFENCE: use-after-free read at 0x",
+            "KFENCE: the faulting access:",
+            "kfence_use_after_free::must_panic_main (",
             "kfence_use_after_free::driver_submits_request (",
             "KFENCE: freed on CPU 0:",
             "kfence_use_after_free::driver_aborts_request (",
@@ -114,6 +116,7 @@ const SCRIPTS: &[Script] = &[
             "KFENCE: invalid free at 0x",
             "kfence_double_free::driver_allocates_bounce_buffer (",
             "KFENCE: freed on CPU 0:",
+            "KFENCE: the object was freed already: a double free",
             "KFENCE: freed (this time) on CPU 0:",
             "kfence_double_free::driver_frees_bounce_buffer (",
         ],
@@ -125,7 +128,19 @@ const SCRIPTS: &[Script] = &[
         expected: &[
             "KFENCE: invalid free at 0x",
             "8 byte(s) into a 96-byte object",
+            "KFENCE: not the object's start: an interior pointer",
             "kfence_middle_free::driver_allocates_packet (",
+        ],
+        must_fail: false,
+    },
+    Script {
+        test: "kfence_canary",
+        input: "",
+        expected: &[
+            "KFENCE: canary corrupted at 0x",
+            "1 byte(s) right of a 32-byte object",
+            "kfence_canary::driver_allocates_status_block (",
+            "KFENCE: freed (this time) on CPU 0:",
         ],
         must_fail: false,
     },

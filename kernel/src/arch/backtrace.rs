@@ -27,6 +27,11 @@ pub fn set_image(offset: u64, len: u64) {
     IMAGE_LEN.store(len, Ordering::Relaxed);
 }
 
+/// The kernel ELF's address of the code at `address` (where it runs now).
+pub fn elf_address(address: u64) -> u64 {
+    address.wrapping_sub(IMAGE_OFFSET.load(Ordering::Relaxed))
+}
+
 /// The running function's frame: its return address is its caller's.
 #[inline(always)]
 pub fn this_frame() -> u64 {
@@ -56,7 +61,7 @@ pub fn return_addresses(mut frame: u64, out: &mut [u64]) -> usize {
         if !image.contains(&returns_to) {
             break;
         }
-        out[found] = returns_to - offset;
+        out[found] = elf_address(returns_to);
         found += 1;
         if caller_frame <= frame || caller_frame - frame > MAX_FRAME {
             break;

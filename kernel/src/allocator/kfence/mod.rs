@@ -26,12 +26,12 @@ use crate::memory::PAGE_SIZE;
 use crate::sync::{level, IrqMutex};
 use core::alloc::Layout;
 use core::sync::atomic::{AtomicU32, Ordering};
-use report::Kind;
+use report::{Culprit, Kind};
 use slots::{Slots, State};
 
 /// The default sampling interval: one page-sized allocation in this many,
 /// per CPU (the cost in the in-kernel bench is in the README).
-pub const DEFAULT_INTERVAL: u32 = 4096;
+pub const DEFAULT_INTERVAL: u32 = 1 << 20;
 
 /// One in this many allocations per CPU is sampled; 0: none.
 static INTERVAL: AtomicU32 = AtomicU32::new(DEFAULT_INTERVAL);
@@ -104,13 +104,11 @@ pub fn free(ptr: *mut u8, frame: u64) {
         report::invalid_free(&pool, address, frame);
     };
     if let Some(corrupted) = pool.slots[slot].corrupted_canary() {
-        report::print(
-            &pool,
-            Kind::CanaryCorrupted,
-            corrupted,
-            Some(slot),
-            Some(frame),
-        );
+        let culprit = Culprit {
+            faulting: None,
+            freeing: Some(frame),
+        };
+        report::print(&pool, Kind::CanaryCorrupted, corrupted, Some(slot), culprit);
     }
     unmap_slot(slot);
     pool.release(slot, frame);

@@ -13,7 +13,7 @@
 
 use super::slots::{Slots, State, Trace};
 use super::POOL;
-use crate::arch::percpu;
+use crate::arch::{backtrace, percpu};
 use crate::memory::guard_pool::{GUARD_POOL_START, SLOTS};
 use crate::memory::PAGE_SIZE;
 use crate::serial_println;
@@ -90,25 +90,45 @@ pub fn fault(address: u64, write: bool, instruction: u64) -> ! {
         Some(State::Freed) if slot_of(address).is_some() => Kind::UseAfterFree { write },
         _ => Kind::OutOfBounds { write },
     };
-    serial_println!("KFENCE: the faulting instruction is at {instruction:#x}");
-    print(&pool, kind, address, slot, None)
+    let faulting = Some(backtrace::elf_address(instruction));
+    print(
+        &pool,
+        kind,
+        address,
+        slot,
+        Culprit {
+            faulting,
+            freeing: None,
+        },
+    )
 }
 
 /// Reports a free of `address`, which is no live pool object, by the stack
 /// from `frame`, then panics.
 pub(super) fn invalid_free(slots: &Slots, address: u64, frame: u64) -> ! {
     let slot = nearest_slot(slots, address);
-    print(slots, Kind::InvalidFree, address, slot, Some(frame))
+    let culprit = Culprit {
+        faulting: None,
+        freeing: Some(frame),
+    };
+    print(slots, Kind::InvalidFree, address, slot, culprit)
 }
 
-/// Prints the report and panics; `freeing`: the frame of the free that
-/// found the bug, whose stack is printed too.
+/// The code that ran into the bug, printed with the report.
+pub(super) struct Culprit {
+    /// The faulting instruction (an ELF address), for a page fault.
+    pub faulting: Option<u64>,
+    /// The frame of the free that found the bug (`backtrace::this_frame`).
+    pub freeing: Option<u64>,
+}
+
+/// Prints the report and panics.
 pub(super) fn print(
     slots: &Slots,
     kind: Kind,
     address: u64,
     slot: Option<usize>,
-    freeing: Option<u64>,
+    culprit: Culprit,
 ) -> ! {
     let cpu = percpu::current().index();
     let Some(slot) = slot else {
@@ -127,11 +147,25 @@ pub(super) fn print(
         object.size,
         object.object
     );
+    match (kind, object.state) {
+        (Kind::InvalidFree, State::Freed) => {
+            serial_println!("KFENCE: the object was freed already: a double free")
+        }
+        (Kind::InvalidFree, _) if address != object.object => {
+            serial_println!("KFENCE: not the object's start: an interior pointer")
+        }
+        _ => {}
+    }
+    if let Some(instruction) = culprit.faulting {
+        // `boot` looks up the instruction before a return address: one past it.
+        serial_println!("KFENCE: the faulting access:");
+        serial_println!("KFENCE-FRAME {:#x}", instruction + 1);
+    }
     print_trace("allocated", &object.allocated);
     if object.state == State::Freed {
         print_trace("freed", &object.freed);
     }
-    if let Some(frame) = freeing {
+    if let Some(frame) = culprit.freeing {
         print_trace("freed (this time)", &Trace::from_frame(frame));
     }
     panic!("KFENCE: {kind} at {address:#x}");
