@@ -87,3 +87,59 @@ impl Symbolizer {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// This test executable's own ELF, with its DWARF.
+    fn own_elf() -> Symbolizer {
+        Symbolizer::load(&std::env::current_exe().expect("the test's path")).expect("its DWARF")
+    }
+
+    #[test]
+    fn lines_without_the_marker_pass_through_unchanged() {
+        let symbols = own_elf();
+        assert_eq!(symbols.line("KFENCE: allocated on CPU 0:"), None);
+        assert_eq!(symbols.line("KFENCE-FRAME 0xnothex"), None);
+        let transcript = "boot\nKFENCE: invalid free at 0x10\n";
+        assert_eq!(symbols.transcript(transcript), transcript);
+    }
+
+    #[test]
+    fn a_frame_line_gets_its_function_and_place() {
+        let symbols = own_elf();
+        // The ELF address of this very function: the lookup is one byte
+        // before a return address, so one past its first instruction.
+        let file = std::fs::read(std::env::current_exe().unwrap()).unwrap();
+        let elf = object::File::parse(&*file).unwrap();
+        let address = object::Object::symbols(&elf)
+            .find(|symbol| {
+                object::ObjectSymbol::name(symbol).is_ok_and(|name| {
+                    name.contains("a_frame_line_gets_its_function_and_place")
+                        && !name.contains("closure")
+                })
+            })
+            .map(|symbol| object::ObjectSymbol::address(&symbol))
+            .expect("the test function's symbol");
+        let line = symbols
+            .line(&format!("{FRAME_MARKER}{:x}", address + 1))
+            .expect("a symbolized line");
+        assert!(
+            line.contains("a_frame_line_gets_its_function_and_place ("),
+            "{line}"
+        );
+        assert!(line.contains("symbolize.rs:"), "{line}");
+    }
+
+    #[test]
+    fn an_unreadable_elf_is_an_error_naming_it() {
+        let error = Symbolizer::load(Path::new("/nonexistent/kernel"))
+            .err()
+            .expect("an error");
+        assert!(
+            format!("{error:#}").contains("/nonexistent/kernel"),
+            "{error:#}"
+        );
+    }
+}
