@@ -15,8 +15,11 @@
 //! The pool takes its frames and tables once at boot and never touches the
 //! heap. Its lock shares the heap's level: neither is taken inside the other.
 
+mod canary;
+mod locate;
 mod report;
 mod slots;
+mod trace;
 
 pub use report::fault;
 
@@ -98,7 +101,7 @@ pub fn owns(ptr: *mut u8) -> bool {
 pub fn free(ptr: *mut u8, frame: u64) {
     let address = ptr.addr() as u64;
     let mut pool = POOL.lock();
-    let Some(slot) = report::slot_of(address).filter(|&slot| {
+    let Some(slot) = locate::slot_of(address).filter(|&slot| {
         pool.slots[slot].state == State::Live && pool.slots[slot].object == address
     }) else {
         report::invalid_free(&pool, address, frame);
@@ -119,7 +122,7 @@ pub fn free(ptr: *mut u8, frame: u64) {
 pub fn size_of(ptr: *mut u8, frame: u64) -> usize {
     let address = ptr.addr() as u64;
     let pool = POOL.lock();
-    report::slot_of(address)
+    locate::slot_of(address)
         .map(|slot| &pool.slots[slot])
         .filter(|slot| slot.state == State::Live && slot.object == address)
         .map_or_else(

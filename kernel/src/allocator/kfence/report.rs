@@ -11,11 +11,11 @@
 //!   KFENCE: freed on CPU 0:
 //! ```
 
-use super::slots::{Slots, State, Trace};
+use super::locate::{nearest_slot, slot_of};
+use super::slots::{Slots, State};
+use super::trace::Trace;
 use super::POOL;
 use crate::arch::{backtrace, percpu};
-use crate::memory::guard_pool::{GUARD_POOL_START, SLOTS};
-use crate::memory::PAGE_SIZE;
 use crate::serial_println;
 use core::fmt;
 
@@ -42,37 +42,6 @@ impl fmt::Display for Kind {
             Self::CanaryCorrupted => f.write_str("canary corrupted"),
         }
     }
-}
-
-/// The slot whose page holds `address`, if it is a slot's page (not a guard).
-pub(super) fn slot_of(address: u64) -> Option<usize> {
-    let page = address.checked_sub(GUARD_POOL_START)? / PAGE_SIZE;
-    let slot = (page % 2 == 1).then_some((page / 2) as usize)?;
-    (slot < SLOTS).then_some(slot)
-}
-
-/// The slot an access at `address` is about: its own page's, or for a guard
-/// page the nearer of the objects on either side that were ever allocated.
-fn nearest_slot(slots: &Slots, address: u64) -> Option<usize> {
-    if let Some(slot) = slot_of(address) {
-        return Some(slot);
-    }
-    let page = (address - GUARD_POOL_START) / PAGE_SIZE;
-    let left = (page / 2).checked_sub(1).map(|slot| slot as usize);
-    let right = Some((page / 2) as usize).filter(|&slot| slot < SLOTS);
-    let distance = |slot: usize| {
-        let object = &slots.slots[slot];
-        let live_first = u64::from(object.state != State::Live) << 32;
-        live_first
-            + address
-                .abs_diff(object.object)
-                .min(address.abs_diff(object.object + object.size as u64))
-    };
-    [left, right]
-        .into_iter()
-        .flatten()
-        .filter(|&slot| slots.slots[slot].state != State::Unused)
-        .min_by_key(|&slot| distance(slot))
 }
 
 /// Reports a page fault at `address` in the guard pool, then panics.

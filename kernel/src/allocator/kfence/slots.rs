@@ -1,50 +1,19 @@
 //! The guard pool's bookkeeping: what each slot holds, who allocated and
-//! freed it, which slot is reused next, and the canary around each object.
+//! freed it, and which slot is reused next.
 //!
 //! ```text
 //!   one slot's page (4 KiB), object at the left or the right edge in turn:
-//!   | object ......| canary canary canary ... |   overflow  → guard page after
+//!   | object ......| canary canary canary ... |   overflow  → canary (seen at free)
 //!   | canary canary canary ... |...... object |   overflow  → guard page after
 //!                                               (a sub-alignment overflow → canary)
 //!   freed slots queue up, least recently freed first out:
 //!   free: [ 17 | 4 | 230 | ... ] ─► take pops the front, release pushes the back
 //! ```
 
-use crate::arch::backtrace;
-use crate::arch::percpu;
+use super::trace::Trace;
 use crate::memory::guard_pool::{slot_page, SLOTS};
 use crate::memory::PAGE_SIZE;
 use core::alloc::Layout;
-
-/// Return addresses kept per trace.
-pub(super) const DEPTH: usize = 20;
-
-/// Where an allocation or a free happened: the CPU and the call stack.
-#[derive(Clone, Copy)]
-pub(super) struct Trace {
-    pub cpu: usize,
-    pub frames: [u64; DEPTH],
-    pub len: usize,
-}
-
-impl Trace {
-    const EMPTY: Self = Self {
-        cpu: 0,
-        frames: [0; DEPTH],
-        len: 0,
-    };
-
-    /// The running CPU and its call stack from `frame` (the allocator
-    /// entry's `backtrace::this_frame`, so the pool's own frames are left out).
-    pub fn from_frame(frame: u64) -> Self {
-        let mut trace = Self {
-            cpu: percpu::current().index(),
-            ..Self::EMPTY
-        };
-        trace.len = backtrace::return_addresses(frame, &mut trace.frames);
-        trace
-    }
-}
 
 /// What a slot holds.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -74,12 +43,6 @@ pub(super) struct Slots {
     head: usize,
     len: usize,
     right_edge: bool,
-}
-
-/// The canary byte at `address`: varies with the address, so a shifted copy
-/// of the pattern does not pass for it.
-pub(super) fn canary(address: u64) -> u8 {
-    0xa5 ^ (address as u8 & 7)
 }
 
 impl Slots {
@@ -140,36 +103,5 @@ impl Slots {
         self.slots[slot].freed = Trace::from_frame(frame);
         self.free[(self.head + self.len) % SLOTS] = slot as u8;
         self.len += 1;
-    }
-}
-
-impl Slot {
-    /// The page bytes around the object: before it, then after it.
-    fn canary_spans(&self) -> [core::ops::Range<u64>; 2] {
-        let page = self.object - self.object % PAGE_SIZE;
-        let end = self.object + self.size as u64;
-        [page..self.object, end..page + PAGE_SIZE]
-    }
-
-    /// Writes the canary around the live object (its page mapped).
-    pub fn fill_canary(&self) {
-        for address in self.canary_spans().into_iter().flatten() {
-            // SAFETY: the slot's page is mapped and these bytes are outside
-            // the object, so only the pool uses them.
-            unsafe {
-                core::ptr::with_exposed_provenance_mut::<u8>(address as usize)
-                    .write(canary(address))
-            };
-        }
-    }
-
-    /// The first canary byte that changed, if any (its page mapped).
-    pub fn corrupted_canary(&self) -> Option<u64> {
-        self.canary_spans().into_iter().flatten().find(|&address| {
-            // SAFETY: as in `fill_canary`.
-            unsafe {
-                core::ptr::with_exposed_provenance::<u8>(address as usize).read() != canary(address)
-            }
-        })
     }
 }
