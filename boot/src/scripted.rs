@@ -144,6 +144,18 @@ const SCRIPTS: &[Script] = &[
         ],
         must_fail: false,
     },
+    Script {
+        test: "kfence_continue",
+        input: "",
+        expected: &[
+            "KFENCE: out-of-bounds write at 0x",
+            "KFENCE: use-after-free read at 0x",
+            "KFENCE: the page is mapped now and the access goes on",
+            "kfence_continue::driver_allocates_buffer (",
+            "went on after the reports",
+        ],
+        must_fail: false,
+    },
 ];
 
 /// The input for the kernel test `test` (nothing for unscripted tests).

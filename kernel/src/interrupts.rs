@@ -100,11 +100,8 @@ extern "x86-interrupt" fn double_fault_handler(frame: InterruptStackFrame, code:
 extern "x86-interrupt" fn page_fault_handler(frame: InterruptStackFrame, code: PageFaultErrorCode) {
     let address = Cr2::read_raw();
     if memory::guard_pool::contains(address) {
-        kfence::fault(
-            address,
-            code.contains(PageFaultErrorCode::CAUSED_BY_WRITE),
-            frame.instruction_pointer.as_u64(),
-        );
+        let write = code.contains(PageFaultErrorCode::CAUSED_BY_WRITE);
+        return kfence::fault(address, write, frame.instruction_pointer.as_u64());
     }
     match fault::classify(address, code) {
         Ok(()) => fault::map_on_demand(address),

@@ -8,6 +8,8 @@
 //!   g: never mapped. A slot's page is mapped while its object lives and
 //!   unmapped (shot down on every CPU) once it is freed; its frame stays
 //!   reserved for it, so mapping it again never takes a frame or a table.
+//!   A fault let through after its report (`kfence::set_continue`) maps the
+//!   page for good: a guard page onto one scratch frame all of them share.
 //! ```
 //!
 //! Which object a slot holds, and the sampling policy, belong to
@@ -15,6 +17,7 @@
 
 use super::{Memory, MEMORY, PAGE_SIZE};
 use crate::tlb;
+use x86_64::structures::paging::mapper::MapToError;
 use x86_64::structures::paging::{Mapper, Page, PageTableFlags, PhysFrame, Size4KiB};
 use x86_64::VirtAddr;
 
@@ -44,6 +47,7 @@ pub fn slot_page(slot: usize) -> u64 {
 /// mapping every slot once), leaving every slot unmapped. Only the boot CPU
 /// runs, so a local flush is a full one.
 pub(super) fn init(memory: &mut Memory) {
+    memory.guard_scratch = memory.frames.allocate();
     memory
         .check_tables(GUARD_POOL_START..GUARD_POOL_START + GUARD_POOL_SIZE)
         .expect("the page-table budget covers the guard pool");
@@ -53,17 +57,41 @@ pub(super) fn init(memory: &mut Memory) {
             .allocate()
             .expect("a frame for every guard-pool slot");
         memory.guard_frames[slot] = Some(frame);
-        map(memory, slot);
+        map_fresh(memory, slot);
         let page = Page::<Size4KiB>::containing_address(VirtAddr::new(slot_page(slot)));
         let (_, flush) = memory.mapper.unmap(page).expect("the slot was just mapped");
         flush.flush();
     }
 }
 
-/// Maps slot `slot`'s page (unmapped) onto its frame, writable, not executable.
+/// Maps slot `slot`'s page onto its frame, writable, not executable (it may
+/// be mapped already: a fault let through after its free left it so).
 pub fn map_slot(slot: usize) {
     let mut memory = MEMORY.lock();
-    map(memory.as_mut().expect("memory::init ran"), slot);
+    let page = Page::<Size4KiB>::containing_address(VirtAddr::new(slot_page(slot)));
+    let memory = memory.as_mut().expect("memory::init ran");
+    let frame = memory.guard_frames[slot].expect("guard-pool frames are taken at init");
+    map(memory, page, frame);
+}
+
+/// Maps the pool page holding `address` so an access there goes on after
+/// its report: a slot's page onto the slot's frame, a guard page onto the
+/// scratch frame every guard page shares. Idempotent.
+pub fn map_for_access(address: u64) {
+    let offset = (address - GUARD_POOL_START) / PAGE_SIZE;
+    if offset % 2 == 1 && (offset / 2) < SLOTS as u64 {
+        return map_slot((offset / 2) as usize);
+    }
+    let mut memory = MEMORY.lock();
+    let memory = memory.as_mut().expect("memory::init ran");
+    let frame = memory
+        .guard_scratch
+        .expect("the scratch frame is taken at init");
+    map(
+        memory,
+        Page::containing_address(VirtAddr::new(address)),
+        frame,
+    );
 }
 
 /// Unmaps slot `slot`'s page (mapped) and makes every CPU forget it.
@@ -80,13 +108,23 @@ pub fn unmap_slot(slot: usize) {
     tlb::shoot_down(slot_page(slot)..slot_page(slot) + PAGE_SIZE);
 }
 
-fn map(memory: &mut Memory, slot: usize) {
+fn map_fresh(memory: &mut Memory, slot: usize) {
     let page = Page::<Size4KiB>::containing_address(VirtAddr::new(slot_page(slot)));
     let frame = memory.guard_frames[slot].expect("guard-pool frames are taken at init");
+    map(memory, page, frame);
+}
+
+/// Maps `page` onto `frame` unless it is mapped already.
+fn map(memory: &mut Memory, page: Page<Size4KiB>, frame: PhysFrame) {
     let flags = PageTableFlags::PRESENT | PageTableFlags::WRITABLE | PageTableFlags::NO_EXECUTE;
-    // SAFETY: the slot's page is unmapped and its frame belongs to it alone.
+    // SAFETY: the pool's pages map only the pool's own frames: a slot's or
+    // the guard pages' scratch frame, which nothing else uses.
     match unsafe { memory.mapper.map_to(page, frame, flags, &mut memory.tables) } {
         Ok(flush) => flush.flush(),
-        Err(error) => panic!("mapping guard-pool slot {slot} failed: {error:?}"),
+        Err(MapToError::PageAlreadyMapped(_)) => {}
+        Err(error) => panic!(
+            "mapping guard-pool page {:#x} failed: {error:?}",
+            page.start_address()
+        ),
     }
 }

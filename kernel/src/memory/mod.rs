@@ -97,6 +97,8 @@ pub struct Memory {
     heap_table_top: u64,
     /// The frames under the guard pool's slots.
     guard_frames: guard_pool::SlotFrames,
+    /// The frame a guard page is mapped onto once a fault there is let through.
+    guard_scratch: Option<x86_64::structures::paging::PhysFrame>,
 }
 
 /// The kernel's memory, set by [`init`].
@@ -143,6 +145,7 @@ pub fn init(boot_info: &'static BootInfo) {
             pending_unmap: 0..0,
             heap_table_top: HEAP_WINDOW_START,
             guard_frames: [None; guard_pool::SLOTS],
+            guard_scratch: None,
         }
     };
     window::assert_unused(&memory.mapper);

@@ -21,7 +21,7 @@ mod report;
 mod slots;
 mod trace;
 
-pub use report::fault;
+pub use report::{fault, set_continue};
 
 use crate::arch::percpu;
 use crate::memory::guard_pool::{self, map_slot, unmap_slot};

@@ -16,8 +16,10 @@ use super::slots::{Slots, State};
 use super::trace::Trace;
 use super::POOL;
 use crate::arch::{backtrace, percpu};
+use crate::memory::guard_pool;
 use crate::serial_println;
 use core::fmt;
+use core::sync::atomic::{AtomicBool, Ordering};
 
 /// The kind of bug a report names.
 #[derive(Clone, Copy)]
@@ -44,8 +46,11 @@ impl fmt::Display for Kind {
     }
 }
 
-/// Reports a page fault at `address` in the guard pool, then panics.
-pub fn fault(address: u64, write: bool, instruction: u64) -> ! {
+/// Reports a page fault at `address` in the guard pool, then panics, or,
+/// when faults continue (`set_continue`), maps the page (a guard page onto a
+/// scratch frame, a freed object's page onto its own) and returns, so the
+/// access is retried and goes on: one report per page, as KFENCE does.
+pub fn fault(address: u64, write: bool, instruction: u64) {
     // The faulting code never holds the pool lock (the pool touches only
     // mapped pages); another CPU may, briefly.
     let pool = loop {
@@ -59,17 +64,25 @@ pub fn fault(address: u64, write: bool, instruction: u64) -> ! {
         Some(State::Freed) if slot_of(address).is_some() => Kind::UseAfterFree { write },
         _ => Kind::OutOfBounds { write },
     };
-    let faulting = Some(backtrace::elf_address(instruction));
-    print(
-        &pool,
-        kind,
-        address,
-        slot,
-        Culprit {
-            faulting,
-            freeing: None,
-        },
-    )
+    let culprit = Culprit {
+        faulting: Some(backtrace::elf_address(instruction)),
+        freeing: None,
+    };
+    if !CONTINUE.load(Ordering::Relaxed) {
+        print(&pool, kind, address, slot, culprit);
+    }
+    describe(&pool, kind, address, slot, culprit);
+    serial_println!("KFENCE: the page is mapped now and the access goes on");
+    guard_pool::map_for_access(address);
+}
+
+/// Whether a fault in the pool is reported and then let through.
+static CONTINUE: AtomicBool = AtomicBool::new(false);
+
+/// After a fault in the pool is reported: `true` lets the access through
+/// (its page is mapped from then on), `false` (the default) panics.
+pub fn set_continue(go_on: bool) {
+    CONTINUE.store(go_on, Ordering::Relaxed);
 }
 
 /// Reports a free of `address`, which is no live pool object, by the stack
@@ -84,6 +97,7 @@ pub(super) fn invalid_free(slots: &Slots, address: u64, frame: u64) -> ! {
 }
 
 /// The code that ran into the bug, printed with the report.
+#[derive(Clone, Copy)]
 pub(super) struct Culprit {
     /// The faulting instruction (an ELF address), for a page fault.
     pub faulting: Option<u64>,
@@ -99,10 +113,16 @@ pub(super) fn print(
     slot: Option<usize>,
     culprit: Culprit,
 ) -> ! {
+    describe(slots, kind, address, slot, culprit);
+    panic!("KFENCE: {kind} at {address:#x}");
+}
+
+/// Prints the report.
+fn describe(slots: &Slots, kind: Kind, address: u64, slot: Option<usize>, culprit: Culprit) {
     let cpu = percpu::current().index();
     let Some(slot) = slot else {
         serial_println!("KFENCE: {kind} at {address:#x}, in no object's reach, on CPU {cpu}");
-        panic!("KFENCE: {kind} at {address:#x}");
+        return;
     };
     let object = &slots.slots[slot];
     let end = object.object + object.size as u64;
@@ -137,7 +157,6 @@ pub(super) fn print(
     if let Some(frame) = culprit.freeing {
         print_trace("freed (this time)", &Trace::from_frame(frame));
     }
-    panic!("KFENCE: {kind} at {address:#x}");
 }
 
 fn print_trace(what: &str, trace: &Trace) {
