@@ -15,7 +15,7 @@
 use crate::input::{self, Input};
 use crate::qemu;
 use crate::stream::{self, Evidence};
-use crate::symbolize::{Symbolizer, FRAME_MARKER};
+use crate::symbolize::LiveReport;
 use crate::verdict::Verdict;
 use anyhow::{bail, Context, Result};
 use std::fs::File;
@@ -64,21 +64,16 @@ pub fn supervise(
         .context("QEMU's stdout was not captured")?;
     let reader = thread::spawn(move || {
         let mut evidence = Evidence::default();
-        let mut symbolizer = None;
+        let mut report = LiveReport::new(kernel);
         let copied = stream::pump(serial, io::stdout(), log, |line| {
             evidence.observe(line);
-            if line.contains(FRAME_MARKER) {
-                let symbols = symbolizer.get_or_insert_with(|| Symbolizer::load(&kernel));
-                match symbols {
-                    Ok(symbols) => println!("boot: {}", symbols.line(line).unwrap_or_default()),
-                    Err(error) => println!("boot: cannot symbolize the report: {error:#}"),
-                }
-            }
+            report.observe(line);
             if line.contains(input::READY) {
                 // The feeder is gone if there is no script: nothing to tell.
                 let _ = ready.send(());
             }
         });
+        report.flush();
         copied.map(|()| evidence.into_line())
     });
     let diagnostics = child

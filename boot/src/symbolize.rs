@@ -7,6 +7,9 @@
 //!            (an inlined call: `inner (file:line) inlined into outer (file:line)`)
 //! ```
 //!
+//! `boot run` prints each report's frames symbolized after it ([`LiveReport`]);
+//! `boot test` judges a scripted test's transcript symbolized.
+//!
 //! The kernel prints ELF addresses (its load offset subtracted) of return
 //! addresses; the call is the instruction before, so the lookup is one byte
 //! earlier.
@@ -14,7 +17,7 @@
 use anyhow::{Context as _, Result};
 use gimli::{EndianRcSlice, RunTimeEndian};
 use object::{Object, ObjectSection};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 /// The marker that opens a line holding one return address.
@@ -85,6 +88,54 @@ impl Symbolizer {
             .lines()
             .map(|line| self.line(line).unwrap_or_else(|| line.to_string()) + "\n")
             .collect()
+    }
+}
+
+/// The frames of a report streaming by, printed symbolized as one block
+/// once the report's run of frame lines ends (`boot: ` before each).
+pub struct LiveReport {
+    kernel: PathBuf,
+    symbolizer: Option<Result<Symbolizer>>,
+    pending: Vec<String>,
+}
+
+impl LiveReport {
+    /// Symbolizes from the ELF at `kernel`, read at the first frame line.
+    pub fn new(kernel: PathBuf) -> Self {
+        Self {
+            kernel,
+            symbolizer: None,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Looks at the next serial line.
+    pub fn observe(&mut self, line: &str) {
+        if !line.contains(FRAME_MARKER) {
+            return self.flush();
+        }
+        let kernel = &self.kernel;
+        let described = match self
+            .symbolizer
+            .get_or_insert_with(|| Symbolizer::load(kernel))
+        {
+            Ok(symbols) => symbols
+                .line(line)
+                .unwrap_or_else(|| format!("{line} (no symbol)")),
+            Err(error) => format!("{line} (cannot symbolize: {error:#})"),
+        };
+        self.pending.push(described);
+    }
+
+    /// Prints the frames seen since the last flush.
+    pub fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        println!();
+        for line in self.pending.drain(..) {
+            println!("boot: {line}");
+        }
     }
 }
 
