@@ -6,6 +6,8 @@
 #                       the kernel's verdict
 #   make run LOCK=fair|unfair  force the kernel's lock kind (default: unfair under a
 #                       hypervisor, fair on bare metal)
+#   make run KFENCE=n   sample one page-sized allocation in n per CPU into the guard-page
+#                       pool (0: off; default: the kernel's, see docs/10)
 #   make run HEAPMAP=1  the same, and draw the kernel's heap maps into target/heapmap/*.svg
 #                       (also when the run fails: the maps printed before the failure)
 #   make run DEBUG_HEAP=1  the same with the heap's misuse checks and poisoned frees
@@ -49,7 +51,7 @@ BOOT_FLAGS := $(if $(UEFI),--uefi)
 # LOCK=fair|unfair: the kernel's lock kind, handed over through QEMU's fw_cfg.
 # NET=1: a virtio-net card; the kernel serves the UDP and TCP echo (port 7) on the
 # 127.0.0.1 ports boot prints, until a `quit` datagram.
-RUN_FLAGS := $(BOOT_FLAGS) $(if $(LOCK),--lock $(LOCK)) $(if $(filter 1,$(NET)),--net)
+RUN_FLAGS := $(BOOT_FLAGS) $(if $(LOCK),--lock $(LOCK)) $(if $(filter 1,$(NET)),--net) $(if $(KFENCE),--kfence $(KFENCE))
 # HEAPMAP=1: the kernel prints heap maps over serial; boot draws them as SVGs.
 HEAPMAP_DIR := target/heapmap
 HEAPMAP_LOG := $(if $(filter 1,$(HEAPMAP)),$(HEAPMAP_DIR)/serial.log)

@@ -74,6 +74,11 @@ pub struct RunArgs {
     /// hypervisor, fair on bare metal).
     #[arg(long, value_enum)]
     pub lock: Option<LockKind>,
+    /// Sample one page-sized allocation in N per CPU into the kernel's
+    /// guard-page pool (0: off; default: the kernel's, see README), handed
+    /// over as the fw_cfg file `opt/kernel/kfence`.
+    #[arg(long, value_name = "N")]
+    pub kfence: Option<u32>,
     /// Attach this raw image as a virtio-blk disk (default: a fresh 8 MiB scratch image,
     /// deleted after the run). The kernel writes to it.
     #[arg(long, value_name = "FILE", conflicts_with = "no_disk")]

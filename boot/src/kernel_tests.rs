@@ -24,6 +24,7 @@ use crate::net::Network;
 use crate::qemu;
 use crate::scripted;
 use crate::session::{self, BootRequest};
+use crate::symbolize::{Symbolizer, FRAME_MARKER};
 use crate::tally::{Failure, Tally};
 use crate::verdict::Verdict;
 use anyhow::Result;
@@ -135,6 +136,11 @@ pub fn run(workspace: &Path, timeout_secs: Option<u64>, tally: &mut Tally) -> Re
             let (reason, evidence) = match session::boot(&request) {
                 Ok(outcome) if ended_as_expected(&test.name, &outcome.verdict) => {
                     let said = transcript.map_or(Ok(String::new()), std::fs::read_to_string)?;
+                    // A guard-pool report is judged with its frames symbolized.
+                    let said = match said.contains(FRAME_MARKER) {
+                        true => Symbolizer::load(&test.executable)?.transcript(&said),
+                        false => said,
+                    };
                     match scripted::judge(&test.name, &said) {
                         Ok(()) => {
                             match outcome.verdict.passed() {

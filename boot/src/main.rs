@@ -38,6 +38,7 @@ mod session;
 mod stream;
 mod suite;
 mod supervise;
+mod symbolize;
 mod tally;
 mod verdict;
 
@@ -127,6 +128,12 @@ fn run(args: RunArgs) -> Result<u8> {
             .lock
             .into_iter()
             .flat_map(cli::LockKind::qemu_args)
+            .chain(args.kfence.into_iter().flat_map(|interval| {
+                [
+                    "-fw_cfg".into(),
+                    format!("name=opt/kernel/kfence,string={interval}"),
+                ]
+            }))
             .chain(args.qemu_args)
             .collect(),
         timeout_secs: args.timeout,

@@ -5,6 +5,8 @@
 //!   serial_echo         types "hello driver"         expects the kernel's echo of it
 //!   console             types a session of commands  expects each command's answer
 //!   failed_test_report  types nothing                expects a failure, reported
+//!   kfence_*            types nothing                expects the guard pool's report,
+//!                                                    its frames symbolized from the ELF
 //! ```
 //!
 //! A scripted test passes when the kernel ends the way the script says
@@ -74,6 +76,86 @@ const SCRIPTS: &[Script] = &[
             "Display impl exploded inside a test",
         ],
         must_fail: true,
+    },
+    Script {
+        test: "kfence_overflow",
+        input: "",
+        expected: &[
+            "KFENCE: out-of-bounds write at 0x",
+            "1 byte(s) right of a 64-byte object",
+            "kfence_overflow::driver_allocates_rx_buffer (",
+        ],
+        must_fail: false,
+    },
+    Script {
+        test: "kfence_underflow",
+        input: "",
+        expected: &[
+            "KFENCE: out-of-bounds read at 0x",
+            "1 byte(s) left of a 48-byte object",
+            "kfence_underflow::driver_allocates_descriptor (",
+        ],
+        must_fail: false,
+    },
+    Script {
+        test: "kfence_use_after_free",
+        input: "",
+        expected: &[
+            "KFENCE: use-after-free read at 0x",
+            "KFENCE: the faulting access:",
+            "kfence_use_after_free::must_panic_main (",
+            "kfence_use_after_free::driver_submits_request (",
+            "KFENCE: freed on CPU 0:",
+            "kfence_use_after_free::driver_aborts_request (",
+        ],
+        must_fail: false,
+    },
+    Script {
+        test: "kfence_double_free",
+        input: "",
+        expected: &[
+            "KFENCE: invalid free at 0x",
+            "kfence_double_free::driver_allocates_bounce_buffer (",
+            "KFENCE: freed on CPU 0:",
+            "KFENCE: the object was freed already: a double free",
+            "KFENCE: freed (this time) on CPU 0:",
+            "kfence_double_free::driver_frees_bounce_buffer (",
+        ],
+        must_fail: false,
+    },
+    Script {
+        test: "kfence_middle_free",
+        input: "",
+        expected: &[
+            "KFENCE: invalid free at 0x",
+            "8 byte(s) into a 96-byte object",
+            "KFENCE: not the object's start: an interior pointer",
+            "kfence_middle_free::driver_allocates_packet (",
+        ],
+        must_fail: false,
+    },
+    Script {
+        test: "kfence_canary",
+        input: "",
+        expected: &[
+            "KFENCE: canary corrupted at 0x",
+            "1 byte(s) right of a 32-byte object",
+            "kfence_canary::driver_allocates_status_block (",
+            "KFENCE: freed (this time) on CPU 0:",
+        ],
+        must_fail: false,
+    },
+    Script {
+        test: "kfence_continue",
+        input: "",
+        expected: &[
+            "KFENCE: out-of-bounds write at 0x",
+            "KFENCE: use-after-free read at 0x",
+            "KFENCE: the page is mapped now and the access goes on",
+            "kfence_continue::driver_allocates_buffer (",
+            "went on after the reports",
+        ],
+        must_fail: false,
     },
 ];
 

@@ -114,14 +114,26 @@ pub fn boot(request: &BootRequest) -> Result<Outcome> {
         );
     }
     let Some(ports) = forwarding.filter(|_| request.network == Network::EchoCheck) else {
-        return supervise(setup.command(), request.timeout_secs, log, &request.input);
+        return supervise(
+            setup.command(),
+            request.timeout_secs,
+            log,
+            &request.input,
+            &request.kernel,
+        );
     };
     let stop = Arc::new(AtomicBool::new(false));
     let peer_stop = Arc::clone(&stop);
     let limit = Duration::from_secs(request.timeout_secs.unwrap_or(PEER_SECS));
     let deadline = Instant::now() + limit;
     let peer = thread::spawn(move || echo_peer::check(ports, deadline, &peer_stop));
-    let outcome = supervise(setup.command(), request.timeout_secs, log, &request.input);
+    let outcome = supervise(
+        setup.command(),
+        request.timeout_secs,
+        log,
+        &request.input,
+        &request.kernel,
+    );
     stop.store(true, Ordering::Relaxed);
     let checked = peer.join();
     let mut outcome = outcome?;

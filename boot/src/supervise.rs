@@ -4,7 +4,8 @@
 //!   main thread:    spawn ─▶ poll try_wait every 20 ms ─▶ exit status ─────────▶ Verdict
 //!                                  ├─ deadline passed ──────▶ kill, reap ─▶ TimedOut
 //!                                  └─ KVM internal error ───▶ kill, reap ─▶ Unexpected
-//!   serial thread:  QEMU stdout ─▶ stream::pump ─▶ stdout, log, last failure line
+//!   serial thread:  QEMU stdout ─▶ stream::pump ─▶ stdout, log, last failure line,
+//!                                  a guard-pool report's frames symbolized (`symbolize`)
 //!   stderr thread:  QEMU stderr ─▶ stream::pump ─▶ stderr, watch for "KVM internal error"
 //! ```
 //!
@@ -14,10 +15,12 @@
 use crate::input::{self, Input};
 use crate::qemu;
 use crate::stream::{self, Evidence};
+use crate::symbolize::LiveReport;
 use crate::verdict::Verdict;
 use anyhow::{bail, Context, Result};
 use std::fs::File;
 use std::io;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
@@ -38,12 +41,15 @@ pub struct Outcome {
 
 /// Runs the QEMU `command` until it exits or `timeout_secs` pass, feeding its serial
 /// port `input`, copying its serial output to stdout (and `log`), and judges how it ended.
+/// The return addresses of a guard-pool report are looked up in `kernel` (its ELF).
 pub fn supervise(
     mut command: Command,
     timeout_secs: Option<u64>,
     log: Option<File>,
     input: &Input,
+    kernel: &Path,
 ) -> Result<Outcome> {
+    let kernel = kernel.to_path_buf();
     let mut child = command
         .stdin(input.stdin())
         .stdout(Stdio::piped())
@@ -58,13 +64,16 @@ pub fn supervise(
         .context("QEMU's stdout was not captured")?;
     let reader = thread::spawn(move || {
         let mut evidence = Evidence::default();
+        let mut report = LiveReport::new(kernel);
         let copied = stream::pump(serial, io::stdout(), log, |line| {
             evidence.observe(line);
+            report.observe(line);
             if line.contains(input::READY) {
                 // The feeder is gone if there is no script: nothing to tell.
                 let _ = ready.send(());
             }
         });
+        report.flush();
         copied.map(|()| evidence.into_line())
     });
     let diagnostics = child

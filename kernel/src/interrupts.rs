@@ -4,11 +4,13 @@
 //! kernel through a panic (which exits QEMU with the failure code): in this
 //! kernel an exception is a bug, with two exceptions. A breakpoint is only
 //! logged, and a page fault inside the committed heap arena is how the heap's
-//! pages get mapped (see `memory::fault`). The timer interrupt runs the
+//! pages get mapped (see `memory::fault`). A page fault in the guard pool is
+//! a driver's memory bug, which `allocator::kfence` reports. The timer interrupt runs the
 //! driver-like work of `timer::tick`.
 
+use crate::allocator::kfence;
 use crate::arch::{lapic, SPURIOUS_VECTOR, TIMER_VECTOR, XCALL_VECTOR};
-use crate::memory::fault;
+use crate::memory::{self, fault};
 use crate::{gdt, pic, timer, xcall};
 use core::sync::atomic::{AtomicU64, Ordering};
 use spin::Lazy;
@@ -97,6 +99,10 @@ extern "x86-interrupt" fn double_fault_handler(frame: InterruptStackFrame, code:
 
 extern "x86-interrupt" fn page_fault_handler(frame: InterruptStackFrame, code: PageFaultErrorCode) {
     let address = Cr2::read_raw();
+    if memory::guard_pool::contains(address) {
+        let write = code.contains(PageFaultErrorCode::CAUSED_BY_WRITE);
+        return kfence::fault(address, write, frame.instruction_pointer.as_u64());
+    }
     match fault::classify(address, code) {
         Ok(()) => fault::map_on_demand(address),
         Err(rule) => panic!(

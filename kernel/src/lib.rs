@@ -68,8 +68,10 @@ pub fn init(boot_info: &'static bootloader_api::BootInfo) {
     xcall::init();
     gdt::init();
     interrupts::init();
+    arch::backtrace::set_image(boot_info.kernel_image_offset, boot_info.kernel_len);
     memory::init(boot_info);
     allocator::init();
+    choose_sample_interval();
     let rsdp = boot_info
         .rsdp_addr
         .into_option()
@@ -106,6 +108,32 @@ fn choose_lock_kind() {
         None => "no hypervisor: bare metal",
     };
     log::info!("locks: {} ({why})", kind.name());
+}
+
+/// The fw_cfg file through which the runner sets the guard pool's sampling
+/// interval (`boot run --kfence N`; 0 turns it off).
+const SAMPLE_INTERVAL_FILE: &str = "opt/kernel/kfence";
+
+/// Sets the guard pool's sampling interval: the runner's if it named one,
+/// else `allocator::kfence::DEFAULT_INTERVAL`.
+fn choose_sample_interval() {
+    let mut named = [0; 16];
+    if let Some(len) = fw_cfg::read_file(SAMPLE_INTERVAL_FILE, &mut named) {
+        let interval = core::str::from_utf8(&named[..len])
+            .ok()
+            .and_then(|text| text.trim().parse().ok())
+            .unwrap_or_else(|| {
+                panic!(
+                    "fw_cfg {SAMPLE_INTERVAL_FILE} says {:?}: the interval is a number",
+                    &named[..len]
+                )
+            });
+        allocator::kfence::set_interval(interval);
+    }
+    log::info!(
+        "guard pool: one page-sized allocation in {} per CPU sampled (0: off)",
+        allocator::kfence::interval()
+    );
 }
 
 /// Prints `PANIC: <message>` and what the heap and memory counters say, then

@@ -24,6 +24,7 @@
 //! off: zeroing for `alloc_zeroed` (which skips pages that will fault in
 //! zeroed anyway), and the copy when `realloc` has to move a block.
 
+use crate::arch::backtrace;
 use crate::arch::percpu::MAX_CPUS;
 use crate::memory;
 use crate::sync::{level, IrqSpinLock};
@@ -36,6 +37,7 @@ use pin::KernelCpu;
 mod calls;
 pub mod flush;
 mod grow;
+pub mod kfence;
 mod pin;
 #[cfg(feature = "debug-heap")]
 pub mod poison;
@@ -95,6 +97,9 @@ pub fn last_failure() -> Option<Layout> {
 unsafe impl GlobalAlloc for GlobalHeap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         calls::allocated();
+        if let Some(sampled) = kfence::sample(layout, backtrace::this_frame()) {
+            return sampled;
+        }
         // The cache picks its own path by size; only debug builds bypass it.
         // SAFETY: forwarded with the caller's guarantees.
         let ptr = unsafe {
@@ -111,8 +116,9 @@ unsafe impl GlobalAlloc for GlobalHeap {
         // SAFETY: forwarded with the caller's guarantees.
         let ptr = unsafe { self.alloc(layout) };
         if !ptr.is_null() {
-            // SAFETY: the block was just allocated in the heap arena, with
-            // `layout.size()` bytes.
+            // SAFETY: the block was just allocated, with `layout.size()` bytes:
+            // in the heap arena, or a guard-pool object of at most a page, which
+            // `zero_block` simply overwrites (it looks pages up from 4 pages on).
             unsafe { memory::zeroed::zero_block(ptr, layout.size()) };
         }
         ptr
@@ -123,6 +129,9 @@ unsafe impl GlobalAlloc for GlobalHeap {
         // SAFETY: GlobalAlloc's contract: `ptr` is a live block (so not null)
         // allocated with `layout`.
         let block = unsafe { NonNull::new_unchecked(ptr) };
+        if kfence::owns(ptr) {
+            return kfence::free(ptr, backtrace::this_frame());
+        }
         if cached(layout) {
             // SAFETY: as above; cached layouts go back through the cache.
             return unsafe { HEAP.deallocate(block, layout) };
@@ -143,6 +152,11 @@ unsafe impl GlobalAlloc for GlobalHeap {
                 Layout::from_size_align_unchecked(new_size, layout.align()),
             )
         };
+        if kfence::owns(ptr) {
+            let size = kfence::size_of(ptr, backtrace::this_frame());
+            // SAFETY: as above; a pool object always moves.
+            return unsafe { self.realloc_moving(ptr, size, new_layout) };
+        }
         if cached(layout) || cached(new_layout) {
             // SAFETY: as above; the cache keeps small blocks in their classes.
             let resized = unsafe { HEAP.realloc(block, layout, new_size) };
@@ -162,14 +176,30 @@ unsafe impl GlobalAlloc for GlobalHeap {
                 return grown.as_ptr();
             }
         }
-        // SAFETY: a valid layout of non-zero size (it is larger than the old one).
+        // SAFETY: the caller's guarantees; the new size is the larger.
+        unsafe { self.realloc_moving(ptr, layout.size(), new_layout) }
+    }
+}
+
+impl GlobalHeap {
+    /// Moves the live block at `ptr` (of `size` bytes, allocated with the
+    /// alignment of `new_layout`) into a new block of `new_layout`.
+    ///
+    /// # Safety
+    ///
+    /// This function is unsafe because `ptr` must be a live block of this
+    /// allocator with `size` bytes and `new_layout`'s alignment, which it frees.
+    unsafe fn realloc_moving(&self, ptr: *mut u8, size: usize, new_layout: Layout) -> *mut u8 {
+        // SAFETY: `new_layout` is valid and not zero-sized (GlobalAlloc's contract).
         let moved = unsafe { self.alloc(new_layout) };
         if !moved.is_null() {
+            let old =
+                Layout::from_size_align(size, new_layout.align()).expect("a live block's layout");
             // SAFETY: both blocks are live and distinct; the old one has
-            // `layout.size()` bytes, the new one more. Then the old one goes.
+            // `size` bytes. Then the old one goes.
             unsafe {
-                core::ptr::copy_nonoverlapping(ptr, moved, layout.size());
-                self.dealloc(ptr, layout);
+                core::ptr::copy_nonoverlapping(ptr, moved, size.min(new_layout.size()));
+                self.dealloc(ptr, old);
             }
         }
         moved

@@ -15,6 +15,7 @@
 //!
 //! Nothing here imports another kernel module outside `arch`.
 
+pub mod backtrace;
 pub mod irq_off;
 pub mod lapic;
 pub mod percpu;

@@ -53,6 +53,9 @@ pub struct PerCpu {
     pub(crate) parked_ticket: AtomicU32,
     /// Times this CPU halted waiting for a lock.
     parks: AtomicU64,
+    /// Page-sized allocations left before this CPU samples one into the
+    /// guard-page pool (`allocator::kfence`).
+    pub(crate) sample_countdown: AtomicU32,
 }
 
 impl PerCpu {
@@ -70,6 +73,7 @@ impl PerCpu {
             parked_on: AtomicPtr::new(core::ptr::null_mut()),
             parked_ticket: AtomicU32::new(0),
             parks: AtomicU64::new(0),
+            sample_countdown: AtomicU32::new(0),
         }
     }
 

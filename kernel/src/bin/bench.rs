@@ -20,7 +20,7 @@ use alloc::vec;
 use bootloader_api::{entry_point, BootInfo};
 use core::alloc::Layout;
 use heap::{Heap, NeverGrow, Span};
-use kernel::allocator::HEAP;
+use kernel::allocator::{GlobalHeap, HEAP};
 use kernel::bench::parallel::{self, Contender, Fresh};
 use kernel::bench::peers::{Rlsf, Talc};
 use kernel::bench::workloads::WORKLOADS;
@@ -49,7 +49,7 @@ static RLSF: Fresh<Rlsf> = Fresh::new();
 static LINKED: Fresh<LinkedList> = Fresh::new();
 
 /// How many allocators the parallel runs compare.
-const CONTENDERS: usize = 6;
+const CONTENDERS: usize = 7;
 
 /// Every allocator of the parallel runs; the first is what ratios compare with.
 fn contenders() -> [Contender; CONTENDERS] {
@@ -57,6 +57,13 @@ fn contenders() -> [Contender; CONTENDERS] {
         Contender {
             name: "ours_cached",
             heap: &HEAP,
+            fresh: None,
+        },
+        // The kernel's `#[global_allocator]`: the cache, and the guard pool's
+        // sampling (`boot run --kfence N`).
+        Contender {
+            name: "ours_global",
+            heap: &GlobalHeap,
             fresh: None,
         },
         Contender {

@@ -24,8 +24,12 @@
 //!                         │ device registers, uncached   │ 321 (1 GiB)
 //!   0xffff_a080_4000_0000 ├──────────────────────────────┤ ◄─ DMA_WINDOW_START
 //!                         │ DMA buffers (64 MiB)         │
+//!   0xffff_a100_0000_0000 ├──────────────────────────────┤ ◄─ GUARD_POOL_START
+//!                         │ guard-page pool: sampled     │ 322 (2 MiB,
+//!                         │ objects between unmapped     │  `guard_pool`)
+//!                         │ guard pages                  │
 //!                         ├──────────────────────────────┤
-//!                         │ unused                       │ 322-511
+//!                         │ unused                       │ 323-511
 //!   0xffff_ffff_ffff_ffff └──────────────────────────────┘
 //! ```
 //!
@@ -50,6 +54,7 @@ pub mod dma_buf;
 pub mod dma_pool;
 pub mod fault;
 pub mod frames;
+pub mod guard_pool;
 pub mod guards;
 pub mod mmio;
 pub mod page_tables;
@@ -90,6 +95,10 @@ pub struct Memory {
     pending_unmap: Range<u64>,
     /// The highest heap-window address whose page tables are reserved.
     heap_table_top: u64,
+    /// The frames under the guard pool's slots.
+    guard_frames: guard_pool::SlotFrames,
+    /// The frame a guard page is mapped onto once a fault there is let through.
+    guard_scratch: Option<x86_64::structures::paging::PhysFrame>,
 }
 
 /// The kernel's memory, set by [`init`].
@@ -135,10 +144,13 @@ pub fn init(boot_info: &'static BootInfo) {
             physical_memory,
             pending_unmap: 0..0,
             heap_table_top: HEAP_WINDOW_START,
+            guard_frames: [None; guard_pool::SLOTS],
+            guard_scratch: None,
         }
     };
     window::assert_unused(&memory.mapper);
     guards::arm(&mut memory, boot_info);
+    guard_pool::init(&mut memory);
     let previous = MEMORY.lock().replace(memory);
     assert!(previous.is_none(), "memory::init called twice");
 }

@@ -26,7 +26,8 @@
 //!   4      handler data    serial receive buffer, timer samples      heap
 //!   5      dma pool        memory::dma_pool's heap                   heap, memory
 //!   6      pci bars        pci::bars' mappings                       heap, memory
-//!   7      heap            allocator::HEAP's heap and depot          memory (commit, faults)
+//!   7      heap            allocator::HEAP's heap and depot, the     memory (commit, faults,
+//!                          guard pool (allocator::kfence)            the pool's pages)
 //!   8      memory          memory::MEMORY (frames, page tables)      window space, shootdown
 //!   9      window space    the MMIO and DMA windows' bitmaps         —
 //!   10     stack guards    memory::guards                            —

@@ -12,7 +12,8 @@
 //!                                  (1)        (1)        (one per 2 MiB, up to 512)
 //!
 //!   PAGE_TABLE_BUMP (in the kernel image's .bss: 514 pages for the heap
-//!   window, 99 for the MMIO and DMA windows, all of them one shared budget)
+//!   window, 99 for the MMIO and DMA windows, 3 for the guard pool, all of
+//!   them one shared budget)
 //!   | L3 | L2 | L1 | L1 | ... taken | reserved for committed heap | available |
 //!                                  ^ consumed
 //! ```
@@ -34,6 +35,7 @@ mod bump_frames;
 pub use bump_frames::BumpTableFrames;
 
 use super::dma::DMA_TABLE_PAGES;
+use super::guard_pool::GUARD_POOL_TABLE_PAGES;
 use super::mmio::MMIO_TABLE_PAGES;
 use super::HEAP_WINDOW_SIZE;
 use heap::{Bump, Page};
@@ -43,12 +45,13 @@ use x86_64::VirtAddr;
 
 /// Tables needed to map the whole heap window with 4 KiB pages (one level-1
 /// table per 2 MiB, one level-2 table per 1 GiB, one level-3 table), and the
-/// MMIO and DMA windows.
+/// MMIO and DMA windows, and the guard pool.
 pub const PAGE_TABLE_PAGES: usize = HEAP_WINDOW_SIZE.div_ceil(1 << 21)
     + HEAP_WINDOW_SIZE.div_ceil(1 << 30)
     + 1
     + MMIO_TABLE_PAGES
-    + DMA_TABLE_PAGES;
+    + DMA_TABLE_PAGES
+    + GUARD_POOL_TABLE_PAGES;
 
 /// Every frame that backs a page table the kernel creates.
 static PAGE_TABLE_BUMP: Bump<[Page; PAGE_TABLE_PAGES]> = Bump::uninit();
