@@ -174,7 +174,7 @@ impl Sources {
             .map(|(literal, _)| literal)
             .collect();
         if sites.is_empty() {
-            return Err(format!("{} has no panic `{message}`", file.display()));
+            return self.check_raised_misuse(file, at, message);
         }
         let Some(site) = sites.iter().find(|site| (at..=at + 8).contains(&site.line)) else {
             let lines: Vec<usize> = sites.iter().map(|site| site.line).collect();
@@ -190,6 +190,22 @@ impl Sources {
             return self.check_line(message);
         }
         Ok(())
+    }
+
+    /// A heap misuse raised through `Misuse::raise` (`#[track_caller]`, so the location is
+    /// the line that calls it): the message is `OPERATION: ` and then what is wrong, which
+    /// must be one of the code's format strings.
+    fn check_raised_misuse(&self, file: &Path, at: usize, message: &str) -> Result<(), String> {
+        let source = std::fs::read_to_string(self.root.join(file)).unwrap_or_default();
+        let raises = source
+            .lines()
+            .nth(at.saturating_sub(1))
+            .is_some_and(|line| line.contains(".raise()"));
+        let wrong = message.split_once(": ").map(|(_, wrong)| wrong);
+        match wrong {
+            Some(wrong) if raises => self.check_line(wrong),
+            _ => Err(format!("{} has no panic `{message}`", file.display())),
+        }
     }
 
     /// Rust's own panics: an overflow on LINE itself, or `assertion failed: EXPR` with EXPR
