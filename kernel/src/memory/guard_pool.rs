@@ -6,17 +6,24 @@
 //!   page:  0     1       2     3       4   ...  509       510
 //!        | g | slot 0 | g | slot 1 | g | ... | slot 254 | g |  (511 unused)
 //!   g: never mapped. A slot's page is mapped while its object lives and
-//!   unmapped (shot down on every CPU) once it is freed; its frame stays
-//!   reserved for it, so mapping it again never takes a frame or a table.
-//!   A fault let through after its report (`kfence::set_continue`) maps the
-//!   page for good: a guard page onto one scratch frame all of them share.
+//!   unmapped once it is freed; its frame stays reserved for it, so mapping
+//!   it again never takes a frame or a table.
 //! ```
+//!
+//! A freed slot is flushed from this CPU's TLB only, as Linux's KFENCE does:
+//! a free may run anywhere (an interrupt handler, a CPU that holds locks),
+//! and a shootdown there would wait for CPUs that may be waiting for it.
+//! Another CPU may keep the old translation a while, which can only hide a
+//! use-after-free on that CPU: the translation still leads to the slot's own
+//! frame, which nothing else ever gets.
+//!
+//! A fault let through after its report (`kfence::set_continue`) maps the
+//! page for good: a guard page onto one scratch frame all of them share.
 //!
 //! Which object a slot holds, and the sampling policy, belong to
 //! `allocator::kfence`; this module only maps and unmaps the slots' pages.
 
 use super::{Memory, MEMORY, PAGE_SIZE};
-use crate::tlb;
 use x86_64::structures::paging::mapper::MapToError;
 use x86_64::structures::paging::{Mapper, Page, PageTableFlags, PhysFrame, Size4KiB};
 use x86_64::VirtAddr;
@@ -94,7 +101,8 @@ pub fn map_for_access(address: u64) {
     );
 }
 
-/// Unmaps slot `slot`'s page (mapped) and makes every CPU forget it.
+/// Unmaps slot `slot`'s page (mapped) and makes this CPU forget it (see the
+/// module header for why only this one).
 pub fn unmap_slot(slot: usize) {
     let page = Page::<Size4KiB>::containing_address(VirtAddr::new(slot_page(slot)));
     let mut memory = MEMORY.lock();
@@ -103,9 +111,7 @@ pub fn unmap_slot(slot: usize) {
         .mapper
         .unmap(page)
         .unwrap_or_else(|error| panic!("guard-pool slot {slot} was not mapped: {error:?}"));
-    // The shootdown below flushes this CPU too.
-    flush.ignore();
-    tlb::shoot_down(slot_page(slot)..slot_page(slot) + PAGE_SIZE);
+    flush.flush();
 }
 
 fn map_fresh(memory: &mut Memory, slot: usize) {

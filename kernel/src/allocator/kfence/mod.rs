@@ -8,7 +8,7 @@
 //!        └─yes─► least recently freed slot ─► map its page, canary around
 //!                the object (left or right edge in turn) ─► the object
 //!   dealloc(ptr in the pool) ─► a live object's start? else "invalid free"
-//!        ─► canary intact? else "canary corrupted" ─► unmap + shootdown
+//!        ─► canary intact? else "canary corrupted" ─► unmap, flush this CPU's TLB
 //!   fault in the pool ─► `report::fault`: out-of-bounds / use-after-free
 //! ```
 //!
