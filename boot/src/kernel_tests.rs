@@ -6,7 +6,7 @@
 //!       basic_boot  ─▶ BIOS boot, UEFI boot    (the smoke test checks both firmware paths)
 //!       smp         ─▶ BIOS boot with 1, 2 and 4 CPUs; shootdown, lock_fairness,
 //!                      lock_unfair, panic_stops_cpus, memory_report with 4; mmio, irq,
-//!                      delay with 2
+//!                      delay, kfence_smp with 2
 //!       every other ─▶ BIOS boot, one CPU
 //!       virtio_blk(_allocations), console ─▶ with a fresh scratch disk (virtio-blk), deleted afterwards
 //!       virtio_blk_shared ─▶ with two, whose devices share one interrupt line
@@ -41,6 +41,7 @@ const CPU_COUNTS: &[(&str, &[u32])] = &[
     ("irq", &[2]),
     ("delay", &[2]),
     ("memory_report", &[4]),
+    ("kfence_smp", &[2]),
 ];
 
 /// Kernel tests booted with a fresh scratch disk; every other test boots with none.

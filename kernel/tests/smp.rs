@@ -150,8 +150,8 @@ fn a_fault_waits_while_another_cpu_holds_the_memory_lock() {
         }
         1 => {
             // CPU 0 holds the memory lock until this CPU says it faults: an
-            // interrupt here that needed the lock too (a sampled allocation
-            // mapping its guard page) would wait for CPU 0 while CPU 0 waits
+            // interrupt here that needed the lock too (an allocation that
+            // grows the heap by a page) would wait for CPU 0 while CPU 0 waits
             // for this CPU. The fault itself is what must wait.
             let _off = kernel::arch::irq_off::push_off();
             while !HOLDING.load(Ordering::Acquire) {

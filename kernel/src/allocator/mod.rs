@@ -54,10 +54,11 @@ pub type KernelHeap = CachedHeap<IrqSpinLock<level::Heap>, WindowGrow, KernelCpu
 /// The one heap every kernel allocation comes from.
 pub static HEAP: KernelHeap = CachedHeap::new(WindowGrow::new());
 
-/// Gives the heap its first arena at the start of the heap window. Call
-/// once, after `memory::init`.
+/// Gives the heap its first arena at the start of the heap window and the
+/// guard pool its pages. Call once, after `memory::init`.
 pub fn init() {
     grow::claim_initial_arena();
+    kfence::init();
 }
 
 /// The `#[global_allocator]`: forwards to [`HEAP`] and remembers the last

@@ -10,22 +10,26 @@
 //!   it again never takes a frame or a table.
 //! ```
 //!
+//! The whole region is one level-1 table that nothing else maps into, so
+//! [`GuardPages`] edits its entries directly, under the lock of whoever owns
+//! it (`allocator::kfence`), never under the memory lock: a sampled
+//! allocation or free may run in an interrupt handler on a CPU whose
+//! neighbour holds the memory lock while it waits for that very CPU.
+//!
 //! A freed slot is flushed from this CPU's TLB only, as Linux's KFENCE does:
-//! a free may run anywhere (an interrupt handler, a CPU that holds locks),
-//! and a shootdown there would wait for CPUs that may be waiting for it.
-//! Another CPU may keep the old translation a while, which can only hide a
-//! use-after-free on that CPU: the translation still leads to the slot's own
-//! frame, which nothing else ever gets.
+//! a free may run anywhere, and a shootdown there would wait for CPUs that
+//! may be waiting for it. Another CPU may keep the old translation a while,
+//! which can only hide a use-after-free on that CPU: the translation still
+//! leads to the slot's own frame, which nothing else ever gets.
 //!
 //! A fault let through after its report (`kfence::set_continue`) maps the
 //! page for good: a guard page onto one scratch frame all of them share.
-//!
-//! Which object a slot holds, and the sampling policy, belong to
-//! `allocator::kfence`; this module only maps and unmaps the slots' pages.
 
+use super::page_walk::read_entry;
 use super::{Memory, MEMORY, PAGE_SIZE};
-use x86_64::structures::paging::mapper::MapToError;
-use x86_64::structures::paging::{Mapper, Page, PageTableFlags, PhysFrame, Size4KiB};
+use x86_64::instructions::tlb;
+use x86_64::registers::control::Cr3;
+use x86_64::structures::paging::{Mapper, Page, PageTable, PageTableFlags, PhysFrame, Size4KiB};
 use x86_64::VirtAddr;
 
 /// Lowest address of the pool.
@@ -37,8 +41,16 @@ pub const SLOTS: usize = 255;
 /// Page tables the pool needs: its level 3, level 2 and level 1.
 pub const GUARD_POOL_TABLE_PAGES: usize = 3;
 
-/// The frames under the slots' pages, in `Memory` (slot order).
-pub(super) type SlotFrames = [Option<PhysFrame>; SLOTS];
+/// The pool's pages: its level-1 table and the frames it maps. Taken once
+/// by the pool's owner ([`take_pages`]), which serializes every edit.
+pub struct GuardPages {
+    /// The level-1 table covering [`GUARD_POOL_START`], the pool's alone.
+    table: &'static mut PageTable,
+    /// The frame under each slot's page.
+    frames: [PhysFrame; SLOTS],
+    /// The frame a guard page is mapped onto once a fault there is let through.
+    scratch: PhysFrame,
+}
 
 /// Whether `address` lies in the pool's region.
 pub fn contains(address: u64) -> bool {
@@ -50,87 +62,103 @@ pub fn slot_page(slot: usize) -> u64 {
     GUARD_POOL_START + (2 * slot as u64 + 1) * PAGE_SIZE
 }
 
-/// Takes a frame for every slot and creates the pool's page tables (by
-/// mapping every slot once), leaving every slot unmapped. Only the boot CPU
-/// runs, so a local flush is a full one.
+/// Takes a frame for every slot and the scratch frame, and creates the
+/// pool's page tables (by mapping slot 0 once), leaving every page
+/// unmapped. Only the boot CPU runs, so a local flush is a full one.
 pub(super) fn init(memory: &mut Memory) {
-    memory.guard_scratch = memory.frames.allocate();
+    let mut take = || memory.frames.allocate().expect("frames for the guard pool");
+    let scratch = take();
+    let frames = [(); SLOTS].map(|()| take());
     memory
         .check_tables(GUARD_POOL_START..GUARD_POOL_START + GUARD_POOL_SIZE)
         .expect("the page-table budget covers the guard pool");
-    for slot in 0..SLOTS {
-        let frame = memory
-            .frames
-            .allocate()
-            .expect("a frame for every guard-pool slot");
-        memory.guard_frames[slot] = Some(frame);
-        map_fresh(memory, slot);
-        let page = Page::<Size4KiB>::containing_address(VirtAddr::new(slot_page(slot)));
-        let (_, flush) = memory.mapper.unmap(page).expect("the slot was just mapped");
-        flush.flush();
+    let page = Page::<Size4KiB>::containing_address(VirtAddr::new(slot_page(0)));
+    // SAFETY: the pool's region is unused (level-4 entry 322 is reserved for
+    // it) and `scratch` is the pool's own frame.
+    unsafe {
+        memory
+            .mapper
+            .map_to(page, scratch, flags(), &mut memory.tables)
     }
-}
-
-/// Maps slot `slot`'s page onto its frame, writable, not executable (it may
-/// be mapped already: a fault let through after its free left it so).
-pub fn map_slot(slot: usize) {
-    let mut memory = MEMORY.lock();
-    let page = Page::<Size4KiB>::containing_address(VirtAddr::new(slot_page(slot)));
-    let memory = memory.as_mut().expect("memory::init ran");
-    let frame = memory.guard_frames[slot].expect("guard-pool frames are taken at init");
-    map(memory, page, frame);
-}
-
-/// Maps the pool page holding `address` so an access there goes on after
-/// its report: a slot's page onto the slot's frame, a guard page onto the
-/// scratch frame every guard page shares. Idempotent.
-pub fn map_for_access(address: u64) {
-    let offset = (address - GUARD_POOL_START) / PAGE_SIZE;
-    if offset % 2 == 1 && (offset / 2) < SLOTS as u64 {
-        return map_slot((offset / 2) as usize);
-    }
-    let mut memory = MEMORY.lock();
-    let memory = memory.as_mut().expect("memory::init ran");
-    let frame = memory
-        .guard_scratch
-        .expect("the scratch frame is taken at init");
-    map(
-        memory,
-        Page::containing_address(VirtAddr::new(address)),
-        frame,
-    );
-}
-
-/// Unmaps slot `slot`'s page (mapped) and makes this CPU forget it (see the
-/// module header for why only this one).
-pub fn unmap_slot(slot: usize) {
-    let page = Page::<Size4KiB>::containing_address(VirtAddr::new(slot_page(slot)));
-    let mut memory = MEMORY.lock();
-    let memory = memory.as_mut().expect("memory::init ran");
-    let (_, flush) = memory
-        .mapper
-        .unmap(page)
-        .unwrap_or_else(|error| panic!("guard-pool slot {slot} was not mapped: {error:?}"));
+    .expect("the guard pool's tables are created")
+    .flush();
+    let (_, flush) = memory.mapper.unmap(page).expect("slot 0 was just mapped");
     flush.flush();
+    let table = level_1_table(memory);
+    memory.guard_pages = Some(GuardPages {
+        table,
+        frames,
+        scratch,
+    });
 }
 
-fn map_fresh(memory: &mut Memory, slot: usize) {
-    let page = Page::<Size4KiB>::containing_address(VirtAddr::new(slot_page(slot)));
-    let frame = memory.guard_frames[slot].expect("guard-pool frames are taken at init");
-    map(memory, page, frame);
+/// Hands the pool's pages to their owner; `None` before `memory::init` or
+/// once taken.
+pub fn take_pages() -> Option<GuardPages> {
+    MEMORY.lock().as_mut()?.guard_pages.take()
 }
 
-/// Maps `page` onto `frame` unless it is mapped already.
-fn map(memory: &mut Memory, page: Page<Size4KiB>, frame: PhysFrame) {
-    let flags = PageTableFlags::PRESENT | PageTableFlags::WRITABLE | PageTableFlags::NO_EXECUTE;
-    // SAFETY: the pool's pages map only the pool's own frames: a slot's or
-    // the guard pages' scratch frame, which nothing else uses.
-    match unsafe { memory.mapper.map_to(page, frame, flags, &mut memory.tables) } {
-        Ok(flush) => flush.flush(),
-        Err(MapToError::PageAlreadyMapped(_)) => {}
-        Err(error) => panic!(
-            "mapping guard-pool page {:#x} failed: {error:?}",
-            page.start_address()
-        ),
+impl GuardPages {
+    /// Maps slot `slot`'s page onto its frame (it may be mapped already: a
+    /// fault let through after its free left it so).
+    pub fn map_slot(&mut self, slot: usize) {
+        self.map(slot_page(slot), self.frames[slot]);
     }
+
+    /// Unmaps slot `slot`'s page and makes this CPU forget it (see the module
+    /// header for why only this one).
+    pub fn unmap_slot(&mut self, slot: usize) {
+        let address = slot_page(slot);
+        let entry = &mut self.table[index_of(address)];
+        assert!(!entry.is_unused(), "guard-pool slot {slot} was not mapped");
+        entry.set_unused();
+        tlb::flush(VirtAddr::new(address));
+    }
+
+    /// Maps the pool page holding `address` so an access there goes on after
+    /// its report: a slot's page onto the slot's frame, a guard page onto the
+    /// scratch frame every guard page shares. Idempotent.
+    pub fn map_for_access(&mut self, address: u64) {
+        let page = (address - GUARD_POOL_START) / PAGE_SIZE;
+        let slot = (page / 2) as usize;
+        let frame = match page % 2 == 1 && slot < SLOTS {
+            true => self.frames[slot],
+            false => self.scratch,
+        };
+        self.map(address, frame);
+    }
+
+    /// Maps the page holding `address` onto `frame` unless it is mapped. A
+    /// TLB never holds an entry that is not present, so nothing is flushed.
+    fn map(&mut self, address: u64, frame: PhysFrame) {
+        let entry = &mut self.table[index_of(address)];
+        if entry.is_unused() {
+            entry.set_frame(frame, flags());
+        }
+    }
+}
+
+/// Writable, not executable: data only.
+fn flags() -> PageTableFlags {
+    PageTableFlags::PRESENT | PageTableFlags::WRITABLE | PageTableFlags::NO_EXECUTE
+}
+
+/// The level-1 index of the pool page holding `address`.
+fn index_of(address: u64) -> usize {
+    usize::from(VirtAddr::new(address).p1_index())
+}
+
+/// The level-1 table under the pool, found by walking its level-4, 3 and 2
+/// entries through the physical-memory window.
+fn level_1_table(memory: &Memory) -> &'static mut PageTable {
+    let start = VirtAddr::new(GUARD_POOL_START);
+    let mut table = Cr3::read().0.start_address();
+    for index in [start.p4_index(), start.p3_index(), start.p2_index()] {
+        // SAFETY: `table` is a live table of the active hierarchy, mapped in
+        // the physical-memory window, and the pool's entries were just created.
+        table = unsafe { read_entry(memory.physical_memory, table, index) }.addr();
+    }
+    // SAFETY: this level-1 table maps the pool's region only, and after
+    // `init` nothing but the one `GuardPages` edits it.
+    unsafe { &mut *(memory.physical_memory + table.as_u64()).as_mut_ptr() }
 }

@@ -95,10 +95,8 @@ pub struct Memory {
     pending_unmap: Range<u64>,
     /// The highest heap-window address whose page tables are reserved.
     heap_table_top: u64,
-    /// The frames under the guard pool's slots.
-    guard_frames: guard_pool::SlotFrames,
-    /// The frame a guard page is mapped onto once a fault there is let through.
-    guard_scratch: Option<x86_64::structures::paging::PhysFrame>,
+    /// The guard pool's pages, until `allocator::kfence` takes them.
+    guard_pages: Option<guard_pool::GuardPages>,
 }
 
 /// The kernel's memory, set by [`init`].
@@ -144,8 +142,7 @@ pub fn init(boot_info: &'static BootInfo) {
             physical_memory,
             pending_unmap: 0..0,
             heap_table_top: HEAP_WINDOW_START,
-            guard_frames: [None; guard_pool::SLOTS],
-            guard_scratch: None,
+            guard_pages: None,
         }
     };
     window::assert_unused(&memory.mapper);

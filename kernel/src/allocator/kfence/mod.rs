@@ -14,6 +14,8 @@
 //!
 //! The pool takes its frames and tables once at boot and never touches the
 //! heap. Its lock shares the heap's level: neither is taken inside the other.
+//! It edits its own page table under that lock and never takes the memory
+//! lock, so sampling is safe in any handler (see `memory::guard_pool`).
 
 mod canary;
 mod locate;
@@ -24,7 +26,7 @@ mod trace;
 pub use report::{fault, set_continue};
 
 use crate::arch::percpu;
-use crate::memory::guard_pool::{self, map_slot, unmap_slot};
+use crate::memory::guard_pool;
 use crate::memory::PAGE_SIZE;
 use crate::sync::{level, IrqMutex};
 use core::alloc::Layout;
@@ -40,6 +42,11 @@ pub const DEFAULT_INTERVAL: u32 = 1 << 20;
 static INTERVAL: AtomicU32 = AtomicU32::new(DEFAULT_INTERVAL);
 
 static POOL: IrqMutex<level::Heap, Slots> = IrqMutex::new(Slots::new());
+
+/// Takes the guard pool's pages from `memory`; sampling starts here.
+pub fn init() {
+    POOL.lock().pages = guard_pool::take_pages();
+}
 
 /// Samples one page-sized allocation in `interval` on each CPU from now on
 /// (1: every one; 0: none).
@@ -83,7 +90,6 @@ pub fn sample(layout: Layout, frame: u64) -> Option<*mut u8> {
 fn take(layout: Layout, frame: u64) -> Option<*mut u8> {
     let mut pool = POOL.lock();
     let (slot, object) = pool.take(layout, frame)?;
-    map_slot(slot);
     pool.slots[slot].fill_canary();
     Some(core::ptr::with_exposed_provenance_mut(object as usize))
 }
@@ -113,7 +119,6 @@ pub fn free(ptr: *mut u8, frame: u64) {
         };
         report::print(&pool, Kind::CanaryCorrupted, corrupted, Some(slot), culprit);
     }
-    unmap_slot(slot);
     pool.release(slot, frame);
 }
 

@@ -16,7 +16,6 @@ use super::slots::{Slots, State};
 use super::trace::Trace;
 use super::POOL;
 use crate::arch::{backtrace, percpu};
-use crate::memory::guard_pool;
 use crate::serial_println;
 use core::fmt;
 use core::sync::atomic::{AtomicBool, Ordering};
@@ -53,7 +52,7 @@ impl fmt::Display for Kind {
 pub fn fault(address: u64, write: bool, instruction: u64) {
     // The faulting code never holds the pool lock (the pool touches only
     // mapped pages); another CPU may, briefly.
-    let pool = loop {
+    let mut pool = loop {
         if let Some(pool) = POOL.try_lock() {
             break pool;
         }
@@ -73,7 +72,10 @@ pub fn fault(address: u64, write: bool, instruction: u64) {
     }
     describe(&pool, kind, address, slot, culprit);
     serial_println!("KFENCE: the page is mapped now and the access goes on");
-    guard_pool::map_for_access(address);
+    pool.pages
+        .as_mut()
+        .expect("a fault in the pool comes after its pages were taken")
+        .map_for_access(address);
 }
 
 /// Whether a fault in the pool is reported and then let through.

@@ -1,5 +1,6 @@
 //! The guard pool's bookkeeping: what each slot holds, who allocated and
-//! freed it, and which slot is reused next.
+//! freed it, which slot is reused next, and the pages under them (mapped
+//! while a slot's object lives).
 //!
 //! ```text
 //!   one slot's page (4 KiB), object at the left or the right edge in turn:
@@ -11,7 +12,7 @@
 //! ```
 
 use super::trace::Trace;
-use crate::memory::guard_pool::{slot_page, SLOTS};
+use crate::memory::guard_pool::{slot_page, GuardPages, SLOTS};
 use crate::memory::PAGE_SIZE;
 use core::alloc::Layout;
 
@@ -36,9 +37,12 @@ pub(super) struct Slot {
     pub freed: Trace,
 }
 
-/// Every slot and the queue of free ones.
+/// Every slot, the queue of free ones and their pages.
 pub(super) struct Slots {
     pub slots: [Slot; SLOTS],
+    /// The pool's pages, taken by `kfence::init`; none before: nothing is
+    /// sampled then.
+    pub pages: Option<GuardPages>,
     free: [u8; SLOTS],
     head: usize,
     len: usize,
@@ -63,6 +67,7 @@ impl Slots {
         }
         Self {
             slots: [empty; SLOTS],
+            pages: None,
             free,
             head: 0,
             len: SLOTS,
@@ -71,15 +76,18 @@ impl Slots {
     }
 
     /// Takes the least recently freed slot for an object of `layout` (at most
-    /// a page), allocated by the stack from `frame`, and records it live; returns the slot and the object's
-    /// address. The caller maps the page and fills the canary.
+    /// a page), allocated by the stack from `frame`, maps its page and
+    /// records it live; returns the slot and the object's address. The
+    /// caller fills the canary.
     pub fn take(&mut self, layout: Layout, frame: u64) -> Option<(usize, u64)> {
+        let pages = self.pages.as_mut()?;
         if self.len == 0 {
             return None;
         }
         let slot = usize::from(self.free[self.head]);
         self.head = (self.head + 1) % SLOTS;
         self.len -= 1;
+        pages.map_slot(slot);
         let page = slot_page(slot);
         self.right_edge = !self.right_edge;
         let object = match self.right_edge {
@@ -96,9 +104,13 @@ impl Slots {
         Some((slot, object))
     }
 
-    /// Records slot `slot` freed (by the stack from `frame`) and queues it
-    /// last for reuse.
+    /// Records slot `slot` freed (by the stack from `frame`), unmaps its page
+    /// and queues it last for reuse.
     pub fn release(&mut self, slot: usize, frame: u64) {
+        self.pages
+            .as_mut()
+            .expect("a live slot's pages were taken")
+            .unmap_slot(slot);
         self.slots[slot].state = State::Freed;
         self.slots[slot].freed = Trace::from_frame(frame);
         self.free[(self.head + self.len) % SLOTS] = slot as u8;
