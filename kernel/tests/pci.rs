@@ -11,8 +11,10 @@ extern crate alloc;
 
 use alloc::format;
 use kernel::pci::{self, Device};
-use kernel::virtio::blk::{self, ProbeError};
+use kernel::virtio::blk;
+use kernel::virtio::probe::ProbeFailure;
 use virtio_drivers::transport::pci::bus::BarInfo;
+use virtio_drivers::transport::DeviceType;
 
 kernel::test_kernel!();
 
@@ -89,7 +91,8 @@ fn the_listing_reads_like_lspci() {
 fn no_disk_is_an_error_the_kernel_goes_on_from() {
     let devices = pci::devices();
     let error = blk::probe(devices).err().expect("no disk was attached");
-    assert!(matches!(error, ProbeError::NoDevice));
+    assert!(matches!(error.cause, ProbeFailure::NoDevice));
+    assert_eq!(error.device, DeviceType::Block);
     assert_eq!(format!("{error}"), "no virtio-blk device on the PCI bus");
     pci::log_devices(devices);
 }

@@ -15,7 +15,6 @@
 pub mod echo;
 mod nic;
 mod phy;
-mod probe_error;
 pub mod report;
 mod rings;
 mod send;
@@ -23,5 +22,4 @@ mod services;
 pub mod stats;
 
 pub use nic::{probe, Nic};
-pub use probe_error::ProbeError;
 pub use send::SendError;

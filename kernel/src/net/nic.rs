@@ -9,15 +9,13 @@
 
 use super::rings::{Device, Rings};
 use super::stats::Counters;
-use super::ProbeError;
-use crate::irq::{self, Handled, Registration};
-use crate::pci::{self, bars, Device as PciDevice};
+use crate::irq::{Handled, Registration};
+use crate::pci::Device as PciDevice;
 use crate::sync::{level, IrqMutex};
-use crate::virtio::hal::KernelHal;
+use crate::virtio::probe::{self, ProbeError, ProbeFailure};
 use alloc::sync::Arc;
 use core::sync::atomic::Ordering;
 use virtio_drivers::transport::pci::bus::DeviceFunction;
-use virtio_drivers::transport::pci::{virtio_device_type, PciTransport};
 use virtio_drivers::transport::DeviceType;
 
 /// What the driver and its interrupt handler share.
@@ -78,42 +76,19 @@ fn on_interrupt(shared: &Shared) -> Handled {
 /// Finds the first virtio-net function among `devices` and sets it up, receive buffers
 /// posted and interrupt line registered (or polled, with a warning, if it cannot be).
 pub fn probe(devices: &[PciDevice]) -> Result<Nic, ProbeError> {
-    let device = devices
-        .iter()
-        .find(|device| virtio_device_type(&device.info) == Some(DeviceType::Network))
-        .ok_or(ProbeError::NoDevice)?;
-    for bar in device.bars.iter().flatten() {
-        if bar.memory_address_size().is_some() {
-            bars::map(bar).map_err(ProbeError::Bar)?;
-        }
-    }
-    // SAFETY: this probe is the one place configuring the function it drives.
-    let mut root = unsafe { pci::root() };
-    pci::enable(&mut root, device.function);
-    let transport = PciTransport::new::<KernelHal, _>(&mut root, device.function)
-        .map_err(ProbeError::Transport)?;
-    let net = Device::new(transport).map_err(ProbeError::Device)?;
+    let failed = |error| ProbeError::new(DeviceType::Network, ProbeFailure::Device(error));
+    let (device, transport) = probe::open(devices, DeviceType::Network, 0)?;
+    let net = Device::new(transport).map_err(failed)?;
     let mac = net.mac_address();
-    let header_len = net
-        .fill_buffer_header(&mut [0; 16])
-        .map_err(ProbeError::Device)?;
+    let header_len = net.fill_buffer_header(&mut [0; 16]).map_err(failed)?;
     let counters = Counters::default();
     let rings = Rings::new(net, &counters);
     let shared = Arc::new(Shared {
         rings: IrqMutex::new(rings),
         counters,
     });
-    let registration = irq::pci_line(device.interrupt_line)
-        .and_then(|line| irq::register(line, shared.clone(), on_interrupt))
-        .inspect_err(|error| {
-            log::warn!(
-                "net: no interrupt from line {} ({error}); polling for completions",
-                device.interrupt_line
-            )
-        })
-        .ok();
     Ok(Nic {
-        registration,
+        registration: probe::listen(device, DeviceType::Network, shared.clone(), on_interrupt),
         shared,
         function: device.function,
         mac,

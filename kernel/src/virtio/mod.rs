@@ -1,6 +1,6 @@
 //! Virtio devices through rcore-os's `virtio-drivers` crate, with the kernel's memory
 //! system underneath: the [`hal::KernelHal`], buffer sharing with bounces ([`share`]),
-//! and the block device ([`blk`]).
+//! finding a device and opening its transport ([`probe`]), and the block device ([`blk`]).
 //!
 //! ```text
 //!   driver's Vec / DmaBuf ─► VirtIOBlk (virtio-drivers) ─► VirtQueue: descriptors in queue
@@ -13,4 +13,5 @@
 pub mod blk;
 pub mod hal;
 pub mod measure;
+pub mod probe;
 pub mod share;

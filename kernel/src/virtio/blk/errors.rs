@@ -1,35 +1,9 @@
-//! What can go wrong with the disk: finding it ([`ProbeError`]) and using it ([`DiskError`]).
-//! Every error leaves the kernel running and the disk (if found) usable.
+//! What can go wrong using the disk ([`DiskError`]; finding it: `virtio::probe`). Every
+//! error leaves the kernel running and the disk usable.
 
 use super::SECTOR;
 use crate::memory::dma_pool::PoolError;
-use crate::pci::bars::BarError;
 use core::fmt;
-use virtio_drivers::transport::pci::VirtioPciError;
-
-/// Why no disk could be driven.
-#[derive(Debug)]
-pub enum ProbeError {
-    /// No virtio-blk function on the bus.
-    NoDevice,
-    /// Its registers' BAR could not be mapped.
-    Bar(BarError),
-    /// The PCI transport found no usable virtio 1.x capabilities.
-    Transport(VirtioPciError),
-    /// Feature negotiation or queue set-up failed.
-    Device(virtio_drivers::Error),
-}
-
-impl fmt::Display for ProbeError {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        match self {
-            Self::NoDevice => f.write_str("no virtio-blk device on the PCI bus"),
-            Self::Bar(error) => write!(f, "cannot map the virtio-blk registers: {error}"),
-            Self::Transport(error) => write!(f, "virtio-blk transport: {error}"),
-            Self::Device(error) => write!(f, "virtio-blk set-up: {error}"),
-        }
-    }
-}
 
 /// Why a read or write failed; the disk is usable afterwards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

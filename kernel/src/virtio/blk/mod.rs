@@ -19,7 +19,7 @@ mod completion;
 mod errors;
 mod probe;
 
-pub use errors::{DiskError, ProbeError};
+pub use errors::DiskError;
 pub use probe::{probe, probe_nth};
 
 use completion::Shared;
