@@ -96,6 +96,10 @@ PACKAGE := cargo package --list -p tagheap --allow-dirty >$(PACKAGE_LOG) 2>&1 \
 	&& ! grep "^warning" $(PACKAGE_LOG) | grep -v "aborting upload due to dry run" \
 	&& RUSTFLAGS=-Dwarnings cargo build --manifest-path heap/examples/bare-metal/Cargo.toml --target-dir target/bare-metal \
 		--target $(BARE_METAL) --release
+# API docs with every warning an error (broken intra-doc links), host crates and kernel.
+DOCS := RUSTDOCFLAGS=-Dwarnings cargo doc --release --workspace --exclude kernel --no-deps \
+	&& RUSTDOCFLAGS=-Dwarnings cargo doc -p kernel --no-deps --target x86_64-target.json \
+	-Zbuild-std=core,alloc,compiler_builtins -Zjson-target-spec
 MIRI_TB_TESTS := --test heap_global --test heap_locked --test heap_threads --test heap_ops --test heap_debug --test heap_grow --test heap_arena
 
 test: toolchain qemu boot
@@ -108,6 +112,7 @@ test: toolchain qemu boot
 		--suite 'package=$(PACKAGE)' \
 		--suite 'fuzz=cd heap/fuzz && cargo test --release --no-default-features' \
 		--suite 'programs=cargo build --release -p bench-programs && QUICK=1 target/release/drive' \
+		--suite 'docs=$(DOCS)' \
 		--suite 'lint=cargo fmt --all -- --check && cargo clippy --release --workspace --exclude kernel --all-targets -- -D warnings && cargo clippy -p tagheap --all-targets --all-features -- -D warnings && cargo clippy -p tagheap --all-targets --no-default-features -- -D warnings && cargo kclippy --all-targets --all-features -- -D warnings' \
 		--kernel
 
@@ -116,9 +121,7 @@ gdb: toolchain qemu boot
 	$(BOOT) gdb $(BOOT_FLAGS) $(KERNEL_DEBUG)
 
 doc: toolchain
-	RUSTDOCFLAGS=-Dwarnings cargo doc --release --workspace --exclude kernel --no-deps
-	cargo kbuild --release
-	RUSTDOCFLAGS=-Dwarnings cargo doc -p kernel --no-deps --target x86_64-target.json -Zbuild-std=core,alloc,compiler_builtins -Zjson-target-spec
+	$(DOCS)
 	@if $(MDBOOK) --version >/dev/null 2>&1; then $(MAKE) --no-print-directory book; \
 	else echo "make: mdbook is not installed, so the docs/ book was not built (make book installs it)"; fi
 

@@ -18,7 +18,7 @@ pub fn probe(devices: &[Device]) -> Result<Disk, ProbeError> {
     probe_nth(devices, 0)
 }
 
-/// Like [`probe`], for the `index`th virtio-blk function (from 0, in bus order).
+/// Like [`probe()`], for the `index`th virtio-blk function (from 0, in bus order).
 pub fn probe_nth(devices: &[Device], index: usize) -> Result<Disk, ProbeError> {
     let (device, transport) = probe::open(devices, DeviceType::Block, index)?;
     let blk = VirtIOBlk::new(transport)
