@@ -1,7 +1,8 @@
 //! The designated victim: the remainder of a chunk split from the later bitmap words is kept
 //! out of the bins and the requests after it are carved from it, ahead of smaller free chunks
-//! there; a block growing into it leaves the rest as the victim; a victim too small goes back
-//! to its bin; the slow path finds it before reporting no memory. `check()` after every step.
+//! there; a block growing into it leaves the rest as the victim, a block freed next to it
+//! joins it; a victim too small goes back to its bin; the slow path finds it before reporting
+//! no memory. `check()` after every step.
 
 mod common {
     pub mod memory;
@@ -98,6 +99,29 @@ fn a_block_growing_into_the_victim_leaves_the_rest_as_the_victim() {
         heap.check().unwrap();
         heap.deallocate(next, layout(24));
         heap.deallocate(grown, layout(5000));
+        heap.deallocate(guard, layout(24));
+    }
+    heap.check().unwrap();
+    assert_eq!(heap.chunks().count(), 1);
+}
+
+#[test]
+fn a_free_next_to_the_victim_merges_into_it() {
+    let memory = Memory::new(ARENA);
+    let (mut heap, guard, _) = victim_above_a_lower_free_chunk(&memory);
+    // SAFETY: as in `victim_above_a_lower_free_chunk`.
+    unsafe {
+        let below = heap.allocate(layout(100)).unwrap();
+        assert_eq!(below.addr().get(), guard.addr().get() + chunk_for(24));
+        heap.deallocate(below, layout(100));
+        heap.check().unwrap();
+        let next = heap.allocate(layout(24)).unwrap();
+        assert_eq!(
+            next, below,
+            "the freed block joined the victim, which still comes before the lower chunk"
+        );
+        heap.check().unwrap();
+        heap.deallocate(next, layout(24));
         heap.deallocate(guard, layout(24));
     }
     heap.check().unwrap();

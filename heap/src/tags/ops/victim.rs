@@ -10,13 +10,14 @@
 //! ```
 //!
 //! The victim is an ordinary linked free chunk in a slot of its own, `VICTIM` (255, which no
-//! size maps to), whose bitmap bit is never set, so the bitmap searches do not see it. Every
-//! other path treats it as any free chunk: a free next to it, growing a block into it,
-//! extending or truncating the arena unlink it as usual (`unlink_free`), and the merged chunk
-//! goes to its bin. `allocate` turns to it only when the bitmap word of the request has no
-//! fitting bin (`alloc.rs`), before the later words; the search there makes the remainder of
-//! the chunk it splits the new victim, and the old one goes to its bin. The slow path tries it
-//! before the hook (`search.rs`), so memory held by it is never reported missing.
+//! size maps to), whose bitmap bit is never set, so the bitmap searches do not see it. A block
+//! freed next to it joins it (`free.rs`), and a block growing into it leaves the rest as the
+//! victim (`grow_block.rs`); extending or truncating the arena unlink it as any free chunk
+//! (`unlink_free`), and the merged chunk goes to its bin. `allocate` turns to it only when the
+//! bitmap word of the request has no fitting bin (`alloc.rs`), before the later words; the
+//! search there makes the remainder of the chunk it splits the new victim, and the old one
+//! goes to its bin. The slow path tries it before the hook (`search.rs`), so memory held by it
+//! is never reported missing.
 
 use crate::tags::layout::chunk::{set_below_free, write_tag, MIN_CHUNK, WORD};
 use crate::tags::layout::free_chunk::{bin_mark, free_size, write_free_chunk};
@@ -35,6 +36,19 @@ impl<G: OutOfMemory> Heap<G> {
         let victim = self.bins[usize::from(VICTIM)];
         // SAFETY: a non-null slot holds a linked free chunk.
         (!victim.is_null()).then(|| (victim, unsafe { free_size(victim) }))
+    }
+
+    /// Makes the free chunk `[base, base + size)`, which holds the designated victim and the
+    /// chunks a free merged with it, the victim.
+    ///
+    /// # Safety
+    /// The range must be free memory of an arena that holds the victim's, merged with none
+    /// but linked-out free chunks, between two allocated chunks.
+    #[inline(always)]
+    pub(crate) unsafe fn grow_victim(&mut self, base: *mut u8, size: usize) {
+        // SAFETY: by the caller's contract the range is the heap's to write.
+        unsafe { write_free_chunk(base, size, null_mut(), bin_mark(VICTIM)) };
+        self.bins[usize::from(VICTIM)] = base;
     }
 
     /// Makes `[base, end)`, which holds the designated victim's memory (the victim itself, or
