@@ -29,6 +29,8 @@
 #                       `handout`): the stubs, the checks and the book, no solutions
 #   make bench [QUICK=1] benchmarks on the host and in the kernel: tables, CSV, SVG plots
 #   make bench-locks [ROUNDS=n]  the in-kernel bench at 1, 2, 4 vCPUs with each lock kind
+#   make bench-callgrind  instructions per operation in each allocator's calls on the
+#                       committed traces (valgrind's callgrind; no timing)
 #   make fuzz [FUZZ_SECONDS=600]  the heap's fuzz target for that long (cargo-fuzz), then
 #                       its line coverage of heap/src
 #
@@ -60,7 +62,7 @@ HEAPMAP_LOG := $(if $(filter 1,$(HEAPMAP)),$(HEAPMAP_DIR)/serial.log)
 RUN_FEATURES := $(strip $(if $(HEAPMAP_LOG),heapmap) $(if $(filter 1,$(DEBUG_HEAP)),debug-heap))
 RUN_ENV := $(if $(filter 1,$(DEBUG_HEAP)),CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true)
 
-.PHONY: run console test gdb doc book grade handout bench bench-locks fuzz toolchain qemu boot kernel
+.PHONY: run console test gdb doc book grade handout bench bench-locks bench-callgrind fuzz toolchain qemu boot kernel
 
 run: toolchain qemu boot
 	$(RUN_ENV) cargo kbuild --release $(if $(RUN_FEATURES),--features "$(RUN_FEATURES)")
@@ -169,6 +171,11 @@ ROUNDS ?= 3
 bench-locks: toolchain qemu boot
 	cargo kbuild --release --no-default-features --features bench --bin bench
 	tools/bench-locks.sh $(ROUNDS)
+
+# Callgrind's count of the allocators' own instructions per operation on the traces
+# (tools/bench-callgrind.sh): target/bench/callgrind.csv and a table against talc.
+bench-callgrind: toolchain
+	tools/bench-callgrind.sh
 
 # The corpus grows in heap/fuzz/corpus across runs; crashes land in heap/fuzz/artifacts.
 FUZZ_SECONDS ?= 600
