@@ -84,7 +84,7 @@ console: toolchain qemu boot
 # Without the running counters (`make bench` measures that build): the tests that do not
 # read the counters, the out-of-memory loop's among them.
 NO_COUNTERS_TESTS := cargo test -p tagheap --no-default-features --features std,debug-checks \
-	--lib --test heap_grow --test heap_oom_progress --test heap_arena
+	--lib --test heap_grow --test heap_oom_progress --test heap_arena --test heap_victim
 MIRI_SB := -Zmiri-strict-provenance
 MIRI_TB := -Zmiri-tree-borrows -Zmiri-strict-provenance
 # The crate as crates.io would get it (`tagheap`, in heap/): its file list and a dry-run
@@ -98,7 +98,7 @@ PACKAGE := cargo package --list -p tagheap --allow-dirty >$(PACKAGE_LOG) 2>&1 \
 	&& ! grep "^warning" $(PACKAGE_LOG) | grep -v "aborting upload due to dry run" \
 	&& RUSTFLAGS=-Dwarnings cargo build --manifest-path heap/examples/bare-metal/Cargo.toml --target-dir target/bare-metal \
 		--target $(BARE_METAL) --release
-MIRI_TB_TESTS := --test heap_global --test heap_locked --test heap_threads --test heap_ops --test heap_debug --test heap_grow --test heap_arena
+MIRI_TB_TESTS := --test heap_global --test heap_locked --test heap_threads --test heap_ops --test heap_debug --test heap_grow --test heap_arena --test heap_victim
 
 test: toolchain qemu boot
 	$(BOOT) test \
