@@ -29,6 +29,8 @@
 #                       `handout`): the stubs, the checks and the book, no solutions
 #   make bench [QUICK=1] benchmarks on the host and in the kernel: tables, CSV, SVG plots
 #   make bench-locks [ROUNDS=n]  the in-kernel bench at 1, 2, 4 vCPUs with each lock kind
+#   make bench-callgrind  instructions per operation in each allocator's calls on the
+#                       committed traces (valgrind's callgrind; no timing)
 #   make fuzz [FUZZ_SECONDS=600]  the heap's fuzz target for that long (cargo-fuzz), then
 #                       its line coverage of heap/src
 #
@@ -60,7 +62,7 @@ HEAPMAP_LOG := $(if $(filter 1,$(HEAPMAP)),$(HEAPMAP_DIR)/serial.log)
 RUN_FEATURES := $(strip $(if $(HEAPMAP_LOG),heapmap) $(if $(filter 1,$(DEBUG_HEAP)),debug-heap))
 RUN_ENV := $(if $(filter 1,$(DEBUG_HEAP)),CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true)
 
-.PHONY: run console test gdb doc book grade handout bench bench-locks fuzz toolchain qemu boot kernel
+.PHONY: run console test gdb doc book grade handout bench bench-locks bench-callgrind fuzz toolchain qemu boot kernel
 
 run: toolchain qemu boot
 	$(RUN_ENV) cargo kbuild --release $(if $(RUN_FEATURES),--features "$(RUN_FEATURES)")
@@ -82,7 +84,7 @@ console: toolchain qemu boot
 # Without the running counters (`make bench` measures that build): the tests that do not
 # read the counters, the out-of-memory loop's among them.
 NO_COUNTERS_TESTS := cargo test -p tagheap --no-default-features --features std,debug-checks \
-	--lib --test heap_grow --test heap_oom_progress --test heap_arena
+	--lib --test heap_grow --test heap_oom_progress --test heap_arena --test heap_victim
 MIRI_SB := -Zmiri-strict-provenance
 MIRI_TB := -Zmiri-tree-borrows -Zmiri-strict-provenance
 # The crate as crates.io would get it (`tagheap`, in heap/): its file list and a dry-run
@@ -100,7 +102,7 @@ PACKAGE := cargo package --list -p tagheap --allow-dirty >$(PACKAGE_LOG) 2>&1 \
 DOCS := RUSTDOCFLAGS=-Dwarnings cargo doc --release --workspace --exclude kernel --no-deps \
 	&& RUSTDOCFLAGS=-Dwarnings cargo doc -p kernel --no-deps --target x86_64-target.json \
 	-Zbuild-std=core,alloc,compiler_builtins -Zjson-target-spec
-MIRI_TB_TESTS := --test heap_global --test heap_locked --test heap_threads --test heap_ops --test heap_debug --test heap_grow --test heap_arena
+MIRI_TB_TESTS := --test heap_global --test heap_locked --test heap_threads --test heap_ops --test heap_debug --test heap_grow --test heap_arena --test heap_victim
 
 test: toolchain qemu boot
 	$(BOOT) test \
@@ -172,6 +174,11 @@ ROUNDS ?= 3
 bench-locks: toolchain qemu boot
 	cargo kbuild --release --no-default-features --features bench --bin bench
 	tools/bench-locks.sh $(ROUNDS)
+
+# Callgrind's count of the allocators' own instructions per operation on the traces
+# (tools/bench-callgrind.sh): target/bench/callgrind.csv and a table against talc.
+bench-callgrind: toolchain
+	tools/bench-callgrind.sh
 
 # The corpus grows in heap/fuzz/corpus across runs; crashes land in heap/fuzz/artifacts.
 FUZZ_SECONDS ?= 600

@@ -1,13 +1,15 @@
 //! `check`: a full walk of the heap that verifies every invariant and names the first one
 //! broken. Used by the tests after every step; cheap enough for debug builds, O(chunks).
 //!
-//! The arena walk (`check_arena.rs`) verifies the chunks; this module the bins, the bitmap
-//! and the counters, and that the bins hold exactly the free chunks the walk found.
+//! The arena walk (`check_arena.rs`) verifies the chunks; this module the bins, the bitmap,
+//! the designated victim and the counters, and that the bins and the victim hold exactly the
+//! free chunks the walk found.
 
 use crate::tags::checking::check_arena::Totals;
 use crate::tags::index::bins::bin_of;
 use crate::tags::layout::chunk::{first_word, is_allocated};
 use crate::tags::layout::free_chunk::{bin_mark, free_size, next_free, prev_free};
+use crate::tags::ops::victim::VICTIM;
 use crate::tags::Heap;
 use crate::OutOfMemory;
 use core::fmt;
@@ -34,6 +36,9 @@ pub enum Rule {
     Bitmap,
     /// Every free chunk is in the bin its size belongs to.
     RightBin,
+    /// The designated victim (the free chunk kept out of the bins to carve requests from) is
+    /// alone in its slot and has no bitmap bit.
+    Victim,
     /// List links are consistent (`next.prev` is the node, the head's `prev` is its bin's
     /// mark) and every listed node is a free chunk inside an arena.
     ListLinks,
@@ -82,11 +87,18 @@ impl<G: OutOfMemory> Heap<G> {
         let mut listed = Totals::default();
         for bin in 0..=u8::MAX {
             let head = self.bins[usize::from(bin)];
-            if self.bitmap.is_set(bin) == head.is_null() {
+            if bin == VICTIM {
+                if self.bitmap.is_set(bin) {
+                    return Err(broken(Rule::Victim, head.addr(), usize::from(bin)));
+                }
+            } else if self.bitmap.is_set(bin) == head.is_null() {
                 return Err(broken(Rule::Bitmap, head.addr(), usize::from(bin)));
             }
             let (mut previous, mut node) = (bin_mark(bin), head);
             while !node.is_null() {
+                if bin == VICTIM && node != head {
+                    return Err(broken(Rule::Victim, node.addr(), head.addr()));
+                }
                 if listed.free_chunks == walked.free_chunks
                     || !self.arenas().any(|arena| arena.contains(node))
                 {
@@ -98,7 +110,7 @@ impl<G: OutOfMemory> Heap<G> {
                         return Err(broken(Rule::ListLinks, node.addr(), prev_free(node).addr()));
                     }
                     let size = free_size(node);
-                    if bin_of(size) != bin {
+                    if bin != VICTIM && bin_of(size) != bin {
                         return Err(broken(Rule::RightBin, node.addr(), size));
                     }
                     listed.free_chunks += 1;

@@ -223,8 +223,9 @@ impl<G: OutOfMemory> Heap<G> {
     }
 
     /// `allocate` when the bitmap word holding `own` has no non-empty bin at or above it: the
-    /// words above, where a growing heap's big free chunk lies (so this is common, not cold),
-    /// and the slow path if they are empty too.
+    /// designated victim if it holds the block, else the words above, where a growing heap's
+    /// big free chunk lies (so this is common, not cold), whose remainder becomes the victim
+    /// (`victim.rs`); the slow path if they are empty too.
     ///
     /// # Safety
     /// The heap's arenas must be valid; `own` is the bin of `layout`'s chunk size.
@@ -234,9 +235,14 @@ impl<G: OutOfMemory> Heap<G> {
         own: u8,
         layout: Layout,
     ) -> Result<NonNull<u8>, AllocError> {
-        let found = self.bitmap.first_in_later_words(own);
-        // SAFETY: a bin in a later word lies above `own`, so its chunks all fit; the arenas
-        // are valid, by the caller's contract.
-        unsafe { self.allocate_from_found(found, layout) }
+        // SAFETY: every chunk above `own`, the bin of this chunk size, holds it.
+        match unsafe { self.take_beyond_word(own, chunk_need(layout.size())) } {
+            Some(ptr) => {
+                self.stats.allocated(layout.size());
+                Ok(ptr)
+            }
+            // SAFETY: the arenas are valid, by the caller's contract.
+            None => unsafe { self.allocate_slowly(layout) },
+        }
     }
 }

@@ -7,13 +7,16 @@
 //! ```
 //!
 //! The chunk below is found through the tag's BELOW_FREE bit and the size word at its top;
-//! the chunk above is the one at the tag's end: free if its first word has bit 0 clear.
+//! the chunk above is the one at the tag's end: free if its first word has bit 0 clear. When
+//! either is the designated victim (`victim.rs`), the merged chunk stays the victim instead of
+//! going to a bin.
 
 use crate::tags::checking::misuse::{Misuse, Wrong};
 use crate::tags::layout::block::chunk_of;
 use crate::tags::layout::chunk::{first_word, is_allocated, set_below_free, Tag};
 use crate::tags::layout::free_chunk::{free_size, free_size_below};
 use crate::tags::ops::preconditions::Checked;
+use crate::tags::ops::victim::VICTIM;
 use crate::tags::Heap;
 use crate::OutOfMemory;
 use core::alloc::Layout;
@@ -104,22 +107,36 @@ impl<G: OutOfMemory> Heap<G> {
     pub(crate) unsafe fn free_chunk(&mut self, base: *mut u8, tag: Tag) {
         // SAFETY: `base` holds `tag`; its neighbours are chunks of the same arena.
         unsafe {
+            let victim = self.bins[usize::from(VICTIM)];
             let mut start = base;
             let mut end = tag.end();
+            let mut joins_victim = false;
             if tag.below_is_free() {
                 let below = free_size_below(base);
                 start = base.sub(below);
-                self.unlink_free(start);
+                joins_victim = start == victim;
+                if !joins_victim {
+                    self.unlink_free(start);
+                }
             }
             let above = first_word(end);
             if is_allocated(above) {
                 set_below_free(end, true);
             } else {
                 let size = free_size(end);
-                self.unlink_free(end);
+                if end == victim {
+                    joins_victim = true;
+                } else {
+                    self.unlink_free(end);
+                }
                 end = end.add(size);
             }
-            self.link_free(start, end.addr() - start.addr());
+            let size = end.addr() - start.addr();
+            if joins_victim {
+                self.grow_victim(start, size);
+            } else {
+                self.link_free(start, size);
+            }
         }
     }
 }

@@ -6,7 +6,8 @@
 //! ```
 //!
 //! What is left of the absorbed chunk goes back to the bins if it can hold a chunk (else it
-//! stays in the block). `grow` copies only when growing in place fails, and after the hook
+//! stays in the block); what is left of an absorbed designated victim stays the victim
+//! (`victim.rs`), so a block growing step by step at the victim's edge touches no bin. `grow` copies only when growing in place fails, and after the hook
 //! has run it tries in place again, so an arena extended right above the block is used. The
 //! `Allocator`'s grow, which may change the alignment, is `relocate.rs`.
 
@@ -157,8 +158,12 @@ impl<G: OutOfMemory> Heap<G> {
             if room > above_end.addr() - ptr.addr() {
                 return false;
             }
-            self.unlink_free(end);
-            self.place(base, above_end, ptr.add(room), tag.below_is_free());
+            if self.victim().is_some_and(|(victim, _)| victim == end) {
+                self.place_in_victim(base, above_end, ptr.add(room), tag.below_is_free());
+            } else {
+                self.unlink_free(end);
+                self.place(base, above_end, ptr.add(room), tag.below_is_free());
+            }
         }
         true
     }

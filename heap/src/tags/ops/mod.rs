@@ -5,6 +5,7 @@
 //!   alloc.rs ──► search.rs (slow path) ──► carve.rs      free.rs
 //!   resize.rs ──► grow_block.rs / shrink ──► relocate.rs (move)   realign.rs (`Allocator`)
 //!   preconditions.rs: the checks every resize makes first
+//!   victim.rs: the designated victim, carved before the later bitmap words are searched
 //! ```
 
 pub(crate) mod alloc;
@@ -17,3 +18,4 @@ pub(crate) mod realign;
 pub(crate) mod relocate;
 pub(crate) mod resize;
 pub(crate) mod search;
+pub(crate) mod victim;

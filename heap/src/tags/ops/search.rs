@@ -2,9 +2,13 @@
 //! bin, then the bins whose chunks may fit at the block's exact place, then the hook.
 //!
 //! ```text
-//!   allocate_slowly:  take_chunk ──► first fitting bin in any bitmap word ──► pop, carve
+//!   allocate_slowly:  take_chunk ──► first fitting bin in its bitmap word ──► pop, carve
+//!                                └─► (align <= GRANULE) the designated victim, then the
+//!                                    later words, whose remainder becomes the victim
+//!                                └─► (over-aligned) the first fitting bin of later words
 //!                                └─► take_from_lower_bins: each chunk of the bins below,
-//!                                    tried at the place the block would start in it
+//!                                    tried at the place the block would start in it,
+//!                                    then the designated victim (`victim.rs`)
 //!                     nothing ──► grow_for: the hook; again from the top while it helps
 //! ```
 //!
@@ -15,7 +19,7 @@
 use crate::tags::errors::AllocError;
 use crate::tags::index::bins::{bin_of, first_fitting_bin};
 use crate::tags::layout::block::block_start;
-use crate::tags::layout::chunk::WORD;
+use crate::tags::layout::chunk::{GRANULE, WORD};
 use crate::tags::layout::free_chunk::{free_size, next_free};
 use crate::tags::ops::alloc::{block_room, chunk_need, search_size};
 use crate::tags::Heap;
@@ -85,7 +89,20 @@ impl<G: OutOfMemory> Heap<G> {
     #[inline(always)]
     pub(crate) unsafe fn take_chunk(&mut self, layout: Layout) -> Option<NonNull<u8>> {
         let first = first_fitting_bin(search_size(layout));
-        match self.bitmap.first_at_or_above(first) {
+        let found = if layout.align() <= GRANULE {
+            match self.bitmap.first_in_word_at_or_above(first) {
+                None => {
+                    // SAFETY: every chunk from `first` up holds the block's chunk.
+                    let beyond = unsafe { self.take_beyond_word(first, chunk_need(layout.size())) };
+                    // SAFETY: the arenas are valid, by the caller's contract.
+                    return beyond.or_else(|| unsafe { self.take_from_lower_bins(layout) });
+                }
+                found => found,
+            }
+        } else {
+            self.bitmap.first_at_or_above(first)
+        };
+        match found {
             // SAFETY: a set bitmap bit means a non-empty bin, whose head fits the search.
             Some(bin) => unsafe {
                 let (base, size) = self.pop_free(bin);
@@ -101,7 +118,7 @@ impl<G: OutOfMemory> Heap<G> {
     /// first chunk in which the block fits where it would start (`fits_in_chunk`). Runs
     /// before the heap gives up or calls the hook, so a fitting chunk is never overlooked.
     /// O(free chunks in those bins): for requests of at most a granule's alignment that is
-    /// the one bin `need` falls in.
+    /// the one bin `need` falls in. Then the designated victim, which no bitmap search sees.
     ///
     /// # Safety
     /// The heap's arenas must be valid.
@@ -112,7 +129,7 @@ impl<G: OutOfMemory> Heap<G> {
         let mut bin = bin_of(chunk_need(layout.size()));
         while let Some(found) = self.bitmap.first_at_or_above(bin) {
             if found >= searched {
-                return None;
+                break;
             }
             let mut chunk = self.bins[usize::from(found)];
             while !chunk.is_null() {
@@ -128,7 +145,15 @@ impl<G: OutOfMemory> Heap<G> {
             }
             bin = found + 1;
         }
-        None
+        let (victim, size) = self.victim()?;
+        if !fits_in_chunk(victim, size, layout) {
+            return None;
+        }
+        // SAFETY: the victim is a linked free chunk in which the block fits.
+        unsafe {
+            self.unlink_free(victim);
+            Some(self.carve(victim, size, layout))
+        }
     }
 }
 
