@@ -51,11 +51,16 @@ pub fn judge(serial: &str, stderr: &str, status_ok: bool) -> Outcome {
         }
     }
     let Some(total) = total else {
-        let verdict = match super::build_error(stderr) {
+        // Cargo says `Running` once the test kernel built; its `error: test failed` after
+        // a boot is not a build error.
+        let booted = stderr
+            .lines()
+            .any(|line| line.trim_start().starts_with("Running "));
+        let verdict = match super::build_error(stderr).filter(|_| !booted) {
             Some(error) => Verdict::DoesNotBuild(error),
             None => Verdict::Crashed(format!(
                 "the kernel did not reach its checks: {}",
-                last_words(stderr)
+                super::panic_message(serial).unwrap_or_else(|| last_words(stderr))
             )),
         };
         return Outcome {
@@ -147,6 +152,37 @@ mod tests {
         );
         let outcome = judge(&serial, "", false);
         assert_eq!((outcome.passed, outcome.score(10)), (0, 0.0));
+    }
+
+    #[test]
+    fn a_kernel_that_panics_before_its_checks_crashed_and_did_build() {
+        let stderr = "     Running tests/exercise_buddy.rs (target/x)
+            boot: FAIL — kernel reported failure (exit 35)
+            error: test failed, to rerun pass `-p kernel --test exercise_buddy`
+";
+        let serial = "[failed]
+PANIC: panicked at kernel/src/memory/frames/buddy.rs:57:5:
+            buddy frame allocator: not done: buddy split
+";
+        let outcome = judge(serial, stderr, false);
+        assert_eq!(
+            outcome.verdict,
+            Verdict::Crashed(
+                "the kernel did not reach its checks: buddy frame allocator: not done: buddy split"
+                    .into()
+            )
+        );
+        let unbuilt = judge(
+            "",
+            "error[E0425]: cannot find value `x`
+error: could not compile `kernel`
+",
+            false,
+        );
+        assert!(
+            matches!(unbuilt.verdict, Verdict::DoesNotBuild(_)),
+            "{unbuilt:?}"
+        );
     }
 
     #[test]
