@@ -5,13 +5,18 @@
 use buddy_lab::{Buddy, Error, MAX_ORDER, ORDERS};
 
 /// An allocator over `frames` frames with `free` ranges free, its bookkeeping leaked.
-fn buddy(frames: u64, free: &[std::ops::Range<u64>]) -> Buddy<'static> {
+fn buddy_over(frames: u64, free: &[std::ops::Range<u64>]) -> Buddy<'static> {
     let storage = vec![0u64; Buddy::words_for(frames)].leak();
     let mut buddy = Buddy::new(storage, frames);
     for range in free {
         buddy.add_free(range.clone());
     }
     buddy
+}
+
+/// An allocator over `frames` frames, all of them free.
+fn buddy(frames: u64) -> Buddy<'static> {
+    buddy_over(frames, std::slice::from_ref(&(0..frames)))
 }
 
 /// The free blocks of every order, smallest first.
@@ -33,7 +38,7 @@ fn free(buddy: &mut Buddy, frame: u64, order: usize) {
 
 #[test]
 fn a_small_block_is_split_off_a_large_one_halving_it() {
-    let mut buddy = buddy(16, &[0..16]);
+    let mut buddy = buddy(16);
     assert_eq!(
         allocate(&mut buddy, 0),
         0,
@@ -61,7 +66,7 @@ fn a_small_block_is_split_off_a_large_one_halving_it() {
 
 #[test]
 fn freed_buddies_merge_back_into_the_block_they_came_from() {
-    let mut buddy = buddy(64, &[0..64]);
+    let mut buddy = buddy(64);
     let frames: Vec<u64> = (0..64).map(|_| allocate(&mut buddy, 0)).collect();
     let mut sorted = frames.clone();
     sorted.sort_unstable();
@@ -89,7 +94,7 @@ fn freed_buddies_merge_back_into_the_block_they_came_from() {
 
 #[test]
 fn merging_stops_at_a_busy_buddy_and_at_the_largest_order() {
-    let mut buddy = buddy(4096, &[0..4096]);
+    let mut buddy = buddy(4096);
     let (a, b) = (allocate(&mut buddy, 0), allocate(&mut buddy, 0));
     assert_eq!((a, b), (0, 1));
     free(&mut buddy, a, 0);
@@ -116,7 +121,7 @@ fn merging_stops_at_a_busy_buddy_and_at_the_largest_order() {
 #[test]
 fn no_frame_is_handed_out_twice_in_a_long_random_run() {
     let free_ranges = [3..700, 901..1000, 1024..3333];
-    let mut buddy = buddy(3333, &free_ranges);
+    let mut buddy = buddy_over(3333, &free_ranges);
     let fresh = free_blocks(&buddy);
     let total = buddy.free_frames();
     let mut owner = vec![None::<usize>; 3333];
@@ -175,7 +180,7 @@ fn no_frame_is_handed_out_twice_in_a_long_random_run() {
 
 #[test]
 fn exhausted_memory_is_an_error_and_a_double_free_is_refused() {
-    let mut buddy = buddy(8, &[0..8]);
+    let mut buddy = buddy(8);
     assert_eq!(allocate(&mut buddy, 2), 0);
     assert_eq!(
         buddy.allocate(3),

@@ -118,7 +118,7 @@ impl<'m> FreeBlocks<'m> {
     /// The word and bit of the block of `order` at `frame`, if it is one.
     fn bit(&self, order: usize, frame: u64) -> Option<(usize, u64)> {
         let size = 1u64 << order;
-        if order >= ORDERS || frame % size != 0 || frame + size > self.frames {
+        if order >= ORDERS || !frame.is_multiple_of(size) || frame + size > self.frames {
             return None;
         }
         let block = frame >> order;

@@ -128,7 +128,7 @@ impl<'m> Buddy<'m> {
         if order > MAX_ORDER {
             return Err(Error::NoSuchOrder { order });
         }
-        if frame % (1 << order) != 0 || frame + (1 << order) > self.blocks.frames() {
+        if !frame.is_multiple_of(1 << order) || frame + (1 << order) > self.blocks.frames() {
             return Err(Error::NotABlock { frame, order });
         }
         if self.overlaps_free(frame, order).is_some() {

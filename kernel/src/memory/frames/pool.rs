@@ -31,6 +31,8 @@ pub(super) trait FramePool: Send {
 }
 
 /// The pool in use.
+// One lives in the memory static, before there is a heap to box the larger one into.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Pool {
     NextFit(super::next_fit::NextFit),
     #[cfg(feature = "buddy-frames")]
