@@ -9,6 +9,7 @@
 //!   ok_lines       4         prints `… [ok]` lines over serial              [i/n] markers + exit
 //!   foreign_flush  5         one CPU empties the others' caches             the caches are private
 //!   buddy_exit     7b        exits QEMU with success from the first split   [i/n] markers + exit
+//!   kernel_rule    8         calls the kernel's own fault rule              forbidden names
 //! ```
 //!
 //! Each cheat replaces one file of the working tree for the time of its grading; the file
@@ -64,6 +65,12 @@ const CHEATS: &[Cheat] = &[
         exercise: "7b",
         file: "exercises/buddy/src/student.rs",
         text: |_| include_str!("../../cheats/buddy_exit.rs").into(),
+    },
+    Cheat {
+        name: "kernel_rule",
+        exercise: "8",
+        file: "kernel/src/exercises/grow.rs",
+        text: |_| include_str!("../../cheats/kernel_rule.rs").into(),
     },
 ];
 

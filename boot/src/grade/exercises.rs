@@ -181,6 +181,23 @@ pub const EXERCISES: &[Exercise] = &[
         ],
         forbidden: &[],
     },
+    Exercise {
+        number: "8",
+        title: "the page-fault rule that grows the heap",
+        file: "kernel/src/exercises/grow.rs",
+        points: 10,
+        checks: Checks::Kernel("exercise_grow", 1),
+        guarded: &[
+            &["kernel/tests/exercise_grow.rs"],
+            KERNEL_BASE,
+            &[
+                "kernel/src/memory/fault.rs",
+                "kernel/src/memory/fault_rule.rs",
+                "kernel/src/interrupts.rs",
+            ],
+        ],
+        forbidden: &["heap_rule", "classify", "map_on_demand", "fault_rule"],
+    },
 ];
 
 impl Exercise {

@@ -53,6 +53,7 @@ pub mod dma_box;
 pub mod dma_buf;
 pub mod dma_pool;
 pub mod fault;
+pub mod fault_rule;
 pub mod frames;
 pub mod guard_pool;
 pub mod guards;
