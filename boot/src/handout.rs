@@ -4,7 +4,7 @@
 //! ```text
 //!   git archive HEAD ─▶ DIR              the committed tree, nothing uncommitted
 //!   delete           ─▶ exercises/src/solutions/, exercises/buddy/src/solutions.rs,
-//!                       kernel/src/exercises/solutions.rs
+//!                       kernel/src/exercises/solutions.rs, instructors/ (answer keys)
 //!   strip            ─▶ every `#[cfg(feature = "solutions")]` item (with its docs), every
 //!                       `#[cfg(not(feature = "solutions"))]` line, the `solutions` features
 //!   check            ─▶ no source still names the solutions (boot/, which makes handouts,
@@ -22,6 +22,7 @@ const SOLUTIONS: &[&str] = &[
     "exercises/src/solutions",
     "exercises/buddy/src/solutions.rs",
     "kernel/src/exercises/solutions.rs",
+    "instructors",
 ];
 /// The attribute on every solution twin.
 const TWIN: &str = "#[cfg(feature = \"solutions\")]";
