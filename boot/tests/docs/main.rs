@@ -44,6 +44,7 @@ fn documents(root: &Path) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files.push(root.join("heap/INTERNALS.md"));
+    files.push(root.join("heap/EXPERIMENTS.md"));
     files.push(root.join("README.md"));
     files
 }
