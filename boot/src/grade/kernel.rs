@@ -12,7 +12,7 @@
 //! ```
 //!
 //! A marker out of order, a second `running` line, or a successful exit before the last
-//! check started is a forged protocol: the exercise scores 0.
+//! check started (or before the first) is a forged protocol: the exercise scores 0.
 
 use super::outcome::{Outcome, Verdict};
 
@@ -51,6 +51,10 @@ pub fn judge(serial: &str, stderr: &str, status_ok: bool) -> Outcome {
         }
     }
     let Some(total) = total else {
+        if status_ok {
+            let why = "QEMU exited with success before the checks began".to_string();
+            return Outcome::refused(0, why);
+        }
         // Cargo says `Running` once the test kernel built; its `error: test failed` after
         // a boot is not a build error.
         let booted = stderr
@@ -199,5 +203,12 @@ error: could not compile `kernel`
             "{outcome:?}"
         );
         assert_eq!(outcome.score(10), 0.0);
+        // The buddy_exit cheat: success from inside the kernel's set-up.
+        let before_any = judge("INFO  kernel: locks: unfair\n", "boot: PASS", true);
+        assert!(
+            matches!(before_any.verdict, Verdict::Refused(_)),
+            "{before_any:?}"
+        );
+        assert_eq!(before_any.score(10), 0.0);
     }
 }
