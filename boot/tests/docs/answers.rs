@@ -4,6 +4,8 @@
 //!
 //! ```text
 //!   docs/06 exercise 2 answers   every cell     heap::size_classes (chunk, bin, floor)
+//!   docs/02 walked address       each index,    the address's bits
+//!                                the offset
 //!   docs/03 bins picture         each chunk's   heap::size_classes (bin_of, chunk_size,
 //!                                bin, each      first_fitting_bin)
 //!                                request's need
@@ -99,6 +101,56 @@ pub fn exercise_2(text: &str) -> Vec<String> {
                 ));
             }
         }
+    }
+    problems
+}
+
+/// What is wrong with chapter 2's walk of one heap address: each `bits A‥B … = N` line's N
+/// (and the offset's hex) against the bits of the address the picture walks.
+pub fn chapter_2_walk(text: &str) -> Vec<String> {
+    let start = text
+        .find("### One heap address, walked")
+        .expect("chapter 2 walks one heap address");
+    let block = &text[start..];
+    let block = &block[block.find("```text\n").expect("the walk's picture") + 8..];
+    let block = &block[..block.find("```").expect("the picture ends")];
+    let mut lines = block.lines();
+    let address = lines
+        .next()
+        .expect("the address first")
+        .trim()
+        .replace('_', "");
+    let address = u64::from_str_radix(address.trim_start_matches("0x"), 16)
+        .unwrap_or_else(|_| panic!("{address:?} is not an address"));
+    let mut problems = Vec::new();
+    let mut fields = 0;
+    for line in lines {
+        let Some(rest) = line.trim().strip_prefix("bits ") else {
+            continue;
+        };
+        let (high, rest) = rest.split_once('‥').expect("bits HIGH‥LOW");
+        let (high, low) = (number(high) as u32, number(rest) as u32);
+        let value = (address >> low) & ((1u64 << (high - low + 1)) - 1);
+        let said = match rest.split_once("= ") {
+            Some((_, said)) => number(said.trim_start()) as u64,
+            None => {
+                let hex = rest.split_whitespace().nth(1).expect("a value");
+                u64::from_str_radix(hex.trim_start_matches("0x"), 16).expect("a hex value")
+            }
+        };
+        if said != value {
+            let offset = line.as_ptr() as usize - text.as_ptr() as usize;
+            problems.push(format!(
+                "docs/02-paging.md:{}: bits {high}‥{low} of {address:#x} are {value}, not {said}",
+                text[..offset].matches('\n').count() + 1
+            ));
+        }
+        fields += 1;
+    }
+    if fields != 6 {
+        problems.push(format!(
+            "docs/02-paging.md: the walk shows {fields} fields, not 6"
+        ));
     }
     problems
 }
