@@ -75,6 +75,16 @@ fn every_frame_is_handed_out_once_and_memory_runs_out_cleanly() {
     assert!(first > 1000, "only {first} frames");
     let second = take_all_and_give_back();
     assert_eq!(first, second, "the frames given back did not all come back");
+    // Given back one by one, the frames must have merged into large blocks again.
+    let run = memory::with_frames(|frames| frames.allocate_run(512, u64::MAX, 2 << 20, None))
+        .expect("no block of 512 frames after every frame came back: freed frames did not merge");
+    memory::with_frames(|frames| {
+        for at in 0..512 {
+            let frame = PhysFrame::containing_address(run.start_address() + at * PAGE_SIZE);
+            // SAFETY: part of the run taken above, never mapped.
+            unsafe { frames.deallocate(frame) };
+        }
+    });
 }
 
 #[test_case]
