@@ -1,6 +1,6 @@
 //! Physical frames: a heap-free allocator over the bootloader's usable regions.
 //!
-//! Which frame is free is the business of a pool ([`FramePool`]), chosen at boot
+//! Which frame is free is the business of a pool (`FramePool`, `pool.rs`), chosen at boot
 //! ([`FramePolicy`]): the kernel's own, a bitmap searched next fit (`next_fit.rs`), or
 //! the buddy allocator of exercise 7 (`buddy.rs`, feature `buddy-frames`). Everything
 //! else lives here, the same for both: the count of free frames, the frames
