@@ -3,7 +3,8 @@
 //!
 //! ```text
 //!   git archive HEAD ─▶ DIR              the committed tree, nothing uncommitted
-//!   delete           ─▶ exercises/src/solutions/, kernel/src/exercises/solutions.rs
+//!   delete           ─▶ exercises/src/solutions/, exercises/buddy/src/solutions.rs,
+//!                       kernel/src/exercises/solutions.rs, instructors/ (answer keys)
 //!   strip            ─▶ every `#[cfg(feature = "solutions")]` item (with its docs), every
 //!                       `#[cfg(not(feature = "solutions"))]` line, the `solutions` features
 //!   check            ─▶ no source still names the solutions (boot/, which makes handouts,
@@ -19,7 +20,9 @@ use std::process::Command;
 /// What a handout leaves out.
 const SOLUTIONS: &[&str] = &[
     "exercises/src/solutions",
+    "exercises/buddy/src/solutions.rs",
     "kernel/src/exercises/solutions.rs",
+    "instructors",
 ];
 /// The attribute on every solution twin.
 const TWIN: &str = "#[cfg(feature = \"solutions\")]";

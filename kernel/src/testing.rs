@@ -142,10 +142,16 @@ macro_rules! test_kernel {
         $crate::test_kernel!(|_boot_info| {});
     };
     (|$boot_info:ident| $setup:block) => {
+        $crate::test_kernel!(
+            frames: $crate::memory::frames::FramePolicy::NextFit,
+            |$boot_info| $setup
+        );
+    };
+    (frames: $policy:expr, |$boot_info:ident| $setup:block) => {
         bootloader_api::entry_point!(test_kernel_main, config = &$crate::BOOTLOADER_CONFIG);
 
         fn test_kernel_main($boot_info: &'static mut bootloader_api::BootInfo) -> ! {
-            $crate::init($boot_info);
+            $crate::init_on($boot_info, $policy);
             $setup
             test_main();
             $crate::hlt_loop()

@@ -8,6 +8,8 @@
 //!   page_walk      3         calls the kernel's own walk                    forbidden names
 //!   ok_lines       4         prints `… [ok]` lines over serial              [i/n] markers + exit
 //!   foreign_flush  5         one CPU empties the others' caches             the caches are private
+//!   buddy_exit     7b        exits QEMU with success from the first split   [i/n] markers + exit
+//!   kernel_rule    8         calls the kernel's own fault rule              forbidden names
 //! ```
 //!
 //! Each cheat replaces one file of the working tree for the time of its grading; the file
@@ -57,6 +59,18 @@ const CHEATS: &[Cheat] = &[
         exercise: "5",
         file: "kernel/src/exercises/trim.rs",
         text: |_| include_str!("../../cheats/foreign_flush.rs").into(),
+    },
+    Cheat {
+        name: "buddy_exit",
+        exercise: "7b",
+        file: "exercises/buddy/src/student.rs",
+        text: |_| include_str!("../../cheats/buddy_exit.rs").into(),
+    },
+    Cheat {
+        name: "kernel_rule",
+        exercise: "8",
+        file: "kernel/src/exercises/grow.rs",
+        text: |_| include_str!("../../cheats/kernel_rule.rs").into(),
     },
 ];
 

@@ -48,6 +48,18 @@ const MALLOC: &[&str] = &[
     "exercises/src/malloc/reference.rs",
     "exercises/src/malloc/first_fit.rs",
 ];
+const BUDDY: &[&str] = &[
+    "exercises/buddy/Cargo.toml",
+    "exercises/buddy/src/lib.rs",
+    "exercises/buddy/src/blocks.rs",
+];
+/// The kernel's frame pools: what makes it boot on the student's buddy allocator.
+const FRAME_POOLS: &[&str] = &[
+    "kernel/src/memory/frames/mod.rs",
+    "kernel/src/memory/frames/pool.rs",
+    "kernel/src/memory/frames/buddy.rs",
+    "kernel/src/lib.rs",
+];
 const KERNEL_BASE: &[&str] = &[
     "kernel/Cargo.toml",
     "kernel/src/testing.rs",
@@ -145,6 +157,46 @@ pub const EXERCISES: &[Exercise] = &[
             "BTreeMap",
             "String",
         ],
+    },
+    Exercise {
+        number: "7a",
+        title: "a buddy allocator: split and merge",
+        file: "exercises/buddy/src/student.rs",
+        points: 10,
+        checks: Checks::Host("buddy"),
+        guarded: &[&["exercises/tests/buddy.rs"], HOST_BASE, BUDDY],
+        forbidden: &[],
+    },
+    Exercise {
+        number: "7b",
+        title: "the kernel boots on your buddy allocator",
+        file: "exercises/buddy/src/student.rs",
+        points: 10,
+        checks: Checks::Kernel("exercise_buddy", 1),
+        guarded: &[
+            &["kernel/tests/exercise_buddy.rs"],
+            KERNEL_BASE,
+            BUDDY,
+            FRAME_POOLS,
+        ],
+        forbidden: &[],
+    },
+    Exercise {
+        number: "8",
+        title: "the page-fault rule that grows the heap",
+        file: "kernel/src/exercises/grow.rs",
+        points: 10,
+        checks: Checks::Kernel("exercise_grow", 1),
+        guarded: &[
+            &["kernel/tests/exercise_grow.rs"],
+            KERNEL_BASE,
+            &[
+                "kernel/src/memory/fault.rs",
+                "kernel/src/memory/fault_rule.rs",
+                "kernel/src/interrupts.rs",
+            ],
+        ],
+        forbidden: &["heap_rule", "classify", "map_on_demand", "fault_rule"],
     },
 ];
 

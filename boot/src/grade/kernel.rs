@@ -12,7 +12,7 @@
 //! ```
 //!
 //! A marker out of order, a second `running` line, or a successful exit before the last
-//! check started is a forged protocol: the exercise scores 0.
+//! check started (or before the first) is a forged protocol: the exercise scores 0.
 
 use super::outcome::{Outcome, Verdict};
 
@@ -51,11 +51,20 @@ pub fn judge(serial: &str, stderr: &str, status_ok: bool) -> Outcome {
         }
     }
     let Some(total) = total else {
-        let verdict = match super::build_error(stderr) {
+        if status_ok {
+            let why = "QEMU exited with success before the checks began".to_string();
+            return Outcome::refused(0, why);
+        }
+        // Cargo says `Running` once the test kernel built; its `error: test failed` after
+        // a boot is not a build error.
+        let booted = stderr
+            .lines()
+            .any(|line| line.trim_start().starts_with("Running "));
+        let verdict = match super::build_error(stderr).filter(|_| !booted) {
             Some(error) => Verdict::DoesNotBuild(error),
             None => Verdict::Crashed(format!(
                 "the kernel did not reach its checks: {}",
-                last_words(stderr)
+                super::panic_message(serial).unwrap_or_else(|| last_words(stderr))
             )),
         };
         return Outcome {
@@ -150,6 +159,37 @@ mod tests {
     }
 
     #[test]
+    fn a_kernel_that_panics_before_its_checks_crashed_and_did_build() {
+        let stderr = "     Running tests/exercise_buddy.rs (target/x)
+            boot: FAIL — kernel reported failure (exit 35)
+            error: test failed, to rerun pass `-p kernel --test exercise_buddy`
+";
+        let serial = "[failed]
+PANIC: panicked at kernel/src/memory/frames/buddy.rs:57:5:
+            buddy frame allocator: not done: buddy split
+";
+        let outcome = judge(serial, stderr, false);
+        assert_eq!(
+            outcome.verdict,
+            Verdict::Crashed(
+                "the kernel did not reach its checks: buddy frame allocator: not done: buddy split"
+                    .into()
+            )
+        );
+        let unbuilt = judge(
+            "",
+            "error[E0425]: cannot find value `x`
+error: could not compile `kernel`
+",
+            false,
+        );
+        assert!(
+            matches!(unbuilt.verdict, Verdict::DoesNotBuild(_)),
+            "{unbuilt:?}"
+        );
+    }
+
+    #[test]
     fn forged_markers_and_early_success_score_zero() {
         let forged = "running 2 tests\n[1/2] x::a ... \n[2/2] x::b ... [ok]\n[2/2] x::b ... [ok]\n";
         assert!(matches!(
@@ -163,5 +203,12 @@ mod tests {
             "{outcome:?}"
         );
         assert_eq!(outcome.score(10), 0.0);
+        // The buddy_exit cheat: success from inside the kernel's set-up.
+        let before_any = judge("INFO  kernel: locks: unfair\n", "boot: PASS", true);
+        assert!(
+            matches!(before_any.verdict, Verdict::Refused(_)),
+            "{before_any:?}"
+        );
+        assert_eq!(before_any.score(10), 0.0);
     }
 }

@@ -4,6 +4,11 @@
 //!
 //! ```text
 //!   docs/06 exercise 2 answers   every cell     heap::size_classes (chunk, bin, floor)
+//!   docs/02 walked address       each index,    the address's bits
+//!                                the offset
+//!   docs/03 bins picture         each chunk's   heap::size_classes (bin_of, chunk_size,
+//!                                bin, each      first_fitting_bin)
+//!                                request's need
 //!   docs/09 smallest chunk       the sentence   heap::size_classes::{MIN_CHUNK, chunk_size}
 //!   docs/09 fit table            first fit and  exercises::fit::replay on each trace
 //!                                ours columns
@@ -96,6 +101,111 @@ pub fn exercise_2(text: &str) -> Vec<String> {
                 ));
             }
         }
+    }
+    problems
+}
+
+/// What is wrong with chapter 2's walk of one heap address: each `bits A‥B … = N` line's N
+/// (and the offset's hex) against the bits of the address the picture walks.
+pub fn chapter_2_walk(text: &str) -> Vec<String> {
+    let start = text
+        .find("### One heap address, walked")
+        .expect("chapter 2 walks one heap address");
+    let block = &text[start..];
+    let block = &block[block.find("```text\n").expect("the walk's picture") + 8..];
+    let block = &block[..block.find("```").expect("the picture ends")];
+    let mut lines = block.lines();
+    let address = lines
+        .next()
+        .expect("the address first")
+        .trim()
+        .replace('_', "");
+    let address = u64::from_str_radix(address.trim_start_matches("0x"), 16)
+        .unwrap_or_else(|_| panic!("{address:?} is not an address"));
+    let mut problems = Vec::new();
+    let mut fields = 0;
+    for line in lines {
+        let Some(rest) = line.trim().strip_prefix("bits ") else {
+            continue;
+        };
+        let (high, rest) = rest.split_once('‥').expect("bits HIGH‥LOW");
+        let (high, low) = (number(high) as u32, number(rest) as u32);
+        let value = (address >> low) & ((1u64 << (high - low + 1)) - 1);
+        let said = match rest.split_once("= ") {
+            Some((_, said)) => number(said.trim_start()) as u64,
+            None => {
+                let hex = rest.split_whitespace().nth(1).expect("a value");
+                u64::from_str_radix(hex.trim_start_matches("0x"), 16).expect("a hex value")
+            }
+        };
+        if said != value {
+            let offset = line.as_ptr() as usize - text.as_ptr() as usize;
+            problems.push(format!(
+                "docs/02-paging.md:{}: bits {high}‥{low} of {address:#x} are {value}, not {said}",
+                text[..offset].matches('\n').count() + 1
+            ));
+        }
+        fields += 1;
+    }
+    if fields != 6 {
+        problems.push(format!(
+            "docs/02-paging.md: the walk shows {fields} fields, not 6"
+        ));
+    }
+    problems
+}
+
+/// What is wrong with chapter 3's picture of the bins: the bin each listed free chunk
+/// (`  34     ──► [70 g]`) is in, and each worked request's need, bin and first bin searched
+/// (`allocate 1000 bytes: need 63 g, bin_of = 33 (empty), search from bin 34`).
+pub fn chapter_3_bins(text: &str) -> Vec<String> {
+    use heap::size_classes::{bin_of, chunk_size, first_fitting_bin, GRANULE};
+    let mut problems = Vec::new();
+    let (mut chunks, mut requests) = (0, 0);
+    for (at, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let mut checks = Vec::new();
+        let listed = trimmed
+            .split_once("──►")
+            .filter(|(bin, _)| bin.trim().parse::<u32>().is_ok());
+        if let Some((bin, list)) = listed {
+            let bin = number(bin.trim());
+            for chunk in list.split('[').skip(1) {
+                let granules = number(chunk) as usize;
+                checks.push(("the bin of a chunk", bin, bin_of(granules * GRANULE) as f64));
+                chunks += 1;
+            }
+        } else if trimmed.starts_with("allocate ") && trimmed.contains(" bytes:") {
+            let need = chunk_size(number_after(trimmed, "allocate ") as usize);
+            checks.push((
+                "need",
+                number_after(trimmed, "need "),
+                (need / GRANULE) as f64,
+            ));
+            checks.push((
+                "bin_of",
+                number_after(trimmed, "bin_of = "),
+                bin_of(need) as f64,
+            ));
+            let searched = first_fitting_bin(need) as f64;
+            checks.push((
+                "search from",
+                number_after(trimmed, "search from bin "),
+                searched,
+            ));
+            requests += 1;
+        }
+        for (what, said, computed) in checks {
+            if said != computed {
+                problems.push(format!(
+                    "docs/03-heap.md:{}: {what} is {computed}, not {said}",
+                    at + 1
+                ));
+            }
+        }
+    }
+    if chunks == 0 || requests == 0 {
+        problems.push("docs/03-heap.md: the bins picture lost its chunks or requests".into());
     }
     problems
 }

@@ -44,6 +44,7 @@ fn documents(root: &Path) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files.push(root.join("heap/INTERNALS.md"));
+    files.push(root.join("heap/EXPERIMENTS.md"));
     files.push(root.join("README.md"));
     files
 }
@@ -165,6 +166,8 @@ fn answers_and_numbers_are_what_the_code_computes() {
     let mut problems = answers::exercise_2(&exercises);
     problems.extend(answers::quoted_edits(&root, &exercises));
     problems.extend(answers::chapter_9(&read("docs/09-allocator-designs.md")));
+    problems.extend(answers::chapter_3_bins(&read("docs/03-heap.md")));
+    problems.extend(answers::chapter_2_walk(&read("docs/02-paging.md")));
     for document in documents(&root) {
         let text = std::fs::read_to_string(&document).expect("a readable chapter");
         let name = document.strip_prefix(&root).expect("under the root");

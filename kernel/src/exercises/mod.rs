@@ -9,6 +9,9 @@
 //!   trim.rs        EXERCISE 5: per-CPU caches flushed on trim, checked on 4 CPUs by
 //!                  kernel/tests/exercise_cpu_cache.rs
 //!   cpu_cache.rs   exercise 5's per-CPU caches (not the student's to change)
+//!   grow.rs        EXERCISE 8: the page-fault rule that grows the heap, checked by
+//!                  kernel/tests/exercise_grow.rs booting on it
+//!   (exercise 7, the buddy allocator, is its own crate: exercises/buddy/)
 //!   solutions.rs   the reference solutions (feature `solutions`)
 //! ```
 //!
@@ -17,6 +20,7 @@
 
 pub mod console;
 pub mod cpu_cache;
+pub mod grow;
 #[cfg(feature = "solutions")]
 mod solutions;
 pub mod trim;

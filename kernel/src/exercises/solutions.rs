@@ -1,7 +1,9 @@
 //! The reference solutions of the kernel exercises (feature `solutions`).
 
 use super::walk::Walked;
+use crate::memory::fault::{Broken, HeapWindow};
 use alloc::string::String;
+use x86_64::structures::idt::PageFaultErrorCode;
 use x86_64::structures::paging::page_table::{PageTableEntry, PageTableFlags};
 use x86_64::{PhysAddr, VirtAddr};
 
@@ -58,4 +60,35 @@ pub(super) fn flush_and_trim() -> crate::allocator::Trimmed {
         super::cpu_cache::flush_this_cpu();
     });
     crate::allocator::trim()
+}
+
+/// The heap's fault rule: the first of the five checks that fails names the bug.
+pub(super) fn heap_fault_rule(
+    address: u64,
+    code: PageFaultErrorCode,
+    window: HeapWindow,
+) -> Result<(), Broken> {
+    let breaks = [
+        (
+            address < window.start || address >= window.end,
+            Broken::OutsideWindow,
+        ),
+        (address >= window.committed_end, Broken::BeyondCommitted),
+        (
+            code.contains(PageFaultErrorCode::PROTECTION_VIOLATION),
+            Broken::Protection,
+        ),
+        (
+            code.contains(PageFaultErrorCode::USER_MODE),
+            Broken::UserMode,
+        ),
+        (
+            code.contains(PageFaultErrorCode::INSTRUCTION_FETCH),
+            Broken::InstructionFetch,
+        ),
+    ];
+    match breaks.into_iter().find(|&(broken, _)| broken) {
+        Some((_, rule)) => Err(rule),
+        None => Ok(()),
+    }
 }

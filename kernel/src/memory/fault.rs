@@ -12,12 +12,16 @@
 //!   then: take a frame, zero it, map it writable and non-executable, return
 //! ```
 //!
+//! Rule 0 is the kernel's always. Rules 1 to 5 are [`heap_rule`], unless exercise 8
+//! installed its own (`fault_rule.rs`, feature `exercises`); [`map_on_demand`] still
+//! refuses a page outside the committed heap window, whoever let it through.
+//!
 //! This path never touches the heap or its lock: the faulting code may hold
 //! the heap lock (the heap writes its tags into fresh pages). It takes only the
 //! memory lock, which no code holds while touching heap memory: finding it
 //! held by its own CPU is a bug, held by another CPU means waiting.
 
-use super::{counters, guards, window, MEMORY};
+use super::{counters, fault_rule, guards, window, MEMORY};
 use core::fmt;
 use x86_64::structures::idt::PageFaultErrorCode;
 use x86_64::structures::paging::{Mapper, Page, PageTableFlags, Size4KiB};
@@ -58,13 +62,43 @@ impl fmt::Display for Broken {
     }
 }
 
-/// Which rule a fault broke, or that it may be served.
+/// The heap window as a fault sees it: where it starts, how much is committed, where it
+/// ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeapWindow {
+    /// The first address of the window.
+    pub start: u64,
+    /// The end of the committed arena: pages below it may be mapped on demand.
+    pub committed_end: u64,
+    /// The end of the window.
+    pub end: u64,
+}
+
+impl HeapWindow {
+    /// The window now.
+    pub fn now() -> Self {
+        Self {
+            start: window::HEAP_WINDOW_START,
+            committed_end: window::committed_end(),
+            end: window::window_end(),
+        }
+    }
+}
+
+/// Which rule a fault broke, or that it may be served: rule 0, then the heap rule in use.
 pub fn classify(address: u64, code: PageFaultErrorCode) -> Result<(), Broken> {
     if let Some(stack) = guards::guarded_by(address) {
-        Err(Broken::StackOverflow(stack))
-    } else if !(window::HEAP_WINDOW_START..window::window_end()).contains(&address) {
+        return Err(Broken::StackOverflow(stack));
+    }
+    fault_rule::current()(address, code, HeapWindow::now())
+}
+
+/// Rules 1 to 5, the kernel's own: a fault is served only if it is a kernel-mode read or
+/// write of a not-present page in the committed part of the heap window.
+pub fn heap_rule(address: u64, code: PageFaultErrorCode, window: HeapWindow) -> Result<(), Broken> {
+    if !(window.start..window.end).contains(&address) {
         Err(Broken::OutsideWindow)
-    } else if address >= window::committed_end() {
+    } else if address >= window.committed_end {
         Err(Broken::BeyondCommitted)
     } else if code.contains(PageFaultErrorCode::PROTECTION_VIOLATION) {
         Err(Broken::Protection)
@@ -95,6 +129,10 @@ pub fn map_on_demand(address: u64) {
         .as_mut()
         .expect("page fault in the heap window before memory::init");
     let page = Page::<Size4KiB>::containing_address(VirtAddr::new(address));
+    assert!(
+        address >= window::HEAP_WINDOW_START,
+        "no heap page to map at {address:#x}: below the heap window (the fault rule let it through)"
+    );
     assert!(
         address < window::committed_end(),
         "page fault at {address:#x}: {} (decommitted meanwhile)",

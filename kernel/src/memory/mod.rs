@@ -53,6 +53,7 @@ pub mod dma_box;
 pub mod dma_buf;
 pub mod dma_pool;
 pub mod fault;
+pub mod fault_rule;
 pub mod frames;
 pub mod guard_pool;
 pub mod guards;
@@ -119,11 +120,12 @@ pub fn physical_memory() -> VirtAddr {
         .physical_memory
 }
 
-/// Sets up frames and page tables, arms the stacks' guard pages and checks
-/// that the heap window is free (`allocator::init` then claims it).
+/// Sets up frames (kept by the pool `frame_policy` names) and page tables,
+/// arms the stacks' guard pages and checks that the heap window is free
+/// (`allocator::init` then claims it).
 ///
 /// Call once, after the IDT is loaded (the heap's first writes fault).
-pub fn init(boot_info: &'static BootInfo) {
+pub fn init(boot_info: &'static BootInfo, frame_policy: frames::FramePolicy) {
     let physical_memory = boot_info
         .physical_memory_offset
         .into_option()
@@ -134,7 +136,7 @@ pub fn init(boot_info: &'static BootInfo) {
     let mut memory = unsafe {
         let tables = BumpTableFrames::new(physical_memory);
         let mapper = page_tables::active(physical_memory);
-        let frames = FrameAllocator::new(&boot_info.memory_regions, physical_memory);
+        let frames = FrameAllocator::new(&boot_info.memory_regions, physical_memory, frame_policy);
         Memory {
             mapper,
             tables,

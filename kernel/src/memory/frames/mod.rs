@@ -1,34 +1,38 @@
 //! Physical frames: a heap-free allocator over the bootloader's usable regions.
 //!
-//! One bit per frame up to the end of usable RAM says whether the frame is
-//! taken (`bitmap.rs`); everything that is not usable RAM (firmware, the
-//! kernel image, the bitmap itself, the first megabyte) starts out taken, so a
-//! clear bit always means a free frame:
+//! Which frame is free is the business of a pool (`FramePool`, `pool.rs`), chosen at boot
+//! ([`FramePolicy`]): the kernel's own, a bitmap searched next fit (`next_fit.rs`), or
+//! the buddy allocator of exercise 7 (`buddy.rs`, feature `buddy-frames`). Everything
+//! else lives here, the same for both: the count of free frames, the frames
+//! promised ahead of time (`reserve.rs`), and poisoning freed frames.
 //!
 //! ```text
-//!   frame   0      1 MiB                                         top of RAM
-//!   bits    1111…1 0010000…0000011110000…000111…111000000…000   1 = taken
-//!                  ▲ cursor: allocate takes the next clear bit (next fit)
-//!   allocate_run(n, below, align, boundary): the first run of n clear bits
-//!                   under `below`, aligned, crossing no boundary
+//!   FrameAllocator ─ free, reserved, poison ─▶ pool: NextFit (bitmap, next fit)
+//!                                                   | BuddyFrames (split and merge)
+//!   allocate / take_reserved ─▶ pool.take()     deallocate ─▶ pool.give_back()
+//!   allocate_run(n, below, align, boundary) ─▶ pool.take_run()
 //! ```
 //!
 //! Neither path needs the heap, so the page-fault handler can use it. Frames
 //! below [`LOW_MEMORY`] are never handed out: they stay for the SMP
-//! trampoline and legacy DMA. Clearing a bit that is already clear is a frame
-//! freed twice, which panics. Part of the free frames can be promised ahead of
-//! time (`reserve.rs`).
+//! trampoline and legacy DMA. Freeing a frame that is free already is a frame
+//! freed twice, which panics.
 
 mod bitmap;
+#[cfg(feature = "buddy-frames")]
+mod buddy;
+mod next_fit;
+mod pool;
 mod reserve;
 
+pub use pool::FramePolicy;
+pub use reserve::Shortfall;
+
 use super::PAGE_SIZE;
-use bitmap::Bitmap;
 use bootloader_api::info::{MemoryRegion, MemoryRegionKind};
+use pool::{FramePool, Pool};
 use x86_64::structures::paging::{PhysFrame, Size4KiB};
 use x86_64::{PhysAddr, VirtAddr};
-
-pub use reserve::Shortfall;
 
 /// Physical memory below this address is never handed out.
 pub const LOW_MEMORY: u64 = 1 << 20;
@@ -37,12 +41,12 @@ pub const FREED_POISON: u8 = 0xfb;
 
 /// Hands out and takes back 4 KiB frames of usable physical memory.
 pub struct FrameAllocator {
-    /// Which frames are taken; it lives in the first frames of a usable region.
-    taken: Bitmap,
+    /// Which frames are free; its bookkeeping lives in the first frames of a usable region.
+    pool: Pool,
+    /// Which pool that is.
+    policy: FramePolicy,
     /// Where physical memory is mapped, to reach the frames themselves.
     physical_memory: VirtAddr,
-    /// Where the next search for a free frame starts.
-    cursor: u64,
     free: u64,
     /// Free frames promised to someone (see `reserve.rs`).
     reserved: u64,
@@ -51,38 +55,40 @@ pub struct FrameAllocator {
 }
 
 impl FrameAllocator {
-    /// An allocator over the usable regions of `regions`.
+    /// An allocator over the usable regions of `regions`, its frames kept by the pool
+    /// `policy` names.
     ///
-    /// Panics if no usable region can hold the bitmap.
+    /// Panics if no usable region can hold the pool's bookkeeping.
     ///
     /// # Safety
     ///
     /// This function is unsafe because the caller must guarantee that the usable
     /// regions are really unused, that all physical memory is mapped at
     /// `physical_memory`, and that only one allocator is made from the map.
-    pub unsafe fn new(regions: &'static [MemoryRegion], physical_memory: VirtAddr) -> Self {
-        let frames = usable(regions).map(|(_, end)| end).max().unwrap_or(0) / PAGE_SIZE;
-        let bytes = Bitmap::bytes_for(frames);
-        let at = usable(regions)
-            .find(|(start, end)| end - start >= bytes)
-            .expect("no usable region can hold the frame bitmap")
-            .0;
-        // SAFETY: the bitmap's frames are usable and unused (the caller's
-        // promise) and mapped through the window; they are marked taken below.
-        let mut taken = unsafe { Bitmap::all_taken((physical_memory + at).as_mut_ptr(), frames) };
-        for (start, end) in usable(regions) {
-            taken.clear_range(start / PAGE_SIZE..end / PAGE_SIZE);
-        }
-        taken.set_range(at / PAGE_SIZE..(at + bytes).div_ceil(PAGE_SIZE));
-        let free = taken.clear_count();
+    pub unsafe fn new(
+        regions: &'static [MemoryRegion],
+        physical_memory: VirtAddr,
+        policy: FramePolicy,
+    ) -> Self {
+        // SAFETY: the caller's promises, passed on.
+        let (pool, free) = unsafe { Pool::new(policy, regions, physical_memory) };
         Self {
-            taken,
+            pool,
+            policy,
             physical_memory,
-            cursor: LOW_MEMORY / PAGE_SIZE,
             free,
             reserved: 0,
             poison: false,
         }
+    }
+
+    /// The pool the frames come from.
+    pub fn policy(&self) -> FramePolicy {
+        self.policy
+    }
+
+    fn pool(&mut self) -> &mut dyn FramePool {
+        self.pool.as_dyn()
     }
 
     /// Fills every frame freed from now on with [`FREED_POISON`] (or stops),
@@ -118,14 +124,9 @@ impl FrameAllocator {
         }
         let align = (align / PAGE_SIZE).max(1);
         let boundary = boundary.map_or(0, |bytes| (bytes / PAGE_SIZE).max(1));
-        let first = self.taken.find_clear_run(
-            LOW_MEMORY / PAGE_SIZE,
-            below / PAGE_SIZE,
-            frames,
-            align,
-            boundary,
-        )?;
-        self.taken.set_range(first..first + frames);
+        let first = self
+            .pool()
+            .take_run(frames, below / PAGE_SIZE, align, boundary)?;
         self.free -= frames;
         Some(frame_at(first * PAGE_SIZE))
     }
@@ -142,7 +143,7 @@ impl FrameAllocator {
     pub unsafe fn deallocate(&mut self, frame: PhysFrame) {
         let address = frame.start_address().as_u64();
         assert!(
-            self.taken.clear(address / PAGE_SIZE),
+            self.pool().give_back(address / PAGE_SIZE),
             "frame {address:#x} freed twice (or never handed out)"
         );
         if self.poison {
@@ -156,12 +157,9 @@ impl FrameAllocator {
     /// A free frame; the caller has checked that one is there.
     fn take(&mut self) -> PhysFrame {
         let index = self
-            .taken
-            .find_clear(self.cursor)
-            .or_else(|| self.taken.find_clear(LOW_MEMORY / PAGE_SIZE))
-            .expect("the free count says a frame is left, the bitmap has none");
-        self.taken.set(index);
-        self.cursor = index + 1;
+            .pool()
+            .take()
+            .expect("the free count says a frame is left, the pool has none");
         self.free -= 1;
         frame_at(index * PAGE_SIZE)
     }
