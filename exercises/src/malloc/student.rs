@@ -13,7 +13,7 @@ use core::ptr::NonNull;
 /// Your allocator's state (it may hold pointers into the arena, and small counters).
 #[cfg(not(feature = "solutions"))]
 #[derive(Debug, Default)]
-pub struct Student;
+pub struct Student {}
 
 /// The reference solution's state.
 #[cfg(feature = "solutions")]
