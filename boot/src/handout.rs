@@ -167,8 +167,22 @@ fn strip_twins(source: &str) -> String {
             at += 1;
         }
     }
-    let mut text = kept.join("\n");
-    text.push('\n');
+    tidy(&kept)
+}
+
+/// `lines` as rustfmt leaves them: no two blank lines in a row, none before a closing
+/// brace, none at the end.
+fn tidy(lines: &[&str]) -> String {
+    let mut text = String::new();
+    for (at, line) in lines.iter().enumerate() {
+        let blank = line.trim().is_empty();
+        let next = lines.get(at + 1).map(|l| l.trim());
+        if blank && next.is_none_or(|next| next.is_empty() || next.starts_with('}')) {
+            continue;
+        }
+        text.push_str(line);
+        text.push('\n');
+    }
     text
 }
 
@@ -213,7 +227,7 @@ mod tests {
             /// Twin.\n#[cfg(feature = \"solutions\")]\npub fn f() -> u8 {\n    if x { 1 } else { 2 }\n}\n";
         assert_eq!(
             strip_twins(source),
-            "use a;\n\n/// Stub.\npub fn f() -> u8 {\n    0\n}\n\n"
+            "use a;\n\n/// Stub.\npub fn f() -> u8 {\n    0\n}\n"
         );
         let manifest = "[features]\nexercises = []\n# The solutions.\nsolutions = [\"exercises\"]\n\n[[bin]]\n";
         assert_eq!(

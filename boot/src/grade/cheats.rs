@@ -8,6 +8,7 @@
 //!   page_walk      3         calls the kernel's own walk                    forbidden names
 //!   ok_lines       4         prints `… [ok]` lines over serial              [i/n] markers + exit
 //!   foreign_flush  5         one CPU empties the others' caches             the caches are private
+//!   borrowed_heap  6         hands every request to the reference heap      forbidden names
 //!   buddy_exit     7b        exits QEMU with success from the first split   [i/n] markers + exit
 //!   kernel_rule    8         calls the kernel's own fault rule              forbidden names
 //! ```
@@ -59,6 +60,12 @@ const CHEATS: &[Cheat] = &[
         exercise: "5",
         file: "kernel/src/exercises/trim.rs",
         text: |_| include_str!("../../cheats/foreign_flush.rs").into(),
+    },
+    Cheat {
+        name: "borrowed_heap",
+        exercise: "6",
+        file: "exercises/src/malloc/student.rs",
+        text: |_| include_str!("../../cheats/borrowed_heap.rs").into(),
     },
     Cheat {
         name: "buddy_exit",

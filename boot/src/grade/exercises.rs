@@ -45,6 +45,7 @@ const MALLOC: &[&str] = &[
     "exercises/src/malloc/mod.rs",
     "exercises/src/malloc/arena.rs",
     "exercises/src/malloc/replay.rs",
+    "exercises/src/malloc/verify.rs",
     "exercises/src/malloc/reference.rs",
     "exercises/src/malloc/first_fit.rs",
 ];

@@ -17,6 +17,7 @@
 //! exercise's whole output is kept in `target/grade/<number>.log`.
 
 mod cheats;
+mod command;
 mod exercises;
 mod forbidden;
 mod host;
@@ -32,7 +33,6 @@ use outcome::{Outcome, Verdict};
 use pristine::Pristine;
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 /// What to grade.
 #[derive(Debug, Clone, Default)]
@@ -120,51 +120,9 @@ fn grade(
         return Ok((Outcome::refused(0, why.clone()), why));
     }
     match exercise.checks {
-        Checks::Host(test) | Checks::HostRelease(test) => {
-            let mut command = Command::new("cargo");
-            command.args(["test", "-p", "exercises", "--test", test]);
-            if exercise.checks == Checks::HostRelease(test) {
-                command.arg("--release");
-            }
-            if solutions {
-                command.args(["--features", "solutions"]);
-            }
-            // One at a time, in name order: the first failure reported is the same in every run.
-            command.args([
-                "--",
-                "--test-threads=1",
-                "-Z",
-                "unstable-options",
-                "--format",
-                "json",
-            ]);
-            let output = command
-                .current_dir(workspace)
-                .env("RUST_BACKTRACE", "0")
-                .output()
-                .context("cannot run `cargo test -p exercises`")?;
-            let (stdout, stderr) = (
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr),
-            );
-            let outcome = host::judge(&stdout, &stderr, output.status.success());
-            Ok((outcome, format!("{stderr}{stdout}")))
-        }
-        Checks::Kernel(test, cpus) => {
-            let feature = if solutions { "solutions" } else { "exercises" };
-            let output = Command::new("cargo")
-                .args(["ktest", "--features", feature, "--test", test])
-                .current_dir(workspace)
-                .env("SMP", cpus.to_string())
-                .output()
-                .context("cannot run `cargo ktest`")?;
-            let (serial, stderr) = (
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr),
-            );
-            let outcome = kernel::judge(&serial, &stderr, output.status.success());
-            Ok((outcome, format!("{stderr}{serial}")))
-        }
+        Checks::Host(test) => command::host(workspace, test, false, solutions),
+        Checks::HostRelease(test) => command::host(workspace, test, true, solutions),
+        Checks::Kernel(test, cpus) => command::kernel(workspace, test, cpus, solutions),
     }
 }
 

@@ -11,15 +11,21 @@ use core::ptr::NonNull;
 
 /// Memory for one allocator, handed out from the bottom up.
 pub struct Arena {
+    /// Owns the memory; reached only through `base` after `new`, so that every pointer
+    /// handed out keeps the provenance of one allocation.
     memory: Vec<u128>,
+    base: NonNull<u8>,
     brk: usize,
 }
 
 impl Arena {
     /// An arena of `capacity` bytes (rounded up to 16), none handed out yet.
     pub fn new(capacity: usize) -> Self {
+        let mut memory = vec![0u128; capacity.div_ceil(ALIGN)];
+        let base = NonNull::new(memory.as_mut_ptr().cast()).expect("a vector's buffer");
         Self {
-            memory: vec![0; capacity.div_ceil(ALIGN)],
+            memory,
+            base,
             brk: 0,
         }
     }
@@ -27,18 +33,18 @@ impl Arena {
     /// An arena of `capacity` bytes whose every page has been written, so that a timed
     /// replay measures the allocator, not the operating system mapping fresh pages.
     pub fn touched(capacity: usize) -> Self {
-        let mut arena = Self::new(capacity);
-        for word in arena.memory.iter_mut().step_by(256) {
-            // SAFETY: a word of the arena's own memory; volatile, so that the write (of
+        let arena = Self::new(capacity);
+        for page in (0..arena.capacity()).step_by(4096) {
+            // SAFETY: a byte of the arena's own memory; volatile, so that the write (of
             // the zero calloc already put there) is not optimized away.
-            unsafe { core::ptr::write_volatile(word, 0) };
+            unsafe { arena.base.as_ptr().add(page).write_volatile(0) };
         }
         arena
     }
 
     /// The first byte of the arena.
-    pub fn base(&mut self) -> NonNull<u8> {
-        NonNull::from(self.memory.as_mut_slice()).cast()
+    pub fn base(&self) -> NonNull<u8> {
+        self.base
     }
 
     /// Bytes handed out so far: the break, from the base. It never comes down.
@@ -65,7 +71,7 @@ impl Arena {
     }
 
     /// Whether `[block, block + size)` lies below the break.
-    pub fn holds(&mut self, block: NonNull<u8>, size: usize) -> bool {
+    pub fn holds(&self, block: NonNull<u8>, size: usize) -> bool {
         let base = self.base().as_ptr().addr();
         let start = block.as_ptr().addr();
         start >= base

@@ -1,19 +1,17 @@
 //! Replaying a trace on a lab allocator: every block checked, then timed.
 //!
 //! ```text
-//!   checked replay   each block: below the break, 16-aligned, overlapping no live block
-//!                    (an ordered map of live ranges), its first and last 8 bytes stamped
-//!                    with its id and checked before free and realloc (realloc must keep
-//!                    the first min(old, new) bytes: the first stamp)
-//!                    ─▶ peak live requested bytes, highest break: utilization
+//!   checked replay   every block verified (verify.rs): in the arena, aligned, no overlap,
+//!                    stamps intact ─▶ peak live requested bytes, highest break: utilization
 //!   timed replay     the same operations unchecked, on a fresh arena as large as the
 //!                    checked replay's highest break, its pages touched ─▶ ops per second
 //! ```
 
-use super::{Arena, Malloc, ALIGN};
+use super::verify::{stamped, Live};
+use super::{Arena, Malloc};
 use crate::trace::Op;
 use core::ptr::NonNull;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::time::{Duration, Instant};
 
@@ -57,102 +55,6 @@ impl fmt::Display for Broken {
     }
 }
 
-/// The stamp of block `id`.
-fn stamp_of(id: u32) -> u64 {
-    u64::from(id).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1
-}
-
-/// Writes block `id`'s stamp into its first 8 bytes (all of them if fewer) and, from 16
-/// bytes up, its last 8.
-fn stamp(block: NonNull<u8>, size: usize, id: u32) {
-    let bytes = stamp_of(id).to_le_bytes();
-    let head = size.min(8);
-    // SAFETY: the block holds `size` bytes, checked to lie in the arena.
-    unsafe {
-        let first = block.as_ptr();
-        first.copy_from_nonoverlapping(bytes.as_ptr(), head);
-        if size >= 16 {
-            first
-                .add(size - 8)
-                .copy_from_nonoverlapping(bytes.as_ptr(), 8);
-        }
-    }
-}
-
-/// Whether block `id`'s first stamp, and its last one if `tail`, are intact.
-fn stamped(block: NonNull<u8>, size: usize, id: u32, tail: bool) -> bool {
-    let bytes = stamp_of(id).to_le_bytes();
-    let head = size.min(8);
-    // SAFETY: as in `stamp`.
-    let read =
-        |at: usize, len: usize| unsafe { core::slice::from_raw_parts(block.as_ptr().add(at), len) };
-    read(0, head) == &bytes[..head] && (!tail || size < 16 || read(size - 8, 8) == bytes)
-}
-
-/// The live blocks of a checked replay: by id, and by address for the overlap test.
-#[derive(Default)]
-struct Live {
-    blocks: HashMap<u32, (NonNull<u8>, usize)>,
-    ranges: BTreeMap<usize, usize>,
-    bytes: usize,
-    peak: usize,
-}
-
-impl Live {
-    /// Checks a new block and takes it in; `Err` says which rule it breaks.
-    fn insert(
-        &mut self,
-        arena: &mut Arena,
-        id: u32,
-        block: NonNull<u8>,
-        size: usize,
-    ) -> Result<(), String> {
-        let start = block.as_ptr().addr();
-        if !start.is_multiple_of(ALIGN) {
-            return Err(format!(
-                "block {start:#x} of {size} bytes is not {ALIGN}-aligned"
-            ));
-        }
-        if !arena.holds(block, size) {
-            return Err(format!(
-                "block {start:#x} of {size} bytes is not below the arena's break"
-            ));
-        }
-        let below = self.ranges.range(..=start).next_back();
-        let above = self.ranges.range(start..).next();
-        for (&other, &end) in below.into_iter().chain(above) {
-            if other < start + size && start < end {
-                return Err(format!(
-                    "block {start:#x} of {size} bytes overlaps the live block {other:#x}..{end:#x}"
-                ));
-            }
-        }
-        self.ranges.insert(start, start + size);
-        self.blocks.insert(id, (block, size));
-        self.bytes += size;
-        self.peak = self.peak.max(self.bytes);
-        stamp(block, size, id);
-        Ok(())
-    }
-
-    /// Takes block `id` out after checking its stamps (the last one only if `tail`).
-    fn remove(&mut self, id: u32, tail: bool) -> Result<(NonNull<u8>, usize), String> {
-        let (block, size) = self
-            .blocks
-            .remove(&id)
-            .ok_or("the trace frees a block it never allocated")?;
-        if !stamped(block, size, id, tail) {
-            return Err(format!(
-                "block {:#x} of {size} bytes was overwritten while live",
-                block.as_ptr().addr()
-            ));
-        }
-        self.ranges.remove(&block.as_ptr().addr());
-        self.bytes -= size;
-        Ok((block, size))
-    }
-}
-
 /// Replays `ops` on `malloc` over a fresh arena, checking every block; what it measured.
 pub fn checked(malloc: &mut dyn Malloc, ops: &[Op]) -> Result<Measured, Broken> {
     let mut arena = Arena::new(ARENA);
@@ -193,7 +95,7 @@ pub fn checked(malloc: &mut dyn Malloc, ops: &[Op]) -> Result<Measured, Broken> 
         }
     }
     Ok(Measured {
-        peak_live: live.peak,
+        peak_live: live.peak(),
         high_water: arena.brk(),
     })
 }
