@@ -49,6 +49,66 @@ pub(crate) enum Wrong {
     ShrinksLarger { new: usize, old: usize },
     /// The block is already in a magazine of the cache: a double free.
     InMagazine,
+    /// The heap's own words around the chunk at the pointer are not what it wrote.
+    Corrupted(Corruption),
+}
+
+/// What a check found broken in the heap's memory (`harden`, `debug-checks`).
+#[derive(Clone, Copy, Debug)]
+#[cfg_attr(
+    not(feature = "harden"),
+    allow(dead_code, reason = "only the hardened heap looks for these")
+)]
+pub(crate) enum Corruption {
+    /// The address is not a free chunk of this heap.
+    NotAFreeChunk,
+    /// The free chunk's size word at its base and the one at its top disagree (`None`:
+    /// the low one leads out of the arena).
+    SizeWords { low: usize, high: Option<usize> },
+    /// Its `next` link leads to no free chunk whose `prev` leads back.
+    NextLink { link: *mut u8 },
+    /// Its `prev` link is neither its bin's mark nor a free chunk whose `next` leads back.
+    PrevLink { link: *mut u8 },
+    /// The allocated chunk's tag ends outside its arena.
+    Tag { end: *mut u8 },
+    /// The size word below the chunk names a free chunk that is not there.
+    BelowSize { below: usize, found: usize },
+}
+
+impl fmt::Display for Corruption {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Corruption::NotAFreeChunk => write!(f, "it is not a free chunk of this heap"),
+            Corruption::SizeWords { low, high: None } => write!(
+                f,
+                "its size words disagree: {low} at its base, which runs out of its arena"
+            ),
+            Corruption::SizeWords {
+                low,
+                high: Some(high),
+            } => write!(
+                f,
+                "its size words disagree: {low} at its base, {high} at its top"
+            ),
+            Corruption::NextLink { link } => write!(
+                f,
+                "its next link leads to {link:p}, not to a free chunk that links back"
+            ),
+            Corruption::PrevLink { link } => write!(
+                f,
+                "its prev link leads to {link:p}, neither its bin's mark nor a free chunk \
+                 that links back"
+            ),
+            Corruption::Tag { end } => {
+                write!(f, "its tag says it ends at {end:p}, outside its arena")
+            }
+            Corruption::BelowSize { below, found } => write!(
+                f,
+                "the word below it says the free chunk below has {below} bytes; the chunk \
+                 there has {found}"
+            ),
+        }
+    }
 }
 
 /// A misuse: the operation, the pointer it was given and what is wrong with it.
@@ -122,6 +182,9 @@ impl fmt::Display for Misuse {
             }
             Wrong::ShrinksLarger { new, old } => {
                 write!(f, "the new size {new} is above the old size {old}")
+            }
+            Wrong::Corrupted(found) => {
+                write!(f, "heap corrupted at the chunk {ptr:p}: {found}")
             }
             Wrong::InMagazine => write!(
                 f,

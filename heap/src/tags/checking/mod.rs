@@ -4,6 +4,7 @@
 //! ```text
 //!   walk.rs   chunks(), arenas()      check.rs, check_arena.rs   check() and its rules
 //!   debug.rs  (feature debug-checks)  double frees, foreign pointers, wrong layouts
+//!   integrity.rs (feature harden)    links and size words proven before they are followed
 //!   misuse.rs what a check found, reported once no lock of the heap is held
 //! ```
 
@@ -11,5 +12,7 @@ pub(crate) mod check;
 pub(crate) mod check_arena;
 #[cfg(all(feature = "debug-checks", debug_assertions))]
 pub(crate) mod debug;
+#[cfg(feature = "harden")]
+pub(crate) mod integrity;
 pub(crate) mod misuse;
 pub(crate) mod walk;
