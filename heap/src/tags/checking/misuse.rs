@@ -73,6 +73,15 @@ pub(crate) enum Corruption {
     Tag { end: *mut u8 },
     /// The size word below the chunk names a free chunk that is not there.
     BelowSize { below: usize, found: usize },
+    /// A byte of the free chunk's poison changed (`debug-checks`).
+    WrittenAfterFree { at: *mut u8, byte: u8 },
+    /// A byte of the redzone after the block changed (`debug-checks`).
+    Redzone {
+        block: *mut u8,
+        size: usize,
+        at: *mut u8,
+        byte: u8,
+    },
 }
 
 impl fmt::Display for Corruption {
@@ -106,6 +115,20 @@ impl fmt::Display for Corruption {
                 f,
                 "the word below it says the free chunk below has {below} bytes; the chunk \
                  there has {found}"
+            ),
+            Corruption::WrittenAfterFree { at, byte } => write!(
+                f,
+                "written after it was freed: {at:p} holds {byte:#04x}, not the poison"
+            ),
+            Corruption::Redzone {
+                block,
+                size,
+                at,
+                byte,
+            } => write!(
+                f,
+                "the {size}-byte block at {block:p} was written past its end: {at:p} holds \
+                 {byte:#04x}, not the redzone"
             ),
         }
     }

@@ -5,6 +5,7 @@
 //!   walk.rs   chunks(), arenas()      check.rs, check_arena.rs   check() and its rules
 //!   debug.rs  (feature debug-checks)  double frees, foreign pointers, wrong layouts
 //!   integrity.rs (feature harden)    links and size words proven before they are followed
+//!   zones.rs  (debug-checks)  redzones after blocks, poison in free chunks
 //!   misuse.rs what a check found, reported once no lock of the heap is held
 //! ```
 
@@ -16,3 +17,4 @@ pub(crate) mod debug;
 pub(crate) mod integrity;
 pub(crate) mod misuse;
 pub(crate) mod walk;
+pub(crate) mod zones;

@@ -18,6 +18,7 @@
 //!   unlink A from  A:           bins[b] = null sink = mark(b)  bit b cleared
 //! ```
 
+use crate::tags::checking::zones::poison;
 use crate::tags::index::bins::bin_of;
 use crate::tags::layout::free_chunk::{
     bin_mark, free_size, read_mark, write_size_words, NEXT, PREV,
@@ -61,6 +62,7 @@ impl<G: OutOfMemory> Heap<G> {
         // SAFETY: the caller hands over the range; `head` is a free chunk when not null.
         unsafe {
             write_size_words(base, size);
+            poison(base, size);
             self.write_link(base.add(NEXT).cast(), head);
             self.write_link(base.add(PREV).cast(), bin_mark(bin));
             self.set_prev_or_sink(head, base);
@@ -79,6 +81,7 @@ impl<G: OutOfMemory> Heap<G> {
         // (with `harden`, checked: a corrupted list stops here with a report).
         unsafe {
             let (next, prev) = self.checked_links(base);
+            self.check_poison(base);
             let (first, bin) = read_mark(prev);
             // The word that points at `base`: the bin's head if `base` comes first, else the
             // `next` link of `prev`. Picked without a branch, like `set_prev_or_sink`.
@@ -105,7 +108,11 @@ impl<G: OutOfMemory> Heap<G> {
         let base = self.bins[usize::from(bin)];
         // SAFETY: the bin is non-empty, so `base` is a linked free chunk at the list head
         // (with `harden`, checked like every unlink).
-        let (next, size) = unsafe { (self.checked_links(base).0, free_size(base)) };
+        let (next, size) = unsafe {
+            let next = self.checked_links(base).0;
+            self.check_poison(base);
+            (next, free_size(base))
+        };
         self.bins[usize::from(bin)] = next;
         self.bitmap.mark(bin, !next.is_null());
         // SAFETY: `next` is a linked free chunk or null.

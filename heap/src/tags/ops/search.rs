@@ -54,6 +54,7 @@ impl<G: OutOfMemory> Heap<G> {
         // SAFETY: forwarded contract.
         let ptr = unsafe { self.take_chunk(layout) }?;
         self.stats.allocated(layout.size());
+        self.paint_redzone(ptr, layout.size());
         Some(ptr)
     }
 
