@@ -77,7 +77,9 @@ console: toolchain qemu boot
 # with `debug-checks` on (debug) and off (release), with `counters` on and (in part) off, on stable without it, and under Miri:
 # every heap test with Stacked Borrows, and the tests of provenance, boxes and each
 # operation again with Tree Borrows (the slow part; about 3 minutes of Miri in all). The
-# fuzz target's body runs on 2000 seeded inputs (heap/fuzz/tests/bounded.rs: no cargo-fuzz,
+# debug suite and the Stacked Borrows run build the heap with `harden` (mangled, checked
+# free lists; heap_harden.rs needs it), the release, stable and Tree Borrows runs without
+# it; the fuzz target has it. The fuzz target's body runs on 2000 seeded inputs (heap/fuzz/tests/bounded.rs: no cargo-fuzz,
 # no libFuzzer; under a minute with its build), so that it cannot go stale unnoticed.
 # Without the running counters (`make bench` measures that build): the tests that do not
 # read the counters, the out-of-memory loop's among them.
@@ -100,10 +102,10 @@ MIRI_TB_TESTS := --test heap_global --test heap_locked --test heap_threads --tes
 
 test: toolchain qemu boot
 	$(BOOT) test \
-		--suite 'host=cargo test -p tagheap --features nightly,mmap && $(NO_COUNTERS_TESTS) && cargo test --release -p boot' \
+		--suite 'host=cargo test -p tagheap --features nightly,mmap,harden && $(NO_COUNTERS_TESTS) && cargo test --release -p boot' \
 		--suite 'release=cargo test -p tagheap --features nightly --release' \
 		--suite 'stable=CARGO_TARGET_DIR=target/stable cargo +stable test -p tagheap' \
-		--suite 'miri=MIRIFLAGS="$(MIRI_SB)" cargo miri test -p tagheap --features nightly' \
+		--suite 'miri=MIRIFLAGS="$(MIRI_SB)" cargo miri test -p tagheap --features nightly,harden' \
 		--suite 'miri-tree=MIRIFLAGS="$(MIRI_TB)" cargo miri test -p tagheap --features nightly $(MIRI_TB_TESTS)' \
 		--suite 'package=$(PACKAGE)' \
 		--suite 'fuzz=cd heap/fuzz && cargo test --release --no-default-features' \

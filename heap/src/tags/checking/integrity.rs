@@ -138,10 +138,10 @@ impl<G: OutOfMemory> Heap<G> {
     }
 }
 
-/// Reports the corruption found at the chunk `base` and stops.
+/// Reports the corruption found at the chunk `base` and stops (the panic's location is
+/// this function: the message says what was checked).
 #[cold]
 #[inline(never)]
-#[track_caller]
 fn corrupted(base: *mut u8, found: Corruption) -> ! {
     Misuse::new("heap check", base, Wrong::Corrupted(found)).raise()
 }
