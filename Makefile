@@ -11,6 +11,7 @@
 #   make run HEAPMAP=1  the same, and draw the kernel's heap maps into target/heapmap/*.svg
 #                       (also when the run fails: the maps printed before the failure)
 #   make run DEBUG_HEAP=1  the same with the heap's misuse checks and poisoned frees
+#   make run HARDEN=1   the same with the heap's mangled, checked free lists
 #   make run NET=1      with a virtio-net card: the kernel serves a UDP and TCP echo on the
 #                       127.0.0.1 ports boot prints, until a `quit` datagram
 #   make console        the heap console: an interactive prompt over the kernel heap
@@ -56,8 +57,9 @@ RUN_FLAGS := $(BOOT_FLAGS) $(if $(LOCK),--lock $(LOCK)) $(if $(filter 1,$(NET)),
 HEAPMAP_DIR := target/heapmap
 HEAPMAP_LOG := $(if $(filter 1,$(HEAPMAP)),$(HEAPMAP_DIR)/serial.log)
 # DEBUG_HEAP=1: the heap checks every free (its checks need debug assertions) and
-# freed memory is poisoned.
-RUN_FEATURES := $(strip $(if $(HEAPMAP_LOG),heapmap) $(if $(filter 1,$(DEBUG_HEAP)),debug-heap))
+# freed memory is poisoned. HARDEN=1: the heap's free lists are mangled and checked.
+RUN_FEATURES := $(strip $(if $(HEAPMAP_LOG),heapmap) $(if $(filter 1,$(DEBUG_HEAP)),debug-heap) \
+	$(if $(filter 1,$(HARDEN)),heap-harden))
 RUN_ENV := $(if $(filter 1,$(DEBUG_HEAP)),CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true)
 
 .PHONY: run console test gdb doc book grade handout bench bench-locks fuzz toolchain qemu boot kernel

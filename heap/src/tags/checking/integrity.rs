@@ -50,6 +50,7 @@ impl<G: OutOfMemory> Heap<G> {
     ///
     /// # Safety
     /// As for `checked_links`.
+    #[inline(always)]
     unsafe fn proven_links(&self, base: *mut u8) -> Result<(*mut u8, *mut u8), Corruption> {
         let chunk = self.free_chunk_at(base).ok_or(Corruption::NotAFreeChunk)?;
         // SAFETY: `chunk` is a free-looking chunk inside an arena: its node is readable; every
@@ -127,12 +128,30 @@ impl<G: OutOfMemory> Heap<G> {
         (!is_allocated(unsafe { first_word(chunk) })).then_some(chunk)
     }
 
-    /// The word at `addr` with the provenance of the arena holding it, if one does.
+    /// The word at `addr` with the provenance of the arena holding it, if one does: one
+    /// compare for the newest arena (the only one of most heaps), the list for the others.
+    #[inline(always)]
     fn word_at(&self, addr: usize) -> Option<*mut u8> {
+        let record = self.arenas;
+        if !record.is_null() {
+            // SAFETY: a non-null `arenas` is the newest live end record.
+            let base = unsafe { record.base() }.addr();
+            // At or above the base, at least a word below the record; `addr` is word-aligned.
+            if addr.wrapping_sub(base) < record.addr() - base && addr.is_multiple_of(WORD) {
+                return Some(record.as_ptr().with_addr(addr));
+            }
+        }
+        self.word_in_older_arena(addr)
+    }
+
+    /// `word_at` for the older arenas.
+    #[cold]
+    #[inline(never)]
+    fn word_in_older_arena(&self, addr: usize) -> Option<*mut u8> {
         // A word-aligned `addr` whose next byte lies strictly inside an arena (`holds`) lies
         // at or above the arena's base and at least a word below its end record.
         let inside = NonNull::new(core::ptr::without_provenance_mut(addr.checked_add(1)?))?;
-        let inside = self.arena_pointer(inside)?;
+        let inside = self.in_older_arena(inside)?;
         addr.is_multiple_of(WORD)
             .then(|| inside.as_ptr().wrapping_sub(1))
     }

@@ -56,8 +56,8 @@ pub(crate) enum Wrong {
 /// What a check found broken in the heap's memory (`harden`, `debug-checks`).
 #[derive(Clone, Copy, Debug)]
 #[cfg_attr(
-    not(feature = "harden"),
-    allow(dead_code, reason = "only the hardened heap looks for these")
+    not(all(feature = "harden", feature = "debug-checks", debug_assertions)),
+    allow(dead_code, reason = "`harden` finds most of these, the debug checks the rest")
 )]
 pub(crate) enum Corruption {
     /// The address is not a free chunk of this heap.

@@ -126,6 +126,10 @@ impl<G: OutOfMemory> Heap<G> {
 
     /// A misuse naming `operation` if the redzone of the live block `ptr`, allocated with
     /// `layout`, was written.
+    #[cfg_attr(
+        not(all(feature = "debug-checks", debug_assertions)),
+        allow(dead_code, reason = "called by the debug checks")
+    )]
     pub(crate) fn check_redzone(
         &self,
         ptr: NonNull<u8>,
