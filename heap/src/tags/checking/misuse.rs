@@ -57,7 +57,10 @@ pub(crate) enum Wrong {
 #[derive(Clone, Copy, Debug)]
 #[cfg_attr(
     not(all(feature = "harden", feature = "debug-checks", debug_assertions)),
-    allow(dead_code, reason = "`harden` finds most of these, the debug checks the rest")
+    allow(
+        dead_code,
+        reason = "`harden` finds most of these, the debug checks the rest"
+    )
 )]
 pub(crate) enum Corruption {
     /// The address is not a free chunk of this heap.
