@@ -15,7 +15,7 @@
 //!   so) is as large as the size word above it says
 //! ```
 //!
-//! Every address is looked up among the arenas (`lookup.rs`) before it is read, and read
+//! Every address is looked up among the arenas (`in_arena.rs`) before it is read, and read
 //! with its arena's provenance, so a garbage link is never dereferenced. The checks compare
 //! a few words per unlink; their cost on the replay traces is in the README. When the heap
 //! sits behind a lock the report's panic runs with the lock held: in a kernel whose panic
@@ -23,13 +23,13 @@
 //! allocator is this heap gets no message (the panic's message allocates) but still stops
 //! short of the wild write.
 
-use crate::tags::checking::misuse::{Corruption, Misuse, Wrong};
-use crate::tags::layout::chunk::{first_word, is_allocated, is_chunk_boundary, Tag, GRANULE};
+use crate::tags::checking::corruption::Corruption;
+use crate::tags::checking::misuse::{Misuse, Wrong};
+use crate::tags::layout::chunk::{is_chunk_boundary, Tag, GRANULE};
 use crate::tags::layout::chunk::{MIN_CHUNK, WORD};
 use crate::tags::layout::free_chunk::{bin_mark, free_size, free_size_below, read_mark};
 use crate::tags::Heap;
 use crate::OutOfMemory;
-use core::ptr::NonNull;
 
 impl<G: OutOfMemory> Heap<G> {
     /// The links of the free chunk at `base`, proven (the corruption is raised otherwise).
@@ -115,45 +115,6 @@ impl<G: OutOfMemory> Heap<G> {
                 corrupted(base, Corruption::BelowSize { below, found });
             }
         }
-    }
-
-    /// `base` with its arena's provenance, if it is one word past a granule boundary inside
-    /// an arena and its first word says "free".
-    fn free_chunk_at(&self, base: *mut u8) -> Option<*mut u8> {
-        if !is_chunk_boundary(base.addr()) {
-            return None;
-        }
-        let chunk = self.word_at(base.addr())?;
-        // SAFETY: `chunk` is a word inside an arena, with the arena's provenance.
-        (!is_allocated(unsafe { first_word(chunk) })).then_some(chunk)
-    }
-
-    /// The word at `addr` with the provenance of the arena holding it, if one does: one
-    /// compare for the newest arena (the only one of most heaps), the list for the others.
-    #[inline(always)]
-    fn word_at(&self, addr: usize) -> Option<*mut u8> {
-        let record = self.arenas;
-        if !record.is_null() {
-            // SAFETY: a non-null `arenas` is the newest live end record.
-            let base = unsafe { record.base() }.addr();
-            // At or above the base, at least a word below the record; `addr` is word-aligned.
-            if addr.wrapping_sub(base) < record.addr() - base && addr.is_multiple_of(WORD) {
-                return Some(record.as_ptr().with_addr(addr));
-            }
-        }
-        self.word_in_older_arena(addr)
-    }
-
-    /// `word_at` for the older arenas.
-    #[cold]
-    #[inline(never)]
-    fn word_in_older_arena(&self, addr: usize) -> Option<*mut u8> {
-        // A word-aligned `addr` whose next byte lies strictly inside an arena (`holds`) lies
-        // at or above the arena's base and at least a word below its end record.
-        let inside = NonNull::new(core::ptr::without_provenance_mut(addr.checked_add(1)?))?;
-        let inside = self.in_older_arena(inside)?;
-        addr.is_multiple_of(WORD)
-            .then(|| inside.as_ptr().wrapping_sub(1))
     }
 }
 

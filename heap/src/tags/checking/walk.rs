@@ -9,7 +9,7 @@
 //! word. The walks only read, so they take `&self`; heap maps, `check` and the benchmarks
 //! use them.
 
-use crate::tags::checking::zones::poisoned_len;
+use crate::tags::checking::poison::poisoned_len;
 use crate::tags::layout::arena::Record;
 use crate::tags::layout::chunk::{first_word, is_allocated, Tag, WORD};
 use crate::tags::layout::free_chunk::{free_size, NODE};

@@ -18,7 +18,7 @@
 //!   unlink A from  A:           bins[b] = null sink = mark(b)  bit b cleared
 //! ```
 
-use crate::tags::checking::zones::poison;
+use crate::tags::checking::poison::poison;
 use crate::tags::index::bins::bin_of;
 use crate::tags::layout::free_chunk::{
     bin_mark, free_size, read_mark, write_size_words, NEXT, PREV,

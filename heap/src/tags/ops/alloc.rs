@@ -79,7 +79,7 @@ impl<G: OutOfMemory> Heap<G> {
         self.painted(block, layout.size())
     }
 
-    /// `allocate`, before the block's redzone is painted (`checking/zones.rs`).
+    /// `allocate`, before the block's redzone is painted (`checking/redzone.rs`).
     ///
     /// # Safety
     /// As for `allocate`.
