@@ -38,8 +38,9 @@ impl Chunk {
 
     /// For a free chunk, the bytes the heap neither reads nor writes while the chunk stays
     /// free: everything between its list node (the first three words; with `debug-checks`,
-    /// and the poison after it) and its trailing size word. Their contents may be thrown away (a kernel may unmap those pages and map
-    /// zeroed ones back on the next touch); once the chunk is allocated, the heap writes
+    /// the poison after it too) and its trailing size word. Their contents may be thrown
+    /// away (a kernel may unmap those pages and map zeroed ones back on the next touch);
+    /// once the chunk is allocated, the heap writes
     /// what it needs and the block holds whatever the memory holds. Empty for an allocated
     /// chunk and for a free chunk too small to have such bytes.
     pub fn idle(&self) -> Span {
