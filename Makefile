@@ -11,6 +11,7 @@
 #   make run HEAPMAP=1  the same, and draw the kernel's heap maps into target/heapmap/*.svg
 #                       (also when the run fails: the maps printed before the failure)
 #   make run DEBUG_HEAP=1  the same with the heap's misuse checks and poisoned frees
+#   make run HARDEN=1   the same with the heap's mangled, checked free lists
 #   make run NET=1      with a virtio-net card: the kernel serves a UDP and TCP echo on the
 #                       127.0.0.1 ports boot prints, until a `quit` datagram
 #   make console        the heap console: an interactive prompt over the kernel heap
@@ -58,8 +59,9 @@ RUN_FLAGS := $(BOOT_FLAGS) $(if $(LOCK),--lock $(LOCK)) $(if $(filter 1,$(NET)),
 HEAPMAP_DIR := target/heapmap
 HEAPMAP_LOG := $(if $(filter 1,$(HEAPMAP)),$(HEAPMAP_DIR)/serial.log)
 # DEBUG_HEAP=1: the heap checks every free (its checks need debug assertions) and
-# freed memory is poisoned.
-RUN_FEATURES := $(strip $(if $(HEAPMAP_LOG),heapmap) $(if $(filter 1,$(DEBUG_HEAP)),debug-heap))
+# freed memory is poisoned. HARDEN=1: the heap's free lists are mangled and checked.
+RUN_FEATURES := $(strip $(if $(HEAPMAP_LOG),heapmap) $(if $(filter 1,$(DEBUG_HEAP)),debug-heap) \
+	$(if $(filter 1,$(HARDEN)),heap-harden))
 RUN_ENV := $(if $(filter 1,$(DEBUG_HEAP)),CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true)
 
 .PHONY: run console test gdb doc book grade handout bench bench-locks bench-callgrind fuzz toolchain qemu boot kernel
@@ -79,7 +81,9 @@ console: toolchain qemu boot
 # with `debug-checks` on (debug) and off (release), with `counters` on and (in part) off, on stable without it, and under Miri:
 # every heap test with Stacked Borrows, and the tests of provenance, boxes and each
 # operation again with Tree Borrows (the slow part; about 3 minutes of Miri in all). The
-# fuzz target's body runs on 2000 seeded inputs (heap/fuzz/tests/bounded.rs: no cargo-fuzz,
+# debug suite and the Stacked Borrows run build the heap with `harden` (mangled, checked
+# free lists; heap_harden.rs needs it), the release, stable and Tree Borrows runs without
+# it; the fuzz target has it. The fuzz target's body runs on 2000 seeded inputs (heap/fuzz/tests/bounded.rs: no cargo-fuzz,
 # no libFuzzer; under a minute with its build), so that it cannot go stale unnoticed.
 # Without the running counters (`make bench` measures that build): the tests that do not
 # read the counters, the out-of-memory loop's among them.
@@ -106,10 +110,10 @@ MIRI_TB_TESTS := --test heap_global --test heap_locked --test heap_threads --tes
 
 test: toolchain qemu boot
 	$(BOOT) test \
-		--suite 'host=cargo test -p tagheap --features nightly,mmap && $(NO_COUNTERS_TESTS) && cargo test --release -p boot' \
+		--suite 'host=cargo test -p tagheap --features nightly,mmap,harden && $(NO_COUNTERS_TESTS) && cargo test --release -p boot' \
 		--suite 'release=cargo test -p tagheap --features nightly --release' \
 		--suite 'stable=CARGO_TARGET_DIR=target/stable cargo +stable test -p tagheap' \
-		--suite 'miri=MIRIFLAGS="$(MIRI_SB)" cargo miri test -p tagheap --features nightly' \
+		--suite 'miri=MIRIFLAGS="$(MIRI_SB)" cargo miri test -p tagheap --features nightly,harden' \
 		--suite 'miri-tree=MIRIFLAGS="$(MIRI_TB)" cargo miri test -p tagheap --features nightly $(MIRI_TB_TESTS)' \
 		--suite 'package=$(PACKAGE)' \
 		--suite 'fuzz=cd heap/fuzz && cargo test --release --no-default-features' \

@@ -34,10 +34,13 @@ fn idle_is_empty_for_allocated_and_tiny_chunks_and_inside_free_ones() {
             assert!(idle.is_empty(), "allocated chunk {chunk:?} has idle bytes");
         } else {
             assert!(chunk.span().contains_span(idle));
+            // With the debug checks (test builds with debug assertions) the free chunk's
+            // first 128 bytes after its node hold the poison a reuse checks.
+            let poisoned = if cfg!(debug_assertions) { 128 } else { 0 };
             assert_eq!(
                 idle.base().addr() - chunk.base.addr(),
-                24,
-                "after the list node"
+                24 + poisoned,
+                "after the list node and the poison"
             );
             assert_eq!(
                 chunk.span().acme().addr() - idle.acme().addr(),

@@ -15,7 +15,7 @@
 //! and unlink up to four chunks between them. `counters()` walks the bin lists instead, in
 //! O(free chunks): it is for logs, heap maps and benchmarks, not for the hot path.
 
-use crate::tags::layout::free_chunk::{free_size, next_free};
+use crate::tags::layout::free_chunk::free_size;
 use crate::tags::Heap;
 use crate::OutOfMemory;
 
@@ -176,7 +176,7 @@ impl<G: OutOfMemory> Heap<G> {
                 totals.chunks += 1;
                 totals.largest = totals.largest.max(size);
                 // SAFETY: as above.
-                chunk = unsafe { next_free(chunk) };
+                chunk = unsafe { self.next_free(chunk) };
             }
         }
         totals

@@ -111,6 +111,9 @@ pub struct Heap<G: OutOfMemory> {
     /// does not exist (the list was empty) lands here, so that linking and unlinking need no
     /// branch on "is the list empty?" (see `free_list.rs`).
     link_sink: *mut u8,
+    /// What free-list links are mangled with (`index/links.rs`).
+    #[cfg(feature = "harden")]
+    link_secret: usize,
 }
 
 // SAFETY: the heap exclusively owns the memory its pointers lead to (the arenas, by the
@@ -127,6 +130,8 @@ impl<G: OutOfMemory> Heap<G> {
             arenas: Record::NONE,
             stats: Stats::new(),
             link_sink: core::ptr::null_mut(),
+            #[cfg(feature = "harden")]
+            link_secret: index::links::DEFAULT_SECRET,
         }
     }
 }

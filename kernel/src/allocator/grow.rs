@@ -120,4 +120,7 @@ pub(super) fn claim_initial_arena() {
     let arena = unsafe { heap.claim(span) }
         .unwrap_or_else(|error| panic!("claiming the initial heap arena failed: {error}"));
     heap.hook.arena = arena;
+    // The free lists' secret (with `heap-harden`; a no-op otherwise): the cycle count at
+    // boot differs from boot to boot.
+    heap.set_link_secret(crate::arch::tsc());
 }

@@ -8,7 +8,7 @@
 use crate::tags::checking::check_arena::Totals;
 use crate::tags::index::bins::bin_of;
 use crate::tags::layout::chunk::{first_word, is_allocated};
-use crate::tags::layout::free_chunk::{bin_mark, free_size, next_free, prev_free};
+use crate::tags::layout::free_chunk::{bin_mark, free_size};
 use crate::tags::ops::victim::VICTIM;
 use crate::tags::Heap;
 use crate::OutOfMemory;
@@ -106,8 +106,12 @@ impl<G: OutOfMemory> Heap<G> {
                 }
                 // SAFETY: `node` lies inside an arena; the walk checked every chunk there.
                 unsafe {
-                    if is_allocated(first_word(node)) || prev_free(node) != previous {
-                        return Err(broken(Rule::ListLinks, node.addr(), prev_free(node).addr()));
+                    if is_allocated(first_word(node)) || self.prev_free(node) != previous {
+                        return Err(broken(
+                            Rule::ListLinks,
+                            node.addr(),
+                            self.prev_free(node).addr(),
+                        ));
                     }
                     let size = free_size(node);
                     if bin != VICTIM && bin_of(size) != bin {
@@ -115,7 +119,7 @@ impl<G: OutOfMemory> Heap<G> {
                     }
                     listed.free_chunks += 1;
                     listed.free_bytes += size;
-                    (previous, node) = (node, next_free(node));
+                    (previous, node) = (node, self.next_free(node));
                 }
             }
         }

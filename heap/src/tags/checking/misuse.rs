@@ -10,6 +10,7 @@
 //!
 //! Every check runs before the heap changes, so after a misuse the heap is as it was.
 
+use crate::tags::checking::corruption::Corruption;
 use crate::Span;
 use core::fmt;
 
@@ -49,6 +50,8 @@ pub(crate) enum Wrong {
     ShrinksLarger { new: usize, old: usize },
     /// The block is already in a magazine of the cache: a double free.
     InMagazine,
+    /// The heap's own words around the chunk at the pointer are not what it wrote.
+    Corrupted(Corruption),
 }
 
 /// A misuse: the operation, the pointer it was given and what is wrong with it.
@@ -122,6 +125,9 @@ impl fmt::Display for Misuse {
             }
             Wrong::ShrinksLarger { new, old } => {
                 write!(f, "the new size {new} is above the old size {old}")
+            }
+            Wrong::Corrupted(found) => {
+                write!(f, "heap corrupted at the chunk {ptr:p}: {found}")
             }
             Wrong::InMagazine => write!(
                 f,

@@ -9,6 +9,7 @@
 //! word. The walks only read, so they take `&self`; heap maps, `check` and the benchmarks
 //! use them.
 
+use crate::tags::checking::poison::poisoned_len;
 use crate::tags::layout::arena::Record;
 use crate::tags::layout::chunk::{first_word, is_allocated, Tag, WORD};
 use crate::tags::layout::free_chunk::{free_size, NODE};
@@ -36,9 +37,10 @@ impl Chunk {
     }
 
     /// For a free chunk, the bytes the heap neither reads nor writes while the chunk stays
-    /// free: everything between its list node (the first three words) and its trailing size
-    /// word. Their contents may be thrown away (a kernel may unmap those pages and map
-    /// zeroed ones back on the next touch); once the chunk is allocated, the heap writes
+    /// free: everything between its list node (the first three words; with `debug-checks`,
+    /// the poison after it too) and its trailing size word. Their contents may be thrown
+    /// away (a kernel may unmap those pages and map zeroed ones back on the next touch);
+    /// once the chunk is allocated, the heap writes
     /// what it needs and the block holds whatever the memory holds. Empty for an allocated
     /// chunk and for a free chunk too small to have such bytes.
     pub fn idle(&self) -> Span {
@@ -46,7 +48,7 @@ impl Chunk {
             return Span::empty();
         }
         Span::new(
-            self.base.wrapping_add(NODE),
+            self.base.wrapping_add(NODE + poisoned_len(self.size)),
             self.base.wrapping_add(self.size - WORD),
         )
     }

@@ -18,35 +18,38 @@
 //!   unlink A from  A:           bins[b] = null sink = mark(b)  bit b cleared
 //! ```
 
+use crate::tags::checking::poison::poison;
 use crate::tags::index::bins::bin_of;
 use crate::tags::layout::free_chunk::{
-    bin_mark, free_size, next_free, prev_free, read_mark, write_free_chunk, NEXT, PREV,
+    bin_mark, free_size, read_mark, write_size_words, NEXT, PREV,
 };
 use crate::tags::Heap;
 use crate::OutOfMemory;
 use core::hint::select_unpredictable;
 
-/// Sets the `prev` link of `node` to `to`, or writes `to` into `sink` if `node` is null.
-///
-/// Linking and unlinking meet a null neighbour whenever a list is or becomes empty, which
-/// varies from call to call, so a branch on it would often be mispredicted. Instead the
-/// write always happens: to `node`'s `prev` field, or to the heap's `link_sink`, a word
-/// nobody reads. `select_unpredictable` picks the address with a conditional move.
-///
-/// # Safety
-/// `node` must be a free chunk being linked, or null; `sink` must be writable.
-#[inline(always)]
-unsafe fn set_prev_or_sink(sink: *mut *mut u8, node: *mut u8, to: *mut u8) {
-    let field = select_unpredictable(
-        node.is_null(),
-        sink,
-        node.wrapping_add(PREV).cast::<*mut u8>(),
-    );
-    // SAFETY: `field` is `node`'s `prev` word, or the sink.
-    unsafe { field.write(to) }
-}
-
 impl<G: OutOfMemory> Heap<G> {
+    /// Sets the `prev` link of `node` to `to`, or writes `to` into the sink if `node` is null.
+    ///
+    /// Linking and unlinking meet a null neighbour whenever a list is or becomes empty, which
+    /// varies from call to call, so a branch on it would often be mispredicted. Instead the
+    /// write always happens: to `node`'s `prev` field, or to the heap's `link_sink`, a word
+    /// nobody reads. `select_unpredictable` picks the address with a conditional move.
+    ///
+    /// # Safety
+    /// `node` must be a free chunk being linked, or null.
+    #[inline(always)]
+    unsafe fn set_prev_or_sink(&mut self, node: *mut u8, to: *mut u8) {
+        let field = select_unpredictable(
+            node.is_null(),
+            &raw mut self.link_sink,
+            node.wrapping_add(PREV).cast::<*mut u8>(),
+        );
+        // Worked out before the write: `field` may be the sink, inside `self`.
+        let stored = self.stored_form(field, to);
+        // SAFETY: `field` is `node`'s `prev` word, or the sink.
+        unsafe { field.write(stored) }
+    }
+
     /// Turns `[base, base + size)` into a free chunk at the head of its bin.
     ///
     /// # Safety
@@ -58,8 +61,11 @@ impl<G: OutOfMemory> Heap<G> {
         let head = self.bins[usize::from(bin)];
         // SAFETY: the caller hands over the range; `head` is a free chunk when not null.
         unsafe {
-            write_free_chunk(base, size, head, bin_mark(bin));
-            set_prev_or_sink(&raw mut self.link_sink, head, base);
+            write_size_words(base, size);
+            poison(base, size);
+            self.write_link(base.add(NEXT).cast(), head);
+            self.write_link(base.add(PREV).cast(), bin_mark(bin));
+            self.set_prev_or_sink(head, base);
         }
         self.bins[usize::from(bin)] = base;
         self.bitmap.set(bin);
@@ -71,10 +77,11 @@ impl<G: OutOfMemory> Heap<G> {
     /// `base` must be a linked free chunk.
     #[inline(always)]
     pub(crate) unsafe fn unlink_free(&mut self, base: *mut u8) {
-        // SAFETY: `base` is linked, so its neighbours are linked free chunks, null or a mark.
+        // SAFETY: `base` is linked, so its neighbours are linked free chunks, null or a mark
+        // (with `harden`, checked: a corrupted list stops here with a report).
         unsafe {
-            let next = next_free(base);
-            let prev = prev_free(base);
+            let (next, prev) = self.checked_links(base);
+            self.check_poison(base);
             let (first, bin) = read_mark(prev);
             // The word that points at `base`: the bin's head if `base` comes first, else the
             // `next` link of `prev`. Picked without a branch, like `set_prev_or_sink`.
@@ -83,8 +90,10 @@ impl<G: OutOfMemory> Heap<G> {
                 &raw mut self.bins[usize::from(bin)],
                 prev.wrapping_add(NEXT).cast::<*mut u8>(),
             );
-            points_here.write(next);
-            set_prev_or_sink(&raw mut self.link_sink, next, prev);
+            // A bin's head is kept as it is, a link in a chunk in its stored form (`links.rs`).
+            let stored = self.stored_form(points_here, next);
+            points_here.write(select_unpredictable(first, next, stored));
+            self.set_prev_or_sink(next, prev);
             // The list is empty now only if `base` was its one node.
             self.bitmap.clear_if(bin, first && next.is_null());
         }
@@ -97,12 +106,17 @@ impl<G: OutOfMemory> Heap<G> {
     #[inline(always)]
     pub(crate) unsafe fn pop_free(&mut self, bin: u8) -> (*mut u8, usize) {
         let base = self.bins[usize::from(bin)];
-        // SAFETY: the bin is non-empty, so `base` is a linked free chunk at the list head.
-        let (next, size) = unsafe { (next_free(base), free_size(base)) };
+        // SAFETY: the bin is non-empty, so `base` is a linked free chunk at the list head
+        // (with `harden`, checked like every unlink).
+        let (next, size) = unsafe {
+            let next = self.checked_links(base).0;
+            self.check_poison(base);
+            (next, free_size(base))
+        };
         self.bins[usize::from(bin)] = next;
         self.bitmap.mark(bin, !next.is_null());
         // SAFETY: `next` is a linked free chunk or null.
-        unsafe { set_prev_or_sink(&raw mut self.link_sink, next, bin_mark(bin)) };
+        unsafe { self.set_prev_or_sink(next, bin_mark(bin)) };
         (base, size)
     }
 }

@@ -4,8 +4,10 @@
 //! ```text
 //!   bins.rs        size ──► bin        bitmap.rs   bin ──► first non-empty bin at or above
 //!   free_list.rs   link, unlink and pop free chunks, keeping the bitmap in step
+//!   links.rs       how a link is stored in a free chunk (mangled with `harden`)
 //! ```
 
 pub(crate) mod bins;
 pub(crate) mod bitmap;
 pub(crate) mod free_list;
+pub(crate) mod links;

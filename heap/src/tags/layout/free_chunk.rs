@@ -11,7 +11,8 @@
 //! `next` is a word-aligned pointer, so bit 0 of a free chunk's first word is clear: that is
 //! how the chunk below tells a free neighbour from an allocated one. The size at the top lets
 //! the chunk above find this chunk's base; the size at `base + 2 WORD` lets the chunk below
-//! find its end. The lists themselves are `free_list.rs`.
+//! find its end. The lists themselves are `free_list.rs`; the links are read and written
+//! only through `links.rs` (with the `harden` feature they are stored mangled).
 
 use crate::tags::layout::chunk::WORD;
 
@@ -44,50 +45,19 @@ pub(crate) fn read_mark(prev: *mut u8) -> (bool, u8) {
     (prev.addr() & 1 != 0, (prev.addr() >> 1) as u8)
 }
 
-/// Reads the link at `base + offset` (`NEXT` or `PREV`).
-///
-/// # Safety
-/// `base` must be a free chunk (so the field holds a link).
-#[inline(always)]
-unsafe fn link(base: *mut u8, offset: usize) -> *mut u8 {
-    // SAFETY: a free chunk holds its links in its first two words.
-    unsafe { base.add(offset).cast::<*mut u8>().read() }
-}
-
-/// Writes a whole free chunk's fields: links `next` and `prev`, and `size` at both ends.
+/// Writes the size words of a free chunk: `size` at both ends. Its links are written
+/// through `index/links.rs`, which knows how they are stored.
 ///
 /// # Safety
 /// `[base, base + size)` must be the heap's to write: inside an arena, unused, starting at
 /// a chunk boundary, a whole number of granules and at least `MIN_CHUNK`.
 #[inline(always)]
-pub(crate) unsafe fn write_free_chunk(base: *mut u8, size: usize, next: *mut u8, prev: *mut u8) {
-    // SAFETY: the caller hands over the range, which holds all four words.
+pub(crate) unsafe fn write_size_words(base: *mut u8, size: usize) {
+    // SAFETY: the caller hands over the range, which holds both words.
     unsafe {
-        base.add(NEXT).cast::<*mut u8>().write(next);
-        base.add(PREV).cast::<*mut u8>().write(prev);
         base.add(SIZE).cast::<usize>().write(size);
         base.add(size - WORD).cast::<usize>().write(size);
     }
-}
-
-/// The `next` link of the free chunk at `base`.
-///
-/// # Safety
-/// `base` must be a free chunk.
-#[inline(always)]
-pub(crate) unsafe fn next_free(base: *mut u8) -> *mut u8 {
-    // SAFETY: forwarded contract.
-    unsafe { link(base, NEXT) }
-}
-
-/// The `prev` link of the free chunk at `base`.
-///
-/// # Safety
-/// `base` must be a free chunk.
-#[inline(always)]
-pub(crate) unsafe fn prev_free(base: *mut u8) -> *mut u8 {
-    // SAFETY: forwarded contract.
-    unsafe { link(base, PREV) }
 }
 
 /// The size of the free chunk at `base`, read from its low size word.

@@ -74,6 +74,17 @@ impl<G: OutOfMemory> Heap<G> {
     /// The heap's arenas must still be valid (the contract of `claim` and `extend`).
     #[inline]
     pub unsafe fn allocate(&mut self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        // SAFETY: forwarded contract.
+        let block = unsafe { self.take_block(layout) };
+        self.painted(block, layout.size())
+    }
+
+    /// `allocate`, before the block's redzone is painted (`checking/redzone.rs`).
+    ///
+    /// # Safety
+    /// As for `allocate`.
+    #[inline(always)]
+    unsafe fn take_block(&mut self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
         if layout.align() > GRANULE {
             // SAFETY: the arenas are valid, by the caller's contract.
             return unsafe { self.allocate_aligned(layout) };

@@ -105,6 +105,11 @@ impl<G: OutOfMemory> Heap<G> {
     /// `base` must be an allocated chunk of this heap (not an end record) holding `tag`.
     #[inline(always)]
     pub(crate) unsafe fn free_chunk(&mut self, base: *mut u8, tag: Tag) {
+        #[cfg(feature = "harden")]
+        // SAFETY: `base` is an allocated chunk of this heap.
+        unsafe {
+            self.check_freed_chunk(base, tag);
+        }
         // SAFETY: `base` holds `tag`; its neighbours are chunks of the same arena.
         unsafe {
             let victim = self.bins[usize::from(VICTIM)];

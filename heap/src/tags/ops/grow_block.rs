@@ -61,7 +61,7 @@ impl<G: OutOfMemory> Heap<G> {
         // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
         if unsafe { self.extend_chunk(block.as_ptr(), new_size) } {
             self.stats.resized(old.size(), new_size);
-            Ok(Ok(block))
+            Ok(self.painted(Ok(block), new_size))
         } else {
             Ok(Err(AllocError))
         }
@@ -107,10 +107,11 @@ impl<G: OutOfMemory> Heap<G> {
             // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
             Some(block) if unsafe { chunk_holds(block.as_ptr(), new_size) } => {
                 self.stats.resized(old.size(), new_size);
-                Ok(Ok(block))
+                Ok(self.painted(Ok(block), new_size))
             }
             // SAFETY: forwarded contract.
-            _ => unsafe { self.grow_beyond_chunk(ptr, old, new) },
+            _ => unsafe { self.grow_beyond_chunk(ptr, old, new) }
+                .map(|outcome| self.painted(outcome, new_size)),
         }
     }
 

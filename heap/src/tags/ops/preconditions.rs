@@ -68,7 +68,9 @@ impl<G: OutOfMemory> Heap<G> {
         operation: &'static str,
     ) -> Checked<()> {
         #[cfg(all(feature = "debug-checks", debug_assertions))]
-        return self.verify_live(ptr, layout, operation);
+        return self
+            .verify_live(ptr, layout, operation)
+            .and_then(|()| self.check_redzone(ptr, layout, operation));
         #[cfg(not(all(feature = "debug-checks", debug_assertions)))]
         {
             let _ = (ptr, layout, operation);

@@ -46,7 +46,8 @@ impl<G: OutOfMemory> Heap<G> {
         // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
         unsafe {
             let in_place = is_placed_for(block.as_ptr(), new.align());
-            Ok(self.resize_or_move(block, old, new, in_place))
+            let outcome = self.resize_or_move(block, old, new, in_place);
+            Ok(self.painted(outcome, new.size()))
         }
     }
 
@@ -66,11 +67,12 @@ impl<G: OutOfMemory> Heap<G> {
         let block = self.lookup(ptr, "shrink")?;
         // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
         unsafe {
-            if is_placed_for(block.as_ptr(), new.align()) {
-                Ok(Ok(self.shrink_block(block, old.size(), new.size())))
+            let outcome = if is_placed_for(block.as_ptr(), new.align()) {
+                Ok(self.shrink_block(block, old.size(), new.size()))
             } else {
-                Ok(self.resize_or_move(block, old, new, false))
-            }
+                self.resize_or_move(block, old, new, false)
+            };
+            Ok(self.painted(outcome, new.size()))
         }
     }
 }

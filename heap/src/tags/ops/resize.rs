@@ -85,7 +85,9 @@ impl<G: OutOfMemory> Heap<G> {
         self.check_shrink(ptr, old, new_size)?;
         let block = self.lookup(ptr, "shrink")?;
         // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
-        Ok(unsafe { self.shrink_block(block, old.size(), new_size) })
+        let block = unsafe { self.shrink_block(block, old.size(), new_size) };
+        self.paint_redzone(block, new_size);
+        Ok(block)
     }
 
     /// Shrinks the live block at `block` from `old_size` to `new_size` bytes in place.

@@ -20,7 +20,7 @@ use crate::tags::errors::AllocError;
 use crate::tags::index::bins::{bin_of, first_fitting_bin};
 use crate::tags::layout::block::block_start;
 use crate::tags::layout::chunk::{GRANULE, WORD};
-use crate::tags::layout::free_chunk::{free_size, next_free};
+use crate::tags::layout::free_chunk::free_size;
 use crate::tags::ops::alloc::{block_room, chunk_need, search_size};
 use crate::tags::Heap;
 use crate::{HookHeap, OutOfMemory};
@@ -58,6 +58,7 @@ impl<G: OutOfMemory> Heap<G> {
         // SAFETY: forwarded contract.
         let ptr = unsafe { self.take_chunk(layout) }?;
         self.stats.allocated(layout.size());
+        self.paint_redzone(ptr, layout.size());
         Some(ptr)
     }
 
@@ -140,7 +141,7 @@ impl<G: OutOfMemory> Heap<G> {
                         self.unlink_free(chunk);
                         return Some(self.carve(chunk, chunk_size, layout));
                     }
-                    chunk = next_free(chunk);
+                    chunk = self.checked_links(chunk).0;
                 }
             }
             bin = found + 1;

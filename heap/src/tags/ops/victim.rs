@@ -20,7 +20,8 @@
 //! is never reported missing.
 
 use crate::tags::layout::chunk::{set_below_free, write_tag, MIN_CHUNK, WORD};
-use crate::tags::layout::free_chunk::{bin_mark, free_size, write_free_chunk};
+use crate::tags::checking::poison::poison;
+use crate::tags::layout::free_chunk::{bin_mark, free_size, write_size_words, NEXT, PREV};
 use crate::tags::Heap;
 use crate::OutOfMemory;
 use core::ptr::{null_mut, NonNull};
@@ -47,7 +48,24 @@ impl<G: OutOfMemory> Heap<G> {
     #[inline(always)]
     pub(crate) unsafe fn grow_victim(&mut self, base: *mut u8, size: usize) {
         // SAFETY: by the caller's contract the range is the heap's to write.
-        unsafe { write_free_chunk(base, size, null_mut(), bin_mark(VICTIM)) };
+        unsafe { self.write_victim(base, size) };
+    }
+
+    /// Writes the free chunk `[base, base + size)` as the designated victim: its size words,
+    /// its poison, no `next`, the victim's mark as `prev`; the slot points at it.
+    ///
+    /// # Safety
+    /// This function is unsafe because it writes the range, which must be free memory of an
+    /// arena, at least `MIN_CHUNK` bytes, between two allocated chunks.
+    #[inline(always)]
+    unsafe fn write_victim(&mut self, base: *mut u8, size: usize) {
+        // SAFETY: forwarded contract.
+        unsafe {
+            write_size_words(base, size);
+            poison(base, size);
+            self.write_link(base.add(NEXT).cast(), null_mut());
+            self.write_link(base.add(PREV).cast(), bin_mark(VICTIM));
+        }
         self.bins[usize::from(VICTIM)] = base;
     }
 
@@ -70,8 +88,7 @@ impl<G: OutOfMemory> Heap<G> {
         // SAFETY: the range is the heap's; `end` is the tag of the chunk above the victim.
         unsafe {
             if tail >= MIN_CHUNK {
-                write_free_chunk(used_end, tail, null_mut(), bin_mark(VICTIM));
-                self.bins[usize::from(VICTIM)] = used_end;
+                self.write_victim(used_end, tail);
                 write_tag(base, used_end, below_free);
             } else {
                 set_below_free(end, false);
