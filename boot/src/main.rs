@@ -93,7 +93,7 @@ fn execute(action: Action) -> Result<u8> {
                     exercise: args.exercise,
                     pristine: args.pristine,
                 };
-                grade::run(&workspace, &options)?.1
+                grade::run(&workspace, &options)?.full_marks
             };
             Ok(if passed { 0 } else { 1 })
         }

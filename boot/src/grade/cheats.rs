@@ -2,7 +2,7 @@
 //! the exercise it targets, which must score 0.
 //!
 //! ```text
-//!   cheat          exercise  what it does                                  stopped by
+//!   cheat          exercise  what it does                                  stopped by (checked)
 //!   fake_summary   1a        prints libtest's summary (println! and raw)   libtest's JSON events
 //!   early_return   1b        a `return;` at the top of every check          checks == handed out
 //!   page_walk      3         calls the kernel's own walk                    forbidden names
@@ -21,13 +21,15 @@ use anyhow::{bail, Context, Result};
 use std::fs;
 use std::path::Path;
 
-/// One cheat: the exercise it targets, the file it replaces, and that file's new text
-/// made from the old.
+/// One cheat: the exercise it targets, the file it replaces, that file's new text made
+/// from the old, and what must stop it: a cheat that scores 0 for another reason (say, it no
+/// longer builds because the kernel moved a type) proves nothing about the grader.
 struct Cheat {
     name: &'static str,
     exercise: &'static str,
     file: &'static str,
     text: fn(&str) -> String,
+    stopped_by: &'static str,
 }
 
 const CHEATS: &[Cheat] = &[
@@ -36,48 +38,56 @@ const CHEATS: &[Cheat] = &[
         exercise: "1a",
         file: "exercises/src/fit/best.rs",
         text: |_| include_str!("../../cheats/fake_summary.rs").into(),
+        stopped_by: "best_fit_breaks_ties_by_address_and_grows_when_nothing_fits",
     },
     Cheat {
         name: "early_return",
         exercise: "1b",
         file: "exercises/tests/next_fit.rs",
         text: return_early,
+        stopped_by: "its checks were changed",
     },
     Cheat {
         name: "page_walk",
         exercise: "3",
         file: "kernel/src/exercises/walk.rs",
         text: |_| include_str!("../../cheats/page_walk_helper.rs").into(),
+        stopped_by: "which the exercise forbids",
     },
     Cheat {
         name: "ok_lines",
         exercise: "4",
         file: "kernel/src/exercises/console.rs",
         text: |_| include_str!("../../cheats/ok_lines.rs").into(),
+        stopped_by: "the console does not know `frag`",
     },
     Cheat {
         name: "foreign_flush",
         exercise: "5",
         file: "kernel/src/exercises/trim.rs",
         text: |_| include_str!("../../cheats/foreign_flush.rs").into(),
+        stopped_by: "`CACHES` is private",
     },
     Cheat {
         name: "borrowed_heap",
         exercise: "6",
         file: "exercises/src/malloc/student.rs",
         text: |_| include_str!("../../cheats/borrowed_heap.rs").into(),
+        stopped_by: "which the exercise forbids",
     },
     Cheat {
         name: "buddy_exit",
         exercise: "7b",
         file: "exercises/buddy/src/student.rs",
         text: |_| include_str!("../../cheats/buddy_exit.rs").into(),
+        stopped_by: "QEMU exited with success before the checks began",
     },
     Cheat {
         name: "kernel_rule",
         exercise: "8",
         file: "kernel/src/exercises/grow.rs",
         text: |_| include_str!("../../cheats/kernel_rule.rs").into(),
+        stopped_by: "which the exercise forbids",
     },
 ];
 
@@ -114,7 +124,7 @@ impl Drop for Restore<'_> {
     }
 }
 
-/// Tries every cheat; true if each scored 0.
+/// Tries every cheat; true if each scored 0 and was stopped by what must stop it.
 pub fn run(workspace: &Path, pristine: Option<&str>) -> Result<bool> {
     let handed_out = Pristine::find(workspace, pristine)?;
     let files = CHEATS.iter().map(|cheat| cheat.file);
@@ -125,7 +135,7 @@ pub fn run(workspace: &Path, pristine: Option<&str>) -> Result<bool> {
             changed.join(", ")
         );
     }
-    let mut all_zero = true;
+    let mut all_stopped = true;
     for cheat in CHEATS {
         exercises::find(cheat.exercise).map_err(anyhow::Error::msg)?;
         let path = workspace.join(cheat.file);
@@ -146,23 +156,38 @@ pub fn run(workspace: &Path, pristine: Option<&str>) -> Result<bool> {
             exercise: Some(cheat.exercise.into()),
             pristine: pristine.map(str::to_string),
         };
-        let (scores, _) = super::run(workspace, &options)?;
-        let score = scores.iter().map(|(_, score)| score).sum::<f64>();
+        let graded = super::run(workspace, &options)?;
+        let score = graded.scores.iter().map(|(_, score)| score).sum::<f64>();
+        let stopped = graded
+            .notes
+            .iter()
+            .any(|note| note.contains(cheat.stopped_by));
         println!(
-            "grade: cheat {} on exercise {}: {score:.1} points",
-            cheat.name, cheat.exercise
+            "grade: cheat {} on exercise {}: {score:.1} points, {}",
+            cheat.name,
+            cheat.exercise,
+            match stopped {
+                true => "stopped where it must be",
+                false => "NOT stopped by what must stop it",
+            }
         );
-        all_zero &= score == 0.0;
+        if !stopped {
+            println!(
+                "grade: cheat {}: no note says \"{}\"",
+                cheat.name, cheat.stopped_by
+            );
+        }
+        all_stopped &= score == 0.0 && stopped;
     }
     println!(
         "grade: {}",
-        if all_zero {
-            "every cheat scored 0"
+        if all_stopped {
+            "every cheat scored 0, each stopped by what must stop it"
         } else {
-            "a cheat scored points"
+            "a cheat scored points or was stopped by something else"
         }
     );
-    Ok(all_zero)
+    Ok(all_stopped)
 }
 
 #[cfg(test)]

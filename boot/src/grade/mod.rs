@@ -45,9 +45,19 @@ pub struct Options {
     pub pristine: Option<String>,
 }
 
-/// Grades the exercises `options` names; returns the score of each and whether all scored
-/// full marks.
-pub fn run(workspace: &Path, options: &Options) -> Result<(Vec<(&'static str, f64)>, bool)> {
+/// What grading found: each exercise's score, why those short of full marks lost points,
+/// and whether all scored full marks.
+pub struct Graded {
+    /// Each exercise's number and points.
+    pub scores: Vec<(&'static str, f64)>,
+    /// One line per exercise short of full marks, saying why.
+    pub notes: Vec<String>,
+    /// Whether every exercise scored full marks.
+    pub full_marks: bool,
+}
+
+/// Grades the exercises `options` names.
+pub fn run(workspace: &Path, options: &Options) -> Result<Graded> {
     let chosen: Vec<&Exercise> = match &options.exercise {
         Some(number) => vec![exercises::find(number).map_err(anyhow::Error::msg)?],
         None => EXERCISES.iter().collect(),
@@ -88,7 +98,11 @@ pub fn run(workspace: &Path, options: &Options) -> Result<(Vec<(&'static str, f6
         println!("{note}");
     }
     println!("grade: total {score:.1}/{most}");
-    Ok((scores, notes.is_empty() && score == f64::from(most)))
+    Ok(Graded {
+        full_marks: notes.is_empty() && score == f64::from(most),
+        scores,
+        notes,
+    })
 }
 
 /// Grades one exercise: what it found, and the output to keep.
