@@ -19,8 +19,8 @@
 //! goes to its bin. The slow path tries it before the hook (`search.rs`), so memory held by it
 //! is never reported missing.
 
-use crate::tags::layout::chunk::{set_below_free, write_tag, MIN_CHUNK, WORD};
 use crate::tags::checking::poison::poison;
+use crate::tags::layout::chunk::{set_below_free, write_tag, MIN_CHUNK, WORD};
 use crate::tags::layout::free_chunk::{bin_mark, free_size, write_size_words, NEXT, PREV};
 use crate::tags::Heap;
 use crate::OutOfMemory;
