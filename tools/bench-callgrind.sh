@@ -9,6 +9,8 @@
 #
 #   tools/bench-callgrind.sh [ALLOCATORS] [TRACES...]     (make bench-callgrind)
 #   default ALLOCATORS: ours,ours+cache,talc   default TRACES: every committed trace
+#   FEATURES=harden tools/bench-callgrind.sh ...   builds the heap with those features
+#   (its CSV then goes to target/bench/callgrind-harden.csv)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 allocators=${1:-ours,ours+cache,talc}
@@ -17,14 +19,15 @@ traces=("$@")
 [ ${#traces[@]} -gt 0 ] || traces=(gawk gcc git gxx nginx perl python3 sqlite)
 out=target/bench
 mkdir -p "$out"
-bench=$(cargo bench -p tagheap --no-default-features --bench replay --no-run --message-format=json 2>/dev/null |
+features=${FEATURES:-}
+bench=$(cargo bench -p tagheap --no-default-features ${features:+--features "$features"} --bench replay --no-run --message-format=json 2>/dev/null |
   sed -n 's/.*"executable":"\([^"]*replay-[^"]*\)".*/\1/p' | tail -1)
 [ -x "$bench" ] || { echo "could not build the replay bench" >&2; exit 1; }
-csv=$out/callgrind.csv
+csv=$out/callgrind${features:+-${features//,/-}}.csv
 echo "trace,allocator,instructions,operations,per_operation" > "$csv"
 for trace in "${traces[@]}"; do
   for allocator in ${allocators//,/ }; do
-    profile=$out/callgrind-$trace-${allocator//+/_}.out
+    profile=$out/callgrind${features:+-${features//,/-}}-$trace-${allocator//+/_}.out
     SPEED_ONLY=1 QUICK=1 ALLOCATORS=$allocator valgrind --tool=callgrind --callgrind-out-file="$profile" \
       --toggle-collect='*player::call_*' "$bench" --bench "$trace" >/dev/null 2>&1
     # Calls into player::call_* from outside them are the replay's operations.

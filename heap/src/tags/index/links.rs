@@ -27,10 +27,15 @@ use crate::OutOfMemory;
 #[cfg(feature = "harden")]
 pub(crate) const DEFAULT_SECRET: usize = 0x5f3c_9e17_u32 as usize & !(GRANULE - 1);
 
-/// The mask a link stored in `slot` is xored with, for the heap secret `secret`.
+/// The mask a link stored in `slot` is xored with, for the heap secret `secret`: none
+/// without `harden`.
 #[inline(always)]
 fn key(slot: *mut *mut u8, secret: usize) -> usize {
-    ((slot.addr() >> 12) ^ secret) & !(GRANULE - 1)
+    if cfg!(feature = "harden") {
+        ((slot.addr() >> 12) ^ secret) & !(GRANULE - 1)
+    } else {
+        0
+    }
 }
 
 impl<G: OutOfMemory> Heap<G> {
@@ -133,5 +138,16 @@ impl<G: OutOfMemory> Heap<G> {
         }
         #[cfg(not(feature = "harden"))]
         let _ = seed;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key;
+
+    #[test]
+    fn a_link_is_mangled_only_with_harden() {
+        let slot = core::ptr::without_provenance_mut(0x7f12_3456_7890);
+        assert_eq!(key(slot, 0) != 0, cfg!(feature = "harden"));
     }
 }
