@@ -15,7 +15,7 @@
 //! and unlink up to four chunks between them. `counters()` walks the bin lists instead, in
 //! O(free chunks): it is for logs, heap maps and benchmarks, not for the hot path.
 
-use crate::tags::layout::free_chunk::free_size;
+use crate::tags::layout::free_chunk::FreeChunk;
 use crate::tags::Heap;
 use crate::OutOfMemory;
 
@@ -171,7 +171,7 @@ impl<G: OutOfMemory> Heap<G> {
             let mut chunk = head;
             while !chunk.is_null() {
                 // SAFETY: every node of a bin list is a linked free chunk.
-                let size = unsafe { free_size(chunk) };
+                let size = unsafe { FreeChunk::at(chunk).size() };
                 totals.bytes += size;
                 totals.chunks += 1;
                 totals.largest = totals.largest.max(size);

@@ -20,8 +20,8 @@
 //! ```
 
 use super::index::bins;
+use super::layout::block::chunk_need;
 use super::layout::chunk;
-use super::ops::alloc::chunk_need;
 
 /// Every chunk is a whole number of granules (two words: 16 bytes on x86_64).
 pub const GRANULE: usize = chunk::GRANULE;

@@ -14,7 +14,7 @@
 use crate::tags::errors::ExtendError;
 use crate::tags::layout::arena::{arena_align_inward, Record, NULL_PAGE_END, RECORD};
 use crate::tags::layout::chunk::{first_word, is_allocated, set_below_free, MIN_CHUNK};
-use crate::tags::layout::free_chunk::{free_size, free_size_below};
+use crate::tags::layout::free_chunk::FreeChunk;
 use crate::tags::Heap;
 use crate::{OutOfMemory, Span};
 
@@ -74,9 +74,9 @@ impl<G: OutOfMemory> Heap<G> {
             let (base, next) = (record.base(), record.next());
             let mut start = record.addr();
             if below_free {
-                let size = free_size_below(record.as_ptr());
-                start -= size;
-                self.unlink_free(record.as_ptr().sub(size));
+                let below = FreeChunk::ending_at(record.as_ptr()).0;
+                start = below.base().addr();
+                self.unlink_free(below.base());
             }
             let at = new.base().with_addr(new.acme().addr() - RECORD);
             self.link_free(new.base().with_addr(start), at.addr() - start);
@@ -103,7 +103,7 @@ impl<G: OutOfMemory> Heap<G> {
                 self.link_free(new.base(), added);
                 set_below_free(old_base, true);
             } else {
-                let size = free_size(old_base);
+                let size = FreeChunk::at(old_base).size();
                 self.unlink_free(old_base);
                 self.link_free(new.base(), added + size);
             }

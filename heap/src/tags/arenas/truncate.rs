@@ -15,7 +15,7 @@
 use crate::tags::errors::{TruncateError, Truncated};
 use crate::tags::layout::arena::{boundary_at_or_below, granule_at_or_above, Record, RECORD};
 use crate::tags::layout::chunk::{first_word, is_allocated, set_below_free, MIN_CHUNK};
-use crate::tags::layout::free_chunk::{free_size, free_size_below};
+use crate::tags::layout::free_chunk::FreeChunk;
 use crate::tags::Heap;
 use crate::{OutOfMemory, Span};
 
@@ -100,8 +100,8 @@ impl<G: OutOfMemory> Heap<G> {
             if !record.tag().below_is_free() {
                 return record;
             }
-            let size = free_size_below(record.as_ptr());
-            let start = record.as_ptr().sub(size);
+            let (below, size) = FreeChunk::ending_at(record.as_ptr());
+            let start = below.base();
             let mut kept = wanted_acme.saturating_sub(RECORD).max(start.addr()) - start.addr();
             if kept != 0 && kept < MIN_CHUNK {
                 kept = MIN_CHUNK;
@@ -131,7 +131,7 @@ impl<G: OutOfMemory> Heap<G> {
             if base == record.as_ptr() || is_allocated(first_word(base)) {
                 return;
             }
-            let size = free_size(base);
+            let size = FreeChunk::at(base).size();
             let end = base.add(size);
             let mut kept = end.addr() - wanted_base.min(end.addr());
             if kept != 0 && kept < MIN_CHUNK {
@@ -164,13 +164,13 @@ unsafe fn used_span(record: Record) -> Span {
         let low = if base == end || is_allocated(first_word(base)) {
             base
         } else {
-            base.add(free_size(base))
+            FreeChunk::at(base).end()
         };
         if low == end {
             return Span::empty();
         }
         let high = if record.tag().below_is_free() {
-            end.sub(free_size_below(end))
+            FreeChunk::ending_at(end).0.base()
         } else {
             end
         };

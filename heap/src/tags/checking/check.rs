@@ -8,7 +8,7 @@
 use crate::tags::checking::check_arena::Totals;
 use crate::tags::index::bins::bin_of;
 use crate::tags::layout::chunk::{first_word, is_allocated};
-use crate::tags::layout::free_chunk::{bin_mark, free_size};
+use crate::tags::layout::free_chunk::{bin_mark, FreeChunk};
 use crate::tags::ops::victim::VICTIM;
 use crate::tags::Heap;
 use crate::OutOfMemory;
@@ -113,7 +113,7 @@ impl<G: OutOfMemory> Heap<G> {
                             self.prev_free(node).addr(),
                         ));
                     }
-                    let size = free_size(node);
+                    let size = FreeChunk::at(node).size();
                     if bin != VICTIM && bin_of(size) != bin {
                         return Err(broken(Rule::RightBin, node.addr(), size));
                     }

@@ -14,7 +14,7 @@ use crate::tags::layout::arena::{Record, NULL_PAGE_END};
 use crate::tags::layout::chunk::{
     first_word, is_allocated, is_chunk_boundary, Tag, GRANULE, MIN_CHUNK, WORD,
 };
-use crate::tags::layout::free_chunk::{free_size, free_size_below};
+use crate::tags::layout::free_chunk::FreeChunk;
 use crate::tags::Heap;
 use crate::OutOfMemory;
 
@@ -81,7 +81,7 @@ impl<G: OutOfMemory> Heap<G> {
                 size
             } else {
                 // SAFETY: as above.
-                let size = unsafe { free_size(at) };
+                let size = unsafe { FreeChunk::at(at).size() };
                 if below_free {
                     return Err(broken(Rule::NoAdjacentFree, at.addr(), size));
                 }
@@ -95,7 +95,7 @@ impl<G: OutOfMemory> Heap<G> {
             below_free = !is_allocated(first);
             at = at.wrapping_add(size);
             // SAFETY: the chunk lies inside the arena, so its last word is readable.
-            if below_free && unsafe { free_size_below(at) } != size {
+            if below_free && unsafe { FreeChunk::ending_at(at) }.1 != size {
                 return Err(broken(Rule::SizeWordsAgree, at.addr() - size, size));
             }
         }

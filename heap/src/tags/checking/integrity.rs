@@ -27,7 +27,7 @@ use crate::tags::checking::corruption::Corruption;
 use crate::tags::checking::misuse::{Misuse, Wrong};
 use crate::tags::layout::chunk::{is_chunk_boundary, Tag, GRANULE};
 use crate::tags::layout::chunk::{MIN_CHUNK, WORD};
-use crate::tags::layout::free_chunk::{bin_mark, free_size, free_size_below, read_mark};
+use crate::tags::layout::free_chunk::{bin_mark, read_mark, FreeChunk};
 use crate::tags::Heap;
 use crate::OutOfMemory;
 
@@ -56,12 +56,12 @@ impl<G: OutOfMemory> Heap<G> {
         // SAFETY: `chunk` is a free-looking chunk inside an arena: its node is readable; every
         // other address is looked up among the arenas before it is read.
         unsafe {
-            let size = free_size(chunk);
+            let size = FreeChunk::at(chunk).size();
             let top = (size >= MIN_CHUNK && size.is_multiple_of(GRANULE))
                 .then(|| chunk.addr().checked_add(size - WORD))
                 .flatten()
                 .and_then(|top| self.word_at(top));
-            let high = top.map(|top| free_size_below(top.wrapping_add(WORD)));
+            let high = top.map(|top| FreeChunk::ending_at(top.wrapping_add(WORD)).1);
             if high != Some(size) {
                 return Err(Corruption::SizeWords { low: size, high });
             }
@@ -104,12 +104,11 @@ impl<G: OutOfMemory> Heap<G> {
         if tag.below_is_free() {
             // SAFETY: the word below an allocated chunk's tag is in its arena (the first
             // chunk's tag never has the bit set, and neither does an end record's).
-            let below = unsafe { free_size_below(base) };
-            let start = base.addr().wrapping_sub(below);
+            let (below_chunk, below) = unsafe { FreeChunk::ending_at(base) };
             let found = self
-                .free_chunk_at(base.with_addr(start))
+                .free_chunk_at(below_chunk.base())
                 // SAFETY: a free-looking chunk inside an arena has a readable node.
-                .map(|chunk| unsafe { free_size(chunk) });
+                .map(|chunk| unsafe { FreeChunk::at(chunk).size() });
             if !below.is_multiple_of(GRANULE) || found != Some(below) {
                 let found = found.unwrap_or(0);
                 corrupted(base, Corruption::BelowSize { below, found });

@@ -15,7 +15,7 @@
 use crate::tags::checking::corruption::Corruption;
 use crate::tags::checking::misuse::{Misuse, Wrong};
 use crate::tags::layout::chunk::WORD;
-use crate::tags::layout::free_chunk::{free_size, NODE};
+use crate::tags::layout::free_chunk::{FreeChunk, NODE};
 use crate::tags::Heap;
 use crate::OutOfMemory;
 
@@ -36,14 +36,14 @@ pub(crate) fn poisoned_len(size: usize) -> usize {
     }
 }
 
-/// Poisons the new free chunk `[base, base + size)`.
+/// Poisons the new free chunk `chunk` of `size` bytes.
 ///
 /// # Safety
 /// This function is unsafe because it writes the chunk: it must be a free chunk of this heap.
 #[inline(always)]
-pub(crate) unsafe fn poison(base: *mut u8, size: usize) {
+pub(crate) unsafe fn poison(chunk: FreeChunk, size: usize) {
     // SAFETY: the bytes lie between the chunk's node and its top size word.
-    unsafe { base.add(NODE).write_bytes(POISON, poisoned_len(size)) }
+    unsafe { chunk.idle_start().write_bytes(POISON, poisoned_len(size)) }
 }
 
 /// The first byte of `[from, from + len)` that is not `byte`.
@@ -69,10 +69,11 @@ impl<G: OutOfMemory> Heap<G> {
         if !CHECKING {
             return;
         }
+        let chunk = FreeChunk::at(base);
         // SAFETY: a free chunk keeps its size, and its poison after its node.
-        let poisoned = unsafe { poisoned_len(free_size(base)) };
+        let poisoned = unsafe { poisoned_len(chunk.size()) };
         // SAFETY: as above.
-        if let Some(at) = unsafe { first_other(base.wrapping_add(NODE), poisoned, POISON) } {
+        if let Some(at) = unsafe { first_other(chunk.idle_start(), poisoned, POISON) } {
             // SAFETY: `at` is one of the bytes just read.
             let byte = unsafe { at.read() };
             let found = Corruption::WrittenAfterFree { at, byte };

@@ -12,7 +12,7 @@
 use crate::tags::checking::poison::poisoned_len;
 use crate::tags::layout::arena::Record;
 use crate::tags::layout::chunk::{first_word, is_allocated, Tag, WORD};
-use crate::tags::layout::free_chunk::{free_size, NODE};
+use crate::tags::layout::free_chunk::{FreeChunk, NODE};
 use crate::tags::Heap;
 use crate::{OutOfMemory, Span};
 use core::marker::PhantomData;
@@ -48,7 +48,9 @@ impl Chunk {
             return Span::empty();
         }
         Span::new(
-            self.base.wrapping_add(NODE + poisoned_len(self.size)),
+            FreeChunk::at(self.base)
+                .idle_start()
+                .wrapping_add(poisoned_len(self.size)),
             self.base.wrapping_add(self.size - WORD),
         )
     }
@@ -101,7 +103,7 @@ impl Iterator for Chunks<'_> {
             Tag::from_word(first).end().addr() - base.addr()
         } else {
             // SAFETY: the chunk is free, so it keeps its size.
-            unsafe { free_size(base) }
+            unsafe { FreeChunk::at(base).size() }
         };
         self.at = base.wrapping_add(size);
         Some(Chunk {

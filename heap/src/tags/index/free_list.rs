@@ -20,9 +20,7 @@
 
 use crate::tags::checking::poison::poison;
 use crate::tags::index::bins::bin_of;
-use crate::tags::layout::free_chunk::{
-    bin_mark, free_size, read_mark, write_size_words, NEXT, PREV,
-};
+use crate::tags::layout::free_chunk::{bin_mark, read_mark, FreeChunk};
 use crate::tags::Heap;
 use crate::OutOfMemory;
 use core::hint::select_unpredictable;
@@ -42,12 +40,35 @@ impl<G: OutOfMemory> Heap<G> {
         let field = select_unpredictable(
             node.is_null(),
             &raw mut self.link_sink,
-            node.wrapping_add(PREV).cast::<*mut u8>(),
+            FreeChunk::at(node).prev_slot(),
         );
         // Worked out before the write: `field` may be the sink, inside `self`.
         let stored = self.stored_form(field, to);
         // SAFETY: `field` is `node`'s `prev` word, or the sink.
         unsafe { field.write(stored) }
+    }
+
+    /// Writes `[base, base + size)` as a free chunk with the links `next` and `prev`: its size
+    /// words, its poison and its node. Its neighbours in the list are not touched.
+    ///
+    /// # Safety
+    /// This function is unsafe because it writes the range, which must be as for
+    /// [`Heap::link_free`].
+    #[inline(always)]
+    pub(crate) unsafe fn write_free_chunk(
+        &mut self,
+        base: *mut u8,
+        size: usize,
+        next: *mut u8,
+        prev: *mut u8,
+    ) {
+        // SAFETY: forwarded contract.
+        unsafe {
+            let chunk = FreeChunk::format(base, size);
+            poison(chunk, size);
+            self.write_link(chunk.next_slot(), next);
+            self.write_link(chunk.prev_slot(), prev);
+        }
     }
 
     /// Turns `[base, base + size)` into a free chunk at the head of its bin.
@@ -61,10 +82,7 @@ impl<G: OutOfMemory> Heap<G> {
         let head = self.bins[usize::from(bin)];
         // SAFETY: the caller hands over the range; `head` is a free chunk when not null.
         unsafe {
-            write_size_words(base, size);
-            poison(base, size);
-            self.write_link(base.add(NEXT).cast(), head);
-            self.write_link(base.add(PREV).cast(), bin_mark(bin));
+            self.write_free_chunk(base, size, head, bin_mark(bin));
             self.set_prev_or_sink(head, base);
         }
         self.bins[usize::from(bin)] = base;
@@ -88,7 +106,7 @@ impl<G: OutOfMemory> Heap<G> {
             let points_here = select_unpredictable(
                 first,
                 &raw mut self.bins[usize::from(bin)],
-                prev.wrapping_add(NEXT).cast::<*mut u8>(),
+                FreeChunk::at(prev).next_slot(),
             );
             // A bin's head is kept as it is, a link in a chunk in its stored form (`links.rs`).
             let stored = self.stored_form(points_here, next);
@@ -111,7 +129,7 @@ impl<G: OutOfMemory> Heap<G> {
         let (next, size) = unsafe {
             let next = self.checked_links(base).0;
             self.check_poison(base);
-            (next, free_size(base))
+            (next, FreeChunk::at(base).size())
         };
         self.bins[usize::from(bin)] = next;
         self.bitmap.mark(bin, !next.is_null());

@@ -18,7 +18,7 @@
 //! its provenance. Without `harden` the key is 0 and these are plain reads and writes.
 
 use crate::tags::layout::chunk::GRANULE;
-use crate::tags::layout::free_chunk::{NEXT, PREV};
+use crate::tags::layout::free_chunk::FreeChunk;
 use crate::tags::Heap;
 use crate::OutOfMemory;
 
@@ -83,7 +83,7 @@ impl<G: OutOfMemory> Heap<G> {
     #[inline(always)]
     pub(crate) unsafe fn next_free(&self, base: *mut u8) -> *mut u8 {
         // SAFETY: a free chunk holds its links in its first two words.
-        unsafe { self.read_link(base.wrapping_add(NEXT).cast()) }
+        unsafe { self.read_link(FreeChunk::at(base).next_slot()) }
     }
 
     /// The `prev` link of the free chunk at `base`, unchecked.
@@ -93,7 +93,7 @@ impl<G: OutOfMemory> Heap<G> {
     #[inline(always)]
     pub(crate) unsafe fn prev_free(&self, base: *mut u8) -> *mut u8 {
         // SAFETY: as for `next_free`.
-        unsafe { self.read_link(base.wrapping_add(PREV).cast()) }
+        unsafe { self.read_link(FreeChunk::at(base).prev_slot()) }
     }
 
     /// The links of the free chunk at `base`; with `harden` they are proven first
@@ -127,8 +127,9 @@ impl<G: OutOfMemory> Heap<G> {
                     unsafe {
                         let (next, prev) = (self.next_free(node), self.prev_free(node));
                         let old = core::mem::replace(&mut self.link_secret, new);
-                        self.write_link(node.wrapping_add(NEXT).cast(), next);
-                        self.write_link(node.wrapping_add(PREV).cast(), prev);
+                        let chunk = FreeChunk::at(node);
+                        self.write_link(chunk.next_slot(), next);
+                        self.write_link(chunk.prev_slot(), prev);
                         self.link_secret = old;
                         node = next;
                     }

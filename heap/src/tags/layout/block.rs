@@ -1,6 +1,7 @@
 //! Where a block sits in its chunk: right above the tag, or (over-aligned) at the first
 //! aligned address above it, with a back pointer to the tag when the gap is too small to be
-//! a free chunk of its own.
+//! a free chunk of its own; and the size arithmetic between a block and its chunk
+//! (`chunk_need`, `block_room`, `search_size`).
 //!
 //! ```text
 //!   align <= GRANULE, or gap = 0         | tag | user bytes ...                |
@@ -16,7 +17,8 @@
 //! alignment: `carve` puts it there, resizing in place keeps it, the `Allocator` methods move
 //! a block whose new alignment would put it elsewhere, and the debug checks rely on it.
 
-use crate::tags::layout::chunk::{first_word, is_allocated, Tag, WORD};
+use crate::tags::layout::chunk::{first_word, is_allocated, Tag, GRANULE, MIN_CHUNK, WORD};
+use core::alloc::Layout;
 
 /// Where a block aligned to `align` starts in a chunk at `base`: the first multiple of
 /// `align` at or above `base + WORD` (so `base + WORD` for every `align <= GRANULE`).
@@ -56,4 +58,30 @@ pub(crate) unsafe fn chunk_of(ptr: *mut u8) -> (*mut u8, Tag) {
 pub(crate) unsafe fn write_back_pointer(ptr: *mut u8, base: *mut u8) {
     // SAFETY: the caller guarantees the word is inside the chunk and writable.
     unsafe { ptr.sub(WORD).cast::<*mut u8>().write(base) }
+}
+
+/// The size of the chunk a block of `size` bytes needs: its tag and its bytes, rounded up
+/// to whole granules, and at least `MIN_CHUNK` (room for a free chunk's fields once freed).
+/// `size` must be at most `isize::MAX` (as every `Layout` size is), so nothing overflows.
+#[inline(always)]
+pub(crate) fn chunk_need(size: usize) -> usize {
+    ((size + WORD + GRANULE - 1) & !(GRANULE - 1)).max(MIN_CHUNK)
+}
+
+/// The bytes a block of `size` keeps above its pointer: its chunk less the tag.
+#[inline(always)]
+pub(crate) fn block_room(size: usize) -> usize {
+    chunk_need(size) - WORD
+}
+
+/// The chunk size a search must guarantee for `layout`: the block, its tag and, when
+/// over-aligned, room to slide the pointer to any alignment.
+#[inline(always)]
+pub(crate) fn search_size(layout: Layout) -> usize {
+    let need = chunk_need(layout.size());
+    if layout.align() <= GRANULE {
+        need
+    } else {
+        need + layout.align() - GRANULE
+    }
 }

@@ -1,32 +1,134 @@
-//! The fields of a free chunk: its two list links and its two size words.
+//! A free chunk: its node (two list links and the low size word) and its top size word,
+//! reached through the [`FreeChunk`] handle.
 //!
 //! ```text
 //!   free chunk, at least MIN_CHUNK (four words)
 //!   base                                         end
-//!   | next | prev | size | ...unused...  | size |
+//!   | next | prev | size | ...idle...     | size |
+//!   └────── Node ──────┘
 //!
 //!   the smallest one: | next | prev | size | size |
 //! ```
 //!
 //! `next` is a word-aligned pointer, so bit 0 of a free chunk's first word is clear: that is
 //! how the chunk below tells a free neighbour from an allocated one. The size at the top lets
-//! the chunk above find this chunk's base; the size at `base + 2 WORD` lets the chunk below
-//! find its end. The lists themselves are `free_list.rs`; the links are read and written
-//! only through `links.rs` (with the `harden` feature they are stored mangled).
+//! the chunk above find this chunk's base; the size in the node lets the chunk below find its
+//! end. The lists themselves are `free_list.rs`; the links are read and written only through
+//! `links.rs` (with the `harden` feature they are stored mangled).
 
 use crate::tags::layout::chunk::WORD;
+use core::mem::offset_of;
 
-/// Offset of the `next` link: the base of the next chunk in the bin, or null.
-pub(crate) const NEXT: usize = 0;
-/// Offset of the `prev` link: the base of the previous chunk in the bin, or for the first
-/// chunk of a bin the bin's mark (`bin_mark`).
-pub(crate) const PREV: usize = WORD;
-/// Offset of the low size word.
-const SIZE: usize = 2 * WORD;
-/// The free-list node at the base of a free chunk: `next`, `prev` and the low size word.
-/// The bytes from here to the top size word are never read or written while the chunk is
-/// free ([`Chunk::idle`](crate::tags::Chunk::idle)).
-pub(crate) const NODE: usize = SIZE + WORD;
+/// The words at the base of a free chunk. The bytes from its end to the top size word are
+/// never read or written while the chunk is free ([`Chunk::idle`](crate::tags::Chunk::idle)).
+#[repr(C)]
+struct Node {
+    /// The base of the next chunk in the bin, or null (stored as `links.rs` says).
+    next: *mut u8,
+    /// The base of the previous chunk in the bin, or for the first chunk of a bin the bin's
+    /// mark (`bin_mark`).
+    prev: *mut u8,
+    /// The chunk's size in bytes, also kept in its last word.
+    size: usize,
+}
+
+/// The bytes of a free chunk's node: where its idle bytes (and the poison, `poison.rs`) start.
+pub(crate) const NODE: usize = core::mem::size_of::<Node>();
+
+/// A free chunk, named by its base: a pointer with its arena's provenance. Making one is
+/// safe; reading or writing through it is not, and needs the chunk to be free (or, for
+/// [`FreeChunk::format`], the bytes to be the heap's to turn into one).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct FreeChunk(*mut u8);
+
+impl FreeChunk {
+    /// The free chunk at `base`.
+    #[inline(always)]
+    pub(crate) const fn at(base: *mut u8) -> Self {
+        Self(base)
+    }
+
+    /// Writes the size words of a free chunk of `size` bytes at `base`; its links are written
+    /// through `index/links.rs`, which knows how they are stored.
+    ///
+    /// # Safety
+    /// This function is unsafe because it writes both ends of `[base, base + size)`, which
+    /// must be the heap's to write: inside an arena, unused, starting at a chunk boundary, a
+    /// whole number of granules and at least `MIN_CHUNK`.
+    #[inline(always)]
+    pub(crate) unsafe fn format(base: *mut u8, size: usize) -> Self {
+        let chunk = Self(base);
+        // SAFETY: the caller hands over the range, which holds both words.
+        unsafe {
+            (&raw mut (*chunk.node()).size).write(size);
+            base.add(size - WORD).cast::<usize>().write(size);
+        }
+        chunk
+    }
+
+    /// The free chunk that ends at `end`, found through its top size word, and its size.
+    ///
+    /// # Safety
+    /// This function is unsafe because it reads the word below `end`: the chunk just below
+    /// `end` must be free.
+    #[inline(always)]
+    pub(crate) unsafe fn ending_at(end: *mut u8) -> (Self, usize) {
+        // SAFETY: a free chunk keeps its size in its last word.
+        let size = unsafe { end.sub(WORD).cast::<usize>().read() };
+        (Self(end.wrapping_sub(size)), size)
+    }
+
+    /// The chunk's base.
+    #[inline(always)]
+    pub(crate) const fn base(self) -> *mut u8 {
+        self.0
+    }
+
+    /// The chunk's size, read from its node.
+    ///
+    /// # Safety
+    /// This function is unsafe because it reads the chunk's third word: it must be free.
+    #[inline(always)]
+    pub(crate) unsafe fn size(self) -> usize {
+        // SAFETY: a free chunk's node holds its size.
+        unsafe { (&raw const (*self.node()).size).read() }
+    }
+
+    /// The chunk's end (the base of the chunk above), from its size.
+    ///
+    /// # Safety
+    /// As for [`FreeChunk::size`].
+    #[inline(always)]
+    pub(crate) unsafe fn end(self) -> *mut u8 {
+        // SAFETY: forwarded contract; the end is inside the same arena.
+        unsafe { self.0.add(self.size()) }
+    }
+
+    /// The word that holds the `next` link. Wrapping arithmetic: the list code computes the
+    /// slot of a chunk that may be null before it picks where to write.
+    #[inline(always)]
+    pub(crate) fn next_slot(self) -> *mut *mut u8 {
+        self.0.wrapping_add(offset_of!(Node, next)).cast()
+    }
+
+    /// The word that holds the `prev` link, computed like [`FreeChunk::next_slot`].
+    #[inline(always)]
+    pub(crate) fn prev_slot(self) -> *mut *mut u8 {
+        self.0.wrapping_add(offset_of!(Node, prev)).cast()
+    }
+
+    /// Where the chunk's idle bytes start, just above its node.
+    #[inline(always)]
+    pub(crate) fn idle_start(self) -> *mut u8 {
+        self.0.wrapping_add(NODE)
+    }
+
+    /// The node, as a pointer with the chunk's provenance.
+    #[inline(always)]
+    fn node(self) -> *mut Node {
+        self.0.cast()
+    }
+}
 
 /// What a bin's first chunk holds as its `prev` link: the bin number, shifted up, with bit 0
 /// set, which no chunk base has. Unlinking a chunk then finds its bin's head without working
@@ -43,39 +145,4 @@ pub(crate) fn bin_mark(bin: u8) -> *mut u8 {
 pub(crate) fn read_mark(prev: *mut u8) -> (bool, u8) {
     // Lossless for a mark, which holds a `u8` shifted up by one; otherwise any value will do.
     (prev.addr() & 1 != 0, (prev.addr() >> 1) as u8)
-}
-
-/// Writes the size words of a free chunk: `size` at both ends. Its links are written
-/// through `index/links.rs`, which knows how they are stored.
-///
-/// # Safety
-/// `[base, base + size)` must be the heap's to write: inside an arena, unused, starting at
-/// a chunk boundary, a whole number of granules and at least `MIN_CHUNK`.
-#[inline(always)]
-pub(crate) unsafe fn write_size_words(base: *mut u8, size: usize) {
-    // SAFETY: the caller hands over the range, which holds both words.
-    unsafe {
-        base.add(SIZE).cast::<usize>().write(size);
-        base.add(size - WORD).cast::<usize>().write(size);
-    }
-}
-
-/// The size of the free chunk at `base`, read from its low size word.
-///
-/// # Safety
-/// `base` must be a free chunk.
-#[inline(always)]
-pub(crate) unsafe fn free_size(base: *mut u8) -> usize {
-    // SAFETY: a free chunk keeps its size in its third word.
-    unsafe { base.add(SIZE).cast::<usize>().read() }
-}
-
-/// The size of the free chunk that ends at `end`, read from its top size word.
-///
-/// # Safety
-/// The chunk just below `end` must be free.
-#[inline(always)]
-pub(crate) unsafe fn free_size_below(end: *mut u8) -> usize {
-    // SAFETY: a free chunk keeps its size in its last word.
-    unsafe { end.sub(WORD).cast::<usize>().read() }
 }

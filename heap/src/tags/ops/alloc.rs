@@ -22,38 +22,13 @@
 
 use crate::tags::errors::AllocError;
 use crate::tags::index::bins::{exact_bin, first_fitting_bin, split_bin_of, EXACT_BYTES};
-use crate::tags::layout::chunk::{GRANULE, MIN_CHUNK, WORD};
-use crate::tags::layout::free_chunk::free_size;
+use crate::tags::layout::block::{chunk_need, search_size};
+use crate::tags::layout::chunk::GRANULE;
+use crate::tags::layout::free_chunk::FreeChunk;
 use crate::tags::Heap;
 use crate::OutOfMemory;
 use core::alloc::Layout;
 use core::ptr::NonNull;
-
-/// The size of the chunk a block of `size` bytes needs: its tag and its bytes, rounded up
-/// to whole granules, and at least `MIN_CHUNK` (room for a free chunk's fields once freed).
-/// `size` must be at most `isize::MAX` (as every `Layout` size is), so nothing overflows.
-#[inline(always)]
-pub(crate) fn chunk_need(size: usize) -> usize {
-    ((size + WORD + GRANULE - 1) & !(GRANULE - 1)).max(MIN_CHUNK)
-}
-
-/// The bytes a block of `size` keeps above its pointer: its chunk less the tag.
-#[inline(always)]
-pub(crate) fn block_room(size: usize) -> usize {
-    chunk_need(size) - WORD
-}
-
-/// The chunk size a search must guarantee for `layout`: the block, its tag and, when
-/// over-aligned, room to slide the pointer to any alignment.
-#[inline(always)]
-pub(crate) fn search_size(layout: Layout) -> usize {
-    let need = chunk_need(layout.size());
-    if layout.align() <= GRANULE {
-        need
-    } else {
-        need + layout.align() - GRANULE
-    }
-}
 
 impl<G: OutOfMemory> Heap<G> {
     /// Allocates a block for `layout`. When no chunk fits, calls the [`OutOfMemory`] hook and
@@ -140,7 +115,7 @@ impl<G: OutOfMemory> Heap<G> {
     #[inline(always)]
     unsafe fn head_fits(&self, bin: u8, need: usize) -> bool {
         // SAFETY: a non-empty bin's head is a linked free chunk.
-        unsafe { free_size(self.bins[usize::from(bin)]) >= need }
+        unsafe { FreeChunk::at(self.bins[usize::from(bin)]).size() >= need }
     }
 
     /// `allocate_from` for `allocate_large`, reached by a tail call, with the chunk size

@@ -14,7 +14,7 @@
 use crate::tags::checking::misuse::{Misuse, Wrong};
 use crate::tags::layout::block::chunk_of;
 use crate::tags::layout::chunk::{first_word, is_allocated, set_below_free, Tag};
-use crate::tags::layout::free_chunk::{free_size, free_size_below};
+use crate::tags::layout::free_chunk::FreeChunk;
 use crate::tags::ops::preconditions::Checked;
 use crate::tags::ops::victim::VICTIM;
 use crate::tags::Heap;
@@ -117,8 +117,7 @@ impl<G: OutOfMemory> Heap<G> {
             let mut end = tag.end();
             let mut joins_victim = false;
             if tag.below_is_free() {
-                let below = free_size_below(base);
-                start = base.sub(below);
+                start = FreeChunk::ending_at(base).0.base();
                 joins_victim = start == victim;
                 if !joins_victim {
                     self.unlink_free(start);
@@ -128,7 +127,7 @@ impl<G: OutOfMemory> Heap<G> {
             if is_allocated(above) {
                 set_below_free(end, true);
             } else {
-                let size = free_size(end);
+                let size = FreeChunk::at(end).size();
                 if end == victim {
                     joins_victim = true;
                 } else {

@@ -12,10 +12,10 @@
 //! `Allocator`'s grow, which may change the alignment, is `relocate.rs`.
 
 use crate::tags::errors::AllocError;
+use crate::tags::layout::block::block_room;
 use crate::tags::layout::block::chunk_of;
 use crate::tags::layout::chunk::{first_word, is_allocated};
-use crate::tags::layout::free_chunk::free_size;
-use crate::tags::ops::alloc::block_room;
+use crate::tags::layout::free_chunk::FreeChunk;
 use crate::tags::ops::preconditions::Checked;
 use crate::tags::Heap;
 use crate::OutOfMemory;
@@ -154,7 +154,7 @@ impl<G: OutOfMemory> Heap<G> {
             if is_allocated(above) {
                 return false;
             }
-            let above_end = end.add(free_size(end));
+            let above_end = FreeChunk::at(end).end();
             let room = block_room(new_size);
             if room > above_end.addr() - ptr.addr() {
                 return false;

@@ -9,10 +9,10 @@
 //! goes below `MIN_CHUNK`. Shrinking never moves a block.
 
 use crate::tags::errors::AllocError;
+use crate::tags::layout::block::block_room;
 use crate::tags::layout::block::chunk_of;
 use crate::tags::layout::chunk::{first_word, is_allocated, set_below_free, write_tag, MIN_CHUNK};
-use crate::tags::layout::free_chunk::free_size;
-use crate::tags::ops::alloc::block_room;
+use crate::tags::layout::free_chunk::FreeChunk;
 use crate::tags::ops::preconditions::Checked;
 use crate::tags::Heap;
 use crate::OutOfMemory;
@@ -118,7 +118,7 @@ impl<G: OutOfMemory> Heap<G> {
             let kept = ptr.add(block_room(new_size));
             let above = first_word(end);
             if !is_allocated(above) {
-                let size = free_size(end);
+                let size = FreeChunk::at(end).size();
                 self.unlink_free(end);
                 self.link_free(kept, end.addr() + size - kept.addr());
             } else if end.addr() - kept.addr() >= MIN_CHUNK {

@@ -19,9 +19,9 @@
 use crate::tags::errors::AllocError;
 use crate::tags::index::bins::{bin_of, first_fitting_bin};
 use crate::tags::layout::block::block_start;
+use crate::tags::layout::block::{block_room, chunk_need, search_size};
 use crate::tags::layout::chunk::{GRANULE, WORD};
-use crate::tags::layout::free_chunk::free_size;
-use crate::tags::ops::alloc::{block_room, chunk_need, search_size};
+use crate::tags::layout::free_chunk::FreeChunk;
 use crate::tags::Heap;
 use crate::{HookHeap, OutOfMemory};
 use core::alloc::Layout;
@@ -136,7 +136,7 @@ impl<G: OutOfMemory> Heap<G> {
             while !chunk.is_null() {
                 // SAFETY: every node of a bin list is a linked free chunk.
                 unsafe {
-                    let chunk_size = free_size(chunk);
+                    let chunk_size = FreeChunk::at(chunk).size();
                     if fits_in_chunk(chunk, chunk_size, layout) {
                         self.unlink_free(chunk);
                         return Some(self.carve(chunk, chunk_size, layout));

@@ -19,9 +19,8 @@
 //! goes to its bin. The slow path tries it before the hook (`search.rs`), so memory held by it
 //! is never reported missing.
 
-use crate::tags::checking::poison::poison;
 use crate::tags::layout::chunk::{set_below_free, write_tag, MIN_CHUNK, WORD};
-use crate::tags::layout::free_chunk::{bin_mark, free_size, write_size_words, NEXT, PREV};
+use crate::tags::layout::free_chunk::{bin_mark, FreeChunk};
 use crate::tags::Heap;
 use crate::OutOfMemory;
 use core::ptr::{null_mut, NonNull};
@@ -36,7 +35,7 @@ impl<G: OutOfMemory> Heap<G> {
     pub(crate) fn victim(&self) -> Option<(*mut u8, usize)> {
         let victim = self.bins[usize::from(VICTIM)];
         // SAFETY: a non-null slot holds a linked free chunk.
-        (!victim.is_null()).then(|| (victim, unsafe { free_size(victim) }))
+        (!victim.is_null()).then(|| (victim, unsafe { FreeChunk::at(victim).size() }))
     }
 
     /// Makes the free chunk `[base, base + size)`, which holds the designated victim and the
@@ -60,12 +59,7 @@ impl<G: OutOfMemory> Heap<G> {
     #[inline(always)]
     unsafe fn write_victim(&mut self, base: *mut u8, size: usize) {
         // SAFETY: forwarded contract.
-        unsafe {
-            write_size_words(base, size);
-            poison(base, size);
-            self.write_link(base.add(NEXT).cast(), null_mut());
-            self.write_link(base.add(PREV).cast(), bin_mark(VICTIM));
-        }
+        unsafe { self.write_free_chunk(base, size, null_mut(), bin_mark(VICTIM)) };
         self.bins[usize::from(VICTIM)] = base;
     }
 
