@@ -9,18 +9,15 @@
 //!   device ─► INTx (level) ─► on_interrupt: ISR read (lowers the line) ─► Mine / NotMine
 //! ```
 
-use super::Disk;
+use super::{Blk, Disk};
 use crate::irq::Handled;
 use crate::sync::{level, IrqMutex};
-use crate::virtio::hal::KernelHal;
 use core::sync::atomic::{AtomicU64, Ordering};
-use virtio_drivers::device::blk::VirtIOBlk;
-use virtio_drivers::transport::pci::PciTransport;
 use x86_64::instructions::interrupts;
 
 /// What the driver and its interrupt handler share.
 pub(super) struct Shared {
-    pub(super) device: IrqMutex<level::Device, VirtIOBlk<KernelHal, PciTransport>>,
+    pub(super) device: IrqMutex<level::Device, Blk>,
     pub(super) interrupts: AtomicU64,
 }
 

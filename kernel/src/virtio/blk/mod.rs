@@ -27,10 +27,16 @@ use completion::Shared;
 use crate::irq::Registration;
 use crate::memory::dma_box::DmaBox;
 use crate::memory::dma_pool::POOL;
+use crate::virtio::hal::KernelHal;
 use alloc::sync::Arc;
 use core::sync::atomic::{AtomicU64, Ordering};
-use virtio_drivers::device::blk::{BlkReq, BlkResp, SECTOR_SIZE};
+use virtio_drivers::device::blk::{BlkReq, BlkResp, VirtIOBlk, SECTOR_SIZE};
 use virtio_drivers::transport::pci::bus::DeviceFunction;
+use virtio_drivers::transport::pci::PciTransport;
+use virtio_drivers::Result as VirtioResult;
+
+/// The crate's driver, as this disk runs it.
+type Blk = VirtIOBlk<KernelHal, PciTransport>;
 
 /// Bytes in a sector.
 pub const SECTOR: usize = SECTOR_SIZE;
@@ -84,58 +90,70 @@ impl Disk {
 
     /// Reads `buf.len() / SECTOR` sectors from `sector` on into `buf`.
     pub fn read(&self, sector: u64, buf: &mut [u8]) -> Result<(), DiskError> {
-        whole_sectors(buf.len())?;
-        let mut header = DmaBox::new(&POOL, BlkReq::default())?;
-        let mut status = DmaBox::new(&POOL, BlkResp::default())?;
-        let failed = |error| DiskError::Device { sector, error };
-        let device = &self.shared.device;
-        // SAFETY: header, buf and status stay borrowed, untouched, until the request is
-        // completed below (the wait cannot be skipped).
-        let token = unsafe {
-            device
-                .lock()
-                .read_blocks_nb(sector as usize, &mut header, buf, &mut status)
-        }
-        .map_err(failed)?;
-        self.wait(token);
-        // SAFETY: the same buffers as for `read_blocks_nb`, and the device has used them.
-        let done = unsafe {
-            device
-                .lock()
-                .complete_read_blocks(token, &header, buf, &mut status)
-        };
-        self.count(&self.bytes_read, done.is_ok().then_some(buf.len()));
-        done.map_err(failed)
+        self.transfer(
+            sector,
+            buf,
+            &self.bytes_read,
+            // SAFETY: `transfer` keeps the header, `buf` and the status borrowed, untouched,
+            // until it completes the request (its wait cannot be skipped).
+            |device, at, header, buf, status| unsafe {
+                device.read_blocks_nb(at, header, buf, status)
+            },
+            // SAFETY: the buffers of `read_blocks_nb`, which the device has used.
+            |device, token, header, buf, status| unsafe {
+                device.complete_read_blocks(token, header, buf, status)
+            },
+        )
     }
 
     /// Writes `buf` to the disk from `sector` on.
     pub fn write(&self, sector: u64, buf: &[u8]) -> Result<(), DiskError> {
-        whole_sectors(buf.len())?;
+        self.transfer(
+            sector,
+            &mut &*buf,
+            &self.bytes_written,
+            // SAFETY: as in `read`.
+            |device, at, header, buf, status| unsafe {
+                device.write_blocks_nb(at, header, buf, status)
+            },
+            // SAFETY: as in `read`.
+            |device, token, header, buf, status| unsafe {
+                device.complete_write_blocks(token, header, buf, status)
+            },
+        )
+    }
+
+    /// One request of `buf`'s sectors from `sector` on: a header and a status from the DMA
+    /// pool, `submit` under the device lock, the wait for the used ring, `complete` under the
+    /// lock again; the bytes moved are counted into `bytes`. `read` and `write` differ only in
+    /// the crate's calls and in which way `buf` goes.
+    fn transfer<B: AsRef<[u8]> + ?Sized>(
+        &self,
+        sector: u64,
+        buf: &mut B,
+        bytes: &AtomicU64,
+        submit: impl FnOnce(&mut Blk, usize, &mut BlkReq, &mut B, &mut BlkResp) -> VirtioResult<u16>,
+        complete: impl FnOnce(&mut Blk, u16, &BlkReq, &mut B, &mut BlkResp) -> VirtioResult<()>,
+    ) -> Result<(), DiskError> {
+        let len = buf.as_ref().len();
+        whole_sectors(len)?;
         let mut header = DmaBox::new(&POOL, BlkReq::default())?;
         let mut status = DmaBox::new(&POOL, BlkResp::default())?;
         let failed = |error| DiskError::Device { sector, error };
         let device = &self.shared.device;
-        // SAFETY: as in `read`.
-        let token = unsafe {
-            device
-                .lock()
-                .write_blocks_nb(sector as usize, &mut header, buf, &mut status)
-        }
+        let token = submit(
+            &mut device.lock(),
+            sector as usize,
+            &mut header,
+            buf,
+            &mut status,
+        )
         .map_err(failed)?;
         self.wait(token);
-        // SAFETY: as in `read`.
-        let done = unsafe {
-            device
-                .lock()
-                .complete_write_blocks(token, &header, buf, &mut status)
-        };
-        self.count(&self.bytes_written, done.is_ok().then_some(buf.len()));
-        done.map_err(failed)
-    }
-
-    fn count(&self, bytes: &AtomicU64, moved: Option<usize>) {
+        let done = complete(&mut device.lock(), token, &header, buf, &mut status);
         self.requests.fetch_add(1, Ordering::Relaxed);
-        bytes.fetch_add(moved.unwrap_or(0) as u64, Ordering::Relaxed);
+        bytes.fetch_add(if done.is_ok() { len as u64 } else { 0 }, Ordering::Relaxed);
+        done.map_err(failed)
     }
 }
 
