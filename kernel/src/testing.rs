@@ -9,6 +9,7 @@
 
 use crate::qemu::{exit_qemu, ExitCode};
 use crate::{serial_print, serial_println};
+use bootloader_api::BootInfo;
 use core::panic::PanicInfo;
 
 /// A function the test runner can call and name.
@@ -24,6 +25,14 @@ impl<T: Fn()> Testable for T {
         self();
         serial_println!("[ok]");
     }
+}
+
+/// The set-up most multi-CPU tests share, for `test_kernel!`'s block: every
+/// application processor started, then the boot CPU's timer ticking with
+/// interrupts on (the other CPUs start theirs as they come up), as in `make run`.
+pub fn start_every_cpu(boot_info: &BootInfo) {
+    crate::smp::start_all(&boot_info.memory_regions);
+    crate::timer::start();
 }
 
 /// Runs every test of a test binary and exits QEMU with success.
@@ -129,7 +138,7 @@ pub fn recurse(depth: u64) -> u64 {
 /// ```ignore
 /// kernel::test_kernel!();
 /// kernel::test_kernel!(|boot_info| {
-///     kernel::smp::start_all(&boot_info.memory_regions);
+///     kernel::testing::start_every_cpu(boot_info);
 /// });
 /// ```
 ///

@@ -13,11 +13,10 @@
 use core::sync::atomic::{AtomicU64, Ordering};
 use kernel::apic::timer::{delay_us, tsc_per_ms};
 use kernel::arch::percpu;
-use kernel::{smp, timer};
+use kernel::smp;
 
 kernel::test_kernel!(|boot_info| {
-    smp::start_all(&boot_info.memory_regions);
-    timer::start();
+    kernel::testing::start_every_cpu(boot_info);
 });
 
 const DELAY_US: u64 = 50_000;

@@ -18,8 +18,7 @@ use kernel::testing::check_heap;
 use kernel::{smp, timer};
 
 kernel::test_kernel!(|boot_info| {
-    smp::start_all(&boot_info.memory_regions);
-    timer::start();
+    kernel::testing::start_every_cpu(boot_info);
 });
 
 /// Each class of every CPU's cache full: 8 classes of 8 blocks.

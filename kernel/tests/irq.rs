@@ -23,12 +23,10 @@ use kernel::apic::timer::delay_us;
 use kernel::arch::percpu;
 use kernel::arch::{lapic as local, DEVICE_VECTOR_BASE};
 use kernel::irq::{self, Handled, IrqError, Line, Polarity, Trigger, MAX_SHARED, STORM};
-use kernel::{smp, timer};
 use x86_64::instructions::port::Port;
 
 kernel::test_kernel!(|boot_info| {
-    smp::start_all(&boot_info.memory_regions);
-    timer::start();
+    kernel::testing::start_every_cpu(boot_info);
 });
 
 /// An input no device drives on QEMU's machines.

@@ -13,14 +13,13 @@
 use core::sync::atomic::{AtomicU32, Ordering};
 use kernel::arch::percpu::{self, MAX_CPUS};
 use kernel::sync::{level, IrqMutex, LockKind};
-use kernel::{smp, timer, tlb};
+use kernel::{smp, tlb};
 
 kernel::test_kernel!(|boot_info| {
     // Fairness is the fair lock's promise; the unfair one is tested in
     // `lock_unfair`.
     kernel::sync::choose(LockKind::Fair);
-    smp::start_all(&boot_info.memory_regions);
-    timer::start();
+    kernel::testing::start_every_cpu(boot_info);
 });
 
 /// Hand-offs each test watches.

@@ -19,8 +19,7 @@ use kernel::{smp, timer, tlb};
 
 kernel::test_kernel!(|boot_info| {
     kernel::sync::choose(LockKind::Unfair);
-    smp::start_all(&boot_info.memory_regions);
-    timer::start();
+    kernel::testing::start_every_cpu(boot_info);
 });
 
 /// Times each CPU takes the lock.

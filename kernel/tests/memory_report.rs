@@ -14,11 +14,10 @@ use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use kernel::allocator;
 use kernel::arch::percpu;
 use kernel::memory::{self, MemoryReport};
-use kernel::{smp, timer};
+use kernel::smp;
 
 kernel::test_kernel!(|boot_info| {
-    smp::start_all(&boot_info.memory_regions);
-    timer::start();
+    kernel::testing::start_every_cpu(boot_info);
 });
 
 /// Rounds of each mapping CPU: allocate, touch every page, free (and on CPU 1, trim).

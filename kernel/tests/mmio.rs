@@ -18,14 +18,13 @@ use kernel::arch::percpu;
 use kernel::memory::dma::{self, ANYWHERE};
 use kernel::memory::mmio::{self, Mmio, MmioError, MMIO_WINDOW_SIZE};
 use kernel::memory::translate::translate;
+use kernel::smp;
 use kernel::sync::{level, IrqMutex};
-use kernel::{smp, timer};
 use x86_64::instructions::interrupts;
 use x86_64::VirtAddr;
 
 kernel::test_kernel!(|boot_info| {
-    smp::start_all(&boot_info.memory_regions);
-    timer::start();
+    kernel::testing::start_every_cpu(boot_info);
 });
 
 /// Physical address space with neither RAM nor devices (nothing is touched).

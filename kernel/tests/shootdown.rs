@@ -21,12 +21,11 @@ use kernel::arch::percpu;
 use kernel::memory::{self, MemoryReport, HEAP_WINDOW_START, PAGE_SIZE};
 use kernel::testing::check_heap;
 use kernel::workload::Rng;
-use kernel::{smp, timer, tlb};
+use kernel::{smp, tlb};
 use x86_64::instructions::interrupts;
 
 kernel::test_kernel!(|boot_info| {
-    smp::start_all(&boot_info.memory_regions);
-    timer::start();
+    kernel::testing::start_every_cpu(boot_info);
 });
 
 /// Trims the trimming CPU runs while the others churn.
