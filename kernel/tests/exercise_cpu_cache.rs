@@ -14,8 +14,8 @@ use core::alloc::Layout;
 use kernel::arch::percpu;
 use kernel::exercises::cpu_cache::{allocate, cached_on, free};
 use kernel::exercises::trim::trim;
-use kernel::testing::check_heap;
 use kernel::smp;
+use kernel::testing::check_heap;
 
 kernel::test_kernel!(|boot_info| {
     kernel::testing::start_every_cpu(boot_info);
