@@ -23,11 +23,12 @@ features=${FEATURES:-}
 bench=$(cargo bench -p tagheap --no-default-features ${features:+--features "$features"} --bench replay --no-run --message-format=json 2>/dev/null |
   sed -n 's/.*"executable":"\([^"]*replay-[^"]*\)".*/\1/p' | tail -1)
 [ -x "$bench" ] || { echo "could not build the replay bench" >&2; exit 1; }
-csv=$out/callgrind${features:+-${features//,/-}}.csv
+suffix=${features:+-${features//,/-}}
+csv=$out/callgrind$suffix.csv
 echo "trace,allocator,instructions,operations,per_operation" > "$csv"
 for trace in "${traces[@]}"; do
   for allocator in ${allocators//,/ }; do
-    profile=$out/callgrind${features:+-${features//,/-}}-$trace-${allocator//+/_}.out
+    profile=$out/callgrind$suffix-$trace-${allocator//+/_}.out
     SPEED_ONLY=1 QUICK=1 ALLOCATORS=$allocator valgrind --tool=callgrind --callgrind-out-file="$profile" \
       --toggle-collect='*player::call_*' "$bench" --bench "$trace" >/dev/null 2>&1
     # Calls into player::call_* from outside them are the replay's operations.

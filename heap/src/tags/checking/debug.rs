@@ -20,8 +20,7 @@
 //! the one-granule tail and the rounding to granules) cannot be told apart from the right one.
 
 use crate::tags::checking::misuse::{Misuse, Wrong};
-use crate::tags::layout::block::block_room;
-use crate::tags::layout::block::block_start;
+use crate::tags::layout::block::{block_room, block_start};
 use crate::tags::layout::chunk::{first_word, GRANULE, MIN_CHUNK, WORD};
 use crate::tags::Heap;
 use crate::OutOfMemory;

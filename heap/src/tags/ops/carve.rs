@@ -13,8 +13,7 @@
 //! stays in the chunk. `place` is shared with growing in place, which also ends with a chunk to keep
 //! whole or split.
 
-use crate::tags::layout::block::{block_room, chunk_need};
-use crate::tags::layout::block::{block_start, write_back_pointer};
+use crate::tags::layout::block::{block_room, block_start, chunk_need, write_back_pointer};
 use crate::tags::layout::chunk::{set_below_free, write_tag, GRANULE, MIN_CHUNK, WORD};
 use crate::tags::Heap;
 use crate::OutOfMemory;

@@ -12,8 +12,7 @@
 //! `Allocator`'s grow, which may change the alignment, is `relocate.rs`.
 
 use crate::tags::errors::AllocError;
-use crate::tags::layout::block::block_room;
-use crate::tags::layout::block::chunk_of;
+use crate::tags::layout::block::{block_room, chunk_of};
 use crate::tags::layout::chunk::{first_word, is_allocated};
 use crate::tags::layout::free_chunk::FreeChunk;
 use crate::tags::ops::preconditions::Checked;

@@ -9,8 +9,7 @@
 //! goes below `MIN_CHUNK`. Shrinking never moves a block.
 
 use crate::tags::errors::AllocError;
-use crate::tags::layout::block::block_room;
-use crate::tags::layout::block::chunk_of;
+use crate::tags::layout::block::{block_room, chunk_of};
 use crate::tags::layout::chunk::{first_word, is_allocated, set_below_free, write_tag, MIN_CHUNK};
 use crate::tags::layout::free_chunk::FreeChunk;
 use crate::tags::ops::preconditions::Checked;

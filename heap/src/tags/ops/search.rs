@@ -18,8 +18,7 @@
 
 use crate::tags::errors::AllocError;
 use crate::tags::index::bins::{bin_of, first_fitting_bin};
-use crate::tags::layout::block::block_start;
-use crate::tags::layout::block::{block_room, chunk_need, search_size};
+use crate::tags::layout::block::{block_room, block_start, chunk_need, search_size};
 use crate::tags::layout::chunk::{GRANULE, WORD};
 use crate::tags::layout::free_chunk::FreeChunk;
 use crate::tags::Heap;
