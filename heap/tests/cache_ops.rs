@@ -60,18 +60,19 @@ fn a_freed_block_is_the_next_one_handed_out() {
 fn a_block_freed_on_another_cpu_stays_there() {
     let memory = Memory::new(1 << 16);
     let mut cache = cache_over(&memory, 1 << 16);
-    let blocks = allocate(&cache, layout(24), 2);
+    // Refills of 1 and then 2 blocks (a quarter magazine, then half: `ramp.rs`).
+    let blocks = allocate(&cache, layout(24), 3);
     Switch::set(1);
     free(&cache, &blocks, layout(24));
     assert_eq!(
         cache.counters().cpu_blocks,
-        2,
-        "CPU 0 handed out both blocks it filled; CPU 1 holds them"
+        3,
+        "CPU 0 handed out every block it filled; CPU 1 holds them"
     );
-    let again = allocate(&cache, layout(24), 2);
+    let again = allocate(&cache, layout(24), 3);
     assert_eq!(
         again,
-        [blocks[1], blocks[0]],
+        [blocks[2], blocks[1], blocks[0]],
         "CPU 1 hands out what was freed on it"
     );
     free(&cache, &again, layout(24));
@@ -79,9 +80,40 @@ fn a_block_freed_on_another_cpu_stays_there() {
 }
 
 #[test]
+fn refills_grow_from_a_quarter_to_half_a_magazine_until_a_free_misses() {
+    let memory = Memory::new(1 << 16);
+    let cache = cache_over(&memory, 1 << 16);
+    let held = || cache.counters().cpu_blocks;
+    let mut blocks = allocate(&cache, layout(40), 1);
+    assert_eq!(
+        held(),
+        0,
+        "the first refill takes a quarter magazine: 1 block"
+    );
+    blocks.extend(allocate(&cache, layout(40), 1));
+    assert_eq!(held(), 1, "the second takes twice as many: 2");
+    blocks.extend(allocate(&cache, layout(40), 2));
+    assert_eq!(held(), 1, "and so does the third: half a magazine at most");
+    blocks.extend(allocate(&cache, layout(40), 5));
+    // Nine out: the loaded stack takes four back and the fifth free misses, swapping in
+    // the previous one (empty) and starting the ramp again.
+    free(&cache, &blocks[..5], layout(40));
+    let rest = allocate(&cache, layout(40), held());
+    assert_eq!(held(), 0, "the five freed blocks are handed out again");
+    let last = allocate(&cache, layout(40), 1);
+    assert_eq!(held(), 0, "after a free miss, a quarter magazine again");
+    for some in [&blocks[5..], &rest, &last] {
+        free(&cache, some, layout(40));
+    }
+    let mut cache = cache;
+    assert_eq!(cache.check(), Ok(()));
+}
+
+#[test]
 fn full_magazines_travel_through_the_depot() {
     let memory = Memory::new(1 << 16);
     let mut cache = cache_over(&memory, 1 << 16);
+    // Refills of 1, 2, 2, 2, 2, 2 and 2 blocks: the last leaves one on CPU 0.
     let blocks = allocate(&cache, layout(72), 12);
     Switch::set(1);
     free(&cache, &blocks, layout(72));
@@ -90,7 +122,10 @@ fn full_magazines_travel_through_the_depot() {
         counters.depot_blocks, 4,
         "loaded and previous full, one magazine in the depot"
     );
-    assert_eq!((counters.cpu_blocks, counters.cached_bytes), (8, 72 * 12));
+    assert_eq!(
+        (counters.cpu_blocks, counters.cached_bytes),
+        (8 + 1, 72 * 13)
+    );
     Switch::set(2);
     let taken = allocate(&cache, layout(72), 4);
     assert_eq!(

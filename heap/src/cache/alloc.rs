@@ -107,13 +107,24 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
     /// As for [`CachedHeap::allocate`].
     #[inline(never)]
     pub(crate) unsafe fn heap_allocate(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
-        // SAFETY: forwarded contract.
+        // SAFETY: forwarded contract. (A binding, so that the lock is released before the
+        // flush takes it again: a guard in a `match` scrutinee lives through every arm.)
         let first = unsafe { self.heap.lock().allocate(layout) };
-        first.or_else(|_| {
-            self.flush();
-            // SAFETY: as above.
-            unsafe { self.heap.lock().allocate(layout) }
-        })
+        // SAFETY: as above.
+        first.or_else(|_| unsafe { self.allocate_after_flush(layout) })
+    }
+
+    /// The second try of `heap_allocate`, after a flush: out of line, so that the first
+    /// try's inlined allocation is the only one there and saves few registers.
+    ///
+    /// # Safety
+    /// As for [`CachedHeap::allocate`].
+    #[cold]
+    #[inline(never)]
+    unsafe fn allocate_after_flush(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
+        self.flush();
+        // SAFETY: forwarded contract.
+        unsafe { self.heap.lock().allocate(layout) }
     }
 }
 

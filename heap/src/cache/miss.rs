@@ -6,7 +6,7 @@
 //!   depot has a full one? (lock)               depot takes previous (full)? (lock) and
 //!     previous ─► depot (empty), loaded ─►       gives an empty one; old loaded ─►
 //!     previous, the full one ─► loaded, pop      previous, the empty one ─► loaded, push
-//!   heap (lock): fill a quarter magazine, pop  refused: drain previous into the heap, it
+//!   heap (lock): fill (`ramp.rs`), pop         refused: drain previous into the heap, it
 //!   heap out of memory: flush, one more try      becomes loaded; no empty one: the heap
 //!                                              makes one from its free chunks (a free
 //!                                              never runs the hook); none: free to the heap
@@ -28,9 +28,6 @@ use lock_api::RawMutex;
 impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
     CachedHeap<R, G, C, CPUS, M>
 {
-    /// Blocks a magazine is filled with from the heap when the depot has no full one.
-    const FILL: usize = M.div_ceil(4);
-
     /// Allocates a block of `class` when the loaded magazine of `cpu` is empty (see the
     /// module header). Ends a run of free misses, and any teardown.
     ///
@@ -60,7 +57,12 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
                     let bare = !slot.loaded.is_loaded() && !slot.previous.is_loaded();
                     let spare = if bare { depot.empty.pop() } else { None };
                     drop(depot);
-                    self.refill(slot, class, spare.map(|(magazine, _)| magazine));
+                    self.refill(
+                        slot,
+                        class,
+                        cpu.next_fill(class),
+                        spare.map(|(magazine, _)| magazine),
+                    );
                 }
             }
             slot.loaded.swap(&slot.previous);
@@ -81,7 +83,13 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
     /// # Safety
     /// As for [`CachedHeap::allocate_miss`]; both stacks of `slot` are empty, and `spare` is
     /// an empty magazine of the cache's, only given when neither stack holds one.
-    unsafe fn refill(&self, slot: &Class<M>, class: usize, spare: Option<*mut Magazine<M>>) {
+    unsafe fn refill(
+        &self,
+        slot: &Class<M>,
+        class: usize,
+        want: usize,
+        spare: Option<*mut Magazine<M>>,
+    ) {
         // SAFETY: forwarded contract.
         unsafe {
             if !slot.previous.is_loaded() {
@@ -93,7 +101,7 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
                     None => return,
                 }
             }
-            Self::fill(&mut self.heap.lock(), &slot.previous, Self::FILL, class);
+            Self::fill(&mut self.heap.lock(), &slot.previous, want, class);
         }
     }
 
@@ -110,6 +118,7 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
         // SAFETY: the pin makes the slot ours; magazines and blocks are the cache's own.
         unsafe {
             let misses = cpu.free_missed();
+            cpu.reset_fill(class);
             if misses >= IN_TEARDOWN {
                 return self.free_to_heap(class, block);
             }

@@ -12,7 +12,8 @@
 //!   depot (lock):    full magazines per class, empty magazines (`depot.rs`)
 //!     │ no full one / no room
 //!     ▼
-//!   heap (lock):     fill a quarter magazine, drain a full one, make one (`backing.rs`)
+//!   heap (lock):     fill a quarter to half a magazine (`ramp.rs`), drain a full one,
+//!                    make one (`backing.rs`)
 //!     │ out of memory
 //!     ▼
 //!   flush the depot and this CPU's magazines into the heap, retry once (`flush.rs`)
@@ -36,6 +37,7 @@ mod depot;
 mod flush;
 mod magazine;
 mod miss;
+mod ramp;
 mod resize;
 mod stack;
 mod teardown;
@@ -123,6 +125,8 @@ pub(crate) struct PerCpu<const M: usize> {
     classes: [Class<M>; CLASSES],
     /// Free misses since this CPU's last allocation miss, or a teardown (`teardown.rs`).
     free_misses: UnsafeCell<usize>,
+    /// How often the refill of each class has doubled since its last free miss (`ramp.rs`).
+    doublings: [UnsafeCell<u8>; CLASSES],
 }
 
 /// A CPU's two magazines of one class.
@@ -164,6 +168,7 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
                         }
                     }; CLASSES],
                     free_misses: UnsafeCell::new(0),
+                    doublings: [const { UnsafeCell::new(0) }; CLASSES],
                 }
             }; CPUS],
             magazines: AtomicUsize::new(0),
