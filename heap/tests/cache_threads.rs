@@ -189,12 +189,38 @@ fn threads_agree_with_the_model() {
 }
 
 #[test]
+fn a_threads_first_pin_claims_an_index_that_the_next_pins_answer() {
+    std::thread::spawn(|| {
+        let first = ThreadCpu::index(&ThreadCpu::pin());
+        let index = ThreadCpu::index(&ThreadCpu::pin());
+        assert!(
+            first >= THREAD_SLOTS && index < THREAD_SLOTS,
+            "the first pin answers no slot ({first}), the next ones the claimed {index}"
+        );
+        assert_eq!(ThreadCpu::index(&ThreadCpu::pin()), index);
+        let own = ThreadCpu::adopt(index).expect("a thread may adopt its own index");
+        assert_eq!(ThreadCpu::index(&own), index);
+        drop(own);
+        assert_eq!(
+            ThreadCpu::index(&ThreadCpu::pin()),
+            index,
+            "adopting its own index does not give it away"
+        );
+    })
+    .join()
+    .unwrap();
+}
+
+#[test]
 fn exiting_threads_give_their_index_back() {
     let threads = if cfg!(miri) { 8 } else { THREAD_SLOTS + 44 };
     for _ in 0..threads {
-        let index = std::thread::spawn(|| ThreadCpu::index(&ThreadCpu::pin()))
-            .join()
-            .unwrap();
+        let index = std::thread::spawn(|| {
+            drop(ThreadCpu::pin());
+            ThreadCpu::index(&ThreadCpu::pin())
+        })
+        .join()
+        .unwrap();
         assert!(
             index < THREAD_SLOTS,
             "a thread got no index ({index}): they are not recycled"

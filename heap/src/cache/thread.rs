@@ -3,7 +3,8 @@
 //!
 //! ```text
 //!   thread's first pin:  claim the lowest free index in CLAIMED (compare-and-swap, once)
-//!                        INDEX = i; register a guard that releases i when the thread exits
+//!                        INDEX = i; register a guard that releases i when the thread exits;
+//!                        the pin itself answers GONE (served by the heap), the next ones i
 //!   every pin:           read INDEX (a thread-local word); pinning itself is a no-op
 //!   thread exit:         INDEX = GONE (>= any CPUS: the cache is bypassed from then on);
 //!                        clear bit i in CLAIMED (release), for the next thread to claim
@@ -58,6 +59,7 @@ fn release(index: usize) {
 
 /// Claims the lowest free index for this thread (`GONE` if all are taken).
 #[cold]
+#[inline(never)]
 fn claim() -> usize {
     let index = (0..THREAD_SLOTS)
         .find(|&index| {
@@ -103,7 +105,11 @@ unsafe impl Cpu for ThreadCpu {
     fn pin() -> ThreadPin {
         let mut index = INDEX.get();
         if index == UNCLAIMED {
-            index = claim();
+            // This first pin answers GONE, whatever the claim got: the cache serves it from
+            // the heap by a tail call, and the fast path that follows every other pin keeps
+            // no values alive across the claim's call (no registers to save on every call).
+            claim();
+            index = GONE;
         }
         ThreadPin {
             index,
@@ -117,9 +123,18 @@ unsafe impl Cpu for ThreadCpu {
         pin.index
     }
 
+    /// An exited thread's index, or the caller's own: a thread's first pin answers `GONE`,
+    /// so that a flush it makes still reaches the slot it has just claimed.
     fn adopt(index: usize) -> Option<ThreadPin> {
         if index >= THREAD_SLOTS {
             return None;
+        }
+        if INDEX.get() == index {
+            return Some(ThreadPin {
+                index,
+                adopted: false,
+                _thread: PhantomData,
+            });
         }
         let bit = 1 << (index % 64);
         let held = CLAIMED[index / 64].fetch_or(bit, Ordering::Acquire) & bit != 0;
