@@ -1,8 +1,8 @@
 //! The designated victim: the remainder of a chunk split from the later bitmap words is kept
 //! out of the bins and the requests after it are carved from it, ahead of smaller free chunks
-//! there; a block growing into it leaves the rest as the victim, a block freed next to it
-//! joins it; a victim too small goes back to its bin; the slow path finds it before reporting
-//! no memory. `check()` after every step.
+//! there; a block growing into it leaves the rest as the victim, a block freed or shrunk
+//! next to it gives it what it frees; a victim too small goes back to its bin; the slow path
+//! finds it before reporting no memory. `check()` after every step.
 
 mod common {
     pub mod memory;
@@ -99,6 +99,38 @@ fn a_block_growing_into_the_victim_leaves_the_rest_as_the_victim() {
         heap.check().unwrap();
         heap.deallocate(next, layout(24));
         heap.deallocate(grown, layout(5000));
+        heap.deallocate(guard, layout(24));
+    }
+    heap.check().unwrap();
+    assert_eq!(heap.chunks().count(), 1);
+}
+
+#[test]
+fn a_block_shrinking_next_to_the_victim_gives_its_tail_to_the_victim() {
+    let memory = Memory::new(ARENA);
+    let (mut heap, guard, _) = victim_above_a_lower_free_chunk(&memory);
+    // SAFETY: as in `victim_above_a_lower_free_chunk`.
+    unsafe {
+        let block = heap.allocate(layout(5000)).unwrap();
+        assert_eq!(block.addr().get(), guard.addr().get() + chunk_for(24));
+        let same = heap.shrink(block, layout(5000), 4990);
+        assert_eq!(
+            same, block,
+            "a shrink within the same chunk changes nothing"
+        );
+        heap.check().unwrap();
+        let shrunk = heap.shrink(block, layout(4990), 100);
+        assert_eq!(shrunk, block);
+        heap.check().unwrap();
+        let next = heap.allocate(layout(24)).unwrap();
+        assert_eq!(
+            next.addr().get(),
+            block.addr().get() + chunk_for(100),
+            "the tail joined the victim, which still comes before the lower chunk"
+        );
+        heap.check().unwrap();
+        heap.deallocate(next, layout(24));
+        heap.deallocate(shrunk, layout(100));
         heap.deallocate(guard, layout(24));
     }
     heap.check().unwrap();

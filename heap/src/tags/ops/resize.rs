@@ -6,13 +6,16 @@
 //! ```
 //!
 //! A tail under `MIN_CHUNK` with an allocated chunk above stays in the block; the chunk never
-//! goes below `MIN_CHUNK`. Shrinking never moves a block.
+//! goes below `MIN_CHUNK`. A free chunk above that is the designated victim stays the victim,
+//! grown by the tail (`victim.rs`). A shrink that keeps the chunk's size changes nothing.
+//! Shrinking never moves a block.
 
 use crate::tags::errors::AllocError;
 use crate::tags::layout::block::{block_room, chunk_of};
 use crate::tags::layout::chunk::{first_word, is_allocated, set_below_free, write_tag, MIN_CHUNK};
 use crate::tags::layout::free_chunk::FreeChunk;
 use crate::tags::ops::preconditions::Checked;
+use crate::tags::ops::victim::VICTIM;
 use crate::tags::Heap;
 use crate::OutOfMemory;
 use core::alloc::Layout;
@@ -115,11 +118,18 @@ impl<G: OutOfMemory> Heap<G> {
             let (base, tag) = chunk_of(ptr);
             let end = tag.end();
             let kept = ptr.add(block_room(new_size));
+            if kept == end {
+                return;
+            }
             let above = first_word(end);
             if !is_allocated(above) {
-                let size = FreeChunk::at(end).size();
-                self.unlink_free(end);
-                self.link_free(kept, end.addr() + size - kept.addr());
+                let size = end.addr() + FreeChunk::at(end).size() - kept.addr();
+                if end == self.bins[usize::from(VICTIM)] {
+                    self.grow_victim(kept, size);
+                } else {
+                    self.unlink_free(end);
+                    self.link_free(kept, size);
+                }
             } else if end.addr() - kept.addr() >= MIN_CHUNK {
                 self.link_free(kept, end.addr() - kept.addr());
                 set_below_free(end, true);
