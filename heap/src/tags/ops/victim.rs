@@ -12,7 +12,8 @@
 //! The victim is an ordinary linked free chunk in a slot of its own, `VICTIM` (255, which no
 //! size maps to), whose bitmap bit is never set, so the bitmap searches do not see it. A block
 //! freed next to it joins it (`free.rs`), a block shrinking below it gives it its tail
-//! (`resize.rs`), and a block growing into it leaves the rest as the victim (`grow_block.rs`); extending or truncating the arena unlink it as any free chunk
+//! (`resize.rs`), and a block growing into it leaves the rest as the victim
+//! (`grow_block.rs`); extending or truncating the arena unlink it as any free chunk
 //! (`unlink_free`), and the merged chunk goes to its bin. `allocate` turns to it only when the
 //! bitmap word of the request has no fitting bin (`alloc.rs`), before the later words; the
 //! search there makes the remainder of the chunk it splits the new victim, and the old one
