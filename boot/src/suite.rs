@@ -10,6 +10,7 @@ use crate::tally::Tally;
 use crate::{cargo, host_suite, kernel_tests};
 use anyhow::Result;
 use std::str::FromStr;
+use std::time::Instant;
 
 /// A host suite given as `NAME=COMMAND`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,10 +43,14 @@ pub fn run_all(suites: &[SuiteSpec], kernel: bool, timeout_secs: Option<u64>) ->
     let workspace = cargo::workspace_root()?;
     let mut tally = Tally::default();
     for suite in suites {
+        let started = Instant::now();
         host_suite::run(suite, &workspace, &mut tally)?;
+        tally.add_stage_time(&suite.name, started.elapsed());
     }
     if kernel {
+        let started = Instant::now();
         kernel_tests::run(&workspace, timeout_secs, &mut tally)?;
+        tally.add_stage_time("kernel", started.elapsed());
     }
     print!("{}", tally.summary());
     Ok(!tally.any_failed())

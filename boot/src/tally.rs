@@ -7,10 +7,12 @@
 //!     kernel::heap_stress (BIOS): timed out after 300 s
 //!         PANIC: allocation of 64 bytes failed at heap/src/tags/ops/alloc.rs:120
 //!     host::tests::frees_coalesce: test failed
+//!   time: host 6m 12s · miri 9m 40s · kernel 14m 3s
 //!   41 passed, 2 failed
 //! ```
 
 use std::fmt::Write;
+use std::time::Duration;
 
 /// One failed test and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +31,7 @@ pub struct Tally {
     passed: u64,
     failed: u64,
     failures: Vec<Failure>,
+    stages: Vec<(String, Duration)>,
 }
 
 impl Tally {
@@ -48,6 +51,12 @@ impl Tally {
         self.failures.extend(failures);
     }
 
+    /// Records that the stage `name` (a host suite, or the kernel tests) took `elapsed`, so
+    /// that the summary shows where a run's time went.
+    pub fn add_stage_time(&mut self, name: &str, elapsed: Duration) {
+        self.stages.push((name.to_string(), elapsed));
+    }
+
     /// Whether any test failed.
     pub fn any_failed(&self) -> bool {
         self.failed > 0
@@ -65,8 +74,25 @@ impl Tally {
                 let _ = writeln!(text, "      {}", evidence.trim());
             }
         }
+        if !self.stages.is_empty() {
+            let stages: Vec<String> = self
+                .stages
+                .iter()
+                .map(|(name, elapsed)| format!("{name} {}", minutes_and_seconds(*elapsed)))
+                .collect();
+            let _ = writeln!(text, "time: {}", stages.join(" · "));
+        }
         let _ = writeln!(text, "{} passed, {} failed", self.passed, self.failed);
         text
+    }
+}
+
+/// `elapsed` as `4m 07s`, or `9s` under a minute.
+fn minutes_and_seconds(elapsed: Duration) -> String {
+    let seconds = elapsed.as_secs();
+    match seconds / 60 {
+        0 => format!("{seconds}s"),
+        minutes => format!("{minutes}m {:02}s", seconds % 60),
     }
 }
 
@@ -99,5 +125,17 @@ mod tests {
         tally.add_passes(3);
         assert!(!tally.any_failed());
         assert_eq!(tally.summary(), "3 passed, 0 failed\n");
+    }
+
+    #[test]
+    fn stage_times_come_before_the_count_line_in_order() {
+        let mut tally = Tally::default();
+        tally.add_passes(5);
+        tally.add_stage_time("host", Duration::from_secs(372));
+        tally.add_stage_time("fuzz", Duration::from_millis(9_400));
+        assert_eq!(
+            tally.summary(),
+            "time: host 6m 12s · fuzz 9s\n5 passed, 0 failed\n"
+        );
     }
 }
