@@ -14,7 +14,7 @@
 //! the global allocator, which must not unwind, it then aborts (`no_unwind.rs`).
 
 use crate::no_unwind::no_unwind;
-use crate::tags::Misuse;
+use crate::tags::Misused;
 use crate::{Heap, OutOfMemory};
 use core::alloc::{GlobalAlloc, Layout};
 use core::ptr::{null_mut, NonNull};
@@ -80,10 +80,27 @@ impl<R: RawMutex, G: OutOfMemory> LockedHeap<R, G> {
     }
 
     /// Runs `op` on the locked heap; a misuse it reports is raised once the lock is released.
-    pub(crate) fn locked<T>(&self, op: impl FnOnce(&mut Heap<G>) -> Result<T, Misuse>) -> T {
-        let outcome = op(&mut self.lock());
-        outcome.unwrap_or_else(|misuse| misuse.raise())
+    #[inline(always)]
+    pub(crate) fn locked<T>(&self, op: impl FnOnce(&mut Heap<G>) -> Result<T, Misused>) -> T {
+        let mut heap = self.lock();
+        match op(&mut heap) {
+            Ok(value) => value,
+            Err(token) => raise_unlocked(heap, token),
+        }
     }
+}
+
+/// Takes the misuse `token` stands for out of the `heap`, lets go of the lock and panics.
+/// Out of line, so that `locked`'s callers hold nothing for it.
+#[cold]
+#[inline(never)]
+fn raise_unlocked<R: RawMutex, G: OutOfMemory>(
+    heap: MutexGuard<'_, R, Heap<G>>,
+    token: Misused,
+) -> ! {
+    let misuse = heap.take_misuse(token);
+    drop(heap);
+    misuse.raise()
 }
 
 // SAFETY: the lock serialises every use of the heap; `Heap` hands out disjoint blocks that

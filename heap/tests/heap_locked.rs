@@ -155,6 +155,49 @@ fn allocator_backs_a_vec_and_resizes_in_place() {
     assert_eq!(heap.chunks().count(), 1);
 }
 
+/// Each misuse through the lock panics with its own pointer and sizes (the details wait in
+/// the heap while the lock is held: `checking/misuse.rs`), and the heap is as it was.
+#[cfg(feature = "nightly")]
+#[test]
+fn misuses_through_the_lock_report_their_own_details_and_change_nothing() {
+    use core::alloc::Allocator;
+    use core::ptr::NonNull;
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    let memory = Memory::new(4096);
+    let heap = locked_over(&memory, 4096);
+    let layout = Layout::from_size_align(64, 8).unwrap();
+    let block = heap.allocate(layout).unwrap().cast::<u8>();
+    let mut local = [0u64; 8];
+    let foreign = NonNull::from(&mut local).cast::<u8>();
+    let before = heap.lock().counters();
+    let message = |misuse: &dyn Fn()| {
+        let payload = catch_unwind(AssertUnwindSafe(misuse)).expect_err("a misuse must panic");
+        heap.lock().check().unwrap();
+        assert_eq!(
+            heap.lock().counters(),
+            before,
+            "the misuse changed the heap"
+        );
+        payload.downcast_ref::<String>().cloned().unwrap()
+    };
+    // SAFETY: deliberately wrong; the heap stops both before anything changes.
+    let freed = message(&|| unsafe { heap.deallocate(foreign, layout) });
+    let smaller = Layout::from_size_align(32, 8).unwrap();
+    let grown = message(&|| {
+        // SAFETY: as above.
+        let _ = unsafe { heap.grow(block, layout, smaller) };
+    });
+    assert!(freed.contains(&format!("{foreign:p}")), "{freed}");
+    assert!(freed.contains("never handed out by this heap"), "{freed}");
+    assert!(
+        grown.contains("new size 32 is below the old size 64"),
+        "{grown}"
+    );
+    // SAFETY: the live block, freed once, with its layout.
+    unsafe { heap.deallocate(block, layout) };
+    assert_eq!(heap.lock().counters().live_allocations, 0);
+}
+
 /// A value aligned above a word: its block may sit behind a back pointer.
 #[cfg(feature = "nightly")]
 #[repr(align(32))]

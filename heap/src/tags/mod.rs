@@ -32,14 +32,15 @@ mod ops;
 pub mod size_classes;
 
 pub use checking::check::{CheckError, Rule};
-pub(crate) use checking::misuse::Misuse;
 #[cfg(all(feature = "debug-checks", debug_assertions))]
 pub(crate) use checking::misuse::Wrong;
+pub(crate) use checking::misuse::{Misuse, Misused};
 pub use checking::walk::{Arenas, Chunk, Chunks};
 pub use counters::Counters;
 pub use errors::{AllocError, ClaimError, ExtendError, TruncateError, Truncated};
 
 use crate::OutOfMemory;
+use core::cell::Cell;
 use counters::Stats;
 use index::bins::BIN_SLOTS;
 use index::bitmap::Bitmap;
@@ -114,6 +115,9 @@ pub struct Heap<G: OutOfMemory> {
     /// What free-list links are mangled with (`index/links.rs`).
     #[cfg(feature = "harden")]
     link_secret: usize,
+    /// The details of the misuse a check last found, until its caller takes them
+    /// (`checking/misuse.rs`).
+    misuse: Cell<Option<Misuse>>,
 }
 
 // SAFETY: the heap exclusively owns the memory its pointers lead to (the arenas, by the
@@ -132,6 +136,7 @@ impl<G: OutOfMemory> Heap<G> {
             link_sink: core::ptr::null_mut(),
             #[cfg(feature = "harden")]
             link_secret: index::links::DEFAULT_SECRET,
+            misuse: Cell::new(None),
         }
     }
 }

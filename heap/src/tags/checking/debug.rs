@@ -13,13 +13,13 @@
 //! (`block::block_start`; with its back pointer when there is a gap), that the room above
 //! `ptr` is what a block of the layout's size gets (its granules, plus a tail of one granule,
 //! too small to be a chunk of its own), and that the size is not more than the live
-//! blocks hold. Any failure is returned as a `Misuse` naming the pointer and what is wrong
+//! blocks hold. Any failure is returned as a misuse naming the pointer and what is wrong
 //! with it (`misuse.rs`), before anything changes.
 //!
 //! The heap does not store requested sizes, so a size that rounds to the same room (within
 //! the one-granule tail and the rounding to granules) cannot be told apart from the right one.
 
-use crate::tags::checking::misuse::{Misuse, Wrong};
+use crate::tags::checking::misuse::{Misused, Wrong};
 use crate::tags::layout::block::{block_room, block_start};
 use crate::tags::layout::chunk::{first_word, GRANULE, MIN_CHUNK, WORD};
 use crate::tags::Heap;
@@ -38,9 +38,9 @@ impl<G: OutOfMemory> Heap<G> {
         ptr: NonNull<u8>,
         layout: Layout,
         operation: &'static str,
-    ) -> Result<(), Misuse> {
+    ) -> Result<(), Misused> {
         let ptr = ptr.as_ptr();
-        let misuse = |wrong| Err(Misuse::new(operation, ptr, wrong));
+        let misuse = |wrong| Err(self.misused(operation, ptr, wrong));
         let below = ptr.wrapping_sub(WORD);
         let Some(chunk) = self.chunks().find(|chunk| chunk.span().contains(below)) else {
             return misuse(Wrong::InNoChunk);

@@ -4,14 +4,21 @@
 //! allocator would otherwise wait for its own lock forever.
 //!
 //! ```text
-//!   Heap::deallocate     ──► checked_deallocate ──► Err(misuse) ─────────────► raise: panic!
-//!   LockedHeap::dealloc  ──► lock ──► checked_deallocate ──► Err(misuse) ──► unlock ──► raise
+//!   Heap::deallocate     ──► checked_deallocate ──► Err(Misused) ──► raise: take, panic!
+//!   LockedHeap::dealloc  ──► lock ──► checked_deallocate ──► Err(Misused)
+//!                                 ──► take the Misuse ──► unlock ──► raise
 //! ```
+//!
+//! What the checks return is only the token `Misused`; the details (a dozen words) wait in
+//! the heap until the caller takes them. A result the size of a register is what lets every
+//! free and resize run without a stack frame: a `Misuse` in the result needs room on the
+//! caller's stack, set up on every call for an error that almost never happens.
 //!
 //! Every check runs before the heap changes, so after a misuse the heap is as it was.
 
 use crate::tags::checking::corruption::Corruption;
-use crate::Span;
+use crate::tags::Heap;
+use crate::{OutOfMemory, Span};
 use core::fmt;
 
 /// What is wrong with the pointer or size an operation was given.
@@ -78,6 +85,38 @@ impl Misuse {
     #[track_caller]
     pub(crate) fn raise(self) -> ! {
         panic!("{self}")
+    }
+}
+
+/// A check found a misuse, whose details wait in the heap: [`Heap::take_misuse`] hands them
+/// over. Only [`Heap::misused`] makes one, so a token always has details waiting.
+#[derive(Debug)]
+#[must_use = "a misuse must be raised"]
+pub(crate) struct Misused(());
+
+impl<G: OutOfMemory> Heap<G> {
+    /// Parks the misuse (`operation` was given `ptr`, which is `wrong`) in the heap and
+    /// returns its token.
+    #[inline(always)]
+    pub(crate) fn misused(&self, operation: &'static str, ptr: *mut u8, wrong: Wrong) -> Misused {
+        self.misuse.set(Some(Misuse::new(operation, ptr, wrong)));
+        Misused(())
+    }
+
+    /// The details of the misuse `token` stands for.
+    pub(crate) fn take_misuse(&self, token: Misused) -> Misuse {
+        let Misused(()) = token;
+        self.misuse
+            .take()
+            .expect("a `Misused` token is made only with its misuse parked in the heap")
+    }
+
+    /// Panics with the misuse `token` stands for; the heap itself is never locked.
+    #[cold]
+    #[inline(never)]
+    #[track_caller]
+    pub(crate) fn raise(&self, token: Misused) -> ! {
+        self.take_misuse(token).raise()
     }
 }
 

@@ -17,7 +17,7 @@
 //! redzone is a misuse returned before the free changes anything (`misuse.rs`).
 
 use crate::tags::checking::corruption::Corruption;
-use crate::tags::checking::misuse::{Misuse, Wrong};
+use crate::tags::checking::misuse::Wrong;
 use crate::tags::checking::poison::{first_other, CHECKING};
 use crate::tags::layout::block::chunk_of;
 use crate::tags::ops::preconditions::Checked;
@@ -88,7 +88,7 @@ impl<G: OutOfMemory> Heap<G> {
                 at,
                 byte: at.read(),
             };
-            Err(Misuse::new(operation, base, Wrong::Corrupted(found)))
+            Err(self.misused(operation, base, Wrong::Corrupted(found)))
         }
     }
 }

@@ -11,7 +11,7 @@
 //! either is the designated victim (`victim.rs`), the merged chunk stays the victim instead of
 //! going to a bin.
 
-use crate::tags::checking::misuse::{Misuse, Wrong};
+use crate::tags::checking::misuse::Wrong;
 use crate::tags::layout::block::chunk_of;
 use crate::tags::layout::chunk::{first_word, is_allocated, set_below_free, Tag};
 use crate::tags::layout::free_chunk::FreeChunk;
@@ -41,7 +41,7 @@ impl<G: OutOfMemory> Heap<G> {
     pub unsafe fn deallocate(&mut self, ptr: NonNull<u8>, layout: Layout) {
         // SAFETY: forwarded contract.
         if let Err(misuse) = unsafe { self.checked_deallocate(ptr, layout) } {
-            misuse.raise();
+            self.raise(misuse);
         }
     }
 
@@ -74,7 +74,7 @@ impl<G: OutOfMemory> Heap<G> {
     #[inline(never)]
     unsafe fn deallocate_in_older_arena(&mut self, ptr: NonNull<u8>, size: usize) -> Checked<()> {
         let Some(block) = self.in_older_arena(ptr) else {
-            return Err(Misuse::new("deallocate", ptr.as_ptr(), Wrong::InNoArena));
+            return Err(self.misused("deallocate", ptr.as_ptr(), Wrong::InNoArena));
         };
         // SAFETY: `block` is the live block `ptr`, with its arena's provenance.
         unsafe { self.free_block(block, size) };

@@ -39,7 +39,7 @@ impl<G: OutOfMemory> Heap<G> {
         new_size: usize,
     ) -> Result<NonNull<u8>, AllocError> {
         // SAFETY: forwarded contract.
-        unsafe { self.checked_grow_in_place(ptr, old, new_size) }.unwrap_or_else(|m| m.raise())
+        unsafe { self.checked_grow_in_place(ptr, old, new_size) }.unwrap_or_else(|m| self.raise(m))
     }
 
     /// `grow_in_place`, with a misuse returned (before anything changed) instead of raised.
@@ -85,7 +85,7 @@ impl<G: OutOfMemory> Heap<G> {
         new_size: usize,
     ) -> Result<NonNull<u8>, AllocError> {
         // SAFETY: forwarded contract.
-        unsafe { self.checked_grow(ptr, old, new_size) }.unwrap_or_else(|m| m.raise())
+        unsafe { self.checked_grow(ptr, old, new_size) }.unwrap_or_else(|m| self.raise(m))
     }
 
     /// `grow`, with a misuse returned (before anything changed) instead of raised.

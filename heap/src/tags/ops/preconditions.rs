@@ -11,15 +11,15 @@
 //! A misuse is returned, not raised (`checking/misuse.rs`): the public methods raise it, the
 //! locked heap and the cache once they have let go of the heap's lock.
 
-use crate::tags::checking::misuse::{Misuse, Wrong};
+use crate::tags::checking::misuse::{Misused, Wrong};
 use crate::tags::Heap;
 use crate::OutOfMemory;
 use core::alloc::Layout;
 use core::ptr::NonNull;
 
 /// The outcome of an operation that checks its input first: `Err` for a misuse, found before
-/// anything changed.
-pub(crate) type Checked<T> = Result<T, Misuse>;
+/// anything changed (its details wait in the heap: `checking/misuse.rs`).
+pub(crate) type Checked<T> = Result<T, Misused>;
 
 impl<G: OutOfMemory> Heap<G> {
     /// A misuse, naming `operation`, if `new_size` is below the block's old size, or (with
@@ -36,7 +36,7 @@ impl<G: OutOfMemory> Heap<G> {
                 new: new_size,
                 old: old.size(),
             };
-            return Err(Misuse::new(operation, ptr.as_ptr(), wrong));
+            return Err(self.misused(operation, ptr.as_ptr(), wrong));
         }
         self.verify_if_checking(ptr, old, operation)
     }
@@ -54,7 +54,7 @@ impl<G: OutOfMemory> Heap<G> {
                 new: new_size,
                 old: old.size(),
             };
-            return Err(Misuse::new("shrink", ptr.as_ptr(), wrong));
+            return Err(self.misused("shrink", ptr.as_ptr(), wrong));
         }
         self.verify_if_checking(ptr, old, "shrink")
     }
@@ -83,6 +83,6 @@ impl<G: OutOfMemory> Heap<G> {
     #[inline(always)]
     pub(crate) fn lookup(&self, ptr: NonNull<u8>, operation: &'static str) -> Checked<NonNull<u8>> {
         self.arena_pointer(ptr)
-            .ok_or_else(|| Misuse::new(operation, ptr.as_ptr(), Wrong::InNoArena))
+            .ok_or_else(|| self.misused(operation, ptr.as_ptr(), Wrong::InNoArena))
     }
 }

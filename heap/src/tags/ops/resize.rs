@@ -39,7 +39,7 @@ impl<G: OutOfMemory> Heap<G> {
         new_size: usize,
     ) -> Result<NonNull<u8>, AllocError> {
         // SAFETY: forwarded contract.
-        unsafe { self.checked_realloc(ptr, old, new_size) }.unwrap_or_else(|m| m.raise())
+        unsafe { self.checked_realloc(ptr, old, new_size) }.unwrap_or_else(|m| self.raise(m))
     }
 
     /// `realloc`, with a misuse returned (before anything changed) instead of raised.
@@ -71,7 +71,7 @@ impl<G: OutOfMemory> Heap<G> {
     /// [`Heap::deallocate`] does for a block that is not live with `old`.
     pub unsafe fn shrink(&mut self, ptr: NonNull<u8>, old: Layout, new_size: usize) -> NonNull<u8> {
         // SAFETY: forwarded contract.
-        unsafe { self.checked_shrink(ptr, old, new_size) }.unwrap_or_else(|m| m.raise())
+        unsafe { self.checked_shrink(ptr, old, new_size) }.unwrap_or_else(|m| self.raise(m))
     }
 
     /// `shrink`, with a misuse returned (before anything changed) instead of raised.
