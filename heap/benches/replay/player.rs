@@ -14,7 +14,10 @@
 //! Every allocator is reached through the out-of-line `call_allocate`, `call_deallocate` and
 //! `call_reallocate`, as a program reaches its global allocator through `__rust_alloc`: the
 //! replay's own code is then the same machine code for every allocator, and callgrind can
-//! count an allocator alone (`--toggle-collect='*player::call_*'`, heap/INTERNALS.md).
+//! count an allocator alone (`--toggle-collect='*player::call_*'`, heap/INTERNALS.md). Every
+//! adapter's methods are `#[inline(always)]`, so that a wrapper calls the allocator itself:
+//! left to the inliner, an adapter was inlined in one build and called in the next, and an
+//! unrelated change moved the count by an instruction per operation.
 
 use super::stamp;
 use super::subject::{Locked, Subject};

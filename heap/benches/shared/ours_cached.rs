@@ -46,16 +46,19 @@ impl<const M: usize> Subject for OursCached<M> {
         Self(cache)
     }
 
+    #[inline(always)]
     unsafe fn allocate(&mut self, layout: Layout) -> Option<NonNull<u8>> {
         // SAFETY: the region is valid, by the contract of `over`.
         unsafe { self.0.allocate(layout) }.ok()
     }
 
+    #[inline(always)]
     unsafe fn deallocate(&mut self, ptr: NonNull<u8>, layout: Layout) {
         // SAFETY: forwarded contract.
         unsafe { self.0.deallocate(ptr, layout) }
     }
 
+    #[inline(always)]
     unsafe fn reallocate(
         &mut self,
         ptr: NonNull<u8>,

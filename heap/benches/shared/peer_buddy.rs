@@ -21,10 +21,12 @@ impl Subject for Buddy {
         Self(buddy)
     }
 
+    #[inline(always)]
     unsafe fn allocate(&mut self, layout: Layout) -> Option<NonNull<u8>> {
         self.0.alloc(layout).ok()
     }
 
+    #[inline(always)]
     unsafe fn deallocate(&mut self, ptr: NonNull<u8>, layout: Layout) {
         // SAFETY: forwarded contract.
         unsafe { self.0.dealloc(ptr, layout) }

@@ -64,16 +64,19 @@ impl Subject for Dlmalloc {
         Self(dlmalloc::Dlmalloc::new_with_allocator(system))
     }
 
+    #[inline(always)]
     unsafe fn allocate(&mut self, layout: Layout) -> Option<NonNull<u8>> {
         // SAFETY: a valid layout.
         NonNull::new(unsafe { self.0.malloc(layout.size(), layout.align()) })
     }
 
+    #[inline(always)]
     unsafe fn deallocate(&mut self, ptr: NonNull<u8>, layout: Layout) {
         // SAFETY: forwarded contract.
         unsafe { self.0.free(ptr.as_ptr(), layout.size(), layout.align()) }
     }
 
+    #[inline(always)]
     unsafe fn reallocate(
         &mut self,
         ptr: NonNull<u8>,

@@ -24,6 +24,7 @@ impl Subject for LinkedList {
         unsafe { Self::growing(region, region.len()) }
     }
 
+    #[inline(always)]
     unsafe fn allocate(&mut self, layout: Layout) -> Option<NonNull<u8>> {
         loop {
             if let Ok(ptr) = self.heap.allocate_first_fit(layout) {
@@ -39,6 +40,7 @@ impl Subject for LinkedList {
         }
     }
 
+    #[inline(always)]
     unsafe fn deallocate(&mut self, ptr: NonNull<u8>, layout: Layout) {
         // SAFETY: forwarded contract.
         unsafe { self.heap.deallocate(ptr, layout) }

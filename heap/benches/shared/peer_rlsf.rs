@@ -22,15 +22,18 @@ impl Subject for Tlsf {
         Self(tlsf)
     }
 
+    #[inline(always)]
     unsafe fn allocate(&mut self, layout: Layout) -> Option<NonNull<u8>> {
         self.0.allocate(layout)
     }
 
+    #[inline(always)]
     unsafe fn deallocate(&mut self, ptr: NonNull<u8>, layout: Layout) {
         // SAFETY: forwarded contract.
         unsafe { self.0.deallocate(ptr, layout.align()) }
     }
 
+    #[inline(always)]
     unsafe fn reallocate(
         &mut self,
         ptr: NonNull<u8>,

@@ -97,17 +97,20 @@ impl<S: Start> Subject for Talc<S> {
         unsafe { Self::claiming(region, region.len()) }
     }
 
+    #[inline(always)]
     unsafe fn allocate(&mut self, layout: Layout) -> Option<NonNull<u8>> {
         // SAFETY: the size is not zero, by the trait's contract.
         unsafe { self.talc.allocate(layout) }
     }
 
+    #[inline(always)]
     unsafe fn deallocate(&mut self, ptr: NonNull<u8>, layout: Layout) {
         // SAFETY: forwarded contract.
         unsafe { self.talc.deallocate(ptr.as_ptr(), layout) }
     }
 
     /// In place when talc can, else allocate, copy and free (as talc's own `GlobalAlloc`).
+    #[inline(always)]
     unsafe fn reallocate(
         &mut self,
         ptr: NonNull<u8>,
