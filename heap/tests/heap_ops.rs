@@ -318,6 +318,40 @@ fn grow_moves_only_when_in_place_fails_and_keeps_the_bytes() {
 }
 
 #[test]
+fn a_block_in_an_older_arena_grows_in_place_and_moves_like_any_other() {
+    let memory = Memory::new(8192);
+    let mut heap = Heap::new(NeverGrow);
+    // SAFETY: the test's memory, claimed as two arenas; the blocks are live with these
+    // layouts.
+    unsafe {
+        heap.claim(memory.span(0, 4096)).unwrap();
+        let old = filled(&mut heap, 100, 3);
+        let fence = filled(&mut heap, 8, 4);
+        heap.claim(memory.span(4096, 4096)).unwrap();
+        heap.deallocate(fence, layout(8, 8));
+        let grown = heap.grow(old, layout(100, 8), 600).unwrap();
+        assert_eq!(
+            grown, old,
+            "the free chunk above in the older arena is absorbed"
+        );
+        assert!(holds(grown, 100, 3));
+        heap.check().unwrap();
+        let fence = filled(&mut heap, 8, 5);
+        let moved = heap.realloc(grown, layout(600, 8), 3900).unwrap();
+        assert!(
+            memory.span(4096, 4096).contains(moved.as_ptr()),
+            "moved to the newest arena"
+        );
+        assert!(holds(moved, 100, 3));
+        heap.check().unwrap();
+        heap.deallocate(moved, layout(3900, 8));
+        heap.deallocate(fence, layout(8, 8));
+    }
+    heap.check().unwrap();
+    assert_eq!(heap.counters().live_allocations, 0);
+}
+
+#[test]
 fn shrink_gives_back_the_tail_and_merges_it() {
     let memory = Memory::new(4096);
     let (mut heap, _) = heap_over(&memory, 4096);

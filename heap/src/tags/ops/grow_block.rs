@@ -109,7 +109,7 @@ impl<G: OutOfMemory> Heap<G> {
                 Ok(self.painted(Ok(block), new_size))
             }
             // SAFETY: forwarded contract.
-            _ => unsafe { self.grow_beyond_chunk(ptr, old, new) }
+            newest => unsafe { self.grow_beyond_chunk(ptr, newest, old, new) }
                 .map(|outcome| self.painted(outcome, new_size)),
         }
     }
@@ -117,7 +117,8 @@ impl<G: OutOfMemory> Heap<G> {
     /// `grow` when the block's chunk is too small (absorb the chunk above, else move) or lies
     /// in an older arena. Out of line and reached by a tail call, so that a block whose chunk
     /// already has the room (common in real traces: `heap/INTERNALS.md`) saves no registers
-    /// for it.
+    /// for it. `newest` is the block as the newest arena's lookup found it (`None` when that
+    /// arena does not hold `ptr`), so that the common case is not looked up twice.
     ///
     /// # Safety
     /// As for `grow`; `new` is the layout of `new_size` bytes at `old`'s alignment.
@@ -125,10 +126,14 @@ impl<G: OutOfMemory> Heap<G> {
     unsafe fn grow_beyond_chunk(
         &mut self,
         ptr: NonNull<u8>,
+        newest: Option<NonNull<u8>>,
         old: Layout,
         new: Layout,
     ) -> Checked<Result<NonNull<u8>, AllocError>> {
-        let block = self.lookup(ptr, "grow")?;
+        let block = match newest {
+            Some(block) => block,
+            None => self.lookup(ptr, "grow")?,
+        };
         // SAFETY: `block` is the live block `ptr`, with its arena's provenance; it sits where
         // its own alignment puts it, so it may grow in place.
         Ok(unsafe { self.resize_or_move(block, old, new, true) })
