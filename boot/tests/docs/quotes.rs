@@ -192,15 +192,15 @@ impl Sources {
         Ok(())
     }
 
-    /// A heap misuse raised through `Misuse::raise` (`#[track_caller]`, so the location is
-    /// the line that calls it): the message is `OPERATION: ` and then what is wrong, which
-    /// must be one of the code's format strings.
+    /// A heap misuse raised through `Misuse::raise` or `Heap::raise` (`#[track_caller]`, so
+    /// the location is the line that calls it): the message is `OPERATION: ` and then what is
+    /// wrong, which must be one of the code's format strings.
     fn check_raised_misuse(&self, file: &Path, at: usize, message: &str) -> Result<(), String> {
         let source = std::fs::read_to_string(self.root.join(file)).unwrap_or_default();
         let raises = source
             .lines()
             .nth(at.saturating_sub(1))
-            .is_some_and(|line| line.contains(".raise()"));
+            .is_some_and(|line| line.contains(".raise("));
         let wrong = message.split_once(": ").map(|(_, wrong)| wrong);
         match wrong {
             Some(wrong) if raises => self.check_line(wrong),
