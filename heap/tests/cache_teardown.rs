@@ -88,7 +88,7 @@ fn a_short_run_of_frees_stays_cached() {
 fn a_consumer_keeps_caching_while_others_take_its_magazines() {
     let memory = Memory::new(MEMORY);
     let mut cache = cache_over(&memory, MEMORY);
-    let blocks = allocate(&cache, layout(48), 2 * TEARDOWN_FREES);
+    let blocks = allocate(&cache, layout(48), TEARDOWN_FREES + 64);
     let before = heap_frees(&cache.counters());
     let mut taken = Vec::new();
     for batch in blocks.chunks(4) {
