@@ -80,7 +80,9 @@ console: toolchain qemu boot
 # The heap is tested with its `nightly` feature (the `Allocator` impl) on the pinned nightly,
 # with `debug-checks` on (debug) and off (release), with `counters` on and (in part) off, on stable without it, and under Miri:
 # every heap test with Stacked Borrows, and the tests of provenance, boxes and each
-# operation again with Tree Borrows (the slow part; about 3 minutes of Miri in all). The
+# operation again with Tree Borrows (the slow part: about 13 minutes of Miri, on one core,
+# so both runs go on boot's background lane while the other suites and the kernel tests
+# use the other core; `boot test` prints each stage's time at the end). The
 # debug suite and the Stacked Borrows run build the heap with `harden` (mangled, checked
 # free lists; heap_harden.rs needs it), the release, stable and Tree Borrows runs without
 # it; the fuzz target has it. The fuzz target's body runs on 2000 seeded inputs (heap/fuzz/tests/bounded.rs: no cargo-fuzz,
@@ -113,8 +115,8 @@ test: toolchain qemu boot
 		--suite 'host=cargo test -p tagheap --features nightly,mmap,harden && $(NO_COUNTERS_TESTS) && cargo test --release -p boot' \
 		--suite 'release=cargo test -p tagheap --features nightly --release' \
 		--suite 'stable=CARGO_TARGET_DIR=target/stable cargo +stable test -p tagheap' \
-		--suite 'miri=MIRIFLAGS="$(MIRI_SB)" cargo miri test -p tagheap --features nightly,harden' \
-		--suite 'miri-tree=MIRIFLAGS="$(MIRI_TB)" cargo miri test -p tagheap --features nightly $(MIRI_TB_TESTS)' \
+		--background-suite 'miri=MIRIFLAGS="$(MIRI_SB)" cargo miri test -p tagheap --features nightly,harden' \
+		--background-suite 'miri-tree=MIRIFLAGS="$(MIRI_TB)" cargo miri test -p tagheap --features nightly $(MIRI_TB_TESTS)' \
 		--suite 'package=$(PACKAGE)' \
 		--suite 'fuzz=cd heap/fuzz && cargo test --release --no-default-features' \
 		--suite 'programs=cargo build --release -p bench-programs && QUICK=1 target/release/drive' \

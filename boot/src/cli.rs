@@ -151,6 +151,11 @@ pub struct TestArgs {
     /// A host suite, `NAME=COMMAND`, run with `sh -c` from the workspace root (repeatable).
     #[arg(long = "suite", value_name = "NAME=COMMAND")]
     pub suites: Vec<SuiteSpec>,
+    /// A host suite run on a second lane alongside the others and the kernel tests, one
+    /// after another in the order given, its output printed at the end (repeatable; for a
+    /// long suite with a build directory of its own, such as Miri's).
+    #[arg(long = "background-suite", value_name = "NAME=COMMAND")]
+    pub background: Vec<SuiteSpec>,
     /// Also build the kernel tests (`cargo ktest --no-run`) and boot each in QEMU.
     #[arg(long)]
     pub kernel: bool,

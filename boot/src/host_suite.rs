@@ -7,6 +7,10 @@
 //!                   └─ panic / PANIC: / [failed] lines      ─▶ evidence for a failed command
 //!   exit status ≠ 0 ─▶ at least one failure (named after the suite if no test was named)
 //! ```
+//!
+//! A suite of the background lane (`suite.rs`) writes its stdout and stderr into a buffer
+//! instead, printed when the lane is joined, so that its lines do not interleave with those
+//! of the suites running meanwhile.
 
 use crate::libtest::{self, Counts};
 use crate::stream::{self, Evidence};
@@ -14,15 +18,39 @@ use crate::suite::SuiteSpec;
 use crate::tally::{Failure, Tally};
 use crate::verdict::describe_status;
 use anyhow::{Context, Result};
-use std::io;
+use std::io::{self, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// Runs `suite` from the `workspace` root and adds its passes and failures to `tally`.
+/// Runs `suite` from the `workspace` root, its output live on our stdout (and its stderr on
+/// ours), and adds its passes and failures to `tally`.
 pub fn run(suite: &SuiteSpec, workspace: &Path, tally: &mut Tally) -> Result<()> {
     eprintln!("boot: ==> suite {}: {}", suite.name, suite.command);
+    run_into(suite, workspace, tally, io::stdout(), &suite.command)
+}
+
+/// Runs `suite` as [`run`] does, with its stdout and stderr both written to `output`.
+pub fn run_captured(
+    suite: &SuiteSpec,
+    workspace: &Path,
+    tally: &mut Tally,
+    output: &mut Vec<u8>,
+) -> Result<()> {
+    let _ = writeln!(output, "boot: ==> suite {}: {}", suite.name, suite.command);
+    let merged = format!("{{ {}\n}} 2>&1", suite.command);
+    run_into(suite, workspace, tally, output, &merged)
+}
+
+/// Runs the shell `command` for `suite`, copying its stdout to `echo` while counting.
+fn run_into(
+    suite: &SuiteSpec,
+    workspace: &Path,
+    tally: &mut Tally,
+    echo: impl Write,
+    command: &str,
+) -> Result<()> {
     let mut child = Command::new("sh")
-        .args(["-c", &suite.command])
+        .args(["-c", command])
         .current_dir(workspace)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -34,7 +62,7 @@ pub fn run(suite: &SuiteSpec, workspace: &Path, tally: &mut Tally) -> Result<()>
         .context("the suite's stdout was not captured")?;
     let (mut counts, mut saw_result) = (Counts::default(), false);
     let (mut failed_tests, mut evidence) = (Vec::new(), Evidence::default());
-    stream::pump(output, io::stdout(), None, |line| {
+    stream::pump(output, echo, None, |line| {
         if let Some(result) = libtest::parse_result_line(line) {
             counts.add(result);
             saw_result = true;

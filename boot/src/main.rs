@@ -80,7 +80,8 @@ fn execute(action: Action) -> Result<u8> {
         Action::Gdb(args) => gdb(args),
         Action::Runner(args) => boot_and_judge(runner::request(args)),
         Action::Test(args) => {
-            let all_passed = suite::run_all(&args.suites, args.kernel, args.timeout)?;
+            let all_passed =
+                suite::run_all(&args.suites, &args.background, args.kernel, args.timeout)?;
             Ok(if all_passed { 0 } else { 1 })
         }
         Action::Grade(args) => {

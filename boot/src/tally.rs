@@ -57,6 +57,13 @@ impl Tally {
         self.stages.push((name.to_string(), elapsed));
     }
 
+    /// Adds everything `other` counted and timed (a lane of suites run on another thread).
+    pub fn absorb(&mut self, other: Tally) {
+        self.add_passes(other.passed);
+        self.add_failures(other.failed, other.failures);
+        self.stages.extend(other.stages);
+    }
+
     /// Whether any test failed.
     pub fn any_failed(&self) -> bool {
         self.failed > 0
