@@ -68,14 +68,14 @@ pub fn run_all(
     }
     let mut tally = Tally::default();
     for suite in suites {
-        let started = Instant::now();
-        host_suite::run(suite, &workspace, &mut tally)?;
-        tally.add_stage_time(&suite.name, started.elapsed());
+        timed(&mut tally, &suite.name, |tally| {
+            host_suite::run(suite, &workspace, tally)
+        })?;
     }
     if kernel {
-        let started = Instant::now();
-        kernel_tests::run(&workspace, timeout_secs, &mut tally)?;
-        tally.add_stage_time("kernel", started.elapsed());
+        timed(&mut tally, "kernel", |tally| {
+            kernel_tests::run(&workspace, timeout_secs, tally)
+        })?;
     }
     if !background.is_empty() {
         eprintln!("boot: ==> waiting for the background suites");
@@ -93,11 +93,23 @@ pub fn run_all(
 fn run_lane(suites: &[SuiteSpec], workspace: &Path) -> Result<(Tally, Vec<u8>)> {
     let (mut tally, mut output) = (Tally::default(), Vec::new());
     for suite in suites {
-        let started = Instant::now();
-        host_suite::run_captured(suite, workspace, &mut tally, &mut output)?;
-        tally.add_stage_time(&suite.name, started.elapsed());
+        timed(&mut tally, &suite.name, |tally| {
+            host_suite::run_captured(suite, workspace, tally, &mut output)
+        })?;
     }
     Ok((tally, output))
+}
+
+/// Runs the stage `name` and records in `tally` how long it took.
+fn timed(
+    tally: &mut Tally,
+    name: &str,
+    stage: impl FnOnce(&mut Tally) -> Result<()>,
+) -> Result<()> {
+    let started = Instant::now();
+    stage(tally)?;
+    tally.add_stage_time(name, started.elapsed());
+    Ok(())
 }
 
 #[cfg(test)]

@@ -111,7 +111,8 @@ impl<G: OutOfMemory> Heap<G> {
             .expect("a `Misused` token is made only with its misuse parked in the heap")
     }
 
-    /// Panics with the misuse `token` stands for; the heap itself is never locked.
+    /// Panics with the misuse `token` stands for: for a heap no lock wraps (`LockedHeap`
+    /// takes the misuse under its lock and raises it once the lock is released).
     #[cold]
     #[inline(never)]
     #[track_caller]
