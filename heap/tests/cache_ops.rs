@@ -211,6 +211,33 @@ fn running_out_flushes_this_cpu_and_retries() {
 }
 
 #[test]
+fn the_retry_after_a_flush_serves_the_refused_request_itself() {
+    let memory = Memory::new(1 << 14);
+    let mut cache = cache_over(&memory, 1 << 14);
+    // SAFETY: the test's memory is valid.
+    let too_big = unsafe { cache.heap().lock().allocate(layout(1 << 20)) };
+    assert!(too_big.is_err(), "an earlier refusal, of another layout");
+    let blocks = allocate(&cache, layout(200), 40);
+    free(&cache, &blocks, layout(200));
+    let aligned = Layout::from_size_align(10 << 10, 512).unwrap();
+    // SAFETY: the test's memory is valid.
+    let block = unsafe { cache.allocate(aligned) }.expect("the flush made room");
+    assert_eq!(
+        block.as_ptr().addr() % 512,
+        0,
+        "the request's own alignment"
+    );
+    assert_eq!(
+        cache.counters().heap.allocated_bytes,
+        10 << 10,
+        "the request's own size, the only live block"
+    );
+    // SAFETY: allocated just above with `aligned`.
+    unsafe { cache.deallocate(block, aligned) };
+    assert_eq!(cache.check(), Ok(()));
+}
+
+#[test]
 fn running_out_leaves_other_cpus_magazines_alone() {
     let memory = Memory::new(4096);
     let cache = cache_over(&memory, 4096);

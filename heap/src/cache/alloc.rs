@@ -107,11 +107,20 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
     /// As for [`CachedHeap::allocate`].
     #[inline(never)]
     pub(crate) unsafe fn heap_allocate(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
-        // SAFETY: forwarded contract. (A binding, so that the lock is released before the
-        // flush takes it again: a guard in a `match` scrutinee lives through every arm.)
-        let first = unsafe { self.heap.lock().allocate(layout) };
-        // SAFETY: as above.
-        first.or_else(|_| unsafe { self.allocate_after_flush(layout) })
+        let mut heap = self.heap.lock();
+        // SAFETY: forwarded contract.
+        match unsafe { heap.allocate(layout) } {
+            Ok(block) => Ok(block),
+            Err(AllocError) => {
+                // The heap hands the layout back, so that it is not kept in saved registers
+                // across every allocation for this rare retry.
+                let refused = heap.refused();
+                // Released before the flush, which takes the depot's lock and then the heap's.
+                drop(heap);
+                // SAFETY: as above.
+                unsafe { self.allocate_after_flush(refused) }
+            }
+        }
     }
 
     /// The second try of `heap_allocate`, after a flush: out of line, so that the first

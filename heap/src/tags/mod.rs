@@ -118,6 +118,11 @@ pub struct Heap<G: OutOfMemory> {
     /// The details of the misuse a check last found, until its caller takes them
     /// (`checking/misuse.rs`).
     misuse: Cell<Option<Misuse>>,
+    /// The size and alignment of the last allocation the heap refused (`ops/search.rs`): a
+    /// caller that makes room and retries reads them back instead of keeping the layout
+    /// across the call. Plain words, not a `Layout`: rustc puts a field with a niche first,
+    /// and every access to `bins` would then add its offset.
+    refused: (usize, usize),
 }
 
 // SAFETY: the heap exclusively owns the memory its pointers lead to (the arenas, by the
@@ -137,6 +142,7 @@ impl<G: OutOfMemory> Heap<G> {
             #[cfg(feature = "harden")]
             link_secret: index::links::DEFAULT_SECRET,
             misuse: Cell::new(None),
+            refused: (0, 1),
         }
     }
 }

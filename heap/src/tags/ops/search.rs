@@ -29,7 +29,8 @@ use core::ptr::NonNull;
 impl<G: OutOfMemory> Heap<G> {
     /// The rest of `allocate` when the bitmap word it searched has no fitting bin: search
     /// everywhere, then run the hook and retry, repeating while the hook helps. Out of line,
-    /// like every slow path here, so that the fast path saves fewer registers.
+    /// like every slow path here, so that the fast path saves fewer registers. A refused
+    /// `layout` is kept for [`Heap::refused`].
     ///
     /// # Safety
     /// The heap's arenas must be valid.
@@ -44,8 +45,21 @@ impl<G: OutOfMemory> Heap<G> {
             if let Some(ptr) = unsafe { self.allocate_in_room(layout) } {
                 return Ok(ptr);
             }
-            self.grow_for(layout)?;
+            if let Err(error) = self.grow_for(layout) {
+                self.refused = (layout.size(), layout.align());
+                return Err(error);
+            }
         }
+    }
+
+    /// The layout of the last allocation that failed (`AllocError` from `allocate` or a
+    /// resize that had to move), valid until the next one fails. The cache's retry after a
+    /// flush reads it here: a caller that kept the layout until the call returned would
+    /// save and restore registers for it on every allocation.
+    pub(crate) fn refused(&self) -> Layout {
+        let (size, align) = self.refused;
+        // SAFETY: the words of a `Layout` (or of `Layout::new::<()>`, before any failure).
+        unsafe { Layout::from_size_align_unchecked(size, align) }
     }
 
     /// `allocate` without the hook: `None` when no free chunk fits. The cache makes the
