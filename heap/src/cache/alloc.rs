@@ -109,7 +109,7 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
     pub(crate) unsafe fn heap_allocate(&self, layout: Layout) -> Result<NonNull<u8>, AllocError> {
         let mut heap = self.heap.lock();
         // SAFETY: forwarded contract.
-        match unsafe { heap.allocate(layout) } {
+        match unsafe { heap.allocate_out_of_line(layout) } {
             Ok(block) => Ok(block),
             Err(AllocError) => {
                 // The heap hands the layout back, so that it is not kept in saved registers

@@ -54,6 +54,20 @@ impl<G: OutOfMemory> Heap<G> {
         self.painted(block, layout.size())
     }
 
+    /// `allocate`, never inlined: for a caller that holds a lock around the call, where the
+    /// inlined search would make it save registers across the lock on every allocation.
+    ///
+    /// # Safety
+    /// As for `allocate`.
+    #[inline(never)]
+    pub(crate) unsafe fn allocate_out_of_line(
+        &mut self,
+        layout: Layout,
+    ) -> Result<NonNull<u8>, AllocError> {
+        // SAFETY: forwarded contract.
+        unsafe { self.allocate(layout) }
+    }
+
     /// `allocate`, before the block's redzone is painted (`checking/redzone.rs`).
     ///
     /// # Safety
