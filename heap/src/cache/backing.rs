@@ -75,16 +75,22 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
     /// the stack a magazine of `class`; `want <= M`.
     pub(crate) unsafe fn fill(heap: &mut Heap<G>, stack: &Stack<M>, want: usize, class: usize) {
         while stack.rounds() < want {
-            // SAFETY: the arenas are valid by the caller's contract.
-            let Ok(block) = (unsafe { heap.allocate(class_layout(class)) }) else {
-                break;
+            let push = |block: NonNull<u8>| {
+                // SAFETY: the stack is ours and has room (the run hands out at most
+                // `want - rounds` blocks, `want <= M`); the block is a fresh block of its
+                // class, now the cache's (marked, so that a double free of it is caught
+                // like that of a block freed into a magazine).
+                unsafe {
+                    debug::enter(block.as_ptr());
+                    stack.push(block.as_ptr());
+                }
             };
-            // SAFETY: the stack is ours and has room (`rounds < want <= M`); the block is a
-            // fresh block of its class, now the cache's (marked, so that a double free of it
-            // is caught like that of a block freed into a magazine).
-            unsafe {
-                debug::enter(block.as_ptr());
-                stack.push(block.as_ptr());
+            // SAFETY: the arenas are valid by the caller's contract; class layouts are
+            // aligned to 16 with chunks of at most 288 bytes.
+            let run =
+                unsafe { heap.allocate_run(class_layout(class), want - stack.rounds(), push) };
+            if run.is_err() {
+                break;
             }
         }
     }

@@ -12,7 +12,8 @@
 //!   depot (lock):    full magazines per class, empty magazines (`depot.rs`)
 //!     │ no full one / no room
 //!     ▼
-//!   heap (lock):     fill a quarter to half a magazine (`ramp.rs`), drain a full one,
+//!   heap (lock):     fill a quarter to half a magazine (`ramp.rs`) in one run of blocks
+//!                    carved back to back (`tags/ops/run.rs`), drain a full one,
 //!                    make one (`backing.rs`)
 //!     │ out of memory
 //!     ▼

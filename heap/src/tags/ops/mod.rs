@@ -6,6 +6,7 @@
 //!   resize.rs ──► grow_block.rs / shrink ──► relocate.rs (move)   realign.rs (`Allocator`)
 //!   preconditions.rs: the checks every resize makes first
 //!   victim.rs: the designated victim, carved before the later bitmap words are searched
+//!   run.rs: several small blocks at once, for the cache's refills
 //! ```
 
 pub(crate) mod alloc;
@@ -17,5 +18,6 @@ pub(crate) mod preconditions;
 pub(crate) mod realign;
 pub(crate) mod relocate;
 pub(crate) mod resize;
+pub(crate) mod run;
 pub(crate) mod search;
 pub(crate) mod victim;
