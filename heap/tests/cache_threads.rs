@@ -189,22 +189,33 @@ fn threads_agree_with_the_model() {
 }
 
 #[test]
-fn a_threads_first_pin_claims_an_index_that_the_next_pins_answer() {
+fn a_thread_gets_an_index_when_a_cache_finds_no_slot_for_its_first_pin() {
     std::thread::spawn(|| {
-        let first = ThreadCpu::index(&ThreadCpu::pin());
+        let first = ThreadCpu::pin();
+        assert!(
+            ThreadCpu::index(&first) >= THREAD_SLOTS,
+            "the first pin answers no slot"
+        );
+        assert!(
+            ThreadCpu::index(&ThreadCpu::pin()) >= THREAD_SLOTS,
+            "pinning alone claims nothing"
+        );
+        ThreadCpu::no_slot(&first);
+        drop(first);
         let index = ThreadCpu::index(&ThreadCpu::pin());
         assert!(
-            first >= THREAD_SLOTS && index < THREAD_SLOTS,
-            "the first pin answers no slot ({first}), the next ones the claimed {index}"
+            index < THREAD_SLOTS,
+            "the next pins answer the claimed {index}"
         );
-        assert_eq!(ThreadCpu::index(&ThreadCpu::pin()), index);
-        let own = ThreadCpu::adopt(index).expect("a thread may adopt its own index");
-        assert_eq!(ThreadCpu::index(&own), index);
-        drop(own);
+        ThreadCpu::no_slot(&ThreadCpu::pin());
         assert_eq!(
             ThreadCpu::index(&ThreadCpu::pin()),
             index,
-            "adopting its own index does not give it away"
+            "a thread claims once"
+        );
+        assert!(
+            ThreadCpu::adopt(index).is_none(),
+            "a live thread's index is not adopted, not even by itself"
         );
     })
     .join()
@@ -212,11 +223,44 @@ fn a_threads_first_pin_claims_an_index_that_the_next_pins_answer() {
 }
 
 #[test]
+fn a_threads_first_allocation_comes_from_the_heap_and_claims_its_slot() {
+    let memory = Memory::new(1 << 16);
+    // A slot for every index, whichever one the thread claims.
+    let cache = Box::new(CachedHeap::<
+        spin::mutex::SpinMutex<()>,
+        NeverGrow,
+        ThreadCpu,
+        THREAD_SLOTS,
+    >::new(NeverGrow));
+    // SAFETY: the test's memory, which outlives the cache.
+    unsafe { cache.heap().lock().claim(memory.span(0, 1 << 16)) }.unwrap();
+    let layout = Layout::from_size_align(40, 8).unwrap();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            // SAFETY: the arena is valid; each block is freed once with its layout.
+            unsafe {
+                let first = cache.alloc(layout);
+                assert_eq!(cache.counters().magazines, 0, "served by the heap");
+                let index = ThreadCpu::index(&ThreadCpu::pin());
+                assert!(index < THREAD_SLOTS, "and the thread has an index now");
+                let second = cache.alloc(layout);
+                assert!(
+                    cache.counters().magazines > 0,
+                    "the next one fills a magazine"
+                );
+                cache.dealloc(first, layout);
+                cache.dealloc(second, layout);
+            }
+        });
+    });
+}
+
+#[test]
 fn exiting_threads_give_their_index_back() {
     let threads = if cfg!(miri) { 8 } else { THREAD_SLOTS + 44 };
     for _ in 0..threads {
         let index = std::thread::spawn(|| {
-            drop(ThreadCpu::pin());
+            ThreadCpu::no_slot(&ThreadCpu::pin());
             ThreadCpu::index(&ThreadCpu::pin())
         })
         .join()

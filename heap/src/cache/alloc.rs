@@ -42,6 +42,7 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
         };
         let pin = C::pin();
         let Some(cpu) = self.cpu(&pin) else {
+            C::no_slot(&pin);
             // SAFETY: forwarded contract.
             return unsafe { self.heap_allocate(class_layout(class)) };
         };
@@ -76,6 +77,7 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
         };
         let pin = C::pin();
         let Some(cpu) = self.cpu(&pin) else {
+            C::no_slot(&pin);
             // SAFETY: a cached layout's block is a block of its class.
             return unsafe { self.heap_deallocate(ptr, class_layout(class)) };
         };

@@ -4,7 +4,8 @@
 //!
 //! ```text
 //!   let pin = C::pin();          interrupts / preemption off: nothing else runs here
-//!   let i = C::index(&pin);      this CPU's slot; i >= CPUS ──► the cache is bypassed
+//!   let i = C::index(&pin);      this CPU's slot; i >= CPUS ──► C::no_slot(&pin), and the
+//!                                cache is bypassed (a host thread claims its index there)
 //!   … loads and stores on slot i, no lock, no atomic read-modify-write …
 //!   drop(pin);                   interrupts / preemption back as they were
 //!
@@ -41,6 +42,14 @@ pub unsafe trait Cpu {
 
     /// The index of the CPU `pin` holds; the same for the pin's whole life.
     fn index(pin: &Self::Pin) -> usize;
+
+    /// Told by a cache that has no slot for the index `pin` answers, before the cache serves
+    /// the caller from its heap: an implementation that hands indices out on first use
+    /// (`ThreadCpu`) claims one here, for the pins after this one. By default nothing.
+    #[inline(always)]
+    fn no_slot(pin: &Self::Pin) {
+        let _ = pin;
+    }
 
     /// Pins CPU `index` for the caller if nothing runs on it any more (a host thread that has
     /// exited), so that the cache can give back what that CPU's slot holds; `None` if the

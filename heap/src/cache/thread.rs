@@ -2,10 +2,11 @@
 //! benchmarks run the cache exactly as a kernel would, one slot per thread.
 //!
 //! ```text
-//!   thread's first pin:  claim the lowest free index in CLAIMED (compare-and-swap, once)
-//!                        INDEX = i; register a guard that releases i when the thread exits;
-//!                        the pin itself answers GONE (served by the heap), the next ones i
 //!   every pin:           read INDEX (a thread-local word); pinning itself is a no-op
+//!   first pin:           answers UNCLAIMED, for which no cache has a slot; the cache tells
+//!                        `no_slot`, which claims the lowest free index in CLAIMED
+//!                        (compare-and-swap, once), sets INDEX = i and registers a guard
+//!                        that releases i when the thread exits; the next pins answer i
 //!   thread exit:         INDEX = GONE (>= any CPUS: the cache is bypassed from then on);
 //!                        clear bit i in CLAIMED (release), for the next thread to claim
 //! ```
@@ -103,18 +104,20 @@ unsafe impl Cpu for ThreadCpu {
 
     #[inline(always)]
     fn pin() -> ThreadPin {
-        let mut index = INDEX.get();
-        if index == UNCLAIMED {
-            // This first pin answers GONE, whatever the claim got: the cache serves it from
-            // the heap by a tail call, and the fast path that follows every other pin keeps
-            // no values alive across the claim's call (no registers to save on every call).
-            claim();
-            index = GONE;
-        }
         ThreadPin {
-            index,
+            index: INDEX.get(),
             adopted: false,
             _thread: PhantomData,
+        }
+    }
+
+    /// Claims an index for this thread if it has none yet (its first pin answers
+    /// `UNCLAIMED`, which no cache has a slot for): out of the fast path, whose only test
+    /// is then the cache's own bound on the index.
+    #[inline(always)]
+    fn no_slot(pin: &ThreadPin) {
+        if pin.index == UNCLAIMED {
+            claim();
         }
     }
 
@@ -123,18 +126,10 @@ unsafe impl Cpu for ThreadCpu {
         pin.index
     }
 
-    /// An exited thread's index, or the caller's own: a thread's first pin answers `GONE`,
-    /// so that a flush it makes still reaches the slot it has just claimed.
+    /// An exited thread's index (a live thread's, the caller's own included, is refused).
     fn adopt(index: usize) -> Option<ThreadPin> {
         if index >= THREAD_SLOTS {
             return None;
-        }
-        if INDEX.get() == index {
-            return Some(ThreadPin {
-                index,
-                adopted: false,
-                _thread: PhantomData,
-            });
         }
         let bit = 1 << (index % 64);
         let held = CLAIMED[index / 64].fetch_or(bit, Ordering::Acquire) & bit != 0;
