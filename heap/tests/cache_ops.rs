@@ -368,7 +368,7 @@ fn a_cpu_without_a_slot_uses_the_heap() {
 }
 
 #[test]
-fn realloc_keeps_the_bytes_and_changes_class_in_place_when_it_can() {
+fn realloc_moves_grows_between_classes_and_resizes_the_rest_in_place() {
     let memory = Memory::new(1 << 16);
     let mut cache = cache_over(&memory, 1 << 16);
     // SAFETY: live blocks of this cache, each resized with its current layout.
@@ -380,14 +380,19 @@ fn realloc_keeps_the_bytes_and_changes_class_in_place_when_it_can() {
             Ok(block),
             "9..=24 share a class"
         );
-        assert_eq!(
-            cache.realloc(block, layout(24), 100),
-            Ok(block),
-            "the free chunk above lets the block grow into the next class in place"
+        let grown = cache.realloc(block, layout(24), 100).unwrap();
+        assert_ne!(
+            grown, block,
+            "a grow into a larger class moves, though the chunk above is free"
         );
-        let wall = cache.allocate(layout(30)).unwrap();
-        let moved = cache.realloc(block, layout(100), 500).unwrap();
-        assert_ne!(moved, block, "a live block above: the block moves");
+        assert_eq!(core::slice::from_raw_parts(grown.as_ptr(), 20), [7; 20]);
+        assert_eq!(
+            cache.allocate(layout(20)),
+            Ok(block),
+            "the old block went into its class's magazine"
+        );
+        cache.deallocate(block, layout(20));
+        let moved = cache.realloc(grown, layout(100), 500).unwrap();
         let big = cache.realloc(moved, layout(500), 3000).unwrap();
         let bigger = cache.realloc(big, layout(3000), 3500).unwrap();
         assert_eq!(bigger, big, "the heap grew it in place");
@@ -407,7 +412,6 @@ fn realloc_keeps_the_bytes_and_changes_class_in_place_when_it_can() {
             held + 1,
             "the shrunk block went into the magazine of its new class"
         );
-        cache.deallocate(wall, layout(30));
     }
     assert_eq!(cache.counters().live_allocations(), 0);
     assert_eq!(cache.check(), Ok(()));

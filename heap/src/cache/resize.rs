@@ -1,9 +1,11 @@
-//! `realloc` on the cache: a block stays where it is while its class does not change, and
-//! changes class in place when the heap can resize it.
+//! `realloc` on the cache: a block stays where it is while its class does not change, moves
+//! to a block of a larger class through the magazines, and otherwise changes size in place
+//! when the heap can resize it.
 //!
 //! ```text
 //!   old class == new class   ──► the same block (it already has the class's bytes)
 //!   neither layout cached    ──► Heap::realloc (in place when it can), flush and retry
+//!   a larger class           ──► allocate, copy, deallocate: through the magazines
 //!   otherwise                ──► the heap resizes the chunk in place, from the old class's
 //!                                size (or layout) to the new one's: shrink always can, grow
 //!                                if the chunk above is free; else allocate, copy, deallocate
@@ -14,8 +16,11 @@
 //!
 //! A block resized in place is exactly what the heap would have handed out for the new
 //! layout (a chunk of the new class's size, aligned to 16), so it may enter that class's
-//! magazines when it is freed. Strings and vectors that grow step by step through the
-//! classes then stay where they are, as they would on the plain heap.
+//! magazines when it is freed. Grows between classes are not tried in place: a cached
+//! block's neighbours are mostly blocks waiting in magazines, which the heap counts as
+//! allocated. On sqlite's trace (`QUICK=1`) 6 of 91,806 such tries succeeded, and each cost
+//! the heap's lock and a failed check before the move; moving at once took sqlite from 95.6
+//! to 74.3 instructions per operation and changed no trace's heap efficiency.
 
 use super::classes::{class_layout, class_of};
 use super::{CachedHeap, Cpu};
@@ -55,9 +60,16 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
                 })
             },
             // SAFETY: as above; the heap knows the block by its class's layout when cached.
-            _ => unsafe {
-                if let Some(resized) = self.resize_in_place(ptr, layout, new) {
-                    return Ok(resized);
+            (from, to) => unsafe {
+                // A grow into a larger class moves without trying in place: the chunk above
+                // a cached block is seldom free (its neighbours wait in magazines), and the
+                // failed try under the heap's lock cost more than the move.
+                let grows_between_classes =
+                    matches!((from, to), (Some(from), Some(to)) if to > from);
+                if !grows_between_classes {
+                    if let Some(resized) = self.resize_in_place(ptr, layout, new) {
+                        return Ok(resized);
+                    }
                 }
                 let moved = self.allocate(new)?;
                 moved.copy_from_nonoverlapping(ptr, layout.size().min(new_size));
