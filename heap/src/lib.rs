@@ -42,6 +42,7 @@ mod locked;
 #[cfg(feature = "mmap")]
 mod mmap;
 mod no_unwind;
+mod resized;
 mod span;
 mod tags;
 

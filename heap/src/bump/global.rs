@@ -18,6 +18,7 @@ use core::ptr::{self, NonNull};
 
 use super::alloc::dangling;
 use super::{Bump, Level};
+use crate::resized::resized;
 
 // SAFETY: blocks come from `Bump::alloc`, which hands every byte to one caller at a time and
 // honours the layout; `dealloc` and `realloc` only give back bytes of the block they are
@@ -43,7 +44,7 @@ unsafe impl<T> GlobalAlloc for Bump<T> {
     /// block (copying its bytes, leaking the old one). Returns null, leaving the block as it
     /// was, if the region has no room or `new_size` makes an invalid layout.
     unsafe fn realloc(&self, block: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let Ok(new_layout) = Layout::from_size_align(new_size, layout.align()) else {
+        let Some(new_layout) = resized(layout, new_size) else {
             return ptr::null_mut();
         };
         if layout.size() == 0 {

@@ -24,6 +24,7 @@
 
 use super::classes::{class_layout, class_of};
 use super::{CachedHeap, Cpu};
+use crate::resized::resized;
 use crate::{AllocError, Heap, OutOfMemory};
 use core::alloc::Layout;
 use core::ptr::NonNull;
@@ -48,7 +49,7 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
         if let Some(class) = class_of(layout) {
             self.verify_cached(ptr, class, "realloc");
         }
-        let new = Layout::from_size_align(new_size, layout.align()).map_err(|_| AllocError)?;
+        let new = resized(layout, new_size).ok_or(AllocError)?;
         match (class_of(layout), class_of(new)) {
             (Some(old), Some(new)) if old == new => Ok(ptr),
             // SAFETY: a block the heap handed out with `layout`, by the caller's contract.

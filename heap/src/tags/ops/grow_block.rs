@@ -11,6 +11,7 @@
 //! has run it tries in place again, so an arena extended right above the block is used. The
 //! `Allocator`'s grow, which may change the alignment, is `relocate.rs`.
 
+use crate::resized::resized;
 use crate::tags::errors::AllocError;
 use crate::tags::layout::block::{block_room, chunk_of};
 use crate::tags::layout::chunk::{first_word, is_allocated};
@@ -53,7 +54,7 @@ impl<G: OutOfMemory> Heap<G> {
         new_size: usize,
     ) -> Checked<Result<NonNull<u8>, AllocError>> {
         self.check_grow(ptr, old, new_size, "grow_in_place")?;
-        if Layout::from_size_align(new_size, old.align()).is_err() {
+        if resized(old, new_size).is_none() {
             return Ok(Err(AllocError));
         }
         let block = self.lookup(ptr, "grow_in_place")?;
@@ -98,7 +99,7 @@ impl<G: OutOfMemory> Heap<G> {
         old: Layout,
         new_size: usize,
     ) -> Checked<Result<NonNull<u8>, AllocError>> {
-        let Ok(new) = Layout::from_size_align(new_size, old.align()) else {
+        let Some(new) = resized(old, new_size) else {
             return Ok(Err(AllocError));
         };
         self.check_grow(ptr, old, new_size, "grow")?;
