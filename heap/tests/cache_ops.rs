@@ -368,7 +368,7 @@ fn a_cpu_without_a_slot_uses_the_heap() {
 }
 
 #[test]
-fn realloc_moves_grows_between_classes_and_resizes_the_rest_in_place() {
+fn realloc_moves_between_classes_and_resizes_in_place_into_and_out_of_them() {
     let memory = Memory::new(1 << 16);
     let mut cache = cache_over(&memory, 1 << 16);
     // SAFETY: live blocks of this cache, each resized with its current layout.
@@ -392,7 +392,10 @@ fn realloc_moves_grows_between_classes_and_resizes_the_rest_in_place() {
             "the old block went into its class's magazine"
         );
         cache.deallocate(block, layout(20));
-        let moved = cache.realloc(grown, layout(100), 500).unwrap();
+        let shrunk = cache.realloc(grown, layout(100), 30).unwrap();
+        assert_ne!(shrunk, grown, "a shrink into a smaller class moves too");
+        assert_eq!(core::slice::from_raw_parts(shrunk.as_ptr(), 20), [7; 20]);
+        let moved = cache.realloc(shrunk, layout(30), 500).unwrap();
         let big = cache.realloc(moved, layout(500), 3000).unwrap();
         let bigger = cache.realloc(big, layout(3000), 3500).unwrap();
         assert_eq!(bigger, big, "the heap grew it in place");
