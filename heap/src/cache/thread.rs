@@ -58,10 +58,11 @@ fn release(index: usize) {
     CLAIMED[index / 64].fetch_and(!(1 << (index % 64)), Ordering::Release);
 }
 
-/// Claims the lowest free index for this thread (`GONE` if all are taken).
+/// Claims the lowest free index for this thread: `INDEX` becomes it (`GONE` if all are
+/// taken).
 #[cold]
 #[inline(never)]
-fn claim() -> usize {
+fn claim() {
     let index = (0..THREAD_SLOTS)
         .find(|&index| {
             let bit = 1 << (index % 64);
@@ -72,7 +73,6 @@ fn claim() -> usize {
     if index != GONE {
         GUARD.with(|_| ());
     }
-    index
 }
 
 /// The host's CPUs: each thread is one, with an index of its own (see the module header).
