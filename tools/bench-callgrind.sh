@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Instructions per operation inside the allocators' own calls, counted by callgrind on the
-# replay bench (QUICK: the first 100 000 operations of each committed trace; no running
-# counters, as `make bench` builds it): `--toggle-collect` on the out-of-line call wrappers
+# replay bench (`ONCE=1`: one replay of each whole committed trace; no running counters,
+# as `make bench` builds it): `--toggle-collect` on the out-of-line call wrappers
 # (heap/benches/replay/player.rs) counts the allocator alone, and the count is divided by
 # the calls the replay made (callgrind may replay a trace a different number of times per
 # allocator). Deterministic, so one run is enough. Writes target/bench/callgrind.csv and
@@ -29,7 +29,7 @@ echo "trace,allocator,instructions,operations,per_operation" > "$csv"
 for trace in "${traces[@]}"; do
   for allocator in ${allocators//,/ }; do
     profile=$out/callgrind$suffix-$trace-${allocator//+/_}.out
-    SPEED_ONLY=1 QUICK=1 ALLOCATORS=$allocator valgrind --tool=callgrind --callgrind-out-file="$profile" \
+    ONCE=1 ALLOCATORS=$allocator valgrind --tool=callgrind --callgrind-out-file="$profile" \
       --toggle-collect='*player::call_*' "$bench" --bench "$trace" >/dev/null 2>&1
     # Calls into player::call_* from outside them are the replay's operations.
     awk -v trace="$trace" -v allocator="$allocator" '

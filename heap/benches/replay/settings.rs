@@ -1,5 +1,7 @@
-//! How long the replay runs: the full run, or `QUICK=1` for a brief one; and whether it
-//! measures speed alone (`SPEED_ONLY=1`, for callgrind: the same replays every time).
+//! How long the replay runs: the full run, `QUICK=1` for a brief one, or `ONCE=1` for one
+//! replay of each whole trace per allocator (for callgrind, which counts the same
+//! instructions every time); and whether it measures speed alone (`SPEED_ONLY=1`, implied by
+//! `ONCE=1`).
 
 use std::time::Duration;
 
@@ -21,10 +23,21 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// The full run, or the brief one when the environment has `QUICK=1`.
+    /// The full run, the single replay when the environment has `ONCE=1`, or the brief
+    /// run when it has `QUICK=1`.
     pub fn from_env() -> Self {
-        let speed_only = std::env::var("SPEED_ONLY").as_deref() == Ok("1");
-        if std::env::var("QUICK").as_deref() == Ok("1") {
+        let set = |name| std::env::var(name).as_deref() == Ok("1");
+        let speed_only = set("SPEED_ONLY");
+        if set("ONCE") {
+            Self {
+                rounds: 1,
+                sample: Duration::ZERO,
+                ops: usize::MAX,
+                resolution: 0.005,
+                budget: Duration::MAX,
+                speed_only: true,
+            }
+        } else if set("QUICK") {
             Self {
                 rounds: 3,
                 sample: Duration::from_millis(10),
