@@ -114,14 +114,35 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
     #[cold]
     #[inline(never)]
     pub(crate) unsafe fn free_miss(&self, cpu: &PerCpu<M>, class: usize, block: *mut u8) {
-        let slot = cpu.class(class);
-        // SAFETY: the pin makes the slot ours; magazines and blocks are the cache's own.
+        // SAFETY: the pin makes the CPU's cells ours; the block is given up to the heap or
+        // to `free_miss_caching`, under the same contract.
         unsafe {
             let misses = cpu.free_missed();
             cpu.reset_fill(class);
             if misses >= IN_TEARDOWN {
                 return self.free_to_heap(class, block);
             }
+            self.free_miss_caching(cpu, class, block, misses);
+        }
+    }
+
+    /// The rest of [`CachedHeap::free_miss`] outside a teardown, `misses` free misses into a
+    /// run: out of line, so that a teardown's free, which goes straight to the heap, saves
+    /// none of the registers this path needs.
+    ///
+    /// # Safety
+    /// As for [`CachedHeap::free_miss`].
+    #[inline(never)]
+    unsafe fn free_miss_caching(
+        &self,
+        cpu: &PerCpu<M>,
+        class: usize,
+        block: *mut u8,
+        misses: usize,
+    ) {
+        let slot = cpu.class(class);
+        // SAFETY: the pin makes the slot ours; magazines and blocks are the cache's own.
+        unsafe {
             if slot.previous.is_loaded() && slot.previous.rounds() < M {
                 slot.loaded.swap(&slot.previous);
                 slot.loaded.push(block);
