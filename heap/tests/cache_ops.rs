@@ -80,7 +80,7 @@ fn a_block_freed_on_another_cpu_stays_there() {
 }
 
 #[test]
-fn refills_grow_from_a_quarter_to_half_a_magazine_until_a_free_misses() {
+fn refills_grow_from_a_quarter_to_a_whole_magazine_until_a_free_misses() {
     let memory = Memory::new(1 << 16);
     let cache = cache_over(&memory, 1 << 16);
     let held = || cache.counters().cpu_blocks;
@@ -93,9 +93,17 @@ fn refills_grow_from_a_quarter_to_half_a_magazine_until_a_free_misses() {
     blocks.extend(allocate(&cache, layout(40), 1));
     assert_eq!(held(), 1, "the second takes twice as many: 2");
     blocks.extend(allocate(&cache, layout(40), 2));
-    assert_eq!(held(), 1, "and so does the third: half a magazine at most");
-    blocks.extend(allocate(&cache, layout(40), 5));
-    // Nine out: the loaded stack takes four back and the fifth free misses, swapping in
+    assert_eq!(held(), 1, "and so does the third: half a magazine");
+    blocks.extend(allocate(&cache, layout(40), 2));
+    assert_eq!(held(), 1, "and the fourth");
+    blocks.extend(allocate(&cache, layout(40), 2));
+    assert_eq!(
+        held(),
+        3,
+        "after four refills and no free miss, a whole magazine: 4"
+    );
+    blocks.extend(allocate(&cache, layout(40), 3));
+    // Eleven out: the loaded stack takes four back and the fifth free misses, swapping in
     // the previous one (empty) and starting the ramp again.
     free(&cache, &blocks[..5], layout(40));
     let rest = allocate(&cache, layout(40), held());
@@ -113,7 +121,8 @@ fn refills_grow_from_a_quarter_to_half_a_magazine_until_a_free_misses() {
 fn full_magazines_travel_through_the_depot() {
     let memory = Memory::new(1 << 16);
     let mut cache = cache_over(&memory, 1 << 16);
-    // Refills of 1, 2, 2, 2, 2, 2 and 2 blocks: the last leaves one on CPU 0.
+    // Refills of 1, 2, 2 and 2 blocks, then whole magazines of 4: the sixth refill leaves
+    // three on CPU 0.
     let blocks = allocate(&cache, layout(72), 12);
     Switch::set(1);
     free(&cache, &blocks, layout(72));
@@ -124,7 +133,7 @@ fn full_magazines_travel_through_the_depot() {
     );
     assert_eq!(
         (counters.cpu_blocks, counters.cached_bytes),
-        (8 + 1, 72 * 13)
+        (8 + 3, 72 * 15)
     );
     Switch::set(2);
     let taken = allocate(&cache, layout(72), 4);

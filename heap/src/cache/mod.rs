@@ -12,7 +12,7 @@
 //!   depot (lock):    full magazines per class, empty magazines (`depot.rs`)
 //!     │ no full one / no room
 //!     ▼
-//!   heap (lock):     fill a quarter to half a magazine (`ramp.rs`) in one run of blocks
+//!   heap (lock):     fill a quarter to a whole magazine (`ramp.rs`) in one run of blocks
 //!                    carved back to back (`tags/ops/run.rs`), drain a full one,
 //!                    make one (`backing.rs`)
 //!     │ out of memory
@@ -126,8 +126,8 @@ pub(crate) struct PerCpu<const M: usize> {
     classes: [Class<M>; CLASSES],
     /// Free misses since this CPU's last allocation miss, or a teardown (`teardown.rs`).
     free_misses: UnsafeCell<usize>,
-    /// How often the refill of each class has doubled since its last free miss (`ramp.rs`).
-    doublings: [UnsafeCell<u8>; CLASSES],
+    /// Refills of each class since its last free miss, up to `SUSTAINED` (`ramp.rs`).
+    refills: [UnsafeCell<u8>; CLASSES],
 }
 
 /// A CPU's two magazines of one class.
@@ -169,7 +169,7 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
                         }
                     }; CLASSES],
                     free_misses: UnsafeCell::new(0),
-                    doublings: [const { UnsafeCell::new(0) }; CLASSES],
+                    refills: [const { UnsafeCell::new(0) }; CLASSES],
                 }
             }; CPUS],
             magazines: AtomicUsize::new(0),
