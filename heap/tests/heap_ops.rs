@@ -548,3 +548,38 @@ fn a_large_request_takes_its_own_bins_first_chunk_when_it_fits() {
     assert_eq!(free_chunks(&heap), vec![fresh(16 * 4096)]);
     heap.check().unwrap();
 }
+
+#[test]
+fn a_merge_that_stays_in_its_bin_keeps_the_chunks_place_in_its_list() {
+    // Bins above 512 bytes span a range of sizes (1024 to 1279 bytes here). A free whose
+    // merged chunk starts at the free chunk below and stays in that chunk's bin grows that
+    // chunk where it lies in the bin's list; any other merge links the result at the head.
+    let memory = Memory::new(16 * 4096);
+    let (mut heap, _) = heap_over(&memory, 16 * 4096);
+    let [large, small, guard] = [layout(1016, 16), layout(48, 16), layout(64, 16)];
+    assert_eq!((chunk_for(1016), chunk_for(48)), (1024, 64));
+    // SAFETY: the arena is valid; each block is freed once, with its layout.
+    unsafe {
+        let a = heap.allocate(large).unwrap();
+        let x = heap.allocate(small).unwrap();
+        let g = heap.allocate(guard).unwrap();
+        let b = heap.allocate(large).unwrap();
+        let h = heap.allocate(guard).unwrap();
+        heap.deallocate(a, large);
+        heap.deallocate(b, large);
+        heap.deallocate(x, small);
+        heap.check().unwrap();
+        assert_eq!(free_chunks(&heap)[..2], [1024 + 64, 1024]);
+        let taken = heap.allocate(large).unwrap();
+        assert_eq!(
+            taken, b,
+            "the bin's head is still b, freed last: a grew behind it"
+        );
+        heap.check().unwrap();
+        heap.deallocate(taken, large);
+        heap.deallocate(g, guard);
+        heap.deallocate(h, guard);
+    }
+    assert_eq!(free_chunks(&heap), vec![fresh(16 * 4096)]);
+    heap.check().unwrap();
+}

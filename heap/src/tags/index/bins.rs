@@ -124,6 +124,17 @@ fn split_bin(size: usize) -> usize {
     (4 * log as usize + top).wrapping_sub(SPLIT_BIAS)
 }
 
+/// Whether a chunk of `size` bytes that grows to `grown` (> `size`) bytes stays in its bin.
+/// An exact bin holds one size; above them, a bin holds the sizes that share their top three
+/// bits (see the module header): those that agree with `grown` above its lowest
+/// `log2(grown) - 2` bits.
+#[inline(always)]
+pub(crate) fn stays_in_bin(size: usize, grown: usize) -> bool {
+    debug_assert!(MIN_GRANULES * GRANULE <= size && size < grown);
+    let low_bits = grown.ilog2() - 2;
+    (size >= EXACT_BYTES) & (size >> low_bits == grown >> low_bits)
+}
+
 /// The smallest chunk size, in bytes, that bin `bin` holds (`bin < BIN_COUNT`).
 pub(crate) fn bin_floor(bin: usize) -> usize {
     if bin < EXACT_BINS {
@@ -165,5 +176,23 @@ mod tests {
             usize::from(bin_of(usize::MAX & !(GRANULE - 1))),
             BIN_COUNT - 1
         );
+    }
+
+    #[test]
+    fn a_chunk_stays_in_its_bin_while_its_bin_holds_its_grown_size() {
+        let last = if cfg!(miri) { 80 } else { 3_000 };
+        for granules in MIN_GRANULES..last {
+            let size = granules * GRANULE;
+            for grown in (size + GRANULE..last * GRANULE).step_by(GRANULE) {
+                assert_eq!(
+                    stays_in_bin(size, grown),
+                    bin_of(size) == bin_of(grown),
+                    "{size} B grown to {grown} B"
+                );
+            }
+        }
+        let top = usize::MAX & !(GRANULE - 1);
+        assert!(stays_in_bin(top - (1 << 40), top));
+        assert!(!stays_in_bin(top >> 1, top));
     }
 }

@@ -89,6 +89,25 @@ impl<G: OutOfMemory> Heap<G> {
         self.bitmap.set(bin);
     }
 
+    /// Grows the linked free chunk at `base` to `size` bytes in place: a merge after which
+    /// the chunk stays in its bin (`stays_in_bin`) keeps its place in the list, and the bin's
+    /// head and the bitmap stay as they are.
+    ///
+    /// # Safety
+    /// `base` must be a linked free chunk, `[base, base + size)` free memory between two
+    /// allocated chunks, and `size` in the chunk's bin.
+    #[inline(always)]
+    pub(crate) unsafe fn grow_in_bin(&mut self, base: *mut u8, size: usize) {
+        // SAFETY: `base` is a free chunk.
+        let old_size = unsafe { FreeChunk::at(base).size() };
+        debug_assert_eq!(bin_of(size), bin_of(old_size));
+        // SAFETY: by the caller's contract the range is the chunk's to write.
+        unsafe {
+            self.check_poison(base);
+            poison(FreeChunk::format(base, size), size);
+        }
+    }
+
     /// Takes the free chunk at `base` out of its bin.
     ///
     /// # Safety

@@ -9,9 +9,12 @@
 //! The chunk below is found through the tag's BELOW_FREE bit and the size word at its top;
 //! the chunk above is the one at the tag's end: free if its first word has bit 0 clear. When
 //! either is the designated victim (`victim.rs`), the merged chunk stays the victim instead of
-//! going to a bin.
+//! going to a bin. When only the chunk below is free and the merged chunk stays in its bin,
+//! that chunk grows where it lies in its list (a program freeing a structure it built block
+//! after block: nearly half the merges with the chunk below on python3's trace).
 
 use crate::tags::checking::misuse::Wrong;
+use crate::tags::index::bins::stays_in_bin;
 use crate::tags::layout::block::chunk_of;
 use crate::tags::layout::chunk::{first_word, is_allocated, set_below_free, Tag};
 use crate::tags::layout::free_chunk::FreeChunk;
@@ -112,23 +115,59 @@ impl<G: OutOfMemory> Heap<G> {
         }
         // SAFETY: `base` holds `tag`; its neighbours are chunks of the same arena.
         unsafe {
-            let victim = self.bins[usize::from(VICTIM)];
-            let mut start = base;
-            let mut end = tag.end();
-            let mut joins_victim = false;
             if tag.below_is_free() {
-                start = FreeChunk::ending_at(base).0.base();
-                joins_victim = start == victim;
-                if !joins_victim {
-                    self.unlink_free(start);
-                }
+                return self.free_chunk_above_free_one(base, tag);
             }
+            self.merge_above_and_place(base, tag.end(), false);
+        }
+    }
+
+    /// `free_chunk` when the chunk below is free: out of line, so that a free with an
+    /// allocated chunk below saves no registers for this path.
+    ///
+    /// # Safety
+    /// As for `free_chunk`; the chunk below `base` is free.
+    #[inline(never)]
+    unsafe fn free_chunk_above_free_one(&mut self, base: *mut u8, tag: Tag) {
+        // SAFETY: as for `free_chunk`.
+        unsafe {
+            let (below, below_size) = FreeChunk::ending_at(base);
+            let (start, end) = (below.base(), tag.end());
+            if start == self.bins[usize::from(VICTIM)] {
+                return self.merge_above_and_place(start, end, true);
+            }
+            let size = end.addr() - start.addr();
+            if is_allocated(first_word(end)) && stays_in_bin(below_size, size) {
+                set_below_free(end, true);
+                return self.grow_in_bin(start, size);
+            }
+            self.unlink_free(start);
+            self.merge_above_and_place(start, end, false);
+        }
+    }
+
+    /// Makes `[start, end)` free memory, merged with the chunk at `end` if that is free, as
+    /// the designated victim if `joins_victim` or the chunk above is the victim, else binned.
+    ///
+    /// # Safety
+    /// `[start, end)` must be memory of an arena given up by the caller (no linked chunk
+    /// starts in it), between an allocated chunk below and the chunk at `end`.
+    #[inline(always)]
+    unsafe fn merge_above_and_place(
+        &mut self,
+        start: *mut u8,
+        mut end: *mut u8,
+        joins_victim: bool,
+    ) {
+        // SAFETY: by the caller's contract; the chunk at `end` is a chunk of the same arena.
+        unsafe {
+            let mut joins_victim = joins_victim;
             let above = first_word(end);
             if is_allocated(above) {
                 set_below_free(end, true);
             } else {
                 let size = FreeChunk::at(end).size();
-                if end == victim {
+                if end == self.bins[usize::from(VICTIM)] {
                     joins_victim = true;
                 } else {
                     self.unlink_free(end);
