@@ -43,7 +43,7 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
         let slot = cpu.class(class);
         // SAFETY: the pin makes the slot ours; magazines and blocks are the cache's own.
         unsafe {
-            cpu.allocation_missed();
+            self.misses(cpu).allocation_missed();
             if slot.previous.rounds() == 0 {
                 let mut depot = self.depot.lock();
                 if let Some((full, rounds)) = depot.full[class].pop() {
@@ -60,7 +60,7 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
                     self.refill(
                         slot,
                         class,
-                        cpu.next_fill(class),
+                        self.misses(cpu).next_fill::<M>(class),
                         spare.map(|(magazine, _)| magazine),
                     );
                 }
@@ -117,8 +117,9 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
         // SAFETY: the pin makes the CPU's cells ours; the block is given up to the heap or
         // to `free_miss_caching`, under the same contract.
         unsafe {
-            let misses = cpu.free_missed();
-            cpu.reset_fill(class);
+            let counts = self.misses(cpu);
+            let misses = counts.free_missed();
+            counts.reset_fill(class);
             if misses >= IN_TEARDOWN {
                 return self.free_to_heap(class, block);
             }

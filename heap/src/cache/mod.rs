@@ -111,6 +111,9 @@ pub struct CachedHeap<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, co
     heap: LockedHeap<R, G>,
     depot: Mutex<R, Depot<M>>,
     cpus: [PerCpu<M>; CPUS],
+    /// Each CPU's counts for its slow paths, apart from its magazines so that a slot of
+    /// magazines is 512 bytes and found with one shift.
+    misses: [MissCounts; CPUS],
     /// Magazines allocated from the heap and not yet freed.
     magazines: AtomicUsize,
     cpu: PhantomData<fn() -> C>,
@@ -120,10 +123,21 @@ pub struct CachedHeap<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, co
 pub type SpinCachedHeap<G, C, const CPUS: usize> =
     CachedHeap<spin::mutex::SpinMutex<()>, G, C, CPUS>;
 
-/// One CPU's magazines, on a cache line of their own.
+/// One CPU's magazines, on cache lines of their own.
 #[repr(align(64))]
 pub(crate) struct PerCpu<const M: usize> {
     classes: [Class<M>; CLASSES],
+}
+
+const _: () = assert!(
+    size_of::<PerCpu<8>>() == 512,
+    "a CPU's slot is found with one shift by a power of two"
+);
+
+/// One CPU's counts for its slow paths, on a cache line of its own; touched only under the
+/// CPU's pin.
+#[repr(align(64))]
+pub(crate) struct MissCounts {
     /// Free misses since this CPU's last allocation miss, or a teardown (`teardown.rs`).
     free_misses: UnsafeCell<usize>,
     /// Refills of each class since its last free miss, up to `SUSTAINED` (`ramp.rs`).
@@ -168,6 +182,10 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
                             previous: Stack::new(),
                         }
                     }; CLASSES],
+                }
+            }; CPUS],
+            misses: [const {
+                MissCounts {
                     free_misses: UnsafeCell::new(0),
                     refills: [const { UnsafeCell::new(0) }; CLASSES],
                 }
@@ -186,6 +204,19 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
     #[inline(always)]
     fn cpu<'a>(&'a self, pin: &'a C::Pin) -> Option<&'a PerCpu<M>> {
         self.cpus.get(C::index(pin))
+    }
+
+    /// The slow paths' counts of `cpu`, a slot of this cache.
+    #[inline(always)]
+    fn misses(&self, cpu: &PerCpu<M>) -> &MissCounts {
+        // SAFETY: every `PerCpu` is an element of `self.cpus` (`cpu` above hands them out).
+        let index = unsafe { core::ptr::from_ref(cpu).offset_from(self.cpus.as_ptr()) };
+        debug_assert!(
+            (0..CPUS as isize).contains(&index),
+            "a slot of another cache"
+        );
+        // SAFETY: as above, `index` is below CPUS.
+        unsafe { self.misses.get_unchecked(index as usize) }
     }
 }
 

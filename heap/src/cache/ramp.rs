@@ -18,18 +18,18 @@
 //! growing is building something, and the blocks of a whole magazine will be used.
 //! Measurements in `heap/INTERNALS.md`, "Refills that ramp up".
 
-use super::PerCpu;
+use super::MissCounts;
 
 /// Refills of a class with no free miss between them, after which a refill takes a whole
 /// magazine.
 const SUSTAINED: u8 = 4;
 
-impl<const M: usize> PerCpu<M> {
+impl MissCounts {
     /// The blocks this refill of `class` takes (see the module header).
     ///
     /// # Safety
     /// The caller must hold this CPU's pin; `class` must come from `class_of`.
-    pub(crate) unsafe fn next_fill(&self, class: usize) -> usize {
+    pub(crate) unsafe fn next_fill<const M: usize>(&self, class: usize) -> usize {
         // SAFETY: the pin makes the cell ours; `class` is in range.
         let refills = unsafe { &mut *self.refills.get_unchecked(class).get() };
         // `refills` stops at SUSTAINED, so the shift cannot overflow.
@@ -45,7 +45,7 @@ impl<const M: usize> PerCpu<M> {
     /// Starts the ramp of `class` again: the class missed on a free.
     ///
     /// # Safety
-    /// As for [`PerCpu::next_fill`].
+    /// As for [`MissCounts::next_fill`].
     pub(crate) unsafe fn reset_fill(&self, class: usize) {
         // SAFETY: as for `next_fill`.
         unsafe { *self.refills.get_unchecked(class).get() = 0 }

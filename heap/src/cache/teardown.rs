@@ -19,7 +19,7 @@
 //! depot, where the allocating CPUs take them: the depot has room, and the CPU keeps
 //! caching. Why 256 and what it saves: `heap/INTERNALS.md`, "Teardowns".
 
-use super::{CachedHeap, Cpu, PerCpu};
+use super::{CachedHeap, Cpu, MissCounts, PerCpu};
 use crate::OutOfMemory;
 use lock_api::RawMutex;
 
@@ -32,7 +32,7 @@ pub const TEARDOWN_FREES: usize = 256;
 /// `free_misses` from the start of a teardown: no count of misses reaches it otherwise.
 pub(crate) const IN_TEARDOWN: usize = usize::MAX / 2;
 
-impl<const M: usize> PerCpu<M> {
+impl MissCounts {
     /// Notes an allocation miss: a run of free misses, and any teardown, ends.
     ///
     /// # Safety
@@ -46,7 +46,7 @@ impl<const M: usize> PerCpu<M> {
     /// (`IN_TEARDOWN` or more during a teardown).
     ///
     /// # Safety
-    /// As for [`PerCpu::allocation_missed`].
+    /// As for [`MissCounts::allocation_missed`].
     pub(crate) unsafe fn free_missed(&self) -> usize {
         // SAFETY: the pin makes the cell ours.
         unsafe {
@@ -73,7 +73,7 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
     pub(crate) unsafe fn start_teardown(&self, cpu: &PerCpu<M>, class: usize, block: *mut u8) {
         // SAFETY: the pin makes the cell and the CPU's magazines ours.
         unsafe {
-            *cpu.free_misses.get() = IN_TEARDOWN;
+            *self.misses(cpu).free_misses.get() = IN_TEARDOWN;
             self.flush_cpu(Some(cpu));
             self.free_to_heap(class, block);
         }
