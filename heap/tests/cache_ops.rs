@@ -482,3 +482,28 @@ fn check_reports_the_heaps_own_errors() {
     assert!(matches!(error.rule, CacheRule::Heap(_)), "{error}");
     let _ = Rule::ChunkBounds;
 }
+
+#[test]
+fn a_cpu_without_a_slot_moves_a_block_between_classes_through_the_heap() {
+    let memory = Memory::new(1 << 16);
+    let mut cache = cache_over(&memory, 1 << 16);
+    Switch::set(7);
+    // SAFETY: each block is freed once, with its layout; the bytes written are the block's.
+    unsafe {
+        let block = cache.allocate(layout(24)).unwrap();
+        block.as_ptr().write_bytes(0x5a, 24);
+        let moved = cache.realloc(block, layout(24), 100).unwrap();
+        assert_ne!(moved, block, "24 and 100 bytes are different classes");
+        assert!((0..24).all(|at| *moved.as_ptr().add(at) == 0x5a));
+        let counters = cache.counters();
+        assert_eq!(
+            (counters.cached_blocks(), counters.heap.live_allocations),
+            (0, 1),
+            "a CPU with no slot puts nothing in a magazine: the old block is the heap's again"
+        );
+        cache.deallocate(moved, layout(100));
+    }
+    Switch::set(0);
+    assert_eq!(cache.counters().heap.live_allocations, 0);
+    assert_eq!(cache.check(), Ok(()));
+}

@@ -16,7 +16,7 @@
 
 use super::classes::{class_layout, class_of};
 use super::debug;
-use super::{CachedHeap, Cpu};
+use super::{CachedHeap, Cpu, PerCpu};
 use crate::no_unwind::no_unwind;
 use crate::{AllocError, OutOfMemory};
 use core::alloc::{GlobalAlloc, Layout};
@@ -46,6 +46,20 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
             // SAFETY: forwarded contract.
             return unsafe { self.heap_allocate(class_layout(class)) };
         };
+        // SAFETY: pinned, and the arenas are valid by the caller's contract.
+        unsafe { self.allocate_on(cpu, class) }
+    }
+
+    /// Allocates a block of `class` from the magazines of `cpu`.
+    ///
+    /// # Safety
+    /// The caller must hold the pin of `cpu`; the heap's arenas must be valid.
+    #[inline(always)]
+    pub(crate) unsafe fn allocate_on(
+        &self,
+        cpu: &PerCpu<M>,
+        class: usize,
+    ) -> Result<NonNull<u8>, AllocError> {
         // SAFETY: the pin makes this CPU's slot ours.
         match unsafe { cpu.class(class).loaded.pop() } {
             // SAFETY: magazines hold only blocks of their class, which are not null.
@@ -53,7 +67,7 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
                 debug::leave(block);
                 Ok(NonNull::new_unchecked(block))
             },
-            // SAFETY: pinned, and the arenas are valid by the caller's contract.
+            // SAFETY: by the caller's contract.
             None => unsafe { self.allocate_miss(cpu, class) },
         }
     }
@@ -81,6 +95,17 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
             // SAFETY: a cached layout's block is a block of its class.
             return unsafe { self.heap_deallocate(ptr, class_layout(class)) };
         };
+        // SAFETY: pinned; the block is a live block of its class.
+        unsafe { self.deallocate_on(cpu, class, ptr) }
+    }
+
+    /// Frees the block at `ptr`, of `class`, into the magazines of `cpu`.
+    ///
+    /// # Safety
+    /// The caller must hold the pin of `cpu`; `ptr` must be a live block of `class`, given
+    /// up.
+    #[inline(always)]
+    pub(crate) unsafe fn deallocate_on(&self, cpu: &PerCpu<M>, class: usize, ptr: NonNull<u8>) {
         #[cfg(all(feature = "debug-checks", debug_assertions))]
         self.verify_cached(ptr, class, "deallocate");
         // SAFETY: the pin makes the slot ours; the block is a live block of its class.

@@ -5,7 +5,8 @@
 //! ```text
 //!   old class == new class   ──► the same block (it already has the class's bytes)
 //!   neither layout cached    ──► Heap::realloc (in place when it can), flush and retry
-//!   another class            ──► allocate, copy, deallocate: through the magazines
+//!   another class            ──► allocate, copy, deallocate: through this CPU's
+//!                                magazines, under one pin
 //!   into or out of a class   ──► the heap resizes the chunk in place, from the old class's
 //!                                size (or layout) to the new one's: shrink always can, grow
 //!                                if the chunk above is free; else allocate, copy, deallocate
@@ -64,7 +65,9 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
                 })
             },
             // SAFETY: a live block of a class, by the caller's contract.
-            (Some(_), Some(_)) => unsafe { self.move_block(ptr, layout, new) },
+            (Some(from), Some(to)) => unsafe {
+                self.move_between_classes(ptr, (layout, from), (new, to))
+            },
             // SAFETY: as above; the heap knows the block by its class's layout when cached.
             _ => unsafe {
                 match self.resize_in_place(ptr, layout, new) {
@@ -92,6 +95,34 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
             let moved = self.allocate(new)?;
             moved.copy_from_nonoverlapping(ptr, old.size().min(new.size()));
             self.deallocate(ptr, old);
+            Ok(moved)
+        }
+    }
+
+    /// Moves the block at `ptr` (allocated with `old`, of class `from`) into a block for
+    /// `new`, of class `to`, under one pin: from and into this CPU's magazines.
+    ///
+    /// # Safety
+    /// `ptr` must be a live block of this cache allocated with `old`.
+    #[inline(always)]
+    unsafe fn move_between_classes(
+        &self,
+        ptr: NonNull<u8>,
+        (old, from): (Layout, usize),
+        (new, to): (Layout, usize),
+    ) -> Result<NonNull<u8>, AllocError> {
+        let pin = C::pin();
+        let Some(cpu) = self.cpu(&pin) else {
+            C::no_slot(&pin);
+            // SAFETY: forwarded contract; without a slot both go through the heap.
+            return unsafe { self.move_block(ptr, old, new) };
+        };
+        // SAFETY: pinned; the new block is fresh, so the two do not overlap; the old block
+        // is copied before it is given up.
+        unsafe {
+            let moved = self.allocate_on(cpu, to)?;
+            moved.copy_from_nonoverlapping(ptr, old.size().min(new.size()));
+            self.deallocate_on(cpu, from, ptr);
             Ok(moved)
         }
     }
