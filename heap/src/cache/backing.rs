@@ -67,28 +67,35 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
     }
 
     /// Fills the magazine loaded in `stack` with blocks of `class` from `heap` until it holds
-    /// `want` (at most `M`), stopping early when the heap fails. Each block is pushed as it
-    /// comes, so that whatever the hook does (panic included) every block stays reachable.
+    /// `want` (at most `M`), stopping early when the heap fails. The blocks of a run are
+    /// written into the magazine's slots as they come and counted once the run returns: only
+    /// the hook can panic, and only before a run hands out its first block, so whatever it
+    /// does every block stays reachable.
     ///
     /// # Safety
     /// `heap` must be this cache's heap; the caller must hold the pin of `stack`'s CPU, and
     /// the stack a magazine of `class`; `want <= M`.
     pub(crate) unsafe fn fill(heap: &mut Heap<G>, stack: &Stack<M>, want: usize, class: usize) {
-        while stack.rounds() < want {
-            let push = |block: NonNull<u8>| {
-                // SAFETY: the stack is ours and has room (the run hands out at most
-                // `want - rounds` blocks, `want <= M`); the block is a fresh block of its
-                // class, now the cache's (marked, so that a double free of it is caught
-                // like that of a block freed into a magazine).
+        // SAFETY: the pin makes the stack ours; it holds a magazine.
+        let (magazine, mut rounds) = unsafe { stack.peek() };
+        while rounds < want {
+            let room = want - rounds;
+            let put = |block: NonNull<u8>| {
+                // SAFETY: the magazine is ours and has room (the run hands out at most
+                // `room` blocks); the block is a fresh block of its class, now the cache's
+                // (marked, so that a double free of it is caught like that of a block freed
+                // into a magazine).
                 unsafe {
                     debug::enter(block.as_ptr());
-                    stack.push(block.as_ptr());
+                    *Magazine::slot(magazine, rounds) = block.as_ptr();
                 }
+                rounds += 1;
             };
             // SAFETY: the arenas are valid by the caller's contract; class layouts are
             // aligned to 16 with chunks of at most 288 bytes.
-            let run =
-                unsafe { heap.allocate_run(class_layout(class), want - stack.rounds(), push) };
+            let run = unsafe { heap.allocate_run(class_layout(class), room, put) };
+            // SAFETY: the run wrote `rounds` blocks into the magazine's first slots.
+            unsafe { stack.grew_to(rounds) };
             if run.is_err() {
                 break;
             }

@@ -119,6 +119,17 @@ impl<const M: usize> Stack<M> {
         self.rounds.store(rounds, Relaxed);
     }
 
+    /// Records that the loaded magazine now holds `rounds` blocks, written into its slots by
+    /// the caller (a refill, which stores the count once per run of blocks).
+    ///
+    /// # Safety
+    /// As for [`Stack::pop`]; the stack must hold a magazine whose first `rounds` slots
+    /// (`rounds <= M`) hold blocks given to it alone.
+    pub(crate) unsafe fn grew_to(&self, rounds: usize) {
+        debug_assert!(self.is_loaded() && rounds <= M);
+        self.rounds.store(rounds, Relaxed);
+    }
+
     /// Exchanges the magazines of two stacks of the same CPU.
     ///
     /// # Safety
