@@ -14,8 +14,8 @@
 //!
 //! `QUICK=1` cuts every trace to its first 100 000 operations and runs fewer rounds;
 //! `SPEED_ONLY=1` skips latency and efficiency; `ONCE=1` replays each whole trace once per
-//! allocator, speed only (what `tools/bench-callgrind.sh` counts). Names after `--` pick traces, `ALLOCATORS`
-//! picks allocators (see `shared/subject.rs`):
+//! allocator, speed only (what `tools/bench-callgrind.sh` counts). Names after `--` pick
+//! traces, `ALLOCATORS` picks allocators (see `shared/subject.rs`):
 //! `ALLOCATORS=ours,talc cargo bench -p tagheap --no-default-features --bench replay -- sqlite gcc`
 //! (`make bench` measures the heap without its running counters, as talc keeps none).
 

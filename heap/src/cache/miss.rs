@@ -43,7 +43,8 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
         let slot = cpu.class(class);
         // SAFETY: the pin makes the slot ours; magazines and blocks are the cache's own.
         unsafe {
-            self.misses(cpu).allocation_missed();
+            let counts = self.misses(cpu);
+            counts.allocation_missed();
             if slot.previous.rounds() == 0 {
                 let mut depot = self.depot.lock();
                 if let Some((full, rounds)) = depot.full[class].pop() {
@@ -60,7 +61,7 @@ impl<R: RawMutex, G: OutOfMemory, C: Cpu, const CPUS: usize, const M: usize>
                     self.refill(
                         slot,
                         class,
-                        self.misses(cpu).next_fill::<M>(class),
+                        counts.next_fill::<M>(class),
                         spare.map(|(magazine, _)| magazine),
                     );
                 }

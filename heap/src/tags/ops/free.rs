@@ -157,11 +157,10 @@ impl<G: OutOfMemory> Heap<G> {
         &mut self,
         start: *mut u8,
         mut end: *mut u8,
-        joins_victim: bool,
+        mut joins_victim: bool,
     ) {
         // SAFETY: by the caller's contract; the chunk at `end` is a chunk of the same arena.
         unsafe {
-            let mut joins_victim = joins_victim;
             let above = first_word(end);
             if is_allocated(above) {
                 set_below_free(end, true);
